@@ -1,0 +1,40 @@
+using ChatApp.Errors;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace ChatApp.Gateway.Accounts;
+
+public static class AuthSetup
+{
+    /// <summary>Bearer authentication on the same keys the WebSocket <c>hello</c> is checked with.</summary>
+    public static IServiceCollection AddChatAuth(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<AuthOptions>().Bind(config.GetSection("Auth"));
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<UserAccounts>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenService>((o, tokens) =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = tokens.ValidationParameters;
+                o.Events = new JwtBearerEvents
+                {
+                    // A missing or bad token answers with the contract's problem, not an empty 401.
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        await Api.ChatProblems.Problem(ErrorCodes.Unauthorized, "A valid bearer token is required.")
+                            .ExecuteAsync(context.HttpContext);
+                    },
+                };
+            });
+        services.AddAuthorization();
+        return services;
+    }
+
+    /// <summary>The signed-in user of an authorized request.</summary>
+    public static Api.UserView User(this HttpContext context) =>
+        TokenService.UserOf(context.User.Identity as System.Security.Claims.ClaimsIdentity)
+            ?? throw new ChatException(ErrorCodes.Unauthorized, "A valid bearer token is required.");
+}

@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using ChatApp.Gateway.Api;
+
+namespace ChatApp.Gateway.Accounts;
+
+/// <summary>Settings of the bearer tokens, bound from the "Auth" section of configuration.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>The HMAC key; at least 32 bytes. ./run.sh generates one into the ignored .data folder.</summary>
+    public string SigningKey { get; set; } = "";
+    public string Issuer { get; set; } = "chatapp";
+    public string Audience { get; set; } = "chatapp";
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+}
+
+/// <summary>
+/// Issues and checks the signed, expiring JWTs that HTTP calls and the WebSocket <c>hello</c>
+/// both carry. The user name in the token is the only identity the gateway ever acts for.
+/// </summary>
+public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider time)
+{
+    public const string NameClaim = "name";
+    public const string UserIdClaim = "uid";
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public TokenValidationParameters ValidationParameters { get; } = ParametersFor(options.Value);
+
+    public string Issue(UserView user)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Value.Issuer,
+            Audience = options.Value.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + options.Value.TokenLifetime,
+            Subject = new ClaimsIdentity([new Claim(NameClaim, user.Name), new Claim(UserIdClaim, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
+            SigningCredentials = new SigningCredentials(KeyOf(options.Value), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    /// <summary>The user a token speaks for, or null when it is forged, expired or malformed.</summary>
+    public async Task<UserView?> Validate(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 8192)
+        {
+            return null;
+        }
+        var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
+        return result.IsValid ? UserOf(result.ClaimsIdentity) : null;
+    }
+
+    public static UserView? UserOf(ClaimsIdentity? identity)
+    {
+        var name = identity?.FindFirst(NameClaim)?.Value;
+        var id = identity?.FindFirst(UserIdClaim)?.Value;
+        return name is not null && long.TryParse(id, out var uid) ? new UserView(uid, name) : null;
+    }
+
+    public static TokenValidationParameters ParametersFor(AuthOptions options) => new()
+    {
+        ValidIssuer = options.Issuer,
+        ValidAudience = options.Audience,
+        IssuerSigningKey = KeyOf(options),
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = NameClaim,
+    };
+
+    private static SymmetricSecurityKey KeyOf(AuthOptions options)
+    {
+        var bytes = Encoding.UTF8.GetBytes(options.SigningKey);
+        if (bytes.Length < 32)
+        {
+            throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes; ./run.sh generates one.");
+        }
+        return new SymmetricSecurityKey(bytes);
+    }
+}

@@ -1,0 +1,56 @@
+using ChatApp.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ChatApp.Gateway.Api;
+
+/// <summary>
+/// Turns every refusal into an RFC 7807 problem with the contract's extra <c>code</c> field,
+/// so clients branch on one word instead of parsing text.
+/// </summary>
+public static class ChatProblems
+{
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.Validation or ErrorCodes.BadRequest => StatusCodes.Status400BadRequest,
+        ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.Conflict => StatusCodes.Status409Conflict,
+        ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status503ServiceUnavailable,
+    };
+
+    public static IResult Problem(string code, string detail) =>
+        TypedResults.Problem(
+            statusCode: StatusOf(code),
+            detail: detail,
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>What a failure from the cluster means to a client: a refusal it can read, or "try again".</summary>
+    public static ChatException ToChatException(Exception ex) => ex switch
+    {
+        ChatException chat => chat,
+        BadHttpRequestException => new ChatException(ErrorCodes.Validation, "The request could not be read."),
+        _ => new ChatException(ErrorCodes.Unavailable, "The chat cluster is unavailable; retry shortly."),
+    };
+
+    /// <summary>The exception handler behind every /api endpoint.</summary>
+    public sealed class Handler(IProblemDetailsService problems, ILogger<Handler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            var chat = ToChatException(exception);
+            if (chat.Code == ErrorCodes.Unavailable && exception is not ChatException)
+            {
+                logger.LogWarning(exception, "Request {Path} failed on the cluster", context.Request.Path.Value);
+            }
+            context.Response.StatusCode = StatusOf(chat.Code);
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails = { Status = StatusOf(chat.Code), Detail = chat.Message, Extensions = { ["code"] = chat.Code } },
+            });
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Health;
+using ChatApp.Gateway.Json;
+using ChatApp.Gateway.Realtime;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace ChatApp.Gateway.Hosting;
+
+/// <summary>The gateway's parts, one call each; Program.cs reads as their list.</summary>
+public static class GatewayServices
+{
+    public static string ChatConnectionString(this IConfiguration config) =>
+        config.GetConnectionString("Chat") ?? config["CHATAPP_DB"]
+            ?? throw new InvalidOperationException("No database: set ConnectionStrings__Chat or CHATAPP_DB.");
+
+    /// <summary>An Orleans client that finds silo gateways through the membership table in PostgreSQL.</summary>
+    public static WebApplicationBuilder AddChatCluster(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.ChatConnectionString();
+        var orleans = builder.Configuration.GetSection("Orleans");
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = orleans["ClusterId"] ?? "chatapp";
+                o.ServiceId = orleans["ServiceId"] ?? "chatapp";
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+        });
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddChatApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(o => ChatJson.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ChatProblems.Handler>();
+        builder.Services.AddChatAuth(builder.Configuration);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks()
+            .AddNpgSql(tags: ["ready"])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddChatSockets(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChatSocketOptions>().Bind(builder.Configuration.GetSection("Gateway"));
+        builder.Services.AddSingleton<ConnectionHub>();
+        builder.Services.AddSingleton<ChatSession>();
+        builder.Services.AddHostedService<LeaseRenewal>();
+        builder.Services.AddHostedService<SocketShutdown>();
+        return builder;
+    }
+
+    public static WebApplication MapChat(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapAuth();
+        app.MapRooms();
+        app.MapChatSocket();
+        return app;
+    }
+}

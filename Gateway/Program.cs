@@ -1,0 +1,3 @@
+using ChatApp.Gateway.Hosting;
+
+GatewayApp.Build(args).Run();

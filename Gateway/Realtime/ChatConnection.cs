@@ -1,0 +1,225 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using ChatApp.Errors;
+using ChatApp.Rooms;
+
+namespace ChatApp.Gateway.Realtime;
+
+/// <summary>
+/// One socket's sending side. A single writer loop drains a bounded queue, and it alone keeps
+/// the socket's position in each room (its cursor): an event at the cursor's next seq is sent,
+/// an old one is dropped, and one past a gap is preceded by the missing events read from the
+/// room's log, or by a <c>resync</c> when too many are missing. That is how a socket sees every
+/// room in strict seq order with no gaps whatever the live path does.
+/// </summary>
+public sealed partial class ChatConnection
+{
+    /// <summary>The contract's limit on replay: beyond it the client reloads through history.</summary>
+    public const int MaxReplay = 500;
+
+    private readonly WebSocket _socket;
+    private readonly IClusterClient _cluster;
+    private readonly ILogger _logger;
+    private readonly Channel<Outbound> _queue;
+    private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly CancellationTokenSource _receiveDeadline = new();
+    // A WebSocket takes one send at a time: the writer and a close take turns through this.
+    private readonly SemaphoreSlim _sendTurn = new(1, 1);
+    private int _closed;
+
+    public ChatConnection(WebSocket socket, IClusterClient cluster, int queueLimit, ILogger logger)
+    {
+        _socket = socket;
+        _cluster = cluster;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(queueLimit) { SingleReader = true });
+    }
+
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The authenticated user, set once by hello.</summary>
+    public string? User { get; set; }
+
+    /// <summary>Signalled when the connection is closing for any reason.</summary>
+    public CancellationToken Closing => _closing.Token;
+
+    /// <summary>Signalled a moment after a close was sent, when the reader stops waiting for the client's answer.</summary>
+    public CancellationToken ReceiveDeadline => _receiveDeadline.Token;
+
+    /// <summary>
+    /// Queues without waiting. A full queue means the client stopped reading: it is cut off with
+    /// 1013 rather than allowed to slow down everyone who shares its rooms.
+    /// </summary>
+    public void Enqueue(Outbound item)
+    {
+        if (!_queue.Writer.TryWrite(item) && Volatile.Read(ref _closed) == 0)
+        {
+            LogSlowConsumer(_logger, Id, User);
+            _ = CloseAsync(CloseCodes.TryAgainLater, "send backlog exceeded");
+        }
+    }
+
+    public void Send(byte[] frame) => Enqueue(new Outbound.Frame(frame));
+
+    /// <summary>Runs until the socket closes; every byte this connection sends leaves from here.</summary>
+    public async Task RunWriterAsync()
+    {
+        try
+        {
+            await foreach (var item in _queue.Reader.ReadAllAsync(_closing.Token))
+            {
+                switch (item)
+                {
+                    case Outbound.Frame f:
+                        await SendAsync(f.Bytes);
+                        break;
+                    case Outbound.Event e:
+                        await DeliverAsync(e.RoomEvent, e.Bytes);
+                        break;
+                    case Outbound.Follow f:
+                        _cursors[f.Room] = f.AfterSeq ?? await LastSeqAsync(f.Room);
+                        await CatchUpAsync(f.Room, upTo: null);
+                        break;
+                    case Outbound.Unfollow u:
+                        _cursors.Remove(u.Room);
+                        break;
+                    case Outbound.CatchUp c when _cursors.ContainsKey(c.Room):
+                        await CatchUpAsync(c.Room, upTo: null);
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // The socket went away; the reading side notices and cleans up.
+        }
+        finally
+        {
+            _closing.Cancel();
+        }
+    }
+
+    private async Task DeliverAsync(RoomEvent e, byte[] bytes)
+    {
+        if (!_cursors.TryGetValue(e.Room, out var cursor) || e.Seq <= cursor)
+        {
+            return; // not following the room, or already sent: duplicates are dropped by seq
+        }
+        if (e.Seq > cursor + 1)
+        {
+            await CatchUpAsync(e.Room, upTo: e.Seq - 1);
+            if (!_cursors.TryGetValue(e.Room, out cursor) || e.Seq <= cursor)
+            {
+                return;
+            }
+        }
+        _cursors[e.Room] = e.Seq;
+        await SendAsync(bytes);
+    }
+
+    /// <summary>Sends the room's logged events after the cursor (up to a seq, or to the end), or a resync.</summary>
+    private async Task CatchUpAsync(string room, long? upTo)
+    {
+        var cursor = _cursors[room];
+        if (upTo is { } end && end - cursor > MaxReplay)
+        {
+            await ResyncAsync(room, end);
+            return;
+        }
+        try
+        {
+            var limit = (int)(upTo - cursor ?? MaxReplay);
+            var page = await Room(room).EventsAfter(User!, cursor, limit);
+            if (upTo is null && page.HasMore)
+            {
+                await ResyncAsync(room, await LastSeqAsync(room));
+                return;
+            }
+            foreach (var e in page.Events)
+            {
+                _cursors[room] = e.Seq;
+                await SendAsync(ServerFrames.Event(e));
+            }
+        }
+        catch (ChatException ex) when (ex.Code is ErrorCodes.NotFound or ErrorCodes.Forbidden)
+        {
+            _cursors.Remove(room); // no longer a member: nothing more of this room for this socket
+        }
+        catch (Exception ex) when (ex is not (WebSocketException or OperationCanceledException))
+        {
+            // The log cannot be read now; the contract's answer is resync, never a silent gap.
+            LogRepairFailed(_logger, ex, Id, room);
+            await ResyncAsync(room, upTo ?? cursor);
+        }
+    }
+
+    private async Task ResyncAsync(string room, long lastSeq)
+    {
+        _cursors[room] = lastSeq;
+        await SendAsync(ServerFrames.Resync(room, lastSeq));
+    }
+
+    private async Task<long> LastSeqAsync(string room) => (await Room(room).GetSummary(User!)).LastSeq;
+
+    private IRoomGrain Room(string room) => _cluster.GetGrain<IRoomGrain>(room);
+
+    private async Task SendAsync(byte[] bytes)
+    {
+        await _sendTurn.WaitAsync(_closing.Token);
+        try
+        {
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sendTurn.Release();
+        }
+    }
+
+    /// <summary>
+    /// Closes once, whoever asks first; queued frames are dropped. The close frame waits its turn
+    /// behind a send in progress, briefly: a client that reads nothing at all is simply cut off.
+    /// </summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
+        {
+            return;
+        }
+        _queue.Writer.TryComplete();
+        _closing.Cancel();
+        var sent = false;
+        try
+        {
+            if (await _sendTurn.WaitAsync(TimeSpan.FromSeconds(2)))
+            {
+                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    await _socket.CloseOutputAsync(status, reason, timeout.Token);
+                    sent = true;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Already gone: nothing more to tell the client.
+        }
+        if (sent)
+        {
+            _receiveDeadline.CancelAfter(TimeSpan.FromSeconds(2));
+        }
+        else
+        {
+            _receiveDeadline.Cancel();
+            _socket.Abort();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} of {User} cannot keep up; closing it")]
+    private static partial void LogSlowConsumer(ILogger logger, string connectionId, string? user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} could not repair room {Room} from the log; sending resync")]
+    private static partial void LogRepairFailed(ILogger logger, Exception ex, string connectionId, string room);
+}

@@ -1,0 +1,204 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using ChatApp.Errors;
+using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Api;
+using ChatApp.Rooms;
+using Microsoft.Extensions.Options;
+
+namespace ChatApp.Gateway.Realtime;
+
+/// <summary>
+/// The reading side of one socket: it waits for <c>hello</c>, then answers each frame in the
+/// order it came. Frames are handled one at a time, so one client's sends are stored in the
+/// order it sent them. A bad frame costs an error frame, never the connection.
+/// </summary>
+public sealed partial class ChatSession(
+    ConnectionHub hub,
+    IClusterClient cluster,
+    TokenService tokens,
+    IOptions<ChatSocketOptions> options,
+    ILogger<ChatSession> logger)
+{
+    private readonly ChatSocketOptions _options = options.Value;
+
+    public async Task RunAsync(WebSocket socket, CancellationToken stopping)
+    {
+        var connection = new ChatConnection(socket, cluster, _options.SendQueueLimit, logger);
+        var writer = connection.RunWriterAsync();
+        var registered = false;
+        try
+        {
+            registered = await HelloAsync(connection, socket);
+            if (registered)
+            {
+                await ReadFramesAsync(connection, socket);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away or the gateway is stopping: both end the session the same way.
+        }
+        finally
+        {
+            if (registered)
+            {
+                hub.Remove(connection);
+            }
+            await connection.CloseAsync(stopping.IsCancellationRequested ? CloseCodes.GoingAway : WebSocketCloseStatus.NormalClosure, "bye");
+            await writer;
+        }
+    }
+
+    /// <summary>The first frame must be a valid hello, in time; anything else closes with 1008.</summary>
+    private async Task<bool> HelloAsync(ChatConnection connection, WebSocket socket)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ReceiveDeadline);
+        timeout.CancelAfter(_options.HelloTimeout);
+        ReadOnlyMemory<byte>? first;
+        try
+        {
+            first = await ReceiveFrameAsync(connection, socket, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!connection.ReceiveDeadline.IsCancellationRequested)
+        {
+            await RefuseAsync(connection, null, "No hello within the time allowed.");
+            return false;
+        }
+        if (first is not { } bytes)
+        {
+            return false;
+        }
+
+        string? reference = null;
+        try
+        {
+            var frame = ClientFrame.Parse(bytes, out reference);
+            if (frame.Type != "hello")
+            {
+                await RefuseAsync(connection, reference, "The first frame must be hello.");
+                return false;
+            }
+            var user = await tokens.Validate(frame.Has("token") ? frame.String("token") : null);
+            if (user is null)
+            {
+                await RefuseAsync(connection, reference, "The token is missing, invalid or expired.");
+                return false;
+            }
+            connection.User = user.Name;
+            var resume = ReadResume(frame);
+            var rooms = await hub.AddAsync(connection);
+            var summaries = await RoomsApi.Summaries(cluster, user.Name, rooms);
+            if (reference is not null)
+            {
+                connection.Send(ServerFrames.Reply(reference, new { user, sessionId = connection.Id, rooms = summaries }));
+            }
+            foreach (var summary in summaries)
+            {
+                // Resumed rooms replay from the client's seq; the others start at the end it was just told.
+                var from = resume.TryGetValue(summary.Id, out var seq) ? Math.Min(seq, summary.LastSeq) : summary.LastSeq;
+                await hub.FollowAsync(connection, summary.Id, from);
+            }
+            LogConnected(logger, connection.Id, user.Name, summaries.Count);
+            return true;
+        }
+        catch (ChatException ex)
+        {
+            await RefuseAsync(connection, reference, ex.Code == ErrorCodes.BadRequest ? ex.Message : "hello failed: " + ex.Message);
+            return false;
+        }
+    }
+
+    private async Task RefuseAsync(ChatConnection connection, string? reference, string message)
+    {
+        connection.Send(ServerFrames.Error(reference, ErrorCodes.Unauthorized, message));
+        await connection.CloseAsync(CloseCodes.Unauthorized, "unauthorized");
+    }
+
+    private static Dictionary<string, long> ReadResume(ClientFrame hello)
+    {
+        var resume = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (hello.Object("resume") is not { } map)
+        {
+            return resume;
+        }
+        foreach (var entry in map.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt64(out var seq) || seq < 0)
+            {
+                throw ClientFrame.BadRequest("resume maps room ids to non-negative seqs.");
+            }
+            resume[entry.Name] = seq;
+        }
+        return resume;
+    }
+
+    private async Task ReadFramesAsync(ChatConnection connection, WebSocket socket)
+    {
+        // Not cancelled by shutdown itself: shutdown closes with 1001 and the client's answer ends this loop.
+        while (await ReceiveFrameAsync(connection, socket, connection.ReceiveDeadline) is { } bytes)
+        {
+            string? reference = null;
+            try
+            {
+                var frame = ClientFrame.Parse(bytes, out reference);
+                var data = await FrameHandlers.HandleAsync(frame, connection, hub, cluster);
+                if (reference is not null)
+                {
+                    connection.Send(ServerFrames.Reply(reference, data));
+                }
+            }
+            catch (Exception ex) when (ex is not (WebSocketException or OperationCanceledException))
+            {
+                var error = ChatProblems.ToChatException(ex);
+                if (error.Code == ErrorCodes.Unavailable && ex is not ChatException)
+                {
+                    LogFrameFailed(logger, ex, connection.Id);
+                }
+                connection.Send(ServerFrames.Error(reference, error.Code, error.Message));
+            }
+        }
+    }
+
+    /// <summary>
+    /// One whole text frame, or null when the client closed. A frame over the limit closes the
+    /// socket with 1009, as the contract says; a binary frame is refused but the socket stays.
+    /// </summary>
+    private async Task<ReadOnlyMemory<byte>?> ReceiveFrameAsync(ChatConnection connection, WebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        while (true)
+        {
+            var chunk = buffer.GetMemory(4096);
+            var result = await socket.ReceiveAsync(chunk, cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+            buffer.Advance(result.Count);
+            if (buffer.WrittenCount > _options.MaxFrameBytes)
+            {
+                await connection.CloseAsync(CloseCodes.TooBig, "frame too large");
+                return null;
+            }
+            if (!result.EndOfMessage)
+            {
+                continue;
+            }
+            if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                connection.Send(ServerFrames.Error(null, ErrorCodes.BadRequest, "Frames are text (JSON), not binary."));
+                buffer.Clear();
+                continue;
+            }
+            return buffer.WrittenMemory;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} is {User}, following {RoomCount} rooms")]
+    private static partial void LogConnected(ILogger logger, string connectionId, string user, int roomCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A frame on connection {ConnectionId} failed on the cluster")]
+    private static partial void LogFrameFailed(ILogger logger, Exception ex, string connectionId);
+}

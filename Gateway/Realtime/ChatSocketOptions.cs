@@ -1,0 +1,23 @@
+namespace ChatApp.Gateway.Realtime;
+
+/// <summary>Settings of the WebSocket side, bound from the "Gateway" section; the defaults suit one machine.</summary>
+public sealed class ChatSocketOptions
+{
+    /// <summary>Origins allowed to open /ws besides the gateway's own (browsers send Origin; bots usually do not).</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>The contract's bound on one frame.</summary>
+    public int MaxFrameBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How long a new socket may take to say hello.</summary>
+    public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Frames waiting for one slow socket before it is cut off with 1013.</summary>
+    public int SendQueueLimit { get; set; } = 1024;
+
+    /// <summary>How long a room relay or user session keeps this gateway's observer without hearing from it.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often leases are renewed: a third of their length, so two renewals may fail before one lapses.</summary>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(20);
+}

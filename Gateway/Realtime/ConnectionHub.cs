@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using ChatApp.Rooms;
+using ChatApp.Users;
+using Microsoft.Extensions.Options;
+
+namespace ChatApp.Gateway.Realtime;
+
+/// <summary>
+/// This gateway's sockets, indexed by user and by room, and its one observer in the cluster.
+/// A room event arrives here once, is serialized once, and is queued on each local socket
+/// following the room; a membership change arrives once per user and moves all their sockets.
+/// </summary>
+public sealed partial class ConnectionHub : IChatObserver
+{
+    private readonly IClusterClient _cluster;
+    private readonly ChatSocketOptions _options;
+    private readonly ILogger<ConnectionHub> _logger;
+    private readonly Lazy<IChatObserver> _self;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, HashSet<ChatConnection>> _byUser = new(StringComparer.Ordinal);
+    // Copy-on-write arrays: the fan-out path reads them without taking the lock.
+    private readonly ConcurrentDictionary<string, ChatConnection[]> _byRoom = new(StringComparer.Ordinal);
+
+    public ConnectionHub(IClusterClient cluster, IOptions<ChatSocketOptions> options, ILogger<ConnectionHub> logger)
+    {
+        _cluster = cluster;
+        _options = options.Value;
+        _logger = logger;
+        // The reference Orleans routes observer calls through; made on first use, when the client is connected.
+        _self = new(() => _cluster.CreateObjectReference<IChatObserver>(this));
+    }
+
+    public int ConnectionCount
+    {
+        get { lock (_gate) { return _byUser.Values.Sum(c => c.Count); } }
+    }
+
+    /// <summary>Adds an authenticated socket and returns its user's rooms, holding the user's session lease.</summary>
+    public async Task<IReadOnlyList<string>> AddAsync(ChatConnection connection)
+    {
+        lock (_gate)
+        {
+            Add(_byUser, connection.User!, connection);
+        }
+        return await Session(connection.User!).Attach(_self.Value, _options.LeaseDuration);
+    }
+
+    public void Remove(ChatConnection connection)
+    {
+        string[] emptiedRooms;
+        bool lastOfUser;
+        lock (_gate)
+        {
+            lastOfUser = RemoveFrom(_byUser, connection.User!, connection);
+            emptiedRooms = _byRoom.Where(r => r.Value.Contains(connection)).Select(r => r.Key).ToArray()
+                .Where(room => UnfollowLocked(connection, room)).ToArray();
+        }
+        if (lastOfUser)
+        {
+            _ = Quietly(Session(connection.User!).Detach(_self.Value), "detach");
+        }
+        foreach (var room in emptiedRooms)
+        {
+            _ = Quietly(Relay(room).Unwatch(_self.Value), "unwatch");
+        }
+    }
+
+    /// <summary>Makes a socket follow a room from a seq (null: from now); the first local follower makes the gateway watch it.</summary>
+    public async Task FollowAsync(ChatConnection connection, string room, long? afterSeq)
+    {
+        bool first;
+        lock (_gate)
+        {
+            var current = _byRoom.GetValueOrDefault(room, []);
+            first = current.Length == 0;
+            if (!current.Contains(connection))
+            {
+                _byRoom[room] = [.. current, connection];
+            }
+        }
+        if (first)
+        {
+            await Relay(room).Watch(_self.Value, _options.LeaseDuration);
+        }
+        // Queued after the watch is in place: its catch-up from the log covers anything published before.
+        connection.Enqueue(new Outbound.Follow(room, afterSeq));
+    }
+
+    /// <summary>Every local socket of the user follows the room (a join on any of their devices).</summary>
+    public async Task FollowForUserAsync(string user, string room, long? afterSeq)
+    {
+        foreach (var connection in ConnectionsOf(user))
+        {
+            if (!IsFollowing(connection, room))
+            {
+                await FollowAsync(connection, room, afterSeq);
+            }
+        }
+    }
+
+    public void UnfollowForUser(string user, string room)
+    {
+        var emptied = false;
+        foreach (var connection in ConnectionsOf(user))
+        {
+            lock (_gate)
+            {
+                emptied |= UnfollowLocked(connection, room);
+            }
+            connection.Enqueue(new Outbound.Unfollow(room));
+        }
+        if (emptied)
+        {
+            _ = Quietly(Relay(room).Unwatch(_self.Value), "unwatch");
+        }
+    }
+
+    public void OnRoomEvent(RoomEvent roomEvent)
+    {
+        if (!_byRoom.TryGetValue(roomEvent.Room, out var followers) || followers.Length == 0)
+        {
+            return;
+        }
+        var item = new Outbound.Event(roomEvent, ServerFrames.Event(roomEvent));
+        foreach (var connection in followers)
+        {
+            connection.Enqueue(item);
+        }
+    }
+
+    public void OnMembershipChanged(MembershipChange change)
+    {
+        if (change.Joined)
+        {
+            _ = Quietly(FollowForUserAsync(change.User, change.Room, afterSeq: null), "follow");
+        }
+        else
+        {
+            UnfollowForUser(change.User, change.Room);
+        }
+    }
+
+    /// <summary>
+    /// Renews every lease this gateway holds. A relay that did not know us (it was lost with its
+    /// silo) may have dropped events, so the sockets following it check the log; a session's room
+    /// list catches any membership notice that went missing.
+    /// </summary>
+    public async Task RenewLeasesAsync(CancellationToken cancellationToken)
+    {
+        string[] rooms;
+        string[] users;
+        lock (_gate)
+        {
+            rooms = [.. _byRoom.Where(r => r.Value.Length > 0).Select(r => r.Key)];
+            users = [.. _byUser.Keys];
+        }
+        var watches = rooms.Select(async room =>
+        {
+            if (await Relay(room).Watch(_self.Value, _options.LeaseDuration))
+            {
+                foreach (var connection in _byRoom.GetValueOrDefault(room, []))
+                {
+                    connection.Enqueue(new Outbound.CatchUp(room));
+                }
+            }
+        });
+        var attaches = users.Select(async user =>
+        {
+            foreach (var room in await Session(user).Attach(_self.Value, _options.LeaseDuration))
+            {
+                await FollowForUserAsync(user, room, afterSeq: null);
+            }
+        });
+        await Task.WhenAll(watches.Concat(attaches)).WaitAsync(cancellationToken);
+    }
+
+    public ChatConnection[] All()
+    {
+        lock (_gate)
+        {
+            return [.. _byUser.Values.SelectMany(c => c)];
+        }
+    }
+
+    private ChatConnection[] ConnectionsOf(string user)
+    {
+        lock (_gate)
+        {
+            return _byUser.TryGetValue(user, out var set) ? [.. set] : [];
+        }
+    }
+
+    private bool IsFollowing(ChatConnection connection, string room) =>
+        _byRoom.TryGetValue(room, out var followers) && followers.Contains(connection);
+
+    /// <summary>Removes one follower; true when the room has no local follower left.</summary>
+    private bool UnfollowLocked(ChatConnection connection, string room)
+    {
+        if (!_byRoom.TryGetValue(room, out var current) || !current.Contains(connection))
+        {
+            return false;
+        }
+        var rest = current.Where(c => c != connection).ToArray();
+        if (rest.Length == 0)
+        {
+            _byRoom.TryRemove(room, out _);
+            return true;
+        }
+        _byRoom[room] = rest;
+        return false;
+    }
+
+    private static void Add(Dictionary<string, HashSet<ChatConnection>> index, string key, ChatConnection connection)
+    {
+        if (!index.TryGetValue(key, out var set))
+        {
+            index[key] = set = [];
+        }
+        set.Add(connection);
+    }
+
+    private static bool RemoveFrom(Dictionary<string, HashSet<ChatConnection>> index, string key, ChatConnection connection)
+    {
+        if (index.TryGetValue(key, out var set) && set.Remove(connection) && set.Count == 0)
+        {
+            index.Remove(key);
+            return true;
+        }
+        return false;
+    }
+
+    private IRoomRelayGrain Relay(string room) => _cluster.GetGrain<IRoomRelayGrain>(room);
+
+    private IUserSessionGrain Session(string user) => _cluster.GetGrain<IUserSessionGrain>(user);
+
+    /// <summary>For calls nobody waits on: a failure is logged, and the next lease renewal repairs what it left undone.</summary>
+    private async Task Quietly(Task work, string what)
+    {
+        try
+        {
+            await work;
+        }
+        catch (Exception ex)
+        {
+            LogBackgroundFailure(_logger, ex, what);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background {Operation} failed; the next lease renewal retries it")]
+    private static partial void LogBackgroundFailure(ILogger logger, Exception ex, string operation);
+}

@@ -1,0 +1,107 @@
+using ChatApp.Errors;
+using ChatApp.Gateway.Api;
+using ChatApp.Rooms;
+
+namespace ChatApp.Gateway.Realtime;
+
+/// <summary>
+/// What each client frame does once the socket said hello. Every grain call names the user
+/// from the verified token held by the connection; nothing in a frame can change who acts.
+/// </summary>
+public static class FrameHandlers
+{
+    private static readonly object Empty = new();
+
+    /// <summary>Runs a frame and returns the reply's <c>data</c>.</summary>
+    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
+    {
+        var user = connection.User!;
+        return frame.Type switch
+        {
+            "join" => Join(frame, user, hub, cluster),
+            "leave" => Leave(frame, user, hub, cluster),
+            "send" => Send(frame, user, cluster),
+            "edit" => Edit(frame, user, cluster),
+            "delete" => Delete(frame, user, cluster),
+            "history" => History(frame, user, cluster),
+            "ping" => Task.FromResult(Empty),
+            "hello" => throw ClientFrame.BadRequest("This connection already said hello."),
+            _ => throw ClientFrame.BadRequest($"Unknown frame type '{Truncate(frame.Type)}'."),
+        };
+    }
+
+    private static async Task<object> Join(ClientFrame frame, string user, ConnectionHub hub, IClusterClient cluster)
+    {
+        var room = RoomOf(frame);
+        if (!RoomId.IsValid(room))
+        {
+            throw new ChatException(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit.");
+        }
+        var joined = await Room(cluster, room).Join(user);
+        // Every socket of this user here follows the room from the point the joiner was shown.
+        await hub.FollowForUserAsync(user, room, joined.LastSeq);
+        return new { room = RoomView.From(joined.Room), messages = joined.Messages, lastSeq = joined.LastSeq };
+    }
+
+    private static async Task<object> Leave(ClientFrame frame, string user, ConnectionHub hub, IClusterClient cluster)
+    {
+        var room = RoomOf(frame);
+        await Room(cluster, room).Leave(user);
+        hub.UnfollowForUser(user, room);
+        return Empty;
+    }
+
+    private static async Task<object> Send(ClientFrame frame, string user, IClusterClient cluster)
+    {
+        var room = RoomOf(frame);
+        var clientMsgId = frame.String("clientMsgId");
+        var text = frame.String("text");
+        MessageRules.CheckClientMsgId(clientMsgId);
+        MessageRules.CheckText(text);
+        var sent = await Room(cluster, room).Send(user, clientMsgId, text);
+        return new { seq = sent.Seq, ts = sent.Ts };
+    }
+
+    private static async Task<object> Edit(ClientFrame frame, string user, IClusterClient cluster)
+    {
+        var room = RoomOf(frame);
+        var seq = frame.Long("seq");
+        var text = frame.String("text");
+        MessageRules.CheckText(text);
+        return new { seq = await Room(cluster, room).Edit(user, seq, text) };
+    }
+
+    private static async Task<object> Delete(ClientFrame frame, string user, IClusterClient cluster)
+    {
+        var room = RoomOf(frame);
+        var seq = frame.Long("seq");
+        return new { seq = await Room(cluster, room).Delete(user, seq) };
+    }
+
+    private static async Task<object> History(ClientFrame frame, string user, IClusterClient cluster)
+    {
+        var room = RoomOf(frame);
+        var before = frame.Long("before");
+        var limit = frame.OptionalLong("limit") ?? 50;
+        if (limit is < 1 or > 200)
+        {
+            throw new ChatException(ErrorCodes.Validation, "limit is 1 to 200.");
+        }
+        return await Room(cluster, room).History(user, before, after: null, (int)limit);
+    }
+
+    /// <summary>A room named in a frame; ids that could never exist are refused before any grain is touched.</summary>
+    private static string RoomOf(ClientFrame frame)
+    {
+        var room = frame.String("room");
+        if (room.Length is 0 or > 128)
+        {
+            throw new ChatException(ErrorCodes.Validation, "No such room id.");
+        }
+        return room;
+    }
+
+    private static IRoomGrain Room(IClusterClient cluster, string room) => cluster.GetGrain<IRoomGrain>(room);
+
+    private static string Truncate(string text) => text.Length <= 32 ? text : text[..32];
+}

@@ -1,0 +1,25 @@
+using ChatApp.Rooms;
+
+namespace ChatApp.Gateway.Realtime;
+
+/// <summary>
+/// What waits in a connection's send queue. Besides ready frames, the queue carries the
+/// instructions that decide which room events the socket sees, so that they take effect in
+/// exactly their place among the frames.
+/// </summary>
+public abstract record Outbound
+{
+    /// <summary>A frame to send as is: a reply, an error, a resync.</summary>
+    public sealed record Frame(byte[] Bytes) : Outbound;
+
+    /// <summary>A live room event, already serialized, shared by every socket that gets it.</summary>
+    public sealed record Event(RoomEvent RoomEvent, byte[] Bytes) : Outbound;
+
+    /// <summary>Start following a room after <paramref name="AfterSeq"/> (null: after its current end), catching up from the log.</summary>
+    public sealed record Follow(string Room, long? AfterSeq) : Outbound;
+
+    public sealed record Unfollow(string Room) : Outbound;
+
+    /// <summary>Check the log for events this socket may have missed (a relay was lost, say).</summary>
+    public sealed record CatchUp(string Room) : Outbound;
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using ChatApp.Gateway.Json;
+using ChatApp.Rooms;
+
+namespace ChatApp.Gateway.Realtime;
+
+/// <summary>
+/// The frames the server sends, as UTF-8 bytes ready for the socket. An event is serialized
+/// once and the same bytes go to every socket that receives it.
+/// </summary>
+public static class ServerFrames
+{
+    public static byte[] Reply(string reference, object data) =>
+        JsonSerializer.SerializeToUtf8Bytes(new ReplyFrame("reply", reference, true, data), ChatJson.Options);
+
+    public static byte[] Error(string? reference, string code, string message) =>
+        JsonSerializer.SerializeToUtf8Bytes(new ErrorFrame("error", reference, code, message), ChatJson.Options);
+
+    public static byte[] Resync(string room, long lastSeq) =>
+        JsonSerializer.SerializeToUtf8Bytes(new ResyncFrame("resync", room, lastSeq), ChatJson.Options);
+
+    /// <summary>An <c>event</c> frame carrying exactly the fields of its kind.</summary>
+    public static byte[] Event(RoomEvent e) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new EventFrame("event", e.Room, e.Seq, e.Kind, e.Sender, e.Ts, e.Text, e.ClientMsgId, e.Target, e.User),
+            ChatJson.Options);
+
+    private sealed record ReplyFrame(string Type, string Ref, bool Ok, object Data);
+
+    private sealed record ErrorFrame(string Type, string? Ref, string Code, string Message);
+
+    private sealed record ResyncFrame(string Type, string Room, long LastSeq);
+
+    private sealed record EventFrame(
+        string Type, string Room, long Seq, string Kind, string Sender, DateTime Ts,
+        string? Text, string? ClientMsgId, long? Target, string? User);
+}

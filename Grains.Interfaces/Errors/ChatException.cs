@@ -1,0 +1,32 @@
+namespace ChatApp.Errors;
+
+/// <summary>
+/// A refusal a client should see, carrying one of the contract's error codes. Grains throw it;
+/// Orleans carries it to the gateway, which turns it into a problem detail or an error frame.
+/// </summary>
+[GenerateSerializer, Alias("ChatApp.ChatException")]
+public sealed class ChatException : Exception
+{
+    public ChatException() { }
+
+    public ChatException(string message) : base(message) { }
+
+    public ChatException(string message, Exception innerException) : base(message, innerException) { }
+
+    public ChatException(string code, string message) : base(message) => Code = code;
+
+    [Id(0)] public string Code { get; init; } = ErrorCodes.Validation;
+}
+
+/// <summary>The error codes of the contract (docs/protocol.md).</summary>
+public static class ErrorCodes
+{
+    public const string Validation = "validation";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string Conflict = "conflict";
+    public const string RateLimited = "rate_limited";
+    public const string Unavailable = "unavailable";
+    public const string BadRequest = "bad_request";
+}

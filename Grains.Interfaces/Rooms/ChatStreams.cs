@@ -1,0 +1,13 @@
+namespace ChatApp.Rooms;
+
+/// <summary>Names of the Orleans stream provider and namespaces that carry chat events.</summary>
+public static class ChatStreams
+{
+    public const string Provider = "chat";
+
+    /// <summary>One stream per room (key: room id) carrying its <see cref="RoomEvent"/>s in seq order.</summary>
+    public const string RoomNamespace = "room";
+
+    /// <summary>One stream per user (key: user name) carrying <see cref="Users.MembershipChange"/>s that concern them.</summary>
+    public const string UserNamespace = "user";
+}

@@ -1,0 +1,51 @@
+using Orleans.Concurrency;
+
+namespace ChatApp.Rooms;
+
+/// <summary>
+/// A chat room (key: room id). It alone numbers the room's events, so every durable change
+/// passes through it: it checks the acting user's rights, commits the event to PostgreSQL,
+/// and only then publishes it on the room's stream. Every method takes the acting user's
+/// name as given by the gateway from a verified token, never from what a client wrote.
+/// </summary>
+[Alias("ChatApp.IRoomGrain")]
+public interface IRoomGrain : IGrainWithStringKey
+{
+    /// <summary>Makes the user a member, creating the room as public with them as owner if it does not exist.</summary>
+    [Alias("Join")]
+    Task<JoinResult> Join(string user);
+
+    [Alias("Leave")]
+    Task Leave(string user);
+
+    /// <summary>Stores a message once per (room, sender, clientMsgId); a repeat returns the first seq.</summary>
+    [Alias("Send")]
+    Task<SendResult> Send(string user, string clientMsgId, string text);
+
+    /// <summary>Replaces a message's text; the author only. Returns the seq of the edit event.</summary>
+    [Alias("Edit")]
+    Task<long> Edit(string user, long seq, string text);
+
+    /// <summary>Deletes a message, leaving a tombstone; the author, owner or a moderator. Returns the seq of the delete event.</summary>
+    [Alias("Delete")]
+    Task<long> Delete(string user, long seq);
+
+    /// <summary>Messages before or after a seq, ascending. Reads only, so it may run beside a send.</summary>
+    [AlwaysInterleave, Alias("History")]
+    Task<MessagePage> History(string user, long? before, long? after, int limit);
+
+    /// <summary>Log events after a seq, in order: what resume and gap repair replay.</summary>
+    [AlwaysInterleave, Alias("EventsAfter")]
+    Task<EventPage> EventsAfter(string user, long afterSeq, int limit);
+
+    /// <summary>The room with its members; not_found for a private room the user does not belong to.</summary>
+    [ReadOnly, Alias("GetDetails")]
+    Task<RoomDetails> GetDetails(string user);
+
+    [ReadOnly, Alias("GetSummary")]
+    Task<RoomSummary> GetSummary(string user);
+
+    /// <summary>The raw state, for the Orleans Dashboard and operators.</summary>
+    [ReadOnly, Alias("GetState")]
+    Task<RoomState> GetState();
+}

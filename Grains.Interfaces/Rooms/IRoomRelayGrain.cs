@@ -1,0 +1,22 @@
+namespace ChatApp.Rooms;
+
+/// <summary>
+/// The fan-out point of one room (key: room id). It consumes the room's stream and hands each
+/// event once to every gateway process that has members of the room connected, so a message
+/// costs one notification per gateway, not one per member. Gateways hold their place by lease:
+/// they renew it while they have sockets in the room, and a gateway that dies simply lapses.
+/// </summary>
+[Alias("ChatApp.IRoomRelayGrain")]
+public interface IRoomRelayGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Registers or renews a gateway's observer for this room until the lease runs out. True when
+    /// the relay did not know the gateway (first watch, or the relay was lost with its silo):
+    /// the gateway may have missed events and should catch its sockets up from the log.
+    /// </summary>
+    [Alias("Watch")]
+    Task<bool> Watch(IChatObserver gateway, TimeSpan lease);
+
+    [Alias("Unwatch")]
+    Task Unwatch(IChatObserver gateway);
+}

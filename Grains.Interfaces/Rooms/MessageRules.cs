@@ -1,0 +1,28 @@
+using ChatApp.Errors;
+
+namespace ChatApp.Rooms;
+
+/// <summary>The contract's limits on what a message may hold, checked wherever one enters.</summary>
+public static class MessageRules
+{
+    public const int MaxTextLength = 4000;
+    public const int MaxClientMsgIdLength = 64;
+
+    /// <summary>Text counts in Unicode characters after trimming, but is kept exactly as sent.</summary>
+    public static void CheckText(string? text)
+    {
+        var length = text?.Trim().EnumerateRunes().Count() ?? 0;
+        if (length is < 1 or > MaxTextLength)
+        {
+            throw new ChatException(ErrorCodes.Validation, $"Message text must be 1 to {MaxTextLength} characters.");
+        }
+    }
+
+    public static void CheckClientMsgId(string? clientMsgId)
+    {
+        if (string.IsNullOrEmpty(clientMsgId) || clientMsgId.Length > MaxClientMsgIdLength)
+        {
+            throw new ChatException(ErrorCodes.Validation, $"clientMsgId must be 1 to {MaxClientMsgIdLength} characters.");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace ChatApp.Rooms;
+
+/// <summary>
+/// One durable entry of a room's event log. Every change a client can see (a message, an
+/// edit, a delete, a join or leave) is one of these, numbered 1, 2, 3, … per room with no gaps.
+/// Only the fields of its <see cref="Kind"/> are set.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ChatApp.RoomEvent")]
+public sealed record RoomEvent(
+    [property: Id(0)] string Room,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] string Sender,
+    [property: Id(4)] DateTime Ts,
+    [property: Id(5)] string? Text = null,
+    [property: Id(6)] string? ClientMsgId = null,
+    [property: Id(7)] long? Target = null,
+    [property: Id(8)] string? User = null);
+
+/// <summary>The kinds of <see cref="RoomEvent"/>, spelled as on the wire.</summary>
+public static class RoomEventKind
+{
+    public const string Message = "message";
+    public const string Edit = "edit";
+    public const string Delete = "delete";
+    public const string Join = "join";
+    public const string Leave = "leave";
+    public const string Kick = "kick";
+    public const string Ban = "ban";
+    public const string Topic = "topic";
+}

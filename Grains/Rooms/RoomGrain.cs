@@ -1,0 +1,270 @@
+using ChatApp.Errors;
+using ChatApp.Storage;
+using ChatApp.Users;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace ChatApp.Rooms;
+
+/// <summary>
+/// The single writer of one room's history. Orleans runs its calls one at a time, which is
+/// what lets it hand out gap-free sequence numbers without a lock or a database sequence.
+/// </summary>
+public sealed partial class RoomGrain(
+    [PersistentState("room", StorageNames.Chat)] IPersistentState<RoomState> state,
+    RoomLog log,
+    TimeProvider time,
+    ILogger<RoomGrain> logger) : Grain, IRoomGrain
+{
+    private const int JoinPageSize = 50;
+    private string Id => this.GetPrimaryKeyString();
+    private RoomState Room => state.State;
+
+    // Set after a write whose outcome is unknown: the next write first re-reads the log's last seq.
+    private bool _seqInDoubt = true;
+    private long _lastSeq;
+
+    public async Task<JoinResult> Join(string user)
+    {
+        if (!Room.Exists)
+        {
+            if (!RoomId.IsValid(Id))
+            {
+                throw new ChatException(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-'.");
+            }
+            Room.Exists = true;
+            Room.Owner = user;
+            Room.CreatedAt = ChatClock.Now(time);
+            Room.Members[user] = RoomRoles.Owner;
+            await Write(async () => { await log.UpsertDirectory(Id, Room); return true; });
+            await AppendMembership(RoomEventKind.Join, user, joined: true);
+        }
+        else if (!Room.Members.ContainsKey(user))
+        {
+            if (Room.Banned.Contains(user))
+            {
+                throw new ChatException(ErrorCodes.Forbidden, "You are banned from this room.");
+            }
+            // A private room is entered only by invitation, and its existence is not revealed.
+            if (Room.Visibility == RoomVisibility.Private)
+            {
+                throw NotFound();
+            }
+            Room.Members[user] = RoomRoles.Member;
+            await AppendMembership(RoomEventKind.Join, user, joined: true);
+        }
+
+        var recent = await Guarded(() => log.MessagesBefore(Id, long.MaxValue, JoinPageSize));
+        return new JoinResult(Details(), recent.Messages, _lastSeq);
+    }
+
+    public async Task Leave(string user)
+    {
+        EnsureMember(user);
+        Room.Members.Remove(user);
+        await AppendMembership(RoomEventKind.Leave, user, joined: false);
+    }
+
+    public async Task<SendResult> Send(string user, string clientMsgId, string text)
+    {
+        EnsureMember(user);
+        MessageRules.CheckClientMsgId(clientMsgId);
+        MessageRules.CheckText(text);
+        await EnsureSeqKnown();
+
+        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Message, user, ChatClock.Now(time), Text: text, ClientMsgId: clientMsgId);
+        var stored = await Write(() => log.TryAppendMessage(e));
+        if (!stored)
+        {
+            var first = await Guarded(() => log.FindByClientMsgId(Id, user, clientMsgId));
+            return first ?? throw new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry.");
+        }
+
+        await Committed(e);
+        return new SendResult(e.Seq, e.Ts, Repeated: false);
+    }
+
+    public async Task<long> Edit(string user, long seq, string text)
+    {
+        EnsureMember(user);
+        MessageRules.CheckText(text);
+        var target = await LiveMessage(seq);
+        if (target.Sender != user)
+        {
+            throw new ChatException(ErrorCodes.Forbidden, "Only the author may edit a message.");
+        }
+        return await AppendChange(new RoomEvent(Id, 0, RoomEventKind.Edit, user, ChatClock.Now(time), Text: text, Target: seq));
+    }
+
+    public async Task<long> Delete(string user, long seq)
+    {
+        EnsureMember(user);
+        var target = await LiveMessage(seq);
+        if (target.Sender != user && Room.Members[user] is not (RoomRoles.Owner or RoomRoles.Moderator))
+        {
+            throw new ChatException(ErrorCodes.Forbidden, "Only the author, the owner or a moderator may delete a message.");
+        }
+        return await AppendChange(new RoomEvent(Id, 0, RoomEventKind.Delete, user, ChatClock.Now(time), Target: seq));
+    }
+
+    public Task<MessagePage> History(string user, long? before, long? after, int limit)
+    {
+        EnsureMember(user);
+        limit = Math.Clamp(limit, 1, 200);
+        return Guarded(() => after is { } a
+            ? log.MessagesAfter(Id, Math.Max(a, 0), limit)
+            : log.MessagesBefore(Id, before ?? long.MaxValue, limit));
+    }
+
+    public Task<EventPage> EventsAfter(string user, long afterSeq, int limit)
+    {
+        EnsureMember(user);
+        return Guarded(() => log.EventsAfter(Id, Math.Max(afterSeq, 0), Math.Clamp(limit, 1, 1000)));
+    }
+
+    public Task<RoomDetails> GetDetails(string user)
+    {
+        EnsureVisibleTo(user);
+        return Task.FromResult(Details());
+    }
+
+    public Task<RoomSummary> GetSummary(string user)
+    {
+        EnsureVisibleTo(user);
+        return Task.FromResult(Summary());
+    }
+
+    public Task<RoomState> GetState() => Task.FromResult(Room);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await EnsureSeqKnown();
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    private RoomSummary Summary() =>
+        // Unread counts need read markers, which this room does not keep yet: 0 until it does.
+        new(Id, Room.Topic, Room.Visibility, Room.Members.Count, _lastSeq, Unread: 0);
+
+    private RoomDetails Details() => new(
+        Summary(),
+        Room.Owner,
+        Room.Members.OrderBy(m => m.Key, StringComparer.Ordinal)
+            .Select(m => new RoomMember(m.Key, m.Value, Online: false)).ToList());
+
+    private async Task<ChatMessage> LiveMessage(long seq)
+    {
+        var message = await Guarded(() => log.FindMessage(Id, seq));
+        return message is { Deleted: false } ? message : throw new ChatException(ErrorCodes.NotFound, "No such message.");
+    }
+
+    private async Task<long> AppendChange(RoomEvent change)
+    {
+        await EnsureSeqKnown();
+        var e = change with { Seq = _lastSeq + 1 };
+        if (!await Write(() => log.TryAppendChange(e)))
+        {
+            // Deleted between our read and our write: by another call of ours, since we run one at a time.
+            throw new ChatException(ErrorCodes.NotFound, "No such message.");
+        }
+        await Committed(e);
+        return e.Seq;
+    }
+
+    private async Task AppendMembership(string kind, string user, bool joined)
+    {
+        await EnsureSeqKnown();
+        var e = new RoomEvent(Id, _lastSeq + 1, kind, user, ChatClock.Now(time), User: user);
+        await Write(async () => { await log.Append(e); return true; });
+        await Committed(e);
+        await Write(async () => { await state.WriteStateAsync(); return true; });
+        await PublishMembership(new MembershipChange(user, Id, joined));
+    }
+
+    /// <summary>Records a committed event and publishes it; the client's acknowledgement does not wait on delivery.</summary>
+    private async Task Committed(RoomEvent e)
+    {
+        _lastSeq = e.Seq;
+        Room.LastSeq = e.Seq;
+        try
+        {
+            await RoomStream().OnNextAsync(e);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The event is durable; gateways notice the gap at the next event and repair it from the log.
+            LogPublishFailed(logger, ex, Id, e.Seq);
+        }
+    }
+
+    private async Task PublishMembership(MembershipChange change)
+    {
+        try
+        {
+            var stream = this.GetStreamProvider(ChatStreams.Provider)
+                .GetStream<MembershipChange>(StreamId.Create(ChatStreams.UserNamespace, change.User));
+            await stream.OnNextAsync(change);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPublishFailed(logger, ex, Id, _lastSeq);
+        }
+    }
+
+    private IAsyncStream<RoomEvent> RoomStream() =>
+        this.GetStreamProvider(ChatStreams.Provider).GetStream<RoomEvent>(StreamId.Create(ChatStreams.RoomNamespace, Id));
+
+    private async Task EnsureSeqKnown()
+    {
+        if (_seqInDoubt)
+        {
+            _lastSeq = await Guarded(() => log.LastSeq(Id));
+            Room.LastSeq = _lastSeq;
+            _seqInDoubt = false;
+        }
+    }
+
+    /// <summary>
+    /// A durable write. If it fails we cannot know whether it committed, and the in-memory state
+    /// may be ahead of storage: the seq is re-read before the next write, and the grain
+    /// deactivates so that its next activation reloads what storage really holds.
+    /// </summary>
+    private async Task<bool> Write(Func<Task<bool>> write)
+    {
+        try
+        {
+            return await Guarded(write);
+        }
+        catch
+        {
+            _seqInDoubt = true;
+            this.DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private static Task<T> Guarded<T>(Func<Task<T>> work) => DatabaseFaults.Guard(work);
+
+    private void EnsureMember(string user)
+    {
+        if (!Room.Exists || !Room.Members.ContainsKey(user))
+        {
+            throw Room.Exists && Room.Visibility == RoomVisibility.Public
+                ? new ChatException(ErrorCodes.Forbidden, "Join the room first.")
+                : NotFound();
+        }
+    }
+
+    private void EnsureVisibleTo(string user)
+    {
+        if (!Room.Exists || (Room.Visibility == RoomVisibility.Private && !Room.Members.ContainsKey(user)))
+        {
+            throw NotFound();
+        }
+    }
+
+    private static ChatException NotFound() => new(ErrorCodes.NotFound, "No such room.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room} committed event {Seq} but could not publish it")]
+    private static partial void LogPublishFailed(ILogger logger, Exception ex, string room, long seq);
+}

@@ -1,0 +1,194 @@
+using System.Text.Json;
+using ChatApp.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ChatApp.Rooms;
+
+/// <summary>
+/// A room's event log and message table in PostgreSQL (sql/0004_chat_schema.sql). Each write
+/// is a single statement, so the event and the message state it changes commit together
+/// without an explicit transaction, in one round trip.
+/// </summary>
+public sealed class RoomLog(NpgsqlDataSource db)
+{
+    public async Task<long> LastSeq(string room)
+    {
+        await using var cmd = db.CreateCommand("SELECT coalesce(max(seq), 0) FROM room_events WHERE room = $1");
+        cmd.Parameters.AddWithValue(room);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Appends a message event and its message row, unless this sender already sent this
+    /// clientMsgId here: then nothing is written and false is returned.
+    /// </summary>
+    public async Task<bool> TryAppendMessage(RoomEvent e)
+    {
+        await using var cmd = db.CreateCommand("""
+            WITH m AS (
+                INSERT INTO messages (room, seq, sender, client_msg_id, text, ts)
+                VALUES ($1, $2, $3, $6, $7, $5)
+                ON CONFLICT (room, sender, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+                RETURNING seq)
+            INSERT INTO room_events (room, seq, kind, sender, payload, ts)
+            SELECT $1, $2, 'message', $3, $4, $5 FROM m
+            """);
+        AddEventParameters(cmd, e);
+        cmd.Parameters.AddWithValue((object?)e.ClientMsgId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(e.Text ?? "");
+        return await cmd.ExecuteNonQueryAsync() == 1;
+    }
+
+    /// <summary>The seq and time of the message this sender already stored under this clientMsgId.</summary>
+    public async Task<SendResult?> FindByClientMsgId(string room, string sender, string clientMsgId)
+    {
+        await using var cmd = db.CreateCommand(
+            "SELECT seq, ts FROM messages WHERE room = $1 AND sender = $2 AND client_msg_id = $3");
+        cmd.Parameters.AddWithValue(room);
+        cmd.Parameters.AddWithValue(sender);
+        cmd.Parameters.AddWithValue(clientMsgId);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? new SendResult(reader.GetInt64(0), reader.GetDateTime(1), Repeated: true) : null;
+    }
+
+    /// <summary>Appends an edit or delete event and applies it to the live message in the same statement.</summary>
+    public async Task<bool> TryAppendChange(RoomEvent e)
+    {
+        var change = e.Kind == RoomEventKind.Delete
+            ? "deleted = true, text = $7"
+            : "text = $7, edited_ts = $5";
+        await using var cmd = db.CreateCommand($"""
+            WITH m AS (
+                UPDATE messages SET {change}
+                WHERE room = $1 AND seq = $6 AND NOT deleted
+                RETURNING seq)
+            INSERT INTO room_events (room, seq, kind, sender, payload, ts)
+            SELECT $1, $2, $8, $3, $4, $5 FROM m
+            """);
+        AddEventParameters(cmd, e);
+        cmd.Parameters.AddWithValue(e.Target ?? 0L);
+        // A delete event carries no text, so the tombstone's text becomes empty.
+        cmd.Parameters.AddWithValue(e.Text ?? "");
+        cmd.Parameters.AddWithValue(e.Kind);
+        return await cmd.ExecuteNonQueryAsync() == 1;
+    }
+
+    /// <summary>Appends an event that changes no message: joins, leaves and the like.</summary>
+    public async Task Append(RoomEvent e)
+    {
+        await using var cmd = db.CreateCommand(
+            "INSERT INTO room_events (room, seq, kind, sender, payload, ts) VALUES ($1, $2, $6, $3, $4, $5)");
+        AddEventParameters(cmd, e);
+        cmd.Parameters.AddWithValue(e.Kind);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task<ChatMessage?> FindMessage(string room, long seq)
+    {
+        await using var cmd = db.CreateCommand($"{SelectMessages} WHERE room = $1 AND seq = $2");
+        cmd.Parameters.AddWithValue(room);
+        cmd.Parameters.AddWithValue(seq);
+        var found = await ReadMessages(cmd);
+        return found.Count == 1 ? found[0] : null;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> messages just before <paramref name="before"/>, ascending.</summary>
+    public async Task<MessagePage> MessagesBefore(string room, long before, int limit)
+    {
+        await using var cmd = db.CreateCommand($"{SelectMessages} WHERE room = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3");
+        cmd.Parameters.AddWithValue(room);
+        cmd.Parameters.AddWithValue(before);
+        cmd.Parameters.AddWithValue(limit + 1);
+        var found = await ReadMessages(cmd);
+        var hasMore = found.Count > limit;
+        var page = found.Take(limit).Reverse().ToList();
+        return new MessagePage(page, hasMore);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> messages just after <paramref name="after"/>, ascending.</summary>
+    public async Task<MessagePage> MessagesAfter(string room, long after, int limit)
+    {
+        await using var cmd = db.CreateCommand($"{SelectMessages} WHERE room = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        cmd.Parameters.AddWithValue(room);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(limit + 1);
+        var found = await ReadMessages(cmd);
+        return new MessagePage(found.Take(limit).ToList(), found.Count > limit);
+    }
+
+    public async Task<EventPage> EventsAfter(string room, long after, int limit)
+    {
+        await using var cmd = db.CreateCommand(
+            "SELECT seq, kind, sender, payload::text, ts FROM room_events WHERE room = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        cmd.Parameters.AddWithValue(room);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(limit + 1);
+        var events = new List<RoomEvent>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var payload = JsonSerializer.Deserialize<EventPayload>(reader.GetString(3), Json) ?? new EventPayload();
+            events.Add(new RoomEvent(room, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(4),
+                payload.Text, payload.ClientMsgId, payload.Target, payload.User));
+        }
+        return new EventPage(events.Take(limit).ToList(), events.Count > limit);
+    }
+
+    /// <summary>Keeps the directory that lists public rooms in step with the room's own state.</summary>
+    public async Task UpsertDirectory(string room, RoomState state)
+    {
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO rooms (id, visibility, owner, topic, created_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (id) DO UPDATE SET visibility = excluded.visibility, owner = excluded.owner, topic = excluded.topic
+            """);
+        cmd.Parameters.AddWithValue(room);
+        cmd.Parameters.AddWithValue(state.Visibility);
+        cmd.Parameters.AddWithValue(state.Owner);
+        cmd.Parameters.AddWithValue(state.Topic);
+        cmd.Parameters.AddWithValue(state.CreatedAt);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private const string SelectMessages =
+        "SELECT room, seq, sender, text, ts, edited_ts, deleted, client_msg_id FROM messages";
+
+    private static async Task<List<ChatMessage>> ReadMessages(NpgsqlCommand cmd)
+    {
+        var list = new List<ChatMessage>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            list.Add(new ChatMessage(
+                reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetDateTime(4),
+                reader.IsDBNull(5) ? null : reader.GetDateTime(5), reader.GetBoolean(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+        return list;
+    }
+
+    // $1 room, $2 seq, $3 sender, $4 payload, $5 ts: the columns every event has.
+    private static void AddEventParameters(NpgsqlCommand cmd, RoomEvent e)
+    {
+        cmd.Parameters.AddWithValue(e.Room);
+        cmd.Parameters.AddWithValue(e.Seq);
+        cmd.Parameters.AddWithValue(e.Sender);
+        var payload = new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User };
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(payload, Json) });
+        cmd.Parameters.AddWithValue(e.Ts);
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The kind-specific fields of an event, as stored in the log's jsonb column.</summary>
+    private sealed class EventPayload
+    {
+        public string? Text { get; set; }
+        public string? ClientMsgId { get; set; }
+        public long? Target { get; set; }
+        public string? User { get; set; }
+    }
+}

@@ -1,0 +1,15 @@
+using ChatApp.Silo.Database;
+using ChatApp.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+// `ChatApp.Silo migrate` applies the database migrations and exits; anything else runs a silo.
+if (args is ["migrate", ..])
+{
+    var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args[1..]).Build();
+    using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+    DatabaseMigrator.Apply(SiloSettings.From(config).ConnectionString, loggers.CreateLogger("Migrations"));
+    return;
+}
+
+await SiloHostBuilder.Build(args).RunAsync();

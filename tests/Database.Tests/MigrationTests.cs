@@ -1,0 +1,61 @@
+using ChatApp.Silo.Database;
+using ChatApp.Tests.Database.Support;
+using ChatApp.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace ChatApp.Tests.Database;
+
+public sealed class MigrationTests
+{
+    [Fact]
+    public async Task MigrationsRunTwiceAndTheSecondRunAppliesNothing()
+    {
+        await using var database = await TestDatabase.CreateAsync(); // the first run
+        var scripts = typeof(DatabaseMigrator).Assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith("sql.", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var journalAfterFirstRun = await JournalAsync(database.ConnectionString);
+
+        DatabaseMigrator.Apply(database.ConnectionString, NullLogger.Instance);
+
+        Assert.Equal(scripts, journalAfterFirstRun);
+        Assert.Equal(journalAfterFirstRun, await JournalAsync(database.ConnectionString));
+    }
+
+    [Fact]
+    public async Task RoomEventsRefuseUpdatesAndDeletes()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await Sql.QueryAsync(database.ConnectionString,
+            "INSERT INTO room_events (room, seq, kind, sender, ts) VALUES ('lobby', 1, 'joined', 'ada', now())");
+
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            Sql.QueryAsync(database.ConnectionString, "UPDATE room_events SET kind = 'left'"));
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            Sql.QueryAsync(database.ConnectionString, "DELETE FROM room_events"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM room_events"));
+    }
+
+    [Fact]
+    public async Task SendingTheSameClientMessageIdTwiceIsRefused()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        const string Insert = """
+            INSERT INTO messages (room, seq, sender, client_msg_id, text, ts)
+            VALUES ('lobby', @seq, 'ada', 'm-1', 'hello', now())
+            """;
+        await Sql.QueryAsync(database.ConnectionString, Insert, ("seq", 1L));
+
+        var duplicate = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            Sql.QueryAsync(database.ConnectionString, Insert, ("seq", 2L)));
+
+        Assert.Equal("messages_idempotency", duplicate.ConstraintName);
+    }
+
+    private static async Task<List<string>> JournalAsync(string connectionString) =>
+        (await Sql.QueryAsync(connectionString, "SELECT scriptname FROM schemaversions ORDER BY scriptname"))
+            .Select(row => (string)row[0]!)
+            .ToList();
+}

@@ -1,0 +1,77 @@
+using ChatApp.Silo.Database;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace ChatApp.Tests.Support;
+
+/// <summary>
+/// A brand-new, fully migrated database for one test fixture, dropped when disposed.
+/// </summary>
+/// <remarks>
+/// Each fixture gets its own database so that tests never see each other's rows and can run in
+/// any order or in parallel. The server comes from CHATAPP_DB (what <c>scripts/pg.sh start</c>
+/// prints); its role needs CREATEDB.
+/// </remarks>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private const string LocalServer = "Host=127.0.0.1;Port=55432;Username=chatapp;Password=chatapp;Database=chatapp";
+
+    private readonly string serverConnectionString;
+
+    private TestDatabase(string serverConnectionString, string connectionString, string name)
+    {
+        this.serverConnectionString = serverConnectionString;
+        ConnectionString = connectionString;
+        Name = name;
+    }
+
+    /// <summary>The database's name, <c>chatapp_test_&lt;random&gt;</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Npgsql connection string to this database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The connection string of the server the test databases are made on.</summary>
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable("CHATAPP_DB") is { Length: > 0 } fromEnvironment ? fromEnvironment : LocalServer;
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var server = ServerConnectionString;
+        var name = $"chatapp_test_{Guid.NewGuid():N}";
+        await ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
+
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        var database = new TestDatabase(server, connectionString, name);
+        try
+        {
+            // DbUp is synchronous; keep it off the test's thread.
+            await Task.Run(() => DatabaseMigrator.Apply(connectionString, NullLogger.Instance));
+            return database;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Pooled connections to the database would otherwise be broken by the drop, or keep it alive.
+        using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        await ExecuteAsync(serverConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
