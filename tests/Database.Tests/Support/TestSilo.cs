@@ -1,3 +1,4 @@
+using ChatApp.Tests.Support;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ChatApp.Tests.Database.Support;
+namespace ChatApp.Tests.Support;
 
 /// <summary>Ports nobody listens on right now, so that silos of parallel tests never collide.</summary>
 public static class FreePort

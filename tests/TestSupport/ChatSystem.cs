@@ -1,0 +1,141 @@
+using System.Net.Http.Json;
+using ChatApp.Gateway.Hosting;
+using ChatApp.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace ChatApp.Tests.Support;
+
+/// <summary>
+/// The whole ChatApp running in this test process on real sockets: silos clustered through
+/// PostgreSQL, and a gateway serving HTTP, WebSockets and the page on a free loopback port.
+/// Each instance has its own database and cluster id, so systems never see each other.
+/// </summary>
+public sealed class ChatSystem : IAsyncDisposable
+{
+    public const string SigningKey = "test-signing-key-that-is-long-enough-for-hmac-sha256";
+
+    private readonly List<IHost> _silos = [];
+    private WebApplication? _gateway;
+    private readonly string _clusterId = $"test-{Guid.NewGuid():N}";
+
+    private ChatSystem(TestDatabase database) => Database = database;
+
+    public TestDatabase Database { get; }
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+    public Uri SocketUri => new($"ws://{BaseUri.Authority}/ws");
+
+    /// <summary>Starts a system with the given number of silos on a fresh database.</summary>
+    public static async Task<ChatSystem> StartAsync(int silos = 1)
+    {
+        var system = new ChatSystem(await TestDatabase.CreateAsync());
+        try
+        {
+            await system.StartProcessesAsync(silos);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops every silo and the gateway, then starts them again on the same database.</summary>
+    public async Task RestartAsync()
+    {
+        var silos = _silos.Count;
+        await StopProcessesAsync();
+        await StartProcessesAsync(silos);
+    }
+
+    public HttpClient Http() => new() { BaseAddress = BaseUri };
+
+    /// <summary>Registers a fresh user with a unique name and returns its name and token.</summary>
+    public async Task<(string Name, string Token)> RegisterAsync(string prefix = "user")
+    {
+        using var http = Http();
+        var name = $"{prefix}{Guid.NewGuid():N}"[..20];
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = "correct horse battery" });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<SignedIn>();
+        return (name, body!.Token);
+    }
+
+    /// <summary>A registered user with an open, greeted WebSocket.</summary>
+    public async Task<ChatTestClient> ConnectNewUserAsync(string prefix = "user")
+    {
+        var (name, token) = await RegisterAsync(prefix);
+        var client = await ChatTestClient.ConnectAsync(SocketUri, name, token);
+        await client.HelloAsync();
+        return client;
+    }
+
+    private async Task StartProcessesAsync(int silos)
+    {
+        for (var i = 0; i < silos; i++)
+        {
+            var silo = SiloHostBuilder.Build([], config => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Chat"] = Database.ConnectionString,
+                ["Orleans:ClusterId"] = _clusterId,
+                ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
+            await silo.StartAsync();
+            _silos.Add(silo);
+        }
+
+        var port = FreePort.Next();
+        _gateway = GatewayApp.Build(
+        [
+            $"--urls=http://127.0.0.1:{port}",
+            $"--contentRoot={Path.Combine(RepositoryRoot, "Gateway")}",
+            $"--ConnectionStrings:Chat={Database.ConnectionString}",
+            $"--Orleans:ClusterId={_clusterId}",
+            $"--Auth:SigningKey={SigningKey}",
+        ]);
+        await _gateway.StartAsync();
+        BaseUri = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    private async Task StopProcessesAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.StopAsync();
+            await _gateway.DisposeAsync();
+            _gateway = null;
+        }
+        foreach (var silo in _silos)
+        {
+            await silo.StopAsync();
+            silo.Dispose();
+        }
+        _silos.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopProcessesAsync();
+        await Database.DisposeAsync();
+    }
+
+    /// <summary>The checkout's top folder, where the gateway's web page lives.</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ChatApp.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("ChatApp.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private sealed record SignedIn(string Token);
+}
