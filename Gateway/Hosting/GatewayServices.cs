@@ -72,6 +72,8 @@ public static class GatewayServices
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapAuth();
         app.MapRooms();
+        app.MapMessages();
+        app.MapSearch();
         app.MapChatSocket();
         return app;
     }

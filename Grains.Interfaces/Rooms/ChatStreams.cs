@@ -7,7 +7,4 @@ public static class ChatStreams
 
     /// <summary>One stream per room (key: room id) carrying its <see cref="RoomEvent"/>s in seq order.</summary>
     public const string RoomNamespace = "room";
-
-    /// <summary>One stream per user (key: user name) carrying <see cref="Users.MembershipChange"/>s that concern them.</summary>
-    public const string UserNamespace = "user";
 }

@@ -42,6 +42,10 @@ public interface IRoomGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetDetails")]
     Task<RoomDetails> GetDetails(string user);
 
+    /// <summary>Whether the user belongs to the room now: the grain is the authority on membership.</summary>
+    [ReadOnly, Alias("IsMember")]
+    Task<bool> IsMember(string user);
+
     [ReadOnly, Alias("GetSummary")]
     Task<RoomSummary> GetSummary(string user);
 

@@ -4,8 +4,9 @@ namespace ChatApp.Users;
 
 /// <summary>
 /// One per user (key: user name): the rooms the user belongs to, and the gateways holding the
-/// user's live connections. It consumes the user's stream of membership changes, so that a
-/// room joined on one device reaches every other device of the user, on any gateway.
+/// user's live connections. Rooms tell it of every join and leave before they answer, so the
+/// list is right the moment a join returns, and it passes the change to each of the user's
+/// gateways, so that a room joined on one device reaches every other device of the user.
 /// </summary>
 [Alias("ChatApp.IUserSessionGrain")]
 public interface IUserSessionGrain : IGrainWithStringKey
@@ -16,6 +17,10 @@ public interface IUserSessionGrain : IGrainWithStringKey
 
     [Alias("Detach")]
     Task Detach(IChatObserver gateway);
+
+    /// <summary>Records a committed join or leave and tells the user's gateways. Idempotent.</summary>
+    [Alias("ApplyMembership")]
+    Task ApplyMembership(MembershipChange change);
 
     [ReadOnly, Alias("GetRooms")]
     Task<IReadOnlyList<string>> GetRooms();

@@ -53,6 +53,11 @@ public sealed partial class RoomGrain(
             Room.Members[user] = RoomRoles.Member;
             await AppendMembership(RoomEventKind.Join, user, joined: true);
         }
+        else
+        {
+            // Already a member: telling the session again repairs a join whose first telling failed.
+            await TellSession(new MembershipChange(user, Id, Joined: true));
+        }
 
         var recent = await Guarded(() => log.MessagesBefore(Id, long.MaxValue, JoinPageSize));
         return new JoinResult(Details(), recent.Messages, _lastSeq);
@@ -128,6 +133,8 @@ public sealed partial class RoomGrain(
         return Task.FromResult(Details());
     }
 
+    public Task<bool> IsMember(string user) => Task.FromResult(Room.Exists && Room.Members.ContainsKey(user));
+
     public Task<RoomSummary> GetSummary(string user)
     {
         EnsureVisibleTo(user);
@@ -178,7 +185,7 @@ public sealed partial class RoomGrain(
         await Write(async () => { await log.Append(e); return true; });
         await Committed(e);
         await Write(async () => { await state.WriteStateAsync(); return true; });
-        await PublishMembership(new MembershipChange(user, Id, joined));
+        await TellSession(new MembershipChange(user, Id, joined));
     }
 
     /// <summary>Records a committed event and publishes it; the client's acknowledgement does not wait on delivery.</summary>
@@ -197,19 +204,12 @@ public sealed partial class RoomGrain(
         }
     }
 
-    private async Task PublishMembership(MembershipChange change)
-    {
-        try
-        {
-            var stream = this.GetStreamProvider(ChatStreams.Provider)
-                .GetStream<MembershipChange>(StreamId.Create(ChatStreams.UserNamespace, change.User));
-            await stream.OnNextAsync(change);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogPublishFailed(logger, ex, Id, _lastSeq);
-        }
-    }
+    /// <summary>
+    /// The user's session learns of the change before the caller hears back, so that the user's
+    /// room list, search and other devices agree with the room the moment a join returns.
+    /// </summary>
+    private Task TellSession(MembershipChange change) =>
+        GrainFactory.GetGrain<IUserSessionGrain>(change.User).ApplyMembership(change);
 
     private IAsyncStream<RoomEvent> RoomStream() =>
         this.GetStreamProvider(ChatStreams.Provider).GetStream<RoomEvent>(StreamId.Create(ChatStreams.RoomNamespace, Id));

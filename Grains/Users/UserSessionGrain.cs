@@ -1,23 +1,17 @@
 using ChatApp.Gateways;
-using ChatApp.Rooms;
 using ChatApp.Storage;
-using Microsoft.Extensions.Logging;
-using Orleans.Streams;
-using Orleans.Streams.Core;
 
 namespace ChatApp.Users;
 
 /// <summary>
-/// A user's rooms and the gateways holding the user's sockets. Rooms announce joins and leaves
-/// on the user's stream; this grain keeps the list and tells each of those gateways, so every
-/// device of the user follows a room the moment any one of them joins it.
+/// A user's rooms and the gateways holding the user's sockets. Rooms report joins and leaves
+/// here; this grain keeps the list and tells each of those gateways, so every device of the
+/// user follows a room the moment any one of them joins it.
 /// </summary>
-[ImplicitStreamSubscription(ChatStreams.UserNamespace)]
-public sealed partial class UserSessionGrain(
+public sealed class UserSessionGrain(
     [PersistentState("session", StorageNames.Chat)] IPersistentState<UserSessionState> state,
-    TimeProvider time,
-    ILogger<UserSessionGrain> logger)
-    : Grain, IUserSessionGrain, IStreamSubscriptionObserver, IAsyncObserver<MembershipChange>
+    TimeProvider time)
+    : Grain, IUserSessionGrain
 {
     private readonly ObserverLeases _gateways = new(time);
 
@@ -39,10 +33,7 @@ public sealed partial class UserSessionGrain(
 
     public Task<UserSessionState> GetState() => Task.FromResult(state.State);
 
-    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<MembershipChange>().ResumeAsync(this);
-
-    public async Task OnNextAsync(MembershipChange item, StreamSequenceToken? token = null)
+    public async Task ApplyMembership(MembershipChange item)
     {
         var changed = item.Joined ? state.State.Rooms.Add(item.Room) : state.State.Rooms.Remove(item.Room);
         if (changed)
@@ -54,15 +45,4 @@ public sealed partial class UserSessionGrain(
             gateway.OnMembershipChanged(item);
         }
     }
-
-    public Task OnCompletedAsync() => Task.CompletedTask;
-
-    public Task OnErrorAsync(Exception ex)
-    {
-        LogStreamError(logger, ex, this.GetPrimaryKeyString());
-        return Task.CompletedTask;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The stream of user {User} reported an error")]
-    private static partial void LogStreamError(ILogger logger, Exception ex, string user);
 }

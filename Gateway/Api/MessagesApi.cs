@@ -1,0 +1,59 @@
+using ChatApp.Gateway.Accounts;
+using ChatApp.Rooms;
+
+namespace ChatApp.Gateway.Api;
+
+/// <summary>
+/// Sending, editing and deleting over HTTP, for bots and scripts: the same grain calls, and so
+/// the same rules and the same idempotency, as the WebSocket frames.
+/// </summary>
+public static class MessagesApi
+{
+    public sealed record NewMessage(string? ClientMsgId, string? Text);
+
+    public sealed record MessageEdit(string? Text);
+
+    public static RouteGroupBuilder MapMessages(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/rooms/{id}/messages").RequireAuthorization();
+        group.MapPost("/", Send);
+        group.MapPatch("/{seq:long}", Edit);
+        group.MapDelete("/{seq:long}", Delete);
+        return group;
+    }
+
+    private static async Task<IResult> Send(string id, NewMessage body, HttpContext http, IClusterClient cluster)
+    {
+        MessageRules.CheckClientMsgId(body.ClientMsgId);
+        MessageRules.CheckText(body.Text);
+        var user = http.User().Name;
+        var room = cluster.GetGrain<IRoomGrain>(id);
+        var sent = await room.Send(user, body.ClientMsgId!, body.Text!);
+        var message = sent.Repeated
+            ? await Read(room, user, sent.Seq)
+            : new ChatMessage(id, sent.Seq, user, body.Text!, sent.Ts, null, false, body.ClientMsgId);
+        return TypedResults.Created($"/api/rooms/{id}/messages?after={sent.Seq - 1}&limit=1", message);
+    }
+
+    private static async Task<IResult> Edit(string id, long seq, MessageEdit body, HttpContext http, IClusterClient cluster)
+    {
+        MessageRules.CheckText(body.Text);
+        var user = http.User().Name;
+        var room = cluster.GetGrain<IRoomGrain>(id);
+        await room.Edit(user, seq, body.Text!);
+        return TypedResults.Ok(await Read(room, user, seq));
+    }
+
+    private static async Task<IResult> Delete(string id, long seq, HttpContext http, IClusterClient cluster)
+    {
+        await cluster.GetGrain<IRoomGrain>(id).Delete(http.User().Name, seq);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>A message as stored now, read back through the room so membership is checked again.</summary>
+    private static async Task<ChatMessage> Read(IRoomGrain room, string user, long seq)
+    {
+        var page = await room.History(user, before: null, after: seq - 1, limit: 1);
+        return page.Messages.Single(m => m.Seq == seq);
+    }
+}

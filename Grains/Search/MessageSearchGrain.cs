@@ -1,0 +1,70 @@
+using ChatApp.Errors;
+using ChatApp.Rooms;
+using ChatApp.Storage;
+using ChatApp.Users;
+using Npgsql;
+using Orleans.Concurrency;
+
+namespace ChatApp.Search;
+
+/// <summary>
+/// Searches with PostgreSQL's websearch_to_tsquery, so users type what they would in a search
+/// engine ("exact phrase", -word, or) and no input can be a syntax error. The rooms searched are
+/// the user's own, and each room in the answer is confirmed with its grain, which alone is the
+/// authority on membership: a user removed a moment ago finds nothing there.
+/// </summary>
+[StatelessWorker]
+public sealed class MessageSearchGrain(NpgsqlDataSource db) : Grain, IMessageSearchGrain
+{
+    public const int MaxQueryLength = 4000;
+
+    public async Task<IReadOnlyList<SearchHit>> Search(string user, string query, string? room, int limit)
+    {
+        if (string.IsNullOrWhiteSpace(query) || query.Length > MaxQueryLength)
+        {
+            throw new ChatException(ErrorCodes.Validation, $"q is 1 to {MaxQueryLength} characters.");
+        }
+        var rooms = await GrainFactory.GetGrain<IUserSessionGrain>(user).GetRooms();
+        if (room is not null)
+        {
+            rooms = rooms.Contains(room) ? [room] : throw new ChatException(ErrorCodes.NotFound, "No such room.");
+        }
+        if (rooms.Count == 0)
+        {
+            return [];
+        }
+        var hits = await DatabaseFaults.Guard(() => Query(rooms, query, Math.Clamp(limit, 1, 100)));
+        var readable = await ReadableRooms(user, hits.Select(h => h.Room).Distinct());
+        return hits.Where(h => readable.Contains(h.Room)).ToList();
+    }
+
+    private async Task<List<SearchHit>> Query(IReadOnlyList<string> rooms, string query, int limit)
+    {
+        await using var cmd = db.CreateCommand("""
+            WITH q AS (SELECT websearch_to_tsquery('english', $2) || websearch_to_tsquery('simple', $2) AS query)
+            SELECT m.room, m.seq, m.sender, m.text, m.ts,
+                   ts_headline('english', m.text, q.query, 'StartSel=«, StopSel=», MaxFragments=2, MaxWords=20, MinWords=5')
+            FROM messages m, q
+            WHERE m.room = ANY($1) AND NOT m.deleted AND m.search @@ q.query
+            ORDER BY ts_rank(m.search, q.query) DESC, m.ts DESC
+            LIMIT $3
+            """);
+        cmd.Parameters.AddWithValue(rooms.ToArray());
+        cmd.Parameters.AddWithValue(query);
+        cmd.Parameters.AddWithValue(limit);
+        var hits = new List<SearchHit>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            hits.Add(new SearchHit(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                reader.GetDateTime(4), reader.GetString(5)));
+        }
+        return hits;
+    }
+
+    private async Task<HashSet<string>> ReadableRooms(string user, IEnumerable<string> rooms)
+    {
+        var checks = rooms.Select(async r => (Room: r, Ok: await GrainFactory.GetGrain<IRoomGrain>(r).IsMember(user)));
+        return (await Task.WhenAll(checks)).Where(c => c.Ok).Select(c => c.Room).ToHashSet(StringComparer.Ordinal);
+    }
+}

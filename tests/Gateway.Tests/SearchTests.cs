@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>GET /api/search: PostgreSQL full-text search as a user would type it.</summary>
+public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatSystemFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    private static string NewRoom() => $"search-{Guid.NewGuid():N}"[..20];
+
+    private async Task<(ChatTestClient Client, string Room)> RoomWith(params string[] texts)
+    {
+        var client = await System.ConnectNewUserAsync("seeker");
+        var room = NewRoom();
+        ChatTestClient.Ok(await client.RequestAsync("join", new { room }));
+        foreach (var text in texts)
+        {
+            ChatTestClient.Ok(await client.RequestAsync("send", new { room, clientMsgId = Guid.NewGuid().ToString("N"), text }));
+        }
+        return (client, room);
+    }
+
+    private async Task<List<string>> Search(string token, string q, string? room = null)
+    {
+        using var http = System.Http();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var url = $"/api/search?q={Uri.EscapeDataString(q)}" + (room is null ? "" : $"&room={room}");
+        var response = await http.GetAsync(url);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("text").GetString()!).ToList();
+    }
+
+    [Fact]
+    public async Task English_words_match_their_inflections()
+    {
+        var (client, room) = await RoomWith("I was running late", "the cat sat");
+        await using var _ = client;
+
+        Assert.Equal(["I was running late"], await Search(client.Token, "run", room));
+        Assert.Equal(["I was running late"], await Search(client.Token, "runs", room));
+    }
+
+    [Fact]
+    public async Task Phrases_exclusions_and_or_follow_web_search_syntax()
+    {
+        var (client, room) = await RoomWith("red apple pie", "apple red pie", "green pear");
+        await using var _ = client;
+
+        Assert.Equal(["red apple pie"], await Search(client.Token, "\"red apple\"", room));
+        Assert.Equal(["green pear"], await Search(client.Token, "pear -apple", room));
+        Assert.Equal(3, (await Search(client.Token, "apple or pear", room)).Count);
+    }
+
+    [Fact]
+    public async Task Words_of_other_languages_match_exactly()
+    {
+        var (client, room) = await RoomWith("Привет мир", "こんにちは 世界", "Grüße aus Köln");
+        await using var _ = client;
+
+        Assert.Equal(["Привет мир"], await Search(client.Token, "мир", room));
+        Assert.Equal(["Grüße aus Köln"], await Search(client.Token, "Köln", room));
+    }
+
+    [Fact]
+    public async Task The_snippet_marks_the_matched_words()
+    {
+        var (client, room) = await RoomWith("please deploy the search service tonight");
+        await using var _ = client;
+        using var http = System.Http();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", client.Token);
+
+        var body = await http.GetFromJsonAsync<JsonElement>($"/api/search?q=deploy&room={room}");
+
+        var hit = body.GetProperty("results")[0];
+        Assert.Contains("«deploy»", hit.GetProperty("snippet").GetString());
+        Assert.Equal(room, hit.GetProperty("room").GetString());
+        Assert.Equal(client.User, hit.GetProperty("sender").GetString());
+    }
+
+    [Fact]
+    public async Task Deleted_messages_are_never_found_and_edits_are_searched_as_they_stand()
+    {
+        var (client, room) = await RoomWith("secret plan alpha", "typo in bravo");
+        await using var _ = client;
+        var events = client.Events(room);
+        ChatTestClient.Ok(await client.RequestAsync("delete", new { room, seq = 2 }));
+        ChatTestClient.Ok(await client.RequestAsync("edit", new { room, seq = 3, text = "fixed in charlie" }));
+
+        Assert.Empty(await Search(client.Token, "alpha", room));
+        Assert.Empty(await Search(client.Token, "bravo", room));
+        Assert.Equal(["fixed in charlie"], await Search(client.Token, "charlie", room));
+    }
+
+    [Fact]
+    public async Task Rooms_the_caller_does_not_belong_to_are_not_searched()
+    {
+        var (owner, room) = await RoomWith("only for members: zebra");
+        await using var _ = owner;
+        await using var stranger = await System.ConnectNewUserAsync("stranger");
+
+        Assert.Empty(await Search(stranger.Token, "zebra"));
+        using var http = System.Http();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", stranger.Token);
+        var response = await http.GetAsync($"/api/search?q=zebra&room={room}");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("'; DROP TABLE messages; --")]
+    [InlineData("\\ % _ * ( ) & | ! : <-> \"")]
+    [InlineData("-")]
+    public async Task Sql_and_tsquery_metacharacters_are_answered_without_error(string q)
+    {
+        var (client, room) = await RoomWith("harmless text");
+        await using var _ = client;
+
+        await Search(client.Token, q, room);
+        Assert.Equal(["harmless text"], await Search(client.Token, "harmless", room));
+    }
+
+    [Fact]
+    public async Task A_query_of_4000_characters_is_answered_and_a_longer_one_refused()
+    {
+        var (client, room) = await RoomWith("needle");
+        await using var _ = client;
+        using var http = System.Http();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", client.Token);
+        var longest = string.Join(' ', Enumerable.Repeat("needle", 600))[..4000];
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/search?q={Uri.EscapeDataString(longest)}&room={room}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/search?q={Uri.EscapeDataString(longest + "x")}&room={room}")).StatusCode);
+    }
+}
