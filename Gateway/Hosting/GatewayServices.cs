@@ -73,6 +73,7 @@ public static class GatewayServices
         app.MapAuth();
         app.MapRooms();
         app.MapMessages();
+        app.MapMembership();
         app.MapSearch();
         app.MapChatSocket();
         return app;

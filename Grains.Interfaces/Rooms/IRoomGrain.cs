@@ -18,6 +18,26 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Leave")]
     Task Leave(string user);
 
+    /// <summary>Creates the room with its owner; conflict when it exists.</summary>
+    [Alias("Create")]
+    Task<RoomDetails> Create(string owner, string visibility, string topic);
+
+    /// <summary>Joins <paramref name="actor"/> itself, or adds <paramref name="user"/> as the owner or a moderator.</summary>
+    [Alias("AddMember")]
+    Task AddMember(string actor, string user);
+
+    /// <summary>Leaves (actor = user) or kicks (the owner or a moderator, over a lower rank).</summary>
+    [Alias("RemoveMember")]
+    Task RemoveMember(string actor, string user);
+
+    /// <summary>Removes the user if a member and keeps them out for good.</summary>
+    [Alias("Ban")]
+    Task Ban(string actor, string user);
+
+    /// <summary>The owner makes a member a moderator, or a moderator a member again.</summary>
+    [Alias("SetRole")]
+    Task SetRole(string actor, string user, string role);
+
     /// <summary>Stores a message once per (room, sender, clientMsgId); a repeat returns the first seq.</summary>
     [Alias("Send")]
     Task<SendResult> Send(string user, string clientMsgId, string text);

@@ -9,5 +9,5 @@ public static partial class RoomId
     private static partial Regex PublicId();
 
     /// <summary>Whether a client may name this room: direct-message ids are made only by the server.</summary>
-    public static bool IsValid(string? id) => id is not null && PublicId().IsMatch(id);
+    public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) => id is not null && PublicId().IsMatch(id);
 }

@@ -10,5 +10,5 @@ public static partial class UserName
 
     public static string Normalize(string name) => name.Trim().ToLowerInvariant();
 
-    public static bool IsValid(string? normalized) => normalized is not null && Pattern().IsMatch(normalized);
+    public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? normalized) => normalized is not null && Pattern().IsMatch(normalized);
 }

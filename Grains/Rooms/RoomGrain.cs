@@ -105,11 +105,105 @@ public sealed partial class RoomGrain(
     {
         EnsureMember(user);
         var target = await LiveMessage(seq);
-        if (target.Sender != user && Room.Members[user] is not (RoomRoles.Owner or RoomRoles.Moderator))
+        if (target.Sender != user && !RoomPermissions.CanModerate(Room.Members[user]))
         {
             throw new ChatException(ErrorCodes.Forbidden, "Only the author, the owner or a moderator may delete a message.");
         }
         return await AppendChange(new RoomEvent(Id, 0, RoomEventKind.Delete, user, ChatClock.Now(time), Target: seq));
+    }
+
+    public async Task<RoomDetails> Create(string owner, string visibility, string topic)
+    {
+        if (Room.Exists)
+        {
+            throw new ChatException(ErrorCodes.Conflict, "A room with this id exists.");
+        }
+        RoomPermissions.CheckNewRoom(Id, visibility, topic);
+        Room.Exists = true;
+        Room.Owner = owner;
+        Room.Visibility = visibility;
+        Room.Topic = topic;
+        Room.CreatedAt = ChatClock.Now(time);
+        Room.Members[owner] = RoomRoles.Owner;
+        await Write(async () => { await log.UpsertDirectory(Id, Room); return true; });
+        await AppendMembership(RoomEventKind.Join, owner, joined: true);
+        return Details();
+    }
+
+    public async Task AddMember(string actor, string user)
+    {
+        if (actor == user)
+        {
+            await Join(user);
+            return;
+        }
+        EnsureMember(actor);
+        RoomPermissions.CheckCanInvite(Room.Members[actor]);
+        if (Room.Banned.Contains(user))
+        {
+            throw new ChatException(ErrorCodes.Forbidden, "That user is banned from this room.");
+        }
+        if (Room.Members.ContainsKey(user))
+        {
+            return;
+        }
+        Room.Members[user] = RoomRoles.Member;
+        await AppendMembership(RoomEventKind.Join, actor, user, joined: true);
+    }
+
+    public async Task RemoveMember(string actor, string user)
+    {
+        if (actor == user)
+        {
+            await Leave(user);
+            return;
+        }
+        EnsureMember(actor);
+        if (!Room.Members.TryGetValue(user, out var role))
+        {
+            throw new ChatException(ErrorCodes.NotFound, "That user is not a member.");
+        }
+        RoomPermissions.CheckCanRemove(Room.Members[actor], role);
+        Room.Members.Remove(user);
+        await AppendMembership(RoomEventKind.Kick, actor, user, joined: false);
+    }
+
+    public async Task Ban(string actor, string user)
+    {
+        EnsureMember(actor);
+        if (actor == user)
+        {
+            throw new ChatException(ErrorCodes.Validation, "You cannot ban yourself.");
+        }
+        var role = Room.Members.GetValueOrDefault(user, RoomRoles.Member);
+        RoomPermissions.CheckCanRemove(Room.Members[actor], role);
+        if (!Room.Banned.Add(user))
+        {
+            return;
+        }
+        // A ban may precede membership: the event records it either way.
+        Room.Members.Remove(user);
+        await AppendMembership(RoomEventKind.Ban, actor, user, joined: false);
+    }
+
+    public async Task SetRole(string actor, string user, string role)
+    {
+        EnsureMember(actor);
+        RoomPermissions.CheckCanSetRole(Room.Members[actor], role);
+        if (!Room.Members.TryGetValue(user, out var current))
+        {
+            throw new ChatException(ErrorCodes.NotFound, "That user is not a member.");
+        }
+        if (current == RoomRoles.Owner)
+        {
+            throw new ChatException(ErrorCodes.Forbidden, "The owner's role cannot be changed.");
+        }
+        if (current == role)
+        {
+            return;
+        }
+        Room.Members[user] = role;
+        await Write(async () => { await state.WriteStateAsync(); return true; });
     }
 
     public Task<MessagePage> History(string user, long? before, long? after, int limit)
@@ -178,10 +272,13 @@ public sealed partial class RoomGrain(
         return e.Seq;
     }
 
-    private async Task AppendMembership(string kind, string user, bool joined)
+    private Task AppendMembership(string kind, string user, bool joined) => AppendMembership(kind, user, user, joined);
+
+    /// <summary>Commits a membership event done by <paramref name="actor"/> to <paramref name="user"/>, then saves the state.</summary>
+    private async Task AppendMembership(string kind, string actor, string user, bool joined)
     {
         await EnsureSeqKnown();
-        var e = new RoomEvent(Id, _lastSeq + 1, kind, user, ChatClock.Now(time), User: user);
+        var e = new RoomEvent(Id, _lastSeq + 1, kind, actor, ChatClock.Now(time), User: user);
         await Write(async () => { await log.Append(e); return true; });
         await Committed(e);
         await Write(async () => { await state.WriteStateAsync(); return true; });

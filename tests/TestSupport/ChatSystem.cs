@@ -19,17 +19,25 @@ public sealed class ChatSystem : IAsyncDisposable
     private readonly List<IHost> _silos = [];
     private WebApplication? _gateway;
     private readonly string _clusterId = $"test-{Guid.NewGuid():N}";
+    private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
 
-    private ChatSystem(TestDatabase database) => Database = database;
+    private ChatSystem(TestDatabase database, IReadOnlyDictionary<string, string>? gatewaySettings)
+    {
+        Database = database;
+        _gatewaySettings = gatewaySettings ?? new Dictionary<string, string>();
+    }
 
     public TestDatabase Database { get; }
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
     public Uri SocketUri => new($"ws://{BaseUri.Authority}/ws");
 
-    /// <summary>Starts a system with the given number of silos on a fresh database.</summary>
-    public static async Task<ChatSystem> StartAsync(int silos = 1)
+    /// <summary>
+    /// Starts a system with the given number of silos on a fresh database. Extra gateway settings
+    /// (configuration keys such as <c>Gateway:HelloTimeout</c>) override the defaults, restarts included.
+    /// </summary>
+    public static async Task<ChatSystem> StartAsync(int silos = 1, IReadOnlyDictionary<string, string>? gatewaySettings = null)
     {
-        var system = new ChatSystem(await TestDatabase.CreateAsync());
+        var system = new ChatSystem(await TestDatabase.CreateAsync(), gatewaySettings);
         try
         {
             await system.StartProcessesAsync(silos);
@@ -51,6 +59,14 @@ public sealed class ChatSystem : IAsyncDisposable
     }
 
     public HttpClient Http() => new() { BaseAddress = BaseUri };
+
+    /// <summary>An HTTP client that calls the API as the token's user.</summary>
+    public HttpClient Http(string token)
+    {
+        var http = Http();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
 
     /// <summary>Registers a fresh user with a unique name and returns its name and token.</summary>
     public async Task<(string Name, string Token)> RegisterAsync(string prefix = "user")
@@ -95,6 +111,7 @@ public sealed class ChatSystem : IAsyncDisposable
             $"--ConnectionStrings:Chat={Database.ConnectionString}",
             $"--Orleans:ClusterId={_clusterId}",
             $"--Auth:SigningKey={SigningKey}",
+            .. _gatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
         ]);
         await _gateway.StartAsync();
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
