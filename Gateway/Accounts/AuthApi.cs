@@ -1,21 +1,32 @@
 using ChatApp.Errors;
 using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Limits;
+using ChatApp.Gateway.Realtime;
 using ChatApp.Users;
 
 namespace ChatApp.Gateway.Accounts;
 
-/// <summary><c>POST /api/auth/register</c> and <c>/login</c>: the only calls that need no token.</summary>
+/// <summary>
+/// Accounts over HTTP: register and login (the only calls that need no token), logout, and
+/// password change. Login and register are limited per client address; failed logins per name.
+/// </summary>
 public static class AuthApi
 {
+    public const string AuthPolicy = "auth";
+
     public sealed record Credentials(string? Username, string? Password);
+
+    public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
     public sealed record SignedIn(string Token, UserView User);
 
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/auth");
-        group.MapPost("/register", Register);
-        group.MapPost("/login", Login);
+        group.MapPost("/register", Register).RequireRateLimiting(AuthPolicy);
+        group.MapPost("/login", Login).RequireRateLimiting(AuthPolicy);
+        group.MapPost("/logout", Logout).RequireAuthorization();
+        group.MapPost("/password", ChangePassword).RequireAuthorization();
         return group;
     }
 
@@ -26,24 +37,60 @@ public static class AuthApi
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "A username is 3 to 32 of a-z, 0-9, '_', '.' and '-', starting with a letter or digit.");
         }
-        if (body.Password is not { Length: >= 8 and <= 128 } password)
+        if (!IsPassword(body.Password))
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "A password is 8 to 128 characters.");
         }
-        var user = await accounts.Register(name, password);
-        return user is null
+        var account = await accounts.Register(name, body.Password!);
+        return account is null
             ? ChatProblems.Problem(ErrorCodes.Conflict, "That username is taken.")
-            : TypedResults.Created("/api/me", new SignedIn(tokens.Issue(user), user));
+            : TypedResults.Created("/api/me", new SignedIn(tokens.Issue(account), account.User));
     }
 
-    private static async Task<IResult> Login(Credentials body, UserAccounts accounts, TokenService tokens)
+    private static async Task<IResult> Login(Credentials body, UserAccounts accounts, TokenService tokens, AbuseLimits limits)
     {
         var name = UserName.Normalize(body.Username ?? "");
-        var user = UserName.IsValid(name) && body.Password is { Length: <= 128 } password
-            ? await accounts.Verify(name, password)
-            : null;
-        return user is null
-            ? ChatProblems.Problem(ErrorCodes.Unauthorized, "Wrong username or password.")
-            : TypedResults.Ok(new SignedIn(tokens.Issue(user), user));
+        if (!UserName.IsValid(name) || body.Password is not { Length: <= 128 } password)
+        {
+            return ChatProblems.Problem(ErrorCodes.Unauthorized, "Wrong username or password.");
+        }
+        limits.CheckLogin(name);
+        var account = await accounts.Verify(name, password);
+        if (account is null)
+        {
+            limits.RecordLoginFailure(name);
+            return ChatProblems.Problem(ErrorCodes.Unauthorized, "Wrong username or password.");
+        }
+        return TypedResults.Ok(new SignedIn(tokens.Issue(account), account.User));
     }
+
+    /// <summary>Revokes every token of the caller and closes the caller's sockets here.</summary>
+    private static async Task<IResult> Logout(HttpContext http, UserAccounts accounts, ConnectionHub hub)
+    {
+        var user = http.User();
+        await accounts.RevokeTokens(user.Name);
+        await hub.CloseUserAsync(user.Name);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Sets a new password; older tokens stop working and a fresh one is returned.</summary>
+    private static async Task<IResult> ChangePassword(PasswordChange body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits, ConnectionHub hub)
+    {
+        var user = http.User();
+        if (!IsPassword(body.NewPassword))
+        {
+            return ChatProblems.Problem(ErrorCodes.Validation, "A password is 8 to 128 characters.");
+        }
+        limits.CheckLogin(user.Name);
+        if (body.CurrentPassword is not { Length: <= 128 } current || await accounts.Verify(user.Name, current) is null)
+        {
+            limits.RecordLoginFailure(user.Name);
+            return ChatProblems.Problem(ErrorCodes.Forbidden, "The current password is wrong.");
+        }
+        var version = await accounts.ChangePassword(user.Name, body.NewPassword!);
+        await hub.CloseUserAsync(user.Name);
+        return TypedResults.Ok(new SignedIn(tokens.Issue(new UserAccounts.Account(user, version)), user));
+    }
+
+    private static bool IsPassword(string? password) => password is { Length: >= 8 and <= 128 };
 }

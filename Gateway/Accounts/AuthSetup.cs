@@ -20,6 +20,15 @@ public static class AuthSetup
                 o.TokenValidationParameters = tokens.ValidationParameters;
                 o.Events = new JwtBearerEvents
                 {
+                    // A signature proves who issued the token, not that its user still stands behind it.
+                    OnTokenValidated = async context =>
+                    {
+                        var tokens = context.HttpContext.RequestServices.GetRequiredService<TokenService>();
+                        if (!await tokens.IsCurrent(context.Principal?.Identity as System.Security.Claims.ClaimsIdentity))
+                        {
+                            context.Fail("The token was revoked.");
+                        }
+                    },
                     // A missing or bad token answers with the contract's problem, not an empty 401.
                     OnChallenge = async context =>
                     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -19,18 +20,21 @@ public sealed class AuthOptions
 
 /// <summary>
 /// Issues and checks the signed, expiring JWTs that HTTP calls and the WebSocket <c>hello</c>
-/// both carry. The user name in the token is the only identity the gateway ever acts for.
+/// both carry. The user name in the token is the only identity the gateway ever acts for. A
+/// token also names its user's credentials version, so logout and password changes revoke it.
 /// </summary>
-public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider time)
+public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider time, UserAccounts accounts)
 {
     public const string NameClaim = "name";
     public const string UserIdClaim = "uid";
+    public const string VersionClaim = "tv";
     private readonly JsonWebTokenHandler _handler = new();
 
     public TokenValidationParameters ValidationParameters { get; } = ParametersFor(options.Value);
 
-    public string Issue(UserView user)
+    public string Issue(UserAccounts.Account account)
     {
+        var user = account.User;
         var now = time.GetUtcNow().UtcDateTime;
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
@@ -39,7 +43,12 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
             IssuedAt = now,
             NotBefore = now,
             Expires = now + options.Value.TokenLifetime,
-            Subject = new ClaimsIdentity([new Claim(NameClaim, user.Name), new Claim(UserIdClaim, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(NameClaim, user.Name),
+                new Claim(UserIdClaim, user.Id.ToString(CultureInfo.InvariantCulture)),
+                new Claim(VersionClaim, account.TokenVersion.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer32),
+            ]),
             SigningCredentials = new SigningCredentials(KeyOf(options.Value), SecurityAlgorithms.HmacSha256),
         });
     }
@@ -52,7 +61,16 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
             return null;
         }
         var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
-        return result.IsValid ? UserOf(result.ClaimsIdentity) : null;
+        return result.IsValid && await IsCurrent(result.ClaimsIdentity) ? UserOf(result.ClaimsIdentity) : null;
+    }
+
+    /// <summary>Whether a validly signed token was issued for the user's current credentials.</summary>
+    public async Task<bool> IsCurrent(ClaimsIdentity? identity)
+    {
+        var name = identity?.FindFirst(NameClaim)?.Value;
+        return name is not null
+            && int.TryParse(identity!.FindFirst(VersionClaim)?.Value, CultureInfo.InvariantCulture, out var version)
+            && await accounts.TokenVersion(name) == version;
     }
 
     public static UserView? UserOf(ClaimsIdentity? identity)

@@ -6,26 +6,31 @@ namespace ChatApp.Gateway.Accounts;
 
 /// <summary>
 /// Accounts in PostgreSQL's users table, with passwords hashed by ASP.NET Core Identity's
-/// hasher (PBKDF2 with a per-password salt; its format carries its own version).
+/// hasher (PBKDF2 with a per-password salt; its format carries its own version), and the
+/// version of each user's credentials that their tokens must match.
 /// </summary>
 public sealed class UserAccounts(NpgsqlDataSource db)
 {
     private static readonly PasswordHasher<string> Hasher = new();
 
+    /// <summary>An account as the token issuer needs it.</summary>
+    public sealed record Account(UserView User, int TokenVersion);
+
     /// <summary>Creates an account; null when the name is taken.</summary>
-    public async Task<UserView?> Register(string name, string password)
+    public async Task<Account?> Register(string name, string password)
     {
         await using var cmd = db.CreateCommand(
-            "INSERT INTO users (name, password_hash) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id");
+            "INSERT INTO users (name, password_hash) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id, token_version");
         cmd.Parameters.AddWithValue(name);
         cmd.Parameters.AddWithValue(Hasher.HashPassword(name, password));
-        return await cmd.ExecuteScalarAsync() is long id ? new UserView(id, name) : null;
+        await using var reader = await cmd.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? new Account(new UserView(reader.GetInt64(0), name), reader.GetInt32(1)) : null;
     }
 
     /// <summary>The account when the password is right; null otherwise, without saying which part was wrong.</summary>
-    public async Task<UserView?> Verify(string name, string password)
+    public async Task<Account?> Verify(string name, string password)
     {
-        await using var cmd = db.CreateCommand("SELECT id, password_hash FROM users WHERE name = $1");
+        await using var cmd = db.CreateCommand("SELECT id, password_hash, token_version FROM users WHERE name = $1");
         cmd.Parameters.AddWithValue(name);
         await using var reader = await cmd.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
@@ -35,7 +40,9 @@ public sealed class UserAccounts(NpgsqlDataSource db)
             return null;
         }
         var result = Hasher.VerifyHashedPassword(name, reader.GetString(1), password);
-        return result == PasswordVerificationResult.Failed ? null : new UserView(reader.GetInt64(0), name);
+        return result == PasswordVerificationResult.Failed
+            ? null
+            : new Account(new UserView(reader.GetInt64(0), name), reader.GetInt32(2));
     }
 
     public async Task<UserView?> Find(string name)
@@ -43,5 +50,32 @@ public sealed class UserAccounts(NpgsqlDataSource db)
         await using var cmd = db.CreateCommand("SELECT id FROM users WHERE name = $1");
         cmd.Parameters.AddWithValue(name);
         return await cmd.ExecuteScalarAsync() is long id ? new UserView(id, name) : null;
+    }
+
+    /// <summary>The current credentials version, or null for an unknown user.</summary>
+    public async Task<int?> TokenVersion(string name)
+    {
+        await using var cmd = db.CreateCommand("SELECT token_version FROM users WHERE name = $1");
+        cmd.Parameters.AddWithValue(name);
+        return await cmd.ExecuteScalarAsync() as int?;
+    }
+
+    /// <summary>Refuses every token issued so far: logout everywhere.</summary>
+    public async Task<int> RevokeTokens(string name)
+    {
+        await using var cmd = db.CreateCommand(
+            "UPDATE users SET token_version = token_version + 1 WHERE name = $1 RETURNING token_version");
+        cmd.Parameters.AddWithValue(name);
+        return (int)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Sets a new password and refuses every older token; returns the new version.</summary>
+    public async Task<int> ChangePassword(string name, string newPassword)
+    {
+        await using var cmd = db.CreateCommand(
+            "UPDATE users SET password_hash = $2, token_version = token_version + 1 WHERE name = $1 RETURNING token_version");
+        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(Hasher.HashPassword(name, newPassword));
+        return (int)(await cmd.ExecuteScalarAsync())!;
     }
 }

@@ -26,6 +26,23 @@ public static class ChatProblems
             detail: detail,
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
+    public static IResult Problem(ChatException error) =>
+        TypedResults.Problem(
+            statusCode: StatusOf(error.Code),
+            detail: error.Message,
+            extensions: Extensions(error));
+
+    /// <summary>The contract's extra fields: the code always, and how long to wait when rate limited.</summary>
+    private static Dictionary<string, object?> Extensions(ChatException error)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
+        if (error.RetryAfterMs is { } wait)
+        {
+            extensions["retryAfterMs"] = wait;
+        }
+        return extensions;
+    }
+
     /// <summary>What a failure from the cluster means to a client: a refusal it can read, or "try again".</summary>
     public static ChatException ToChatException(Exception ex) => ex switch
     {
@@ -45,12 +62,16 @@ public static class ChatProblems
                 logger.LogWarning(exception, "Request {Path} failed on the cluster", context.Request.Path.Value);
             }
             context.Response.StatusCode = StatusOf(chat.Code);
-            return await problems.TryWriteAsync(new ProblemDetailsContext
+            if (chat.RetryAfterMs is { } wait)
             {
-                HttpContext = context,
-                Exception = exception,
-                ProblemDetails = { Status = StatusOf(chat.Code), Detail = chat.Message, Extensions = { ["code"] = chat.Code } },
-            });
+                context.Response.Headers.RetryAfter = Math.Ceiling(wait / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            var details = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = StatusOf(chat.Code), Detail = chat.Message };
+            foreach (var (key, value) in Extensions(chat))
+            {
+                details.Extensions[key] = value;
+            }
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = details });
         }
     }
 }

@@ -1,4 +1,5 @@
 using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Limits;
 using ChatApp.Rooms;
 
 namespace ChatApp.Gateway.Api;
@@ -22,11 +23,12 @@ public static class MessagesApi
         return group;
     }
 
-    private static async Task<IResult> Send(string id, NewMessage body, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> Send(string id, NewMessage body, HttpContext http, IClusterClient cluster, AbuseLimits limits)
     {
         MessageRules.CheckClientMsgId(body.ClientMsgId);
         MessageRules.CheckText(body.Text);
         var user = http.User().Name;
+        limits.TakeMessage(user);
         var room = cluster.GetGrain<IRoomGrain>(id);
         var sent = await room.Send(user, body.ClientMsgId!, body.Text!);
         var message = sent.Repeated
@@ -35,17 +37,19 @@ public static class MessagesApi
         return TypedResults.Created($"/api/rooms/{id}/messages?after={sent.Seq - 1}&limit=1", message);
     }
 
-    private static async Task<IResult> Edit(string id, long seq, MessageEdit body, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> Edit(string id, long seq, MessageEdit body, HttpContext http, IClusterClient cluster, AbuseLimits limits)
     {
         MessageRules.CheckText(body.Text);
         var user = http.User().Name;
+        limits.TakeMessage(user);
         var room = cluster.GetGrain<IRoomGrain>(id);
         await room.Edit(user, seq, body.Text!);
         return TypedResults.Ok(await Read(room, user, seq));
     }
 
-    private static async Task<IResult> Delete(string id, long seq, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> Delete(string id, long seq, HttpContext http, IClusterClient cluster, AbuseLimits limits)
     {
+        limits.TakeMessage(http.User().Name);
         await cluster.GetGrain<IRoomGrain>(id).Delete(http.User().Name, seq);
         return TypedResults.NoContent();
     }

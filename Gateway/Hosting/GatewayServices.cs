@@ -2,6 +2,8 @@ using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Api;
 using ChatApp.Gateway.Health;
 using ChatApp.Gateway.Json;
+using ChatApp.Gateway.Limits;
+using System.Threading.RateLimiting;
 using ChatApp.Gateway.Realtime;
 using Npgsql;
 using Orleans.Configuration;
@@ -43,6 +45,26 @@ public static class GatewayServices
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ChatProblems.Handler>();
         builder.Services.AddChatAuth(builder.Configuration);
+        builder.Services.AddOptions<LimitOptions>().Bind(builder.Configuration.GetSection("Limits"));
+        builder.Services.AddSingleton<AbuseLimits>();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(60);
+                await ChatProblems.Problem(Errors.ChatException.RateLimited(wait, "Too many attempts from this address; retry later."))
+                    .ExecuteAsync(context.HttpContext);
+            };
+            // Guessing passwords or minting accounts from one address is slowed, whatever the names tried.
+            o.AddPolicy(AuthApi.AuthPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = http.RequestServices.GetRequiredService<AbuseLimits>().Options.AuthCallsPerAddressPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks()
             .AddNpgSql(tags: ["ready"])
@@ -63,11 +85,13 @@ public static class GatewayServices
     public static WebApplication MapChat(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseSecurityHeaders();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapAuth();

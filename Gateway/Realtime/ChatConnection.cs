@@ -178,10 +178,11 @@ public sealed partial class ChatConnection
     }
 
     /// <summary>
-    /// Closes once, whoever asks first; queued frames are dropped. The close frame waits its turn
-    /// behind a send in progress, briefly: a client that reads nothing at all is simply cut off.
+    /// Closes once, whoever asks first; queued frames are dropped, but <paramref name="lastFrame"/>
+    /// (an error saying why) is sent just before the close frame. The close waits its turn behind a
+    /// send in progress, briefly: a client that reads nothing at all is simply cut off.
     /// </summary>
-    public async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason, byte[]? lastFrame = null)
     {
         if (Interlocked.Exchange(ref _closed, 1) == 1)
         {
@@ -197,6 +198,10 @@ public sealed partial class ChatConnection
                 if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    if (lastFrame is not null)
+                    {
+                        await _socket.SendAsync(lastFrame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+                    }
                     await _socket.CloseOutputAsync(status, reason, timeout.Token);
                     sent = true;
                 }

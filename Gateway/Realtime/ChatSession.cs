@@ -4,6 +4,7 @@ using System.Text.Json;
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Limits;
 using ChatApp.Rooms;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ public sealed partial class ChatSession(
     ConnectionHub hub,
     IClusterClient cluster,
     TokenService tokens,
+    AbuseLimits limits,
     IOptions<ChatSocketOptions> options,
     ILogger<ChatSession> logger)
 {
@@ -54,16 +56,18 @@ public sealed partial class ChatSession(
     /// <summary>The first frame must be a valid hello, in time; anything else closes with 1008.</summary>
     private async Task<bool> HelloAsync(ChatConnection connection, WebSocket socket)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ReceiveDeadline);
-        timeout.CancelAfter(_options.HelloTimeout);
+        // The timeout stops the wait, not the receive: cancelling a pending receive aborts the socket,
+        // and the client would never read why. The close handshake, or its deadline, ends the receive.
+        var receive = ReceiveFrameAsync(connection, socket, connection.ReceiveDeadline);
         ReadOnlyMemory<byte>? first;
         try
         {
-            first = await ReceiveFrameAsync(connection, socket, timeout.Token);
+            first = await receive.WaitAsync(_options.HelloTimeout);
         }
-        catch (OperationCanceledException) when (!connection.ReceiveDeadline.IsCancellationRequested)
+        catch (TimeoutException)
         {
             await RefuseAsync(connection, null, "No hello within the time allowed.");
+            await ForgetAsync(receive);
             return false;
         }
         if (first is not { } bytes)
@@ -84,6 +88,12 @@ public sealed partial class ChatSession(
             if (user is null)
             {
                 await RefuseAsync(connection, reference, "The token is missing, invalid or expired.");
+                return false;
+            }
+            if (hub.CountOf(user.Name) >= limits.Options.ConnectionsPerUser)
+            {
+                await connection.CloseAsync(CloseCodes.TryAgainLater, "too many connections",
+                    ServerFrames.Error(reference, ErrorCodes.RateLimited, "Too many connections for this user.", retryAfterMs: 1000));
                 return false;
             }
             connection.User = user.Name;
@@ -110,10 +120,21 @@ public sealed partial class ChatSession(
         }
     }
 
-    private async Task RefuseAsync(ChatConnection connection, string? reference, string message)
+    /// <summary>The error goes out with the close itself: queued, it would be dropped by the close.</summary>
+    private static Task RefuseAsync(ChatConnection connection, string? reference, string message) =>
+        connection.CloseAsync(CloseCodes.Unauthorized, "unauthorized", ServerFrames.Error(reference, ErrorCodes.Unauthorized, message));
+
+    /// <summary>Waits out a receive whose result no longer matters, so that its failure is observed.</summary>
+    private static async Task ForgetAsync(Task<ReadOnlyMemory<byte>?> receive)
     {
-        connection.Send(ServerFrames.Error(reference, ErrorCodes.Unauthorized, message));
-        await connection.CloseAsync(CloseCodes.Unauthorized, "unauthorized");
+        try
+        {
+            await receive;
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The socket is closing anyway.
+        }
     }
 
     private static Dictionary<string, long> ReadResume(ClientFrame hello)
@@ -143,7 +164,8 @@ public sealed partial class ChatSession(
             try
             {
                 var frame = ClientFrame.Parse(bytes, out reference);
-                var data = await FrameHandlers.HandleAsync(frame, connection, hub, cluster);
+                limits.TakeFrame(connection.Id);
+                var data = await FrameHandlers.HandleAsync(frame, connection, hub, cluster, limits);
                 if (reference is not null)
                 {
                     connection.Send(ServerFrames.Reply(reference, data));
@@ -156,7 +178,7 @@ public sealed partial class ChatSession(
                 {
                     LogFrameFailed(logger, ex, connection.Id);
                 }
-                connection.Send(ServerFrames.Error(reference, error.Code, error.Message));
+                connection.Send(ServerFrames.Error(reference, error.Code, error.Message, error.RetryAfterMs));
             }
         }
     }

@@ -15,6 +15,9 @@ public sealed class ChatSocketOptions
     /// <summary>Frames waiting for one slow socket before it is cut off with 1013.</summary>
     public int SendQueueLimit { get; set; } = 1024;
 
+    /// <summary>How long an early live event waits for the ones before it before the sockets repair the gap from the log.</summary>
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a room relay or user session keeps this gateway's observer without hearing from it.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 

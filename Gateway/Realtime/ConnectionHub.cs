@@ -20,6 +20,7 @@ public sealed partial class ConnectionHub : IChatObserver
     private readonly Dictionary<string, HashSet<ChatConnection>> _byUser = new(StringComparer.Ordinal);
     // Copy-on-write arrays: the fan-out path reads them without taking the lock.
     private readonly ConcurrentDictionary<string, ChatConnection[]> _byRoom = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RoomSequencer> _sequencers = new(StringComparer.Ordinal);
 
     public ConnectionHub(IClusterClient cluster, IOptions<ChatSocketOptions> options, ILogger<ConnectionHub> logger)
     {
@@ -117,12 +118,18 @@ public sealed partial class ConnectionHub : IChatObserver
 
     public void OnRoomEvent(RoomEvent roomEvent)
     {
-        if (!_byRoom.TryGetValue(roomEvent.Room, out var followers) || followers.Length == 0)
+        if (!_byRoom.ContainsKey(roomEvent.Room))
         {
             return;
         }
-        var item = new Outbound.Event(roomEvent, ServerFrames.Event(roomEvent));
-        foreach (var connection in followers)
+        var sequencer = _sequencers.GetOrAdd(roomEvent.Room, room => new RoomSequencer(Release, _options.ReorderWindow));
+        sequencer.Accept(new Outbound.Event(roomEvent, ServerFrames.Event(roomEvent)));
+    }
+
+    /// <summary>An event in order (or given up waiting for): the same bytes queued on every local follower.</summary>
+    private void Release(Outbound.Event item)
+    {
+        foreach (var connection in _byRoom.GetValueOrDefault(item.RoomEvent.Room, []))
         {
             connection.Enqueue(item);
         }
@@ -174,6 +181,19 @@ public sealed partial class ConnectionHub : IChatObserver
         await Task.WhenAll(watches.Concat(attaches)).WaitAsync(cancellationToken);
     }
 
+    /// <summary>Closes every local socket of a user whose tokens were just revoked.</summary>
+    public Task CloseUserAsync(string user) =>
+        Task.WhenAll(ConnectionsOf(user).Select(c => c.CloseAsync(CloseCodes.Unauthorized, "credentials changed")));
+
+    /// <summary>How many sockets the user holds on this gateway.</summary>
+    public int CountOf(string user)
+    {
+        lock (_gate)
+        {
+            return _byUser.TryGetValue(user, out var set) ? set.Count : 0;
+        }
+    }
+
     public ChatConnection[] All()
     {
         lock (_gate)
@@ -204,6 +224,7 @@ public sealed partial class ConnectionHub : IChatObserver
         if (rest.Length == 0)
         {
             _byRoom.TryRemove(room, out _);
+            _sequencers.TryRemove(room, out _);
             return true;
         }
         _byRoom[room] = rest;

@@ -1,5 +1,6 @@
 using ChatApp.Errors;
 using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Limits;
 using ChatApp.Rooms;
 
 namespace ChatApp.Gateway.Realtime;
@@ -13,16 +14,16 @@ public static class FrameHandlers
     private static readonly object Empty = new();
 
     /// <summary>Runs a frame and returns the reply's <c>data</c>.</summary>
-    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
+    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
         var user = connection.User!;
         return frame.Type switch
         {
             "join" => Join(frame, user, hub, cluster),
             "leave" => Leave(frame, user, hub, cluster),
-            "send" => Send(frame, user, cluster),
-            "edit" => Edit(frame, user, cluster),
-            "delete" => Delete(frame, user, cluster),
+            "send" => Send(frame, user, cluster, limits),
+            "edit" => Edit(frame, user, cluster, limits),
+            "delete" => Delete(frame, user, cluster, limits),
             "history" => History(frame, user, cluster),
             "ping" => Task.FromResult(Empty),
             "hello" => throw ClientFrame.BadRequest("This connection already said hello."),
@@ -51,30 +52,33 @@ public static class FrameHandlers
         return Empty;
     }
 
-    private static async Task<object> Send(ClientFrame frame, string user, IClusterClient cluster)
+    private static async Task<object> Send(ClientFrame frame, string user, IClusterClient cluster, AbuseLimits limits)
     {
         var room = RoomOf(frame);
         var clientMsgId = frame.String("clientMsgId");
         var text = frame.String("text");
         MessageRules.CheckClientMsgId(clientMsgId);
         MessageRules.CheckText(text);
+        limits.TakeMessage(user);
         var sent = await Room(cluster, room).Send(user, clientMsgId, text);
         return new { seq = sent.Seq, ts = sent.Ts };
     }
 
-    private static async Task<object> Edit(ClientFrame frame, string user, IClusterClient cluster)
+    private static async Task<object> Edit(ClientFrame frame, string user, IClusterClient cluster, AbuseLimits limits)
     {
         var room = RoomOf(frame);
         var seq = frame.Long("seq");
         var text = frame.String("text");
         MessageRules.CheckText(text);
+        limits.TakeMessage(user);
         return new { seq = await Room(cluster, room).Edit(user, seq, text) };
     }
 
-    private static async Task<object> Delete(ClientFrame frame, string user, IClusterClient cluster)
+    private static async Task<object> Delete(ClientFrame frame, string user, IClusterClient cluster, AbuseLimits limits)
     {
         var room = RoomOf(frame);
         var seq = frame.Long("seq");
+        limits.TakeMessage(user);
         return new { seq = await Room(cluster, room).Delete(user, seq) };
     }
 

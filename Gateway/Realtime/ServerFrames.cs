@@ -13,8 +13,8 @@ public static class ServerFrames
     public static byte[] Reply(string reference, object data) =>
         JsonSerializer.SerializeToUtf8Bytes(new ReplyFrame("reply", reference, true, data), ChatJson.Options);
 
-    public static byte[] Error(string? reference, string code, string message) =>
-        JsonSerializer.SerializeToUtf8Bytes(new ErrorFrame("error", reference, code, message), ChatJson.Options);
+    public static byte[] Error(string? reference, string code, string message, long? retryAfterMs = null) =>
+        JsonSerializer.SerializeToUtf8Bytes(new ErrorFrame("error", reference, code, message, retryAfterMs), ChatJson.Options);
 
     public static byte[] Resync(string room, long lastSeq) =>
         JsonSerializer.SerializeToUtf8Bytes(new ResyncFrame("resync", room, lastSeq), ChatJson.Options);
@@ -27,7 +27,7 @@ public static class ServerFrames
 
     private sealed record ReplyFrame(string Type, string Ref, bool Ok, object Data);
 
-    private sealed record ErrorFrame(string Type, string? Ref, string Code, string Message);
+    private sealed record ErrorFrame(string Type, string? Ref, string Code, string Message, long? RetryAfterMs);
 
     private sealed record ResyncFrame(string Type, string Room, long LastSeq);
 

@@ -16,6 +16,12 @@ public sealed class ChatException : Exception
     public ChatException(string code, string message) : base(message) => Code = code;
 
     [Id(0)] public string Code { get; init; } = ErrorCodes.Validation;
+
+    /// <summary>For <c>rate_limited</c>: how long to wait before the same request can succeed.</summary>
+    [Id(1)] public long? RetryAfterMs { get; init; }
+
+    public static ChatException RateLimited(TimeSpan retryAfter, string message) =>
+        new(ErrorCodes.RateLimited, message) { RetryAfterMs = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalMilliseconds)) };
 }
 
 /// <summary>The error codes of the contract (docs/protocol.md).</summary>

@@ -26,5 +26,155 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
         Assert.Equal("message", seen.GetProperty("kind").GetString());
         Assert.Equal("hello bob", seen.GetProperty("text").GetString());
         Assert.Equal(alice.User, seen.GetProperty("sender").GetString());
+        Assert.Equal("m1", seen.GetProperty("clientMsgId").GetString());
+    }
+
+    [Fact]
+    public async Task Joining_a_new_room_creates_it_public_with_the_joiner_as_owner()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = NewRoom();
+
+        var joined = await alice.JoinAsync(room);
+
+        var details = joined.GetProperty("room");
+        Assert.Equal(room, details.GetProperty("id").GetString());
+        Assert.Equal("public", details.GetProperty("visibility").GetString());
+        Assert.Equal(alice.User, details.GetProperty("owner").GetString());
+        var member = Assert.Single(details.GetProperty("members").EnumerateArray());
+        Assert.Equal(alice.User, member.GetProperty("user").GetString());
+        Assert.Equal("owner", member.GetProperty("role").GetString());
+        Assert.Equal(1, joined.GetProperty("lastSeq").GetInt64());
+        Assert.Empty(joined.GetProperty("messages").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_second_joiner_becomes_a_member_sees_recent_messages_and_is_announced()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = NewRoom();
+        await alice.JoinAsync(room);
+        var seq = await alice.SendAsync(room, "before bob came");
+
+        var joined = await bob.JoinAsync(room);
+
+        var roles = joined.GetProperty("room").GetProperty("members").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("user").GetString()!, m => m.GetProperty("role").GetString());
+        Assert.Equal(new Dictionary<string, string?> { [alice.User] = "owner", [bob.User] = "member" }, roles);
+        Assert.Equal(alice.User, joined.GetProperty("room").GetProperty("owner").GetString());
+        var message = Assert.Single(joined.GetProperty("messages").EnumerateArray());
+        Assert.Equal("before bob came", message.GetProperty("text").GetString());
+        Assert.Equal(seq + 1, joined.GetProperty("lastSeq").GetInt64());
+        var announced = await alice.WaitForEventAsync(room, seq + 1);
+        Assert.Equal("join", announced.GetProperty("kind").GetString());
+        Assert.Equal(bob.User, announced.GetProperty("user").GetString());
+    }
+
+    [Fact]
+    public async Task Messages_sent_quickly_by_two_members_reach_every_member_in_seq_order_without_gaps()
+    {
+        const int PerSender = 20;
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        await using var carol = await System.ConnectNewUserAsync("carol");
+        var room = NewRoom();
+        var members = new[] { alice, bob, carol };
+        var startedAt = new Dictionary<ChatTestClient, long>();
+        foreach (var member in members)
+        {
+            startedAt[member] = (await member.JoinAsync(room)).GetProperty("lastSeq").GetInt64();
+        }
+
+        // Frames are written back to back without waiting for replies, from two sockets at once.
+        var sent = await Task.WhenAll(alice.SendBurstAsync(room, PerSender), bob.SendBurstAsync(room, PerSender));
+
+        var last = sent.SelectMany(s => s).Max();
+        Assert.Equal(startedAt[carol] + 2 * PerSender, last);
+        foreach (var seqs in sent)
+        {
+            Assert.Equal(seqs.Order(), seqs); // one socket's sends are stored in the order it sent them
+        }
+        foreach (var member in members)
+        {
+            await member.WaitForEventAsync(room, last);
+            var expected = Enumerable.Range(0, (int)(last - startedAt[member])).Select(i => startedAt[member] + 1 + i);
+            Assert.Equal(expected, member.Seqs(room));
+        }
+    }
+
+    [Fact]
+    public async Task A_joiner_receives_every_event_after_the_seq_its_join_reply_shows_while_others_keep_sending()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = NewRoom();
+        await alice.JoinAsync(room);
+
+        var burst = alice.SendBurstAsync(room, 20);
+        var joined = await bob.JoinAsync(room);
+        var last = (await burst).Max();
+
+        var shown = joined.GetProperty("lastSeq").GetInt64();
+        await bob.WaitForEventAsync(room, last);
+        Assert.Equal(Enumerable.Range(1, (int)(last - shown)).Select(i => shown + i), bob.Seqs(room));
+    }
+
+    [Fact]
+    public async Task Both_connections_of_a_user_receive_the_rooms_events()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        await using var bobOnPhone = await System.ConnectAgainAsync(bob);
+
+        var seq = await alice.SendAsync(room, "to both of your devices");
+
+        Assert.Equal("to both of your devices", (await bob.WaitForEventAsync(room, seq)).GetProperty("text").GetString());
+        Assert.Equal("to both of your devices", (await bobOnPhone.WaitForEventAsync(room, seq)).GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task A_join_on_one_device_makes_the_users_other_connection_follow_the_room()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        await using var bobOnPhone = await System.ConnectAgainAsync(bob);
+        var room = NewRoom();
+        await alice.JoinAsync(room);
+
+        var joined = await bob.JoinAsync(room);
+        var seq = await alice.SendAsync(room, "reaches the phone too");
+
+        Assert.Equal("reaches the phone too", (await bobOnPhone.WaitForEventAsync(room, seq)).GetProperty("text").GetString());
+        Assert.Equal(Enumerable.Range(1, (int)(seq - joined.GetProperty("lastSeq").GetInt64())).Select(i => joined.GetProperty("lastSeq").GetInt64() + i),
+            bobOnPhone.Seqs(room));
+    }
+
+    [Fact]
+    public async Task Leaving_on_one_device_stops_the_rooms_events_on_every_connection_of_the_user()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        await using var bobOnPhone = await System.ConnectAgainAsync(bob);
+        var room = NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        var before = await alice.SendAsync(room, "still here");
+        await bob.WaitForEventAsync(room, before);
+        await bobOnPhone.WaitForEventAsync(room, before);
+
+        ChatTestClient.Ok(await bob.RequestAsync("leave", new { room }));
+        var after = await alice.SendAsync(room, "gone already");
+        await alice.WaitForEventAsync(room, after);
+
+        // Anything the gateway had queued for Bob's sockets is ahead of these pings' replies.
+        await bob.AssertStillUsableAsync();
+        await bobOnPhone.AssertStillUsableAsync();
+        Assert.DoesNotContain(bob.Seqs(room), s => s >= after);
+        Assert.DoesNotContain(bobOnPhone.Seqs(room), s => s >= after);
+        ChatSteps.AssertError(await bob.RequestAsync("send", new { room, clientMsgId = "late", text = "let me back" }), "forbidden");
     }
 }

@@ -24,8 +24,27 @@ public sealed class ChatSystem : IAsyncDisposable
     private ChatSystem(TestDatabase database, IReadOnlyDictionary<string, string>? gatewaySettings)
     {
         Database = database;
-        _gatewaySettings = gatewaySettings ?? new Dictionary<string, string>();
+        var settings = new Dictionary<string, string>(RoomyLimits);
+        foreach (var (key, value) in gatewaySettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+        _gatewaySettings = settings;
     }
+
+    /// <summary>
+    /// Abuse limits wide enough for tests that drive many users and messages from one address;
+    /// the tests of the limits themselves pass their own, tight, settings.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> RoomyLimits = new Dictionary<string, string>
+    {
+        ["Limits:MessagesPerSecond"] = "100000",
+        ["Limits:MessageBurst"] = "100000",
+        ["Limits:FramesPerSecond"] = "100000",
+        ["Limits:FrameBurst"] = "100000",
+        ["Limits:AuthCallsPerAddressPerMinute"] = "100000",
+        ["Limits:ConnectionsPerUser"] = "1000",
+    };
 
     public TestDatabase Database { get; }
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");

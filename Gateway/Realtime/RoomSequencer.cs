@@ -1,0 +1,67 @@
+namespace ChatApp.Gateway.Realtime;
+
+/// <summary>
+/// Puts one room's live events back in seq order before they reach the sockets. Orleans does
+/// not keep one-way calls in order (a burst often arrives newest first), and every socket would
+/// otherwise read the log to fill what only looks like a gap. An early event is held briefly for
+/// the ones before it; if they do not come, it is released anyway, and each socket's cursor
+/// repairs the real gap from the log.
+/// </summary>
+public sealed class RoomSequencer(Action<Outbound.Event> release, TimeSpan holdFor)
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<long, Outbound.Event> _held = [];
+    private long _last = -1;
+    private bool _flushScheduled;
+
+    public void Accept(Outbound.Event item)
+    {
+        var seq = item.RoomEvent.Seq;
+        lock (_gate)
+        {
+            if (_last < 0 || seq == _last + 1)
+            {
+                Release(item);
+                ReleaseConsecutive();
+            }
+            else if (seq > _last + 1)
+            {
+                _held.TryAdd(seq, item);
+                if (!_flushScheduled)
+                {
+                    _flushScheduled = true;
+                    _ = FlushLaterAsync();
+                }
+            }
+            // seq <= _last: already released; the sockets would drop it as a duplicate anyway.
+        }
+    }
+
+    private async Task FlushLaterAsync()
+    {
+        await Task.Delay(holdFor);
+        lock (_gate)
+        {
+            _flushScheduled = false;
+            foreach (var item in _held.Values)
+            {
+                Release(item);
+            }
+            _held.Clear();
+        }
+    }
+
+    private void ReleaseConsecutive()
+    {
+        while (_held.Remove(_last + 1, out var next))
+        {
+            Release(next);
+        }
+    }
+
+    private void Release(Outbound.Event item)
+    {
+        _last = item.RoomEvent.Seq;
+        release(item);
+    }
+}

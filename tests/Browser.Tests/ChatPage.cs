@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatApp.Tests.Browser;
+
+/// <summary>
+/// The chat page as one person sees it: a browser context of its own, driven through the
+/// element ids of Gateway/wwwroot/index.html. Everything the page reports as wrong (console
+/// errors, uncaught exceptions, CSP violations, alert dialogs) is collected, so a test can
+/// assert the page stayed clean.
+/// </summary>
+public sealed class ChatPage : IAsyncDisposable
+{
+    public const string Password = "correct horse battery";
+
+    // CSP violations also reach the console, but only as text; this makes each one a distinct
+    // console error. An init script runs through the DevTools protocol, outside any CSP.
+    private const string ReportCspViolations = """
+        document.addEventListener('securitypolicyviolation', (e) =>
+          console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
+        """;
+
+    private readonly IBrowserContext _context;
+    private readonly ConcurrentQueue<string> _problems = new();
+
+    private ChatPage(string label, IBrowserContext context, IPage page)
+    {
+        Label = label;
+        _context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !IsTolerated(message.Text))
+            {
+                _problems.Enqueue($"console error: {message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => _problems.Enqueue($"uncaught: {error}");
+        page.Dialog += async (_, dialog) =>
+        {
+            _problems.Enqueue($"{dialog.Type} dialog: {dialog.Message}");
+            await dialog.DismissAsync();
+        };
+    }
+
+    public string Label { get; }
+    public IPage Page { get; }
+    public IBrowserContext Context => _context;
+
+    /// <summary>Console errors the current step expects (e.g. failed reconnects while offline).</summary>
+    public Func<string, bool>? Tolerate { get; set; }
+
+    public ILocator ConnectionState => Page.Locator("#connection-state");
+    public ILocator CurrentRoom => Page.Locator("#current-room");
+    public ILocator MessageList => Page.Locator("#messages");
+    /// <summary>The text of every message on screen, in order (system lines like "x joined" are not messages).</summary>
+    public ILocator MessageTexts => Page.Locator("#messages li.message .text");
+
+    /// <summary>
+    /// Opens the page in a fresh context, as someone who has never been there; from the gateway
+    /// itself, or through <paramref name="via"/> (e.g. a <see cref="NetworkCable"/>).
+    /// </summary>
+    public static async Task<ChatPage> OpenAsync(BrowserFixture fixture, string label, Uri? via = null, ViewportSize? viewport = null)
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = (via ?? fixture.System.BaseUri).ToString(),
+            ViewportSize = viewport ?? new ViewportSize { Width = 1000, Height = 700 },
+            Locale = "en-US",
+            TimezoneId = "UTC",
+        });
+        context.SetDefaultTimeout(15_000);
+        await context.AddInitScriptAsync(ReportCspViolations);
+        var page = new ChatPage(label, context, await context.NewPageAsync());
+        var response = await page.Page.GotoAsync("/");
+        Assert.True(response is { Ok: true }, $"GET / answered {response?.Status}");
+        await Expect(page.Page.Locator("#auth-form")).ToBeVisibleAsync();
+        return page;
+    }
+
+    /// <summary>Creates an account on the sign-in form and waits for the live connection.</summary>
+    public async Task RegisterAsync(string username)
+    {
+        await Page.Locator("#username").FillAsync(username);
+        await Page.Locator("#password").FillAsync(Password);
+        await Page.Locator("#register").ClickAsync();
+        await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
+        await Expect(Page.Locator("#auth-view")).ToBeHiddenAsync();
+        await Expect(ConnectionState).ToHaveTextAsync("connected");
+    }
+
+    /// <summary>Joins (or creates) a room through the sidebar form and waits until it is open for writing.</summary>
+    public async Task JoinAsync(string room)
+    {
+        await Page.Locator("#room-input").FillAsync(room);
+        await Page.Locator("#join").ClickAsync();
+        await Expect(CurrentRoom).ToHaveTextAsync(room);
+        await Expect(Page.Locator("#composer")).ToBeEnabledAsync();
+        await Expect(Page.Locator("#room-error")).ToBeHiddenAsync();
+    }
+
+    /// <summary>Types a message and presses Send; the message is then pending until the server confirms it.</summary>
+    public async Task SendAsync(string text)
+    {
+        await Page.Locator("#composer").FillAsync(text);
+        await Page.Locator("#send").ClickAsync();
+        await Expect(Page.Locator("#composer")).ToHaveValueAsync("");
+    }
+
+    /// <summary>Sends a message and waits until the server has stored it (it has a seq, it is no longer pending).</summary>
+    public async Task<long> SendConfirmedAsync(string text)
+    {
+        await SendAsync(text);
+        var stored = StoredMessage(text);
+        await Expect(stored).ToHaveCountAsync(1);
+        var seq = await stored.GetAttributeAsync("data-seq");
+        return long.Parse(seq!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The stored (not pending) message whose text is exactly <paramref name="text"/>.</summary>
+    public ILocator StoredMessage(string text) =>
+        Page.Locator("#messages li.message[data-seq]:not(.pending)")
+            .Filter(new LocatorFilterOptions { Has = Page.Locator(".text").GetByText(text, new LocatorGetByTextOptions { Exact = true }) });
+
+    public ILocator MessageAt(long seq) =>
+        Page.Locator($"#messages li.message[data-seq=\"{seq.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"]");
+
+    /// <summary>Fails with every console error, uncaught exception, CSP violation and dialog seen so far.</summary>
+    public void AssertNoProblems()
+    {
+        Assert.True(_problems.IsEmpty, $"{Label}'s page reported problems:\n{string.Join('\n', _problems)}");
+    }
+
+    private bool IsTolerated(string text) => Tolerate?.Invoke(text) ?? false;
+
+    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+}

@@ -1,0 +1,112 @@
+using System.Text.RegularExpressions;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatApp.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed partial class ChattingTests(BrowserFixture fixture)
+{
+    internal static string NewName(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..16];
+    internal static string NewRoom() => $"room-{Guid.NewGuid():N}"[..20];
+
+    [Fact]
+    public async Task Two_people_in_one_room_see_each_others_messages()
+    {
+        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
+        await alice.RegisterAsync(NewName("alice"));
+        await bob.RegisterAsync(NewName("bob"));
+        var room = NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        await alice.SendAsync("hello from alice");
+        await Expect(bob.MessageTexts).ToHaveTextAsync(["hello from alice"]);
+        await bob.SendAsync("hello from bob");
+
+        string[] conversation = ["hello from alice", "hello from bob"];
+        await Expect(alice.MessageTexts).ToHaveTextAsync(conversation);
+        await Expect(bob.MessageTexts).ToHaveTextAsync(conversation);
+        alice.AssertNoProblems();
+        bob.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_reload_keeps_the_person_signed_in_in_the_same_room_with_its_history()
+    {
+        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
+        var name = NewName("alice");
+        await alice.RegisterAsync(name);
+        var room = NewRoom();
+        await alice.JoinAsync(room);
+        await alice.SendConfirmedAsync("first");
+        await alice.SendConfirmedAsync("second");
+
+        await alice.Page.ReloadAsync();
+
+        await Expect(alice.ConnectionState).ToHaveTextAsync("connected");
+        await Expect(alice.Page.Locator("#me")).ToHaveTextAsync(name);
+        await Expect(alice.CurrentRoom).ToHaveTextAsync(room);
+        await Expect(alice.MessageTexts).ToHaveTextAsync(["first", "second"]);
+        await alice.SendConfirmedAsync("third");
+        await Expect(alice.MessageTexts).ToHaveTextAsync(["first", "second", "third"]);
+        alice.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task Markup_in_a_message_is_shown_as_text_and_never_run()
+    {
+        const string markup = "<b>bold</b><img src=x onerror=alert(1)>";
+        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
+        await alice.RegisterAsync(NewName("alice"));
+        await bob.RegisterAsync(NewName("bob"));
+        var room = NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        await alice.SendConfirmedAsync(markup);
+
+        foreach (var page in new[] { alice, bob })
+        {
+            var text = page.StoredMessage(markup).Locator(".text");
+            await Expect(text).ToHaveCountAsync(1);
+            Assert.Equal(markup, await text.EvaluateAsync<string>("node => node.textContent"));
+            await Expect(page.MessageList.Locator("b, img")).ToHaveCountAsync(0);
+        }
+        // An onerror that ran would have opened an alert dialog, which the page records as a problem.
+        alice.AssertNoProblems();
+        bob.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_message_its_author_deletes_shows_as_deleted_to_the_other_member()
+    {
+        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
+        await alice.RegisterAsync(NewName("alice"));
+        await bob.RegisterAsync(NewName("bob"));
+        var room = NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        var seq = await alice.SendConfirmedAsync("a regrettable message");
+        await Expect(bob.MessageAt(seq).Locator(".text")).ToHaveTextAsync("a regrettable message");
+        // Only the author is offered a delete button.
+        await Expect(bob.MessageAt(seq).Locator("button.delete")).ToHaveCountAsync(0);
+
+        await alice.MessageAt(seq).Locator("button.delete").ClickAsync();
+
+        foreach (var page in new[] { bob, alice })
+        {
+            await Expect(page.MessageAt(seq)).ToHaveClassAsync(DeletedClass());
+            await Expect(page.MessageAt(seq).Locator(".text")).Not.ToHaveTextAsync("a regrettable message");
+            await Expect(page.MessageAt(seq).Locator("button.delete")).ToHaveCountAsync(0);
+        }
+        alice.AssertNoProblems();
+        bob.AssertNoProblems();
+    }
+
+    [GeneratedRegex(@"(^|\s)deleted(\s|$)")]
+    private static partial Regex DeletedClass();
+}

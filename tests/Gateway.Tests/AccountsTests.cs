@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Json;
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>Registering, signing in, and the bearer token every other /api call needs.</summary>
+public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<ChatSystemFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    private static string NewName() => $"acct{Guid.NewGuid():N}"[..16];
+
+    [Fact]
+    public async Task Register_answers_201_with_a_token_and_the_user()
+    {
+        using var http = System.Http();
+        var name = NewName();
+
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = ChatSteps.Password });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("token").GetString()));
+        Assert.Equal(name, body.GetProperty("user").GetProperty("name").GetString());
+        Assert.True(body.GetProperty("user").GetProperty("id").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task Register_lower_cases_the_name()
+    {
+        using var http = System.Http();
+        var name = NewName();
+
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name.ToUpperInvariant(), password = ChatSteps.Password });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(name, (await response.ReadJsonAsync()).GetProperty("user").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Register_of_a_taken_name_is_a_409_conflict_whatever_its_case()
+    {
+        using var http = System.Http();
+        var name = NewName();
+        var first = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = ChatSteps.Password });
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+
+        var again = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = "another password" });
+        var shouted = await http.PostAsJsonAsync("/api/auth/register", new { username = name.ToUpperInvariant(), password = "another password" });
+
+        await ChatSteps.AssertProblemAsync(again, HttpStatusCode.Conflict, "conflict");
+        await ChatSteps.AssertProblemAsync(shouted, HttpStatusCode.Conflict, "conflict");
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("-starts-with-dash")]
+    [InlineData("has space")]
+    [InlineData("emoji😀name")]
+    [InlineData("abcdefghijklmnopqrstuvwxyz0123456")]
+    [InlineData("")]
+    public async Task Register_refuses_an_invalid_name_with_400_validation(string username)
+    {
+        using var http = System.Http();
+
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username, password = ChatSteps.Password });
+
+        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(129)]
+    public async Task Register_refuses_a_password_outside_8_to_128_characters_with_400_validation(int length)
+    {
+        using var http = System.Http();
+
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = NewName(), password = new string('p', length) });
+
+        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(128)]
+    public async Task Register_accepts_a_password_of_8_or_128_characters(int length)
+    {
+        using var http = System.Http();
+
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = NewName(), password = new string('p', length) });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_with_the_right_password_returns_a_token_that_works()
+    {
+        var (name, _) = await System.RegisterAsync("login");
+        using var http = System.Http();
+
+        var response = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = ChatSteps.Password });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(name, body.GetProperty("user").GetProperty("name").GetString());
+        using var signedIn = System.Http(body.GetProperty("token").GetString()!);
+        var me = await signedIn.GetAsync("/api/me");
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Equal(name, (await me.ReadJsonAsync()).GetProperty("user").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Login_with_a_wrong_password_or_unknown_name_is_401_unauthorized()
+    {
+        var (name, _) = await System.RegisterAsync("login");
+        using var http = System.Http();
+
+        var wrong = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = "not the password" });
+        var unknown = await http.PostAsJsonAsync("/api/auth/login", new { username = NewName(), password = ChatSteps.Password });
+
+        await ChatSteps.AssertProblemAsync(wrong, HttpStatusCode.Unauthorized, "unauthorized");
+        await ChatSteps.AssertProblemAsync(unknown, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Theory]
+    [InlineData("/api/me")]
+    [InlineData("/api/rooms")]
+    public async Task Api_calls_without_a_token_are_401_problems(string path)
+    {
+        using var http = System.Http();
+
+        var response = await http.GetAsync(path);
+
+        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Theory]
+    [InlineData("/api/me")]
+    [InlineData("/api/rooms")]
+    public async Task Api_calls_with_a_forged_token_are_401_problems(string path)
+    {
+        var (_, token) = await System.RegisterAsync("forger");
+        using var http = System.Http(Tokens.WithTamperedPayload(token, "someone-else"));
+
+        var response = await http.GetAsync(path);
+
+        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Me_shows_the_user_and_the_rooms_they_joined()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        using var http = System.Http(alice.Token);
+
+        var me = await (await http.GetAsync("/api/me")).ReadJsonAsync();
+
+        Assert.Equal(alice.User, me.GetProperty("user").GetProperty("name").GetString());
+        var rooms = me.GetProperty("rooms").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
+        Assert.Equal([room], rooms);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>The history frame: pages of messages, oldest first, deletions shown as tombstones.</summary>
+public sealed class HistoryTests(ChatSystemFixture fixture) : IClassFixture<ChatSystemFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    private static List<long> SeqsOf(JsonElement page) =>
+        page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()).ToList();
+
+    [Fact]
+    public async Task History_returns_the_messages_before_a_seq_ascending_with_hasMore()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room); // seq 1
+        for (var i = 1; i <= 5; i++)
+        {
+            await alice.SendAsync(room, $"message {i}"); // seqs 2..6
+        }
+
+        var newest = await alice.HistoryAsync(room, before: 7, limit: 3);
+        var older = await alice.HistoryAsync(room, before: 4, limit: 3);
+        var whole = await alice.HistoryAsync(room);
+
+        Assert.Equal([4, 5, 6], SeqsOf(newest));
+        Assert.True(newest.GetProperty("hasMore").GetBoolean());
+        Assert.Equal(["message 3", "message 4", "message 5"],
+            newest.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
+        Assert.Equal([2, 3], SeqsOf(older));
+        Assert.False(older.GetProperty("hasMore").GetBoolean());
+        Assert.Equal([2, 3, 4, 5, 6], SeqsOf(whole));
+        Assert.False(whole.GetProperty("hasMore").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_deleted_message_stays_in_history_with_deleted_true_and_empty_text()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        var kept = await alice.SendAsync(room, "kept");
+        var gone = await alice.SendAsync(room, "regrettable");
+        ChatTestClient.Ok(await alice.RequestAsync("delete", new { room, seq = gone }));
+
+        var messages = (await alice.HistoryAsync(room)).GetProperty("messages").EnumerateArray().ToList();
+
+        Assert.Equal([kept, gone], messages.Select(m => m.GetProperty("seq").GetInt64()));
+        Assert.False(messages[0].GetProperty("deleted").GetBoolean());
+        Assert.Equal("kept", messages[0].GetProperty("text").GetString());
+        Assert.True(messages[1].GetProperty("deleted").GetBoolean());
+        Assert.Equal("", messages[1].GetProperty("text").GetString());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(201)]
+    public async Task History_with_a_limit_outside_1_to_200_is_a_validation_error(int limit)
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+
+        var answer = await alice.RequestAsync("history", new { room, before = 100, limit });
+
+        ChatSteps.AssertError(answer, "validation");
+    }
+
+    [Fact]
+    public async Task History_of_a_room_is_refused_to_a_non_member()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var outsider = await System.ConnectNewUserAsync("outsider");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await alice.SendAsync(room, "members only");
+
+        var answer = await outsider.RequestAsync("history", new { room, before = 100 });
+
+        ChatSteps.AssertError(answer, "forbidden");
+    }
+}

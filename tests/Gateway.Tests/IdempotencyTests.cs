@@ -1,0 +1,65 @@
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>A retried send (same clientMsgId) is the same message: one seq, one row, one event.</summary>
+public sealed class IdempotencyTests(ChatSystemFixture fixture) : IClassFixture<ChatSystemFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    [Fact]
+    public async Task The_same_clientMsgId_sent_twice_returns_the_first_seq_and_stores_one_message()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        var first = ChatTestClient.Ok(await alice.RequestAsync("send", new { room, clientMsgId = "retry-me", text = "once" }));
+        var again = ChatTestClient.Ok(await alice.RequestAsync("send", new { room, clientMsgId = "retry-me", text = "once" }));
+
+        Assert.Equal(first.GetProperty("seq").GetInt64(), again.GetProperty("seq").GetInt64());
+        Assert.Equal(first.GetProperty("ts").GetString(), again.GetProperty("ts").GetString());
+        var stored = Assert.Single((await alice.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
+        Assert.Equal("retry-me", stored.GetProperty("clientMsgId").GetString());
+        var next = await alice.SendAsync(room, "the log did not move");
+        Assert.Equal(first.GetProperty("seq").GetInt64() + 1, next);
+        await bob.WaitForEventAsync(room, next);
+        Assert.Single(bob.Events(room), e => e.TryGetProperty("clientMsgId", out var id) && id.GetString() == "retry-me");
+    }
+
+    [Fact]
+    public async Task A_retry_on_a_new_connection_after_a_reconnect_returns_the_first_seq()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        var seq = await alice.SendAsync(room, "did this arrive?", clientMsgId: "across-reconnect");
+        alice.Abort();
+
+        await using var aliceAgain = await System.ConnectAgainAsync(alice);
+        var retried = await aliceAgain.SendAsync(room, "did this arrive?", clientMsgId: "across-reconnect");
+
+        Assert.Equal(seq, retried);
+        var stored = Assert.Single((await aliceAgain.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
+        Assert.Equal(seq, stored.GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_same_clientMsgId_from_two_senders_is_two_messages()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        var fromAlice = await alice.SendAsync(room, "from alice", clientMsgId: "m1");
+        var fromBob = await bob.SendAsync(room, "from bob", clientMsgId: "m1");
+
+        Assert.NotEqual(fromAlice, fromBob);
+        Assert.Equal(2, (await alice.HistoryAsync(room)).GetProperty("messages").GetArrayLength());
+    }
+}

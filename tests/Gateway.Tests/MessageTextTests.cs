@@ -1,0 +1,78 @@
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>What a message's text may be: 1 to 4000 characters after trimming, any Unicode, kept exactly as sent.</summary>
+public sealed class MessageTextTests(ChatSystemFixture fixture) : IClassFixture<ChatSystemFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    public static TheoryData<string> RefusedTexts() => new()
+    {
+        "",
+        " ",
+        " \t\r\n ",
+        new string('x', 4001),
+        "  " + new string('x', 4001) + "  ",
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedTexts))]
+    public async Task Text_that_is_empty_blank_or_over_4000_characters_is_refused_and_nothing_is_stored(string text)
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = ChatSteps.NewRoom();
+        var lastSeq = (await alice.JoinAsync(room)).GetProperty("lastSeq").GetInt64();
+
+        var answer = await alice.RequestAsync("send", new { room, clientMsgId = "refused", text });
+
+        ChatSteps.AssertError(answer, "validation");
+        Assert.Empty((await alice.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
+        Assert.Equal(lastSeq + 1, await alice.SendAsync(room, "the log did not move"));
+        Assert.Equal(lastSeq + 2, await alice.SendAsync(room, "the refused id was not taken", clientMsgId: "refused"));
+    }
+
+    public static TheoryData<string> AcceptedTexts() => new()
+    {
+        "x",
+        new string('x', 4000),
+        "  " + new string('x', 4000) + "  ",
+        string.Concat(Enumerable.Repeat("😀", 4000)),
+    };
+
+    [Theory]
+    [MemberData(nameof(AcceptedTexts))]
+    public async Task Text_of_1_to_4000_characters_after_trimming_is_stored_exactly(string text)
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+
+        var seq = await alice.SendAsync(room, text);
+
+        var stored = Assert.Single((await alice.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
+        Assert.Equal(seq, stored.GetProperty("seq").GetInt64());
+        Assert.Equal(text, stored.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Html_in_a_message_is_stored_and_returned_exactly_as_sent()
+    {
+        const string Html = "<script>alert('x')</script> <b onmouseover=\"steal()\">bold</b> &amp; &lt; \\u003C";
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        var seq = await alice.SendAsync(room, Html);
+
+        Assert.Equal(Html, (await bob.WaitForEventAsync(room, seq)).GetProperty("text").GetString());
+        var stored = Assert.Single((await bob.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
+        Assert.Equal(Html, stored.GetProperty("text").GetString());
+        using var http = System.Http(bob.Token);
+        var page = await (await http.GetAsync($"/api/rooms/{room}/messages")).ReadJsonAsync();
+        Assert.Equal(Html, page.GetProperty("messages")[0].GetProperty("text").GetString());
+    }
+}

@@ -1,0 +1,121 @@
+using ChatApp.Errors;
+using ChatApp.Rooms;
+using ChatApp.Tests.Grains.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Grains.Rooms;
+
+public sealed class JoiningTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task Joining_an_unknown_room_creates_it_public_with_the_joiner_as_owner()
+    {
+        var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
+
+        var joined = await cluster.Room(room).Join(alice);
+
+        Assert.Equal(alice, joined.Room.Owner);
+        Assert.Equal(RoomVisibility.Public, joined.Room.Summary.Visibility);
+        Assert.Equal([new RoomMember(alice, RoomRoles.Owner, Online: false)], joined.Room.Members);
+        Assert.Equal(1, joined.LastSeq);
+        Assert.Empty(joined.Messages);
+        var logged = Assert.Single(await cluster.Tables.EventsAsync(room));
+        Assert.Equal((1L, RoomEventKind.Join, alice, alice), (logged.Seq, logged.Kind, logged.Sender, logged.User));
+        Assert.Contains(room, await cluster.Client.GetGrain<IRoomDirectoryGrain>(0).ListPublic(1000));
+    }
+
+    [Fact]
+    public async Task A_second_joiner_becomes_a_member_with_the_next_join_event()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+
+        var joined = await cluster.Room(room).Join(bob);
+
+        Assert.Equal(alice, joined.Room.Owner);
+        Assert.Contains(new RoomMember(bob, RoomRoles.Member, Online: false), joined.Room.Members);
+        Assert.Equal(2, joined.Room.Summary.MemberCount);
+        Assert.Equal(2, joined.LastSeq);
+        Assert.Equal(
+            [(1L, RoomEventKind.Join, alice), (2L, RoomEventKind.Join, bob)],
+            (await cluster.Tables.EventsAsync(room)).Select(e => (e.Seq, e.Kind, e.User)));
+    }
+
+    [Fact]
+    public async Task Joining_twice_adds_no_second_join_event()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+
+        var again = await cluster.Room(room).Join(bob);
+        await cluster.Room(room).Join(alice);
+
+        Assert.Equal(2, again.LastSeq);
+        Assert.Equal(2, again.Room.Members.Count);
+        Assert.Equal([1L, 2L], (await cluster.Tables.EventsAsync(room)).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Joining_returns_the_latest_messages_and_the_last_seq()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), "first");
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), "second");
+
+        var joined = await cluster.Room(room).Join(bob);
+
+        Assert.Equal(["first", "second"], joined.Messages.Select(m => m.Text));
+        Assert.Equal(4, joined.LastSeq);
+    }
+
+    [Fact]
+    public async Task Leaving_removes_the_member_with_a_leave_event()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+
+        await cluster.Room(room).Leave(bob);
+
+        var state = await cluster.Room(room).GetState();
+        Assert.Equal([alice], state.Members.Keys.ToList());
+        Assert.Equal(3, state.LastSeq);
+        var left = (await cluster.Tables.EventsAsync(room))[^1];
+        Assert.Equal((3L, RoomEventKind.Leave, bob), (left.Seq, left.Kind, left.User));
+        var refused = await Assert.ThrowsAsync<ChatException>(() => cluster.Room(room).Send(bob, Fresh.MsgId(), "still here?"));
+        Assert.Equal(ErrorCodes.Forbidden, refused.Code);
+    }
+
+    [Fact]
+    public async Task GetState_shows_the_owner_the_members_and_the_last_seq()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+        await cluster.Room(room).Send(bob, Fresh.MsgId(), "hi");
+
+        var state = await cluster.Room(room).GetState();
+
+        Assert.True(state.Exists);
+        Assert.Equal(alice, state.Owner);
+        Assert.Equal(RoomVisibility.Public, state.Visibility);
+        Assert.Equal(
+            new Dictionary<string, string> { [alice] = RoomRoles.Owner, [bob] = RoomRoles.Member },
+            state.Members);
+        Assert.Empty(state.Banned);
+        Assert.Equal(3, state.LastSeq);
+        Assert.NotEqual(default, state.CreatedAt);
+    }
+
+    [Fact]
+    public async Task GetState_of_a_room_nobody_created_says_it_does_not_exist()
+    {
+        var state = await cluster.Room(Fresh.Room()).GetState();
+
+        Assert.False(state.Exists);
+        Assert.Empty(state.Members);
+        Assert.Equal(0, state.LastSeq);
+    }
+}

@@ -1,0 +1,148 @@
+using ChatApp.Rooms;
+using ChatApp.Tests.Grains.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Grains.Rooms;
+
+/// <summary>
+/// The room's fan-out: events committed by the room grain travel its Orleans stream to the relay,
+/// which hands each to the gateways that hold a lease on the room.
+/// </summary>
+/// <remarks>
+/// The relay takes events from the stream in seq order and calls the gateways in that order, but
+/// the calls are one-way Orleans messages, and Orleans keeps no order between messages: a burst
+/// read from one connection is dispatched through the thread pool's LIFO local queue and often
+/// arrives reversed. So what a gateway is promised, and what these tests hold the relay to, is
+/// every event exactly once; putting them in seq order is the gateway's job (its per-room cursor
+/// drops what it has and fills gaps from the log).
+/// </remarks>
+public sealed class RoomRelayTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan LongLease = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task A_watching_gateway_receives_every_event_exactly_once_as_committed()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        using var gateway = cluster.NewGateway();
+        await cluster.Relay(room).Watch(gateway.Reference, LongLease);
+        var grain = cluster.Room(room);
+
+        await grain.Join(alice);
+        await grain.Join(bob);
+        for (var i = 0; i < 10; i++)
+        {
+            await grain.Send(i % 2 == 0 ? alice : bob, Fresh.MsgId(), $"one at a time {i}");
+        }
+        // A burst: the room numbers them one by one, the stream carries them in that order.
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => grain.Send(alice, Fresh.MsgId(), $"all at once {i}")));
+        await grain.Edit(alice, 3, "edited");
+        var last = await grain.Delete(bob, 4);
+
+        var received = await gateway.AllEventsAsync(room, last);
+        Assert.Equal(last, received.Count);
+        // What arrived is what was committed, field for field.
+        Assert.Equal((await grain.EventsAfter(alice, 0, 100)).Events, received.OrderBy(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Watch_is_true_the_first_time_and_false_on_renewal()
+    {
+        var room = Fresh.Room();
+        using var gateway = cluster.NewGateway();
+        using var otherGateway = cluster.NewGateway();
+
+        Assert.True(await cluster.Relay(room).Watch(gateway.Reference, LongLease));
+        Assert.False(await cluster.Relay(room).Watch(gateway.Reference, LongLease));
+        Assert.False(await cluster.Relay(room).Watch(gateway.Reference, LongLease));
+        Assert.True(await cluster.Relay(room).Watch(otherGateway.Reference, LongLease));
+    }
+
+    [Fact]
+    public async Task Each_of_several_gateways_receives_every_event()
+    {
+        var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
+        using var first = cluster.NewGateway();
+        using var second = cluster.NewGateway();
+        await cluster.Relay(room).Watch(first.Reference, LongLease);
+        await cluster.Relay(room).Watch(second.Reference, LongLease);
+
+        await cluster.Room(room).Join(alice);
+        var sent = await cluster.Room(room).Send(alice, Fresh.MsgId(), "to both");
+
+        Assert.Equal([1L, 2L], (await first.AllEventsAsync(room, sent.Seq)).Select(e => e.Seq).Order());
+        Assert.Equal([1L, 2L], (await second.AllEventsAsync(room, sent.Seq)).Select(e => e.Seq).Order());
+    }
+
+    [Fact]
+    public async Task An_unwatched_gateway_receives_nothing_more()
+    {
+        var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
+        using var leaving = cluster.NewGateway();
+        using var staying = cluster.NewGateway();
+        await cluster.Relay(room).Watch(leaving.Reference, LongLease);
+        await cluster.Relay(room).Watch(staying.Reference, LongLease);
+        await cluster.Room(room).Join(alice);
+        await leaving.EventsWithAsync(room, 1);
+
+        await cluster.Relay(room).Unwatch(leaving.Reference);
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), "after the unwatch");
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), "and another");
+        await SettleAsync(room, staying, alice);
+
+        Assert.Equal([1L], leaving.Events.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task A_gateway_whose_lease_lapsed_stops_receiving()
+    {
+        var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
+        var shortLease = TimeSpan.FromSeconds(1);
+        using var lapsing = cluster.NewGateway();
+        using var renewed = cluster.NewGateway();
+        await cluster.Relay(room).Watch(renewed.Reference, LongLease);
+        await cluster.Room(room).Join(alice);
+
+        // While its short lease is renewed, the gateway receives what is sent.
+        var delivered = await Eventually.Until(
+            async () =>
+            {
+                await cluster.Relay(room).Watch(lapsing.Reference, shortLease);
+                var seq = (await cluster.Room(room).Send(alice, Fresh.MsgId(), "while leased")).Seq;
+                await SettleAsync(room, renewed, alice);
+                return lapsing.Has(room, seq) ? seq : 0;
+            },
+            seq => seq > 0,
+            "delivered under a renewed lease");
+
+        // Once it stops renewing, the lease runs out: keep sending until an event passes it by.
+        var missed = await Eventually.Until(
+            async () =>
+            {
+                var seq = (await cluster.Room(room).Send(alice, Fresh.MsgId(), "after the lease")).Seq;
+                await SettleAsync(room, renewed, alice);
+                return lapsing.Has(room, seq) ? 0 : seq;
+            },
+            seq => seq > 0,
+            "passed by once the lease lapsed");
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), "still nothing");
+        await SettleAsync(room, renewed, alice);
+
+        Assert.True(delivered < missed);
+        Assert.DoesNotContain(lapsing.Events, e => e.Seq >= missed);
+        // Watching again after the lapse counts as new: the gateway is told it may have missed events.
+        Assert.True(await cluster.Relay(room).Watch(lapsing.Reference, shortLease));
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="control"/> has every event so far, then sends one more and waits
+    /// for that too: any copy the relay handed another gateway before it has arrived by then.
+    /// </summary>
+    private async Task SettleAsync(string room, RecordingGateway control, string member)
+    {
+        var flush = await cluster.Room(room).Send(member, Fresh.MsgId(), "flush");
+        await control.AllEventsAsync(room, flush.Seq);
+        var after = await cluster.Room(room).Send(member, Fresh.MsgId(), "flush again");
+        await control.AllEventsAsync(room, after.Seq);
+    }
+}

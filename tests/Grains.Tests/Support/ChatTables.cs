@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace ChatApp.Tests.Grains.Support;
+
+/// <summary>
+/// Reads the chat tables straight from PostgreSQL, bypassing the grains, so a test can check
+/// what was really committed rather than what a grain says it committed.
+/// </summary>
+public sealed class ChatTables(string connectionString)
+{
+    /// <summary>A room's event log in seq order, with the kind-specific fields taken out of the payload.</summary>
+    public async Task<IReadOnlyList<LoggedEvent>> EventsAsync(string room)
+    {
+        var rows = await QueryAsync(
+            "SELECT seq, kind, sender, payload::text, ts FROM room_events WHERE room = $1 ORDER BY seq", room);
+        return rows.Select(r =>
+        {
+            using var payload = JsonDocument.Parse((string)r[3]!);
+            var p = payload.RootElement;
+            return new LoggedEvent(
+                (long)r[0]!, (string)r[1]!, (string)r[2]!, (DateTime)r[4]!,
+                Text: p.TryGetProperty("text", out var text) ? text.GetString() : null,
+                ClientMsgId: p.TryGetProperty("clientMsgId", out var id) ? id.GetString() : null,
+                Target: p.TryGetProperty("target", out var target) ? target.GetInt64() : null,
+                User: p.TryGetProperty("user", out var user) ? user.GetString() : null);
+        }).ToList();
+    }
+
+    /// <summary>A room's messages as they stand now, in seq order.</summary>
+    public async Task<IReadOnlyList<StoredMessage>> MessagesAsync(string room)
+    {
+        var rows = await QueryAsync(
+            "SELECT seq, sender, client_msg_id, text, ts, edited_ts, deleted FROM messages WHERE room = $1 ORDER BY seq", room);
+        return rows.Select(r => new StoredMessage(
+            (long)r[0]!, (string)r[1]!, (string?)r[2], (string)r[3]!, (DateTime)r[4]!, (DateTime?)r[5], (bool)r[6]!)).ToList();
+    }
+
+    /// <summary>How many rows the room has in each table: a write that should not happen shows here.</summary>
+    public async Task<(long Events, long Messages)> CountAsync(string room)
+    {
+        var rows = await QueryAsync(
+            "SELECT (SELECT count(*) FROM room_events WHERE room = $1), (SELECT count(*) FROM messages WHERE room = $1)", room);
+        return ((long)rows[0][0]!, (long)rows[0][1]!);
+    }
+
+    private async Task<List<object?[]>> QueryAsync(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters)
+        {
+            command.Parameters.AddWithValue(value);
+        }
+
+        var rows = new List<object?[]>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+}
+
+/// <summary>One row of room_events.</summary>
+public sealed record LoggedEvent(
+    long Seq, string Kind, string Sender, DateTime Ts, string? Text, string? ClientMsgId, long? Target, string? User);
+
+/// <summary>One row of messages.</summary>
+public sealed record StoredMessage(
+    long Seq, string Sender, string? ClientMsgId, string Text, DateTime Ts, DateTime? EditedTs, bool Deleted);
