@@ -20,7 +20,11 @@ public sealed partial class ConnectionHub : IChatObserver
     private readonly Dictionary<string, HashSet<ChatConnection>> _byUser = new(StringComparer.Ordinal);
     // Copy-on-write arrays: the fan-out path reads them without taking the lock.
     private readonly ConcurrentDictionary<string, ChatConnection[]> _byRoom = new(StringComparer.Ordinal);
+    // Joins being handled here, by (user, room): their handler alone decides where the user's sockets start.
+    private readonly Dictionary<(string User, string Room), int> _joining = [];
     private readonly ConcurrentDictionary<string, RoomSequencer> _sequencers = new(StringComparer.Ordinal);
+    // The newest membership notice applied per (user, room): one-way notices may cross on the way.
+    private readonly ConcurrentDictionary<(string User, string Room), long> _membershipSeqs = new();
 
     public ConnectionHub(IClusterClient cluster, IOptions<ChatSocketOptions> options, ILogger<ConnectionHub> logger)
     {
@@ -87,9 +91,66 @@ public sealed partial class ConnectionHub : IChatObserver
         connection.Enqueue(new Outbound.Follow(room, afterSeq));
     }
 
+    /// <summary>
+    /// Marks a join of the room by the user as being handled on this gateway until disposed. Meanwhile
+    /// follows "from now" (a membership notice, a lease renewal) leave the user's sockets alone: they
+    /// could start past the seq the join reply shows, and the joiner would silently miss the events between.
+    /// </summary>
+    public IDisposable BeginJoin(string user, string room)
+    {
+        var key = (user, room);
+        lock (_gate)
+        {
+            _joining[key] = _joining.GetValueOrDefault(key) + 1;
+        }
+        return new JoinInProgress(this, key);
+    }
+
+    private bool IsJoiningHere(string user, string room)
+    {
+        lock (_gate)
+        {
+            return _joining.ContainsKey((user, room));
+        }
+    }
+
+    private void EndJoin((string User, string Room) key)
+    {
+        lock (_gate)
+        {
+            if (--_joining[key] == 0)
+            {
+                _joining.Remove(key);
+            }
+        }
+    }
+
+    private sealed class JoinInProgress(ConnectionHub hub, (string User, string Room) key) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                hub.EndJoin(key);
+            }
+        }
+    }
+
     /// <summary>Every local socket of the user follows the room (a join on any of their devices).</summary>
     public async Task FollowForUserAsync(string user, string room, long? afterSeq)
     {
+        if (afterSeq is null)
+        {
+            lock (_gate)
+            {
+                if (_joining.ContainsKey((user, room)))
+                {
+                    return; // the join's handler follows every socket of the user from the seq it shows
+                }
+            }
+        }
         foreach (var connection in ConnectionsOf(user))
         {
             if (!IsFollowing(connection, room))
@@ -137,9 +198,16 @@ public sealed partial class ConnectionHub : IChatObserver
 
     public void OnMembershipChanged(MembershipChange change)
     {
-        if (change.Joined)
+        var key = (change.User, change.Room);
+        var newest = _membershipSeqs.AddOrUpdate(key, change.Seq, (_, seen) => Math.Max(seen, change.Seq));
+        if (newest != change.Seq)
         {
-            _ = Quietly(FollowForUserAsync(change.User, change.Room, afterSeq: null), "follow");
+            return; // an older notice overtaken by a newer one
+        }
+        if (change.Joined && !IsJoiningHere(change.User, change.Room))
+        {
+            // The user's other devices see the join event itself and everything after it.
+            _ = Quietly(FollowForUserAsync(change.User, change.Room, afterSeq: change.Seq - 1), "follow");
         }
         else
         {

@@ -38,9 +38,15 @@ public static class FrameHandlers
         {
             throw new ChatException(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit.");
         }
-        var joined = await Room(cluster, room).Join(user);
-        // Every socket of this user here follows the room from the point the joiner was shown.
-        await hub.FollowForUserAsync(user, room, joined.LastSeq);
+        JoinResult joined;
+        // The room tells the user's session before Join returns, and the session tells this gateway:
+        // that notice must not make the sockets follow "from now", past the seq the joiner is shown.
+        using (hub.BeginJoin(user, room))
+        {
+            joined = await Room(cluster, room).Join(user);
+            // Every socket of this user here follows the room from the point the joiner was shown.
+            await hub.FollowForUserAsync(user, room, joined.LastSeq);
+        }
         return new { room = RoomView.From(joined.Room), messages = joined.Messages, lastSeq = joined.LastSeq };
     }
 

@@ -56,7 +56,7 @@ public sealed partial class RoomGrain(
         else
         {
             // Already a member: telling the session again repairs a join whose first telling failed.
-            await TellSession(new MembershipChange(user, Id, Joined: true));
+            await TellSession(new MembershipChange(user, Id, Joined: true, _lastSeq));
         }
 
         var recent = await Guarded(() => log.MessagesBefore(Id, long.MaxValue, JoinPageSize));
@@ -282,7 +282,7 @@ public sealed partial class RoomGrain(
         await Write(async () => { await log.Append(e); return true; });
         await Committed(e);
         await Write(async () => { await state.WriteStateAsync(); return true; });
-        await TellSession(new MembershipChange(user, Id, joined));
+        await TellSession(new MembershipChange(user, Id, joined, e.Seq));
     }
 
     /// <summary>Records a committed event and publishes it; the client's acknowledgement does not wait on delivery.</summary>

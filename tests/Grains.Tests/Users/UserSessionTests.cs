@@ -51,7 +51,8 @@ public sealed class UserSessionTests(ClusterFixture cluster) : IClassFixture<Clu
         await cluster.Room(room).Leave(alice);
         var changes = await gateway.ChangesWhenAsync(changes => changes.Count >= 2);
 
-        Assert.Equal([new MembershipChange(alice, room, Joined: true), new MembershipChange(alice, room, Joined: false)], changes);
+        // The room was made by the join (seq 1) and left at seq 2.
+        Assert.Equal([new MembershipChange(alice, room, Joined: true, Seq: 1), new MembershipChange(alice, room, Joined: false, Seq: 2)], changes);
     }
 
     [Fact]
