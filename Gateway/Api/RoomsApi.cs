@@ -57,20 +57,10 @@ public static class RoomsApi
         return TypedResults.Ok(page);
     }
 
-    /// <summary>Summaries asked of all rooms at once; a room that refuses (say, left meanwhile) is left out.</summary>
-    public static async Task<IReadOnlyList<RoomSummary>> Summaries(IClusterClient cluster, string user, IEnumerable<string> ids)
-    {
-        var asks = ids.Select(async id =>
-        {
-            try
-            {
-                return await cluster.GetGrain<IRoomGrain>(id).GetSummary(user);
-            }
-            catch (ChatException)
-            {
-                return null;
-            }
-        });
-        return (await Task.WhenAll(asks)).OfType<RoomSummary>().ToList();
-    }
+    /// <summary>
+    /// Summaries as the user sees them, unread counts included, from the user's session; a room
+    /// that refuses (say, left meanwhile) is left out.
+    /// </summary>
+    public static Task<IReadOnlyList<RoomSummary>> Summaries(IClusterClient cluster, string user, IEnumerable<string> ids) =>
+        cluster.GetGrain<IUserSessionGrain>(user).Summarize([.. ids]);
 }

@@ -196,6 +196,36 @@ public sealed partial class ConnectionHub : IChatObserver
         }
     }
 
+    public void OnPresence(PresenceChange change) =>
+        SendToFollowers(change.Room, ServerFrames.Presence(change), except: null);
+
+    public void OnTyping(TypingNotice notice) =>
+        SendToFollowers(notice.Room, ServerFrames.Typing(notice), except: notice.User);
+
+    public void OnUnread(UnreadChange change) => SendToUser(change.User, ServerFrames.Unread(change));
+
+    public void OnMention(Mention mention) => SendToUser(mention.User, ServerFrames.Mention(mention));
+
+    /// <summary>An ephemeral frame (no seq) for the room's local followers, the same bytes for all.</summary>
+    private void SendToFollowers(string room, byte[] frame, string? except)
+    {
+        foreach (var connection in _byRoom.GetValueOrDefault(room, []))
+        {
+            if (connection.User != except)
+            {
+                connection.Send(frame);
+            }
+        }
+    }
+
+    private void SendToUser(string user, byte[] frame)
+    {
+        foreach (var connection in ConnectionsOf(user))
+        {
+            connection.Send(frame);
+        }
+    }
+
     public void OnMembershipChanged(MembershipChange change)
     {
         var key = (change.User, change.Room);
@@ -204,10 +234,15 @@ public sealed partial class ConnectionHub : IChatObserver
         {
             return; // an older notice overtaken by a newer one
         }
-        if (change.Joined && !IsJoiningHere(change.User, change.Room))
+        if (change.Joined)
         {
-            // The user's other devices see the join event itself and everything after it.
-            _ = Quietly(FollowForUserAsync(change.User, change.Room, afterSeq: change.Seq - 1), "follow");
+            // A join handled here follows the user's sockets from its reply; a notice must not, and
+            // above all must not unfollow them.
+            if (!IsJoiningHere(change.User, change.Room))
+            {
+                // The user's other devices see the join event itself and everything after it.
+                _ = Quietly(FollowForUserAsync(change.User, change.Room, afterSeq: change.Seq - 1), "follow");
+            }
         }
         else
         {

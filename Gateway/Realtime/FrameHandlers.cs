@@ -26,6 +26,8 @@ public static class FrameHandlers
             "delete" => Delete(frame, user, cluster, limits),
             "history" => History(frame, user, cluster),
             "ping" => Task.FromResult(Empty),
+            "typing" => Typing(frame, user, cluster),
+            "read" => Read(frame, user, cluster),
             "hello" => throw ClientFrame.BadRequest("This connection already said hello."),
             _ => throw ClientFrame.BadRequest($"Unknown frame type '{Truncate(frame.Type)}'."),
         };
@@ -98,6 +100,20 @@ public static class FrameHandlers
             throw new ChatException(ErrorCodes.Validation, "limit is 1 to 200.");
         }
         return await Room(cluster, room).History(user, before, after: null, (int)limit);
+    }
+
+    /// <summary>Typing goes through the user's session, which passes it on only into rooms the user belongs to.</summary>
+    private static async Task<object> Typing(ClientFrame frame, string user, IClusterClient cluster)
+    {
+        await cluster.GetGrain<Users.IUserSessionGrain>(user).Typing(RoomOf(frame));
+        return Empty;
+    }
+
+    private static async Task<object> Read(ClientFrame frame, string user, IClusterClient cluster)
+    {
+        var room = RoomOf(frame);
+        await cluster.GetGrain<Users.IUserSessionGrain>(user).MarkRead(room, frame.Long("seq"));
+        return Empty;
     }
 
     /// <summary>A room named in a frame; ids that could never exist are refused before any grain is touched.</summary>

@@ -19,6 +19,18 @@ public static class ServerFrames
     public static byte[] Resync(string room, long lastSeq) =>
         JsonSerializer.SerializeToUtf8Bytes(new ResyncFrame("resync", room, lastSeq), ChatJson.Options);
 
+    public static byte[] Presence(PresenceChange change) =>
+        JsonSerializer.SerializeToUtf8Bytes(new PresenceFrame("presence", change.Room, change.User, change.Online), ChatJson.Options);
+
+    public static byte[] Typing(TypingNotice notice) =>
+        JsonSerializer.SerializeToUtf8Bytes(new TypingFrame("typing", notice.Room, notice.User), ChatJson.Options);
+
+    public static byte[] Unread(Users.UnreadChange change) =>
+        JsonSerializer.SerializeToUtf8Bytes(new UnreadFrame("unread", change.Room, change.Count, change.LastReadSeq), ChatJson.Options);
+
+    public static byte[] Mention(Users.Mention mention) =>
+        JsonSerializer.SerializeToUtf8Bytes(new MentionFrame("mention", mention.Room, mention.Seq, mention.Sender), ChatJson.Options);
+
     /// <summary>An <c>event</c> frame carrying exactly the fields of its kind.</summary>
     public static byte[] Event(RoomEvent e) =>
         JsonSerializer.SerializeToUtf8Bytes(
@@ -30,6 +42,14 @@ public static class ServerFrames
     private sealed record ErrorFrame(string Type, string? Ref, string Code, string Message, long? RetryAfterMs);
 
     private sealed record ResyncFrame(string Type, string Room, long LastSeq);
+
+    private sealed record PresenceFrame(string Type, string Room, string User, bool Online);
+
+    private sealed record TypingFrame(string Type, string Room, string User);
+
+    private sealed record UnreadFrame(string Type, string Room, long Count, long LastReadSeq);
+
+    private sealed record MentionFrame(string Type, string Room, long Seq, string Sender);
 
     private sealed record EventFrame(
         string Type, string Room, long Seq, string Kind, string Sender, DateTime Ts,

@@ -17,4 +17,20 @@ public interface IChatObserver : IGrainObserver
     /// <summary>A user joined or left a room (on some device): their local sockets start or stop receiving it.</summary>
     [Alias("OnMembershipChanged")]
     void OnMembershipChanged(Users.MembershipChange change);
+
+    /// <summary>A member of a room came online or went offline: for the room's local followers.</summary>
+    [Alias("OnPresence")]
+    void OnPresence(PresenceChange change);
+
+    /// <summary>Someone is typing in a room: for the room's local followers but the typist.</summary>
+    [Alias("OnTyping")]
+    void OnTyping(TypingNotice notice);
+
+    /// <summary>A user's unread count changed: for every local socket of that user.</summary>
+    [Alias("OnUnread")]
+    void OnUnread(Users.UnreadChange change);
+
+    /// <summary>A user was mentioned: for every local socket of that user, whatever room is on screen.</summary>
+    [Alias("OnMention")]
+    void OnMention(Users.Mention mention);
 }

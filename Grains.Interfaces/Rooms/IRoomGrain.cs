@@ -22,6 +22,10 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Create")]
     Task<RoomDetails> Create(string owner, string visibility, string topic);
 
+    /// <summary>Opens (making it on first use) the one direct-message room of two users; its key must be <see cref="DirectRoom.IdOf"/>.</summary>
+    [Alias("OpenDirect")]
+    Task<RoomDetails> OpenDirect(string user, string other);
+
     /// <summary>Joins <paramref name="actor"/> itself, or adds <paramref name="user"/> as the owner or a moderator.</summary>
     [Alias("AddMember")]
     Task AddMember(string actor, string user);

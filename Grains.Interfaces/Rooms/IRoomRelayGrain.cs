@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace ChatApp.Rooms;
 
 /// <summary>
@@ -19,4 +21,19 @@ public interface IRoomRelayGrain : IGrainWithStringKey
 
     [Alias("Unwatch")]
     Task Unwatch(IChatObserver gateway);
+
+    /// <summary>
+    /// A member's presence, from their session: passed on to the watching gateways when it changes.
+    /// Online members are re-announced periodically, so a relay lost with its silo learns them again.
+    /// </summary>
+    [OneWay, Alias("Presence")]
+    Task Presence(string user, bool online);
+
+    /// <summary>A member is typing; passed on at most once every few seconds per member.</summary>
+    [OneWay, Alias("Typing")]
+    Task Typing(string user);
+
+    /// <summary>The members online now.</summary>
+    [ReadOnly, Alias("OnlineMembers")]
+    Task<IReadOnlyCollection<string>> OnlineMembers();
 }

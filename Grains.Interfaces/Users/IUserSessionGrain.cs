@@ -22,6 +22,26 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("ApplyMembership")]
     Task ApplyMembership(MembershipChange change);
 
+    /// <summary>Summaries of the given rooms as this user sees them, unread counts included.</summary>
+    [ReadOnly, Alias("Summarize")]
+    Task<IReadOnlyList<Rooms.RoomSummary>> Summarize(IReadOnlyList<string> rooms);
+
+    /// <summary>Moves the user's read marker in a room forward (never back) and tells the user's devices the new count.</summary>
+    [Alias("MarkRead")]
+    Task MarkRead(string room, long seq);
+
+    /// <summary>The user was mentioned: tell the user's devices.</summary>
+    [OneWay, Alias("Mentioned")]
+    Task Mentioned(Mention mention);
+
+    /// <summary>The user typed in a room; passed to the room if the user belongs to it.</summary>
+    [OneWay, Alias("Typing")]
+    Task Typing(string room);
+
+    /// <summary>Whether any gateway holds a live connection of the user.</summary>
+    [ReadOnly, Alias("IsOnline")]
+    Task<bool> IsOnline();
+
     [ReadOnly, Alias("GetRooms")]
     Task<IReadOnlyList<string>> GetRooms();
 

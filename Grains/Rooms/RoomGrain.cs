@@ -60,7 +60,7 @@ public sealed partial class RoomGrain(
         }
 
         var recent = await Guarded(() => log.MessagesBefore(Id, long.MaxValue, JoinPageSize));
-        return new JoinResult(Details(), recent.Messages, _lastSeq);
+        return new JoinResult(await Details(user), recent.Messages, _lastSeq);
     }
 
     public async Task Leave(string user)
@@ -86,6 +86,7 @@ public sealed partial class RoomGrain(
         }
 
         await Committed(e);
+        NotifyMentions(e);
         return new SendResult(e.Seq, e.Ts, Repeated: false);
     }
 
@@ -127,7 +128,30 @@ public sealed partial class RoomGrain(
         Room.Members[owner] = RoomRoles.Owner;
         await Write(async () => { await log.UpsertDirectory(Id, Room); return true; });
         await AppendMembership(RoomEventKind.Join, owner, joined: true);
-        return Details();
+        return await Details(owner);
+    }
+
+    public async Task<RoomDetails> OpenDirect(string user, string other)
+    {
+        if (Id != DirectRoom.IdOf(user, other) || user == other)
+        {
+            throw new ChatException(ErrorCodes.Validation, "A direct-message room is dm:{a}:{b} of its two users.");
+        }
+        if (!Room.Exists)
+        {
+            // Private, with two plain members and no one above them: nobody can add, kick or ban here.
+            Room.Exists = true;
+            Room.Owner = "";
+            Room.Visibility = RoomVisibility.Private;
+            Room.CreatedAt = ChatClock.Now(time);
+            Room.Members[user] = RoomRoles.Member;
+            Room.Members[other] = RoomRoles.Member;
+            await Write(async () => { await log.UpsertDirectory(Id, Room); return true; });
+            await AppendMembership(RoomEventKind.Join, user, joined: true);
+            await AppendMembership(RoomEventKind.Join, user, other, joined: true);
+        }
+        EnsureMember(user);
+        return await Details(user);
     }
 
     public async Task AddMember(string actor, string user)
@@ -224,7 +248,7 @@ public sealed partial class RoomGrain(
     public Task<RoomDetails> GetDetails(string user)
     {
         EnsureVisibleTo(user);
-        return Task.FromResult(Details());
+        return Details(user);
     }
 
     public Task<bool> IsMember(string user) => Task.FromResult(Room.Exists && Room.Members.ContainsKey(user));
@@ -232,7 +256,7 @@ public sealed partial class RoomGrain(
     public Task<RoomSummary> GetSummary(string user)
     {
         EnsureVisibleTo(user);
-        return Task.FromResult(Summary());
+        return Task.FromResult(Summary(user));
     }
 
     public Task<RoomState> GetState() => Task.FromResult(Room);
@@ -243,15 +267,36 @@ public sealed partial class RoomGrain(
         await base.OnActivateAsync(cancellationToken);
     }
 
-    private RoomSummary Summary() =>
-        // Unread counts need read markers, which this room does not keep yet: 0 until it does.
-        new(Id, Room.Topic, Room.Visibility, Room.Members.Count, _lastSeq, Unread: 0);
+    /// <summary>
+    /// The room as <paramref name="viewer"/> sees it. Unread counts depend on the viewer's read
+    /// marker, which their session keeps and fills in; a direct-message room is titled with the
+    /// other person's name.
+    /// </summary>
+    private RoomSummary Summary(string viewer) =>
+        new(Id, DirectRoom.IsDirect(Id) ? DirectRoom.Other(Id, viewer) : Room.Topic, Room.Visibility, Room.Members.Count, _lastSeq, Unread: 0);
 
-    private RoomDetails Details() => new(
-        Summary(),
-        Room.Owner,
-        Room.Members.OrderBy(m => m.Key, StringComparer.Ordinal)
-            .Select(m => new RoomMember(m.Key, m.Value, Online: false)).ToList());
+    /// <summary>The summary with the members, each marked online as the room's relay last heard.</summary>
+    private async Task<RoomDetails> Details(string viewer)
+    {
+        var online = await GrainFactory.GetGrain<IRoomRelayGrain>(Id).OnlineMembers();
+        return new RoomDetails(
+            Summary(viewer),
+            Room.Owner,
+            Room.Members.OrderBy(m => m.Key, StringComparer.Ordinal)
+                .Select(m => new RoomMember(m.Key, m.Value, online.Contains(m.Key))).ToList());
+    }
+
+    /// <summary>Tells each member named with @name (not the sender) that they were mentioned.</summary>
+    private void NotifyMentions(RoomEvent message)
+    {
+        foreach (var name in Mentions.In(message.Text ?? ""))
+        {
+            if (name != message.Sender && Room.Members.ContainsKey(name))
+            {
+                _ = GrainFactory.GetGrain<IUserSessionGrain>(name).Mentioned(new Mention(name, Id, message.Seq, message.Sender));
+            }
+        }
+    }
 
     private async Task<ChatMessage> LiveMessage(long seq)
     {

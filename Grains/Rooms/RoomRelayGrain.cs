@@ -14,7 +14,15 @@ namespace ChatApp.Rooms;
 public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayGrain> logger)
     : Grain, IRoomRelayGrain, IStreamSubscriptionObserver, IAsyncObserver<RoomEvent>
 {
+    /// <summary>Presence not re-announced within this is forgotten: its session was lost with a silo.</summary>
+    public static readonly TimeSpan PresenceTtl = TimeSpan.FromSeconds(75);
+
+    /// <summary>At most one typing notice per member in this long.</summary>
+    public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(3);
+
     private readonly ObserverLeases _gateways = new(time);
+    private readonly Dictionary<string, DateTimeOffset> _onlineUntil = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
 
     public Task<bool> Watch(IChatObserver gateway, TimeSpan lease)
     {
@@ -28,6 +36,53 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
     {
         _gateways.Remove(gateway);
         return Task.CompletedTask;
+    }
+
+    public Task Presence(string user, bool online)
+    {
+        var now = time.GetUtcNow();
+        var wasOnline = _onlineUntil.TryGetValue(user, out var until) && until > now;
+        if (online)
+        {
+            _onlineUntil[user] = now + PresenceTtl;
+            this.DelayDeactivation(PresenceTtl);
+        }
+        else
+        {
+            _onlineUntil.Remove(user);
+        }
+        if (wasOnline != online)
+        {
+            var change = new PresenceChange(this.GetPrimaryKeyString(), user, online);
+            foreach (var gateway in _gateways.Live())
+            {
+                gateway.OnPresence(change);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task Typing(string user)
+    {
+        var now = time.GetUtcNow();
+        if (_lastTyping.TryGetValue(user, out var last) && now - last < TypingInterval)
+        {
+            return Task.CompletedTask;
+        }
+        _lastTyping[user] = now;
+        var notice = new TypingNotice(this.GetPrimaryKeyString(), user);
+        foreach (var gateway in _gateways.Live())
+        {
+            gateway.OnTyping(notice);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyCollection<string>> OnlineMembers()
+    {
+        var now = time.GetUtcNow();
+        return Task.FromResult<IReadOnlyCollection<string>>(
+            _onlineUntil.Where(u => u.Value > now).Select(u => u.Key).ToHashSet(StringComparer.Ordinal));
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>

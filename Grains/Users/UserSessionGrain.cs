@@ -1,48 +1,185 @@
+using ChatApp.Errors;
 using ChatApp.Gateways;
+using ChatApp.Rooms;
 using ChatApp.Storage;
 
 namespace ChatApp.Users;
 
 /// <summary>
-/// A user's rooms and the gateways holding the user's sockets. Rooms report joins and leaves
-/// here; this grain keeps the list and tells each of those gateways, so every device of the
-/// user follows a room the moment any one of them joins it.
+/// A user's rooms, read markers and presence, and the gateways holding the user's sockets.
+/// Rooms report joins and leaves here; this grain keeps the list and tells each of those
+/// gateways, so every device of the user follows a room the moment any one of them joins it.
+/// The user is online while some gateway holds a lease for them, and the rooms hear of it.
 /// </summary>
 public sealed class UserSessionGrain(
     [PersistentState("session", StorageNames.Chat)] IPersistentState<UserSessionState> state,
+    UnreadCounts unread,
     TimeProvider time)
     : Grain, IUserSessionGrain
 {
+    /// <summary>How often an online user's presence is re-announced and lapsed leases are noticed.</summary>
+    public static readonly TimeSpan PresenceTick = TimeSpan.FromSeconds(20);
+
     private readonly ObserverLeases _gateways = new(time);
+    private IGrainTimer? _presenceTimer;
+    private bool _online;
+
+    private string User => this.GetPrimaryKeyString();
+    private UserSessionState Session => state.State;
 
     public Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease)
     {
         _gateways.Renew(gateway, lease);
         this.DelayDeactivation(lease);
+        SetOnline(true);
         return GetRooms();
     }
 
     public Task Detach(IChatObserver gateway)
     {
         _gateways.Remove(gateway);
+        SetOnline(!_gateways.IsEmpty);
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> GetRooms() =>
-        Task.FromResult<IReadOnlyList<string>>(state.State.Rooms.Order(StringComparer.Ordinal).ToList());
+    public Task<bool> IsOnline() => Task.FromResult(_online);
 
-    public Task<UserSessionState> GetState() => Task.FromResult(state.State);
+    public Task<IReadOnlyList<string>> GetRooms() =>
+        Task.FromResult<IReadOnlyList<string>>(Session.Rooms.Order(StringComparer.Ordinal).ToList());
+
+    public Task<UserSessionState> GetState() => Task.FromResult(Session);
 
     public async Task ApplyMembership(MembershipChange item)
     {
-        var changed = item.Joined ? state.State.Rooms.Add(item.Room) : state.State.Rooms.Remove(item.Room);
+        bool changed;
+        if (item.Joined)
+        {
+            changed = Session.Rooms.Add(item.Room);
+            // A newcomer has read nothing before joining: the room's past is not unread.
+            Session.ReadMarkers.TryAdd(item.Room, item.Seq);
+        }
+        else
+        {
+            changed = Session.Rooms.Remove(item.Room);
+            Session.ReadMarkers.Remove(item.Room);
+        }
         if (changed)
         {
             await state.WriteStateAsync();
+            if (_online)
+            {
+                _ = Relay(item.Room).Presence(User, item.Joined);
+            }
         }
         foreach (var gateway in _gateways.Live())
         {
             gateway.OnMembershipChanged(item);
         }
     }
+
+    public async Task<IReadOnlyList<RoomSummary>> Summarize(IReadOnlyList<string> rooms)
+    {
+        var asks = rooms.Distinct(StringComparer.Ordinal).Select(async id =>
+        {
+            try
+            {
+                return await GrainFactory.GetGrain<IRoomGrain>(id).GetSummary(User);
+            }
+            catch (ChatException)
+            {
+                return null; // not visible to this user (any more): left out
+            }
+        });
+        var summaries = (await Task.WhenAll(asks)).OfType<RoomSummary>().ToList();
+        var markers = summaries.Where(s => Session.Rooms.Contains(s.Id))
+            .ToDictionary(s => s.Id, s => Session.ReadMarkers.GetValueOrDefault(s.Id), StringComparer.Ordinal);
+        var counts = await DatabaseFaults.Guard(() => unread.Count(User, markers));
+        return summaries.Select(s => s with { Unread = counts.GetValueOrDefault(s.Id) }).ToList();
+    }
+
+    public async Task MarkRead(string room, long seq)
+    {
+        if (!Session.Rooms.Contains(room))
+        {
+            throw new ChatException(ErrorCodes.NotFound, "No such room.");
+        }
+        // The room is the authority on how far there is to read.
+        var last = (await GrainFactory.GetGrain<IRoomGrain>(room).GetSummary(User)).LastSeq;
+        var marker = Math.Min(seq, last);
+        if (marker <= Session.ReadMarkers.GetValueOrDefault(room))
+        {
+            return; // markers only move forward
+        }
+        Session.ReadMarkers[room] = marker;
+        await state.WriteStateAsync();
+        var counts = await DatabaseFaults.Guard(() => unread.Count(User, new Dictionary<string, long> { [room] = marker }));
+        var change = new UnreadChange(User, room, counts.GetValueOrDefault(room), marker);
+        foreach (var gateway in _gateways.Live())
+        {
+            gateway.OnUnread(change);
+        }
+    }
+
+    public Task Mentioned(Mention mention)
+    {
+        foreach (var gateway in _gateways.Live())
+        {
+            gateway.OnMention(mention);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task Typing(string room)
+    {
+        // Only members type into a room; anything else is dropped without a word, as typing is.
+        if (Session.Rooms.Contains(room))
+        {
+            _ = Relay(room).Typing(User);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Announces a change of presence to every room of the user, and keeps a timer while online.</summary>
+    private void SetOnline(bool online)
+    {
+        if (online == _online)
+        {
+            return;
+        }
+        _online = online;
+        AnnouncePresence();
+        if (online)
+        {
+            _presenceTimer ??= this.RegisterGrainTimer(OnPresenceTick, PresenceTick, PresenceTick);
+        }
+        else
+        {
+            _presenceTimer?.Dispose();
+            _presenceTimer = null;
+        }
+    }
+
+    /// <summary>Notices gateways that stopped renewing (crashed), and refreshes the rooms' view of an online user.</summary>
+    private Task OnPresenceTick()
+    {
+        if (_gateways.Live().Count == 0)
+        {
+            SetOnline(false);
+        }
+        else
+        {
+            AnnouncePresence();
+        }
+        return Task.CompletedTask;
+    }
+
+    private void AnnouncePresence()
+    {
+        foreach (var room in Session.Rooms)
+        {
+            _ = Relay(room).Presence(User, _online);
+        }
+    }
+
+    private IRoomRelayGrain Relay(string room) => GrainFactory.GetGrain<IRoomRelayGrain>(room);
 }

@@ -29,6 +29,7 @@ public static class ChatSiloExtensions
         silo.AddMemoryStreams(ChatStreams.Provider);
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<RoomLog>();
+        silo.Services.AddSingleton<ChatApp.Users.UnreadCounts>();
         silo.Services.AddSingleton(TimeProvider.System);
         return silo;
     }

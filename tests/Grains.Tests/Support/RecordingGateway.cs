@@ -20,6 +20,8 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
     private readonly Lock _lock = new();
     private readonly List<RoomEvent> _events = [];
     private readonly List<MembershipChange> _changes = [];
+    // Presence, typing, unread and mention notices, in arrival order.
+    private readonly List<object> _notices = [];
     // Completed, and replaced, whenever something is recorded: waiters wake on news instead of polling.
     private TaskCompletionSource _recorded = NewSignal();
 
@@ -46,6 +48,27 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
     public void OnRoomEvent(RoomEvent roomEvent) => Record(() => _events.Add(roomEvent));
 
     public void OnMembershipChanged(MembershipChange change) => Record(() => _changes.Add(change));
+
+    public void OnPresence(PresenceChange change) => Record(() => _notices.Add(change));
+
+    public void OnTyping(TypingNotice notice) => Record(() => _notices.Add(notice));
+
+    public void OnUnread(UnreadChange change) => Record(() => _notices.Add(change));
+
+    public void OnMention(Mention mention) => Record(() => _notices.Add(mention));
+
+    /// <summary>The notices of type <typeparamref name="T"/> received so far, once <paramref name="done"/> holds for them.</summary>
+    public async Task<IReadOnlyList<T>> NoticesWhenAsync<T>(Func<IReadOnlyList<T>, bool> done) =>
+        (await WhenAsync(_notices, all => done([.. all.OfType<T>()]), typeof(T).Name)).OfType<T>().ToList();
+
+    /// <summary>The notices of type <typeparamref name="T"/> received so far, without waiting.</summary>
+    public IReadOnlyList<T> Notices<T>()
+    {
+        lock (_lock)
+        {
+            return [.. _notices.OfType<T>()];
+        }
+    }
 
     /// <summary>The room events received so far, once <paramref name="done"/> holds for them.</summary>
     public Task<IReadOnlyList<RoomEvent>> EventsWhenAsync(Func<IReadOnlyList<RoomEvent>, bool> done) =>

@@ -1,0 +1,17 @@
+namespace ChatApp.Users;
+
+/// <summary>A user's unread count for a room changed (their read marker moved).</summary>
+[GenerateSerializer, Immutable, Alias("ChatApp.UnreadChange")]
+public sealed record UnreadChange(
+    [property: Id(0)] string User,
+    [property: Id(1)] string Room,
+    [property: Id(2)] long Count,
+    [property: Id(3)] long LastReadSeq);
+
+/// <summary>Someone named the user with @name in a room's message <see cref="Seq"/>.</summary>
+[GenerateSerializer, Immutable, Alias("ChatApp.Mention")]
+public sealed record Mention(
+    [property: Id(0)] string User,
+    [property: Id(1)] string Room,
+    [property: Id(2)] long Seq,
+    [property: Id(3)] string Sender);

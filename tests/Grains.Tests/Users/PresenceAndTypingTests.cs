@@ -1,0 +1,76 @@
+using ChatApp.Rooms;
+using ChatApp.Tests.Grains.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Grains.Users;
+
+/// <summary>
+/// Presence follows the gateways' leases on a user's session: online with the first, offline
+/// with the last, and the rooms of the user tell their watching gateways. Typing goes through
+/// the session into rooms the user belongs to, at most once every few seconds.
+/// </summary>
+public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan LongLease = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task A_member_coming_online_and_going_offline_is_told_to_the_rooms_watchers()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+        using var watcher = cluster.NewGateway();
+        using var bobsDevice = cluster.NewGateway();
+        await cluster.Relay(room).Watch(watcher.Reference, LongLease);
+
+        await cluster.Session(bob).Attach(bobsDevice.Reference, LongLease);
+        await watcher.NoticesWhenAsync<PresenceChange>(p => p.Contains(new PresenceChange(room, bob, true)));
+        Assert.Contains(bob, await cluster.Relay(room).OnlineMembers());
+        Assert.True((await cluster.Room(room).GetDetails(alice)).Members.Single(m => m.User == bob).Online);
+
+        await cluster.Session(bob).Detach(bobsDevice.Reference);
+        await watcher.NoticesWhenAsync<PresenceChange>(p => p.Contains(new PresenceChange(room, bob, false)));
+        Assert.DoesNotContain(bob, await cluster.Relay(room).OnlineMembers());
+    }
+
+    [Fact]
+    public async Task Two_devices_count_as_one_online_user()
+    {
+        var (room, bob) = (Fresh.Room(), Fresh.User("bob"));
+        await cluster.Room(room).Join(bob);
+        using var watcher = cluster.NewGateway();
+        using var phone = cluster.NewGateway();
+        using var laptop = cluster.NewGateway();
+        await cluster.Relay(room).Watch(watcher.Reference, LongLease);
+
+        await cluster.Session(bob).Attach(phone.Reference, LongLease);
+        await cluster.Session(bob).Attach(laptop.Reference, LongLease);
+        await cluster.Session(bob).Detach(phone.Reference);
+
+        Assert.True(await cluster.Session(bob).IsOnline());
+        await cluster.Session(bob).Detach(laptop.Reference);
+        Assert.False(await cluster.Session(bob).IsOnline());
+        var changes = await watcher.NoticesWhenAsync<PresenceChange>(p => p.Count >= 2);
+        Assert.Equal([new PresenceChange(room, bob, true), new PresenceChange(room, bob, false)], changes);
+    }
+
+    [Fact]
+    public async Task Typing_reaches_the_rooms_watchers_once_per_interval_and_only_from_members()
+    {
+        var (room, alice, stranger) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("stranger"));
+        await cluster.Room(room).Join(alice);
+        using var watcher = cluster.NewGateway();
+        await cluster.Relay(room).Watch(watcher.Reference, LongLease);
+
+        await cluster.Session(stranger).Typing(room);
+        for (var i = 0; i < 5; i++)
+        {
+            await cluster.Session(alice).Typing(room);
+        }
+        await watcher.NoticesWhenAsync<TypingNotice>(t => t.Count >= 1);
+        // A ping through the same relay after the typing calls: by then any second notice would be in.
+        await cluster.Relay(room).OnlineMembers();
+
+        Assert.Equal([new TypingNotice(room, alice)], watcher.Notices<TypingNotice>());
+    }
+}

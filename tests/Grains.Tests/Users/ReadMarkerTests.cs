@@ -1,0 +1,78 @@
+using ChatApp.Errors;
+using ChatApp.Tests.Grains.Support;
+using ChatApp.Users;
+using Xunit;
+
+namespace ChatApp.Tests.Grains.Users;
+
+/// <summary>Read markers move forward only; unread counts leave out one's own and deleted messages.</summary>
+public sealed class ReadMarkerTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan LongLease = TimeSpan.FromMinutes(5);
+
+    private async Task<long> Unread(string user, string room) =>
+        (await cluster.Session(user).Summarize([room])).Single().Unread;
+
+    [Fact]
+    public async Task Others_messages_are_unread_until_read_and_ones_own_never_are()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), "one");
+        var two = await cluster.Room(room).Send(alice, Fresh.MsgId(), "two");
+        await cluster.Room(room).Send(bob, Fresh.MsgId(), "mine");
+
+        Assert.Equal(2, await Unread(bob, room));
+        Assert.Equal(1, await Unread(alice, room));
+
+        await cluster.Session(bob).MarkRead(room, two.Seq);
+        Assert.Equal(0, await Unread(bob, room));
+    }
+
+    [Fact]
+    public async Task A_marker_never_moves_back_and_every_device_hears_the_new_count()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+        var first = await cluster.Room(room).Send(alice, Fresh.MsgId(), "one");
+        var second = await cluster.Room(room).Send(alice, Fresh.MsgId(), "two");
+        using var phone = cluster.NewGateway();
+        await cluster.Session(bob).Attach(phone.Reference, LongLease);
+
+        await cluster.Session(bob).MarkRead(room, second.Seq);
+        await cluster.Session(bob).MarkRead(room, first.Seq);
+
+        var changes = await phone.NoticesWhenAsync<UnreadChange>(u => u.Count >= 1);
+        Assert.Equal(new UnreadChange(bob, room, 0, second.Seq), changes.Single());
+        Assert.Equal(second.Seq, (await cluster.Session(bob).GetState()).ReadMarkers[room]);
+    }
+
+    [Fact]
+    public async Task Deleted_messages_do_not_count_and_markers_survive_a_restart()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+        var gone = await cluster.Room(room).Send(alice, Fresh.MsgId(), "oops");
+        var kept = await cluster.Room(room).Send(alice, Fresh.MsgId(), "kept");
+        await cluster.Room(room).Delete(alice, gone.Seq);
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), "later");
+        await cluster.Session(bob).MarkRead(room, kept.Seq);
+
+        await cluster.RestartClusterAsync();
+
+        Assert.Equal(1, await Unread(bob, room));
+    }
+
+    [Fact]
+    public async Task Reading_a_room_one_does_not_belong_to_is_not_found()
+    {
+        var (room, alice, stranger) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("stranger"));
+        await cluster.Room(room).Join(alice);
+
+        var refused = await Assert.ThrowsAsync<ChatException>(() => cluster.Session(stranger).MarkRead(room, 1));
+        Assert.Equal(ErrorCodes.NotFound, refused.Code);
+    }
+}
