@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using ChatApp.Tests.Support;
 using Xunit;
@@ -36,6 +37,27 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
             Assert.Equal(seq, summary.GetProperty("lastSeq").GetInt64());
             Assert.Equal(0, summary.GetProperty("unread").GetInt64());
         }
+    }
+
+    [Fact]
+    public async Task Rooms_lists_a_private_room_to_its_members_only()
+    {
+        var (_, ownerToken) = await System.RegisterAsync("owner");
+        var (_, outsiderToken) = await System.RegisterAsync("outsider");
+        var room = ChatSteps.NewRoom("private");
+        using var asOwner = System.Http(ownerToken);
+        using var asOutsider = System.Http(outsiderToken);
+        var created = await asOwner.PostAsJsonAsync("/api/rooms", new { id = room, visibility = "private", topic = "secret plans" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var forOwner = await (await asOwner.GetAsync("/api/rooms")).ReadJsonAsync();
+        var forOutsider = await (await asOutsider.GetAsync("/api/rooms")).ReadJsonAsync();
+
+        var summary = forOwner.EnumerateArray().Single(r => r.GetProperty("id").GetString() == room);
+        Assert.Equal("private", summary.GetProperty("visibility").GetString());
+        Assert.Equal("secret plans", summary.GetProperty("topic").GetString());
+        Assert.DoesNotContain(forOutsider.EnumerateArray(), r => r.GetProperty("id").GetString() == room);
+        await ChatSteps.AssertProblemAsync(await asOutsider.GetAsync($"/api/rooms/{room}"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>Presence, typing, unread counts, direct messages and mentions, as sockets see them.</summary>
+public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<ChatSystemFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    private static Func<JsonElement, bool> Frame(string type, Func<JsonElement, bool>? also = null) =>
+        f => f.GetProperty("type").GetString() == type && (also?.Invoke(f) ?? true);
+
+    [Fact]
+    public async Task Members_see_each_other_come_online_and_go_offline_and_the_member_list_agrees()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var (bobName, bobToken) = await System.RegisterAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await using (var bob = await ChatTestClient.ConnectAsync(System.SocketUri, bobName, bobToken))
+        {
+            await bob.HelloAsync();
+            await bob.JoinAsync(room);
+            await bob.CloseAsync();
+        }
+        await alice.WaitForAsync(Frame("presence", f => f.GetProperty("user").GetString() == bobName && !f.GetProperty("online").GetBoolean()));
+
+        var offlineAt = alice.Frames.Count;
+        await using var bobAgain = await ChatTestClient.ConnectAsync(System.SocketUri, bobName, bobToken);
+        await bobAgain.HelloAsync();
+
+        await alice.WaitForAsync(f => alice.Frames.Skip(offlineAt).Any(Frame("presence", p => p.GetProperty("user").GetString() == bobName && p.GetProperty("online").GetBoolean())));
+        using var http = System.Http(alice.Token);
+        var details = await http.GetFromJsonAsync<JsonElement>($"/api/rooms/{room}");
+        Assert.True(details.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("user").GetString() == bobName).GetProperty("online").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_socket_dropped_without_a_close_turns_its_user_offline()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        bob.Abort();
+
+        await alice.WaitForAsync(Frame("presence", f => f.GetProperty("user").GetString() == bob.User && !f.GetProperty("online").GetBoolean()));
+        await bob.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Typing_reaches_the_other_members_but_not_the_typist_and_not_strangers()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        await using var stranger = await System.ConnectNewUserAsync("stranger");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        await stranger.SendTextAsync($"{{\"type\":\"typing\",\"room\":\"{room}\"}}");
+        await alice.SendTextAsync($"{{\"type\":\"typing\",\"room\":\"{room}\"}}");
+
+        var typing = await bob.WaitForAsync(Frame("typing"));
+        Assert.Equal(alice.User, typing.GetProperty("user").GetString());
+        Assert.Equal(room, typing.GetProperty("room").GetString());
+        await alice.RequestAsync("ping");
+        Assert.DoesNotContain(alice.Frames, f => Frame("typing")(f));
+        Assert.DoesNotContain(bob.Frames, f => Frame("typing", t => t.GetProperty("user").GetString() == stranger.User)(f));
+    }
+
+    [Fact]
+    public async Task Reading_updates_every_device_of_the_reader_and_the_room_list()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        await using var bobsPhone = await System.ConnectAgainAsync(bob);
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        await alice.SendAsync(room, "one");
+        var last = await alice.SendAsync(room, "two");
+        await bob.SendAsync(room, "my own");
+
+        using var http = System.Http(bob.Token);
+        var rooms = await http.GetFromJsonAsync<JsonElement[]>("/api/rooms");
+        Assert.Equal(2, rooms!.Single(r => r.GetProperty("id").GetString() == room).GetProperty("unread").GetInt64());
+
+        ChatTestClient.Ok(await bob.RequestAsync("read", new { room, seq = last }));
+
+        var unread = await bobsPhone.WaitForAsync(Frame("unread"));
+        Assert.Equal(0, unread.GetProperty("count").GetInt64());
+        Assert.Equal(last, unread.GetProperty("lastReadSeq").GetInt64());
+        var after = await http.GetFromJsonAsync<JsonElement[]>("/api/rooms");
+        Assert.Equal(0, after!.Single(r => r.GetProperty("id").GetString() == room).GetProperty("unread").GetInt64());
+        Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsJsonAsync($"/api/rooms/{room}/read", new { seq = 1 })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_direct_message_room_is_made_once_and_only_its_two_users_see_it()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        await using var eve = await System.ConnectNewUserAsync("eve");
+        using var aliceHttp = System.Http(alice.Token);
+        using var bobHttp = System.Http(bob.Token);
+
+        var first = await (await aliceHttp.PostAsJsonAsync("/api/dms", new { user = bob.User })).Content.ReadFromJsonAsync<JsonElement>();
+        var second = await (await bobHttp.PostAsJsonAsync("/api/dms", new { user = alice.User })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = first.GetProperty("id").GetString()!;
+
+        Assert.Equal(id, second.GetProperty("id").GetString());
+        Assert.StartsWith("dm:", id);
+        Assert.Equal(bob.User, first.GetProperty("topic").GetString());
+        Assert.Equal(alice.User, second.GetProperty("topic").GetString());
+        var seq = await alice.SendAsync(id, "just between us");
+        Assert.Equal("just between us", (await bob.WaitForEventAsync(id, seq)).GetProperty("text").GetString());
+        using var eveHttp = System.Http(eve.Token);
+        Assert.Equal(HttpStatusCode.NotFound, (await eveHttp.GetAsync($"/api/rooms/{Uri.EscapeDataString(id)}")).StatusCode);
+        // Nobody joins a direct-message room by name, whether it exists or not: its existence stays hidden.
+        Assert.Equal("validation", (await eve.RequestAsync("join", new { room = id })).GetProperty("code").GetString());
+        Assert.Equal("not_found", (await eve.RequestAsync("history", new { room = id, before = 10 })).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_mention_notifies_the_mentioned_user_even_off_screen()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        await using var carol = await System.ConnectNewUserAsync("carol");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        await carol.JoinAsync(room);
+
+        var seq = await alice.SendAsync(room, $"@{bob.User} can you look?");
+
+        var mention = await bob.WaitForAsync(Frame("mention"));
+        Assert.Equal(room, mention.GetProperty("room").GetString());
+        Assert.Equal(seq, mention.GetProperty("seq").GetInt64());
+        Assert.Equal(alice.User, mention.GetProperty("sender").GetString());
+        await carol.WaitForEventAsync(room, seq);
+        await carol.RequestAsync("ping");
+        Assert.DoesNotContain(carol.Frames, f => Frame("mention")(f));
+    }
+}
