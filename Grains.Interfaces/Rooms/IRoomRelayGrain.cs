@@ -33,6 +33,10 @@ public interface IRoomRelayGrain : IGrainWithStringKey
     [OneWay, Alias("Typing")]
     Task Typing(string user);
 
+    /// <summary>The seq of the last event this relay passed on (0 if none yet): how far the live path has got.</summary>
+    [ReadOnly, Alias("LastRelayedSeq")]
+    Task<long> LastRelayedSeq();
+
     /// <summary>The members online now.</summary>
     [ReadOnly, Alias("OnlineMembers")]
     Task<IReadOnlyCollection<string>> OnlineMembers();

@@ -23,6 +23,7 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
     private readonly ObserverLeases _gateways = new(time);
     private readonly Dictionary<string, DateTimeOffset> _onlineUntil = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
+    private long _lastRelayed;
 
     public Task<bool> Watch(IChatObserver gateway, TimeSpan lease)
     {
@@ -88,8 +89,11 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<RoomEvent>().ResumeAsync(this);
 
+    public Task<long> LastRelayedSeq() => Task.FromResult(_lastRelayed);
+
     public Task OnNextAsync(RoomEvent item, StreamSequenceToken? token = null)
     {
+        _lastRelayed = Math.Max(_lastRelayed, item.Seq);
         foreach (var gateway in _gateways.Live())
         {
             gateway.OnRoomEvent(item);

@@ -79,6 +79,9 @@ public sealed class ChatSystem : IAsyncDisposable
 
     public HttpClient Http() => new() { BaseAddress = BaseUri };
 
+    /// <summary>The running gateway's services, for tests that reach behind the sockets (say, to break the live path).</summary>
+    public IServiceProvider GatewayServices => _gateway?.Services ?? throw new InvalidOperationException("The gateway is not running.");
+
     /// <summary>An HTTP client that calls the API as the token's user.</summary>
     public HttpClient Http(string token)
     {

@@ -1,0 +1,117 @@
+using ChatApp.Gateway.Realtime;
+using ChatApp.Rooms;
+using ChatApp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>A system whose gateway never renews leases by itself, so that only the test repairs the live path.</summary>
+public sealed class NoRenewalFixture : IAsyncLifetime
+{
+    public ChatSystem System { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string> { ["Gateway:LeaseRenewInterval"] = "01:00:00" });
+
+    public async Task DisposeAsync() => await System.DisposeAsync();
+}
+
+/// <summary>
+/// The live path loses events (here: the room's relay forgets the gateway, as when it is lost
+/// with its silo or a lease lapses), and every socket still ends with the complete, ordered log:
+/// repaired from PostgreSQL, or told to resync when too much is missing.
+/// </summary>
+public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoRenewalFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    private ConnectionHub Hub => System.GatewayServices.GetRequiredService<ConnectionHub>();
+
+    private IRoomRelayGrain Relay(string room) => System.GatewayServices.GetRequiredService<IClusterClient>().GetGrain<IRoomRelayGrain>(room);
+
+    /// <summary>
+    /// Waits until the relay has taken the events up to <paramref name="seq"/> off the room's
+    /// stream, so that they are lost for a gateway it does not know, not merely late.
+    /// </summary>
+    private async Task RelayedUpTo(string room, long seq)
+    {
+        var deadline = DateTime.UtcNow + ChatTestClient.DefaultWait;
+        while (await Relay(room).LastRelayedSeq() < seq)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the relay never passed seq {seq}");
+            await Task.Yield();
+        }
+    }
+
+    private static async Task<long[]> SendMany(ChatTestClient sender, string room, int count)
+    {
+        var seqs = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            seqs[i] = await sender.SendAsync(room, $"while the live path was down #{i}");
+        }
+        return seqs;
+    }
+
+    [Fact]
+    public async Task Events_lost_on_the_live_path_are_filled_from_the_log_at_the_next_live_event()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        var joined = await bob.JoinAsync(room);
+        var firstSeen = joined.GetProperty("lastSeq").GetInt64();
+
+        await Relay(room).Unwatch(Hub.Observer);
+        var lost = await SendMany(alice, room, 5);
+        await RelayedUpTo(room, lost[^1]);
+        await Relay(room).Watch(Hub.Observer, TimeSpan.FromMinutes(1));
+        var last = await alice.SendAsync(room, "back on the live path");
+
+        await bob.WaitForEventAsync(room, last);
+        Assert.Equal(Enumerable.Range(1, (int)(last - firstSeen)).Select(i => firstSeen + i), bob.Seqs(room));
+    }
+
+    [Fact]
+    public async Task A_relay_that_forgot_the_gateway_makes_the_next_lease_renewal_catch_sockets_up()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        var firstSeen = (await bob.JoinAsync(room)).GetProperty("lastSeq").GetInt64();
+
+        await Relay(room).Unwatch(Hub.Observer);
+        var sent = await SendMany(alice, room, 3);
+        await RelayedUpTo(room, sent[^1]);
+        await Hub.RenewLeasesAsync(CancellationToken.None);
+
+        await bob.WaitForEventAsync(room, sent[^1]);
+        Assert.Equal(Enumerable.Range(1, (int)(sent[^1] - firstSeen)).Select(i => firstSeen + i), bob.Seqs(room));
+    }
+
+    [Fact]
+    public async Task More_than_500_lost_events_become_a_resync_and_then_live_events_flow_again()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        await Relay(room).Unwatch(Hub.Observer);
+        var lost = await alice.SendBurstAsync(room, 505);
+        await RelayedUpTo(room, lost.Max());
+        await Relay(room).Watch(Hub.Observer, TimeSpan.FromMinutes(1));
+        var live = await alice.SendAsync(room, "after the flood");
+
+        var resync = await bob.WaitForAsync(f => f.GetProperty("type").GetString() == "resync");
+        Assert.Equal(room, resync.GetProperty("room").GetString());
+        Assert.Equal(live - 1, resync.GetProperty("lastSeq").GetInt64());
+        Assert.Equal(lost.Max(), resync.GetProperty("lastSeq").GetInt64());
+        await bob.WaitForEventAsync(room, live);
+        Assert.DoesNotContain(bob.Seqs(room), seq => seq > 3 && seq < live);
+    }
+}
