@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using ChatApp.Errors;
+using ChatApp.Gateway.Observability;
 using ChatApp.Rooms;
 
 namespace ChatApp.Gateway.Realtime;
@@ -14,12 +15,19 @@ namespace ChatApp.Gateway.Realtime;
 /// </summary>
 public sealed partial class ChatConnection
 {
+    /// <summary>
+    /// How long a close waits behind a send in progress: a slow client that reads again within it
+    /// gets its close frame (1013, say); one that reads nothing at all is then simply cut off.
+    /// </summary>
+    public static readonly TimeSpan ClosePatience = TimeSpan.FromSeconds(10);
+
     /// <summary>The contract's limit on replay: beyond it the client reloads through history.</summary>
     public const int MaxReplay = 500;
 
     private readonly WebSocket _socket;
     private readonly IClusterClient _cluster;
     private readonly ILogger _logger;
+    private readonly GatewayMetrics _metrics;
     private readonly Channel<Outbound> _queue;
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
@@ -28,8 +36,9 @@ public sealed partial class ChatConnection
     private readonly SemaphoreSlim _sendTurn = new(1, 1);
     private int _closed;
 
-    public ChatConnection(WebSocket socket, IClusterClient cluster, int queueLimit, ILogger logger)
+    public ChatConnection(WebSocket socket, IClusterClient cluster, int queueLimit, GatewayMetrics metrics, ILogger logger)
     {
+        _metrics = metrics;
         _socket = socket;
         _cluster = cluster;
         _logger = logger;
@@ -56,6 +65,7 @@ public sealed partial class ChatConnection
         if (!_queue.Writer.TryWrite(item) && Volatile.Read(ref _closed) == 0)
         {
             LogSlowConsumer(_logger, Id, User);
+            _metrics.SlowConsumerDisconnected();
             _ = CloseAsync(CloseCodes.TryAgainLater, "send backlog exceeded");
         }
     }
@@ -82,7 +92,7 @@ public sealed partial class ChatConnection
                         await CatchUpAsync(f.Room, upTo: null);
                         break;
                     case Outbound.Unfollow u:
-                        _cursors.Remove(u.Room);
+                        await UnfollowAsync(u);
                         break;
                     case Outbound.CatchUp c when _cursors.ContainsKey(c.Room):
                         await CatchUpAsync(c.Room, upTo: null);
@@ -97,6 +107,18 @@ public sealed partial class ChatConnection
         finally
         {
             _closing.Cancel();
+        }
+    }
+
+    /// <summary>
+    /// The user is out of the room: the event that put them out is the last they see of it. They
+    /// may no longer read the log, so nothing between is replayed; the event is sent as is.
+    /// </summary>
+    private async Task UnfollowAsync(Outbound.Unfollow unfollow)
+    {
+        if (_cursors.Remove(unfollow.Room, out var cursor) && unfollow.FinalEvent is { } last && last.Seq > cursor)
+        {
+            await SendAsync(ServerFrames.Event(last));
         }
     }
 
@@ -116,6 +138,7 @@ public sealed partial class ChatConnection
         }
         _cursors[e.Room] = e.Seq;
         await SendAsync(bytes);
+        CountDelivered(e);
     }
 
     /// <summary>Sends the room's logged events after the cursor (up to a seq, or to the end), or a resync.</summary>
@@ -140,6 +163,7 @@ public sealed partial class ChatConnection
             {
                 _cursors[room] = e.Seq;
                 await SendAsync(ServerFrames.Event(e));
+                CountDelivered(e);
             }
         }
         catch (ChatException ex) when (ex.Code is ErrorCodes.NotFound or ErrorCodes.Forbidden)
@@ -158,6 +182,15 @@ public sealed partial class ChatConnection
     {
         _cursors[room] = lastSeq;
         await SendAsync(ServerFrames.Resync(room, lastSeq));
+        _metrics.Resynced();
+    }
+
+    private void CountDelivered(RoomEvent e)
+    {
+        if (e.Kind == RoomEventKind.Message)
+        {
+            _metrics.MessageDelivered();
+        }
     }
 
     private async Task<long> LastSeqAsync(string room) => (await Room(room).GetSummary(User!)).LastSeq;
@@ -170,6 +203,7 @@ public sealed partial class ChatConnection
         try
         {
             await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            _metrics.FrameOut();
         }
         finally
         {
@@ -193,7 +227,7 @@ public sealed partial class ChatConnection
         var sent = false;
         try
         {
-            if (await _sendTurn.WaitAsync(TimeSpan.FromSeconds(2)))
+            if (await _sendTurn.WaitAsync(ClosePatience))
             {
                 if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {

@@ -5,6 +5,7 @@ using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Api;
 using ChatApp.Gateway.Limits;
+using ChatApp.Gateway.Observability;
 using ChatApp.Rooms;
 using Microsoft.Extensions.Options;
 
@@ -21,13 +22,17 @@ public sealed partial class ChatSession(
     TokenService tokens,
     AbuseLimits limits,
     IOptions<ChatSocketOptions> options,
+    GatewayMetrics metrics,
     ILogger<ChatSession> logger)
 {
     private readonly ChatSocketOptions _options = options.Value;
 
     public async Task RunAsync(WebSocket socket, CancellationToken stopping)
     {
-        var connection = new ChatConnection(socket, cluster, _options.SendQueueLimit, logger);
+        var connection = new ChatConnection(socket, cluster, _options.SendQueueLimit, metrics, logger);
+        // Every line logged for this socket, by any logger, carries its id (and its user once known).
+        using var connectionScope = ConnectionScope(logger, connection.Id);
+        metrics.ConnectionOpened();
         var writer = connection.RunWriterAsync();
         var registered = false;
         try
@@ -35,6 +40,7 @@ public sealed partial class ChatSession(
             registered = await HelloAsync(connection, socket);
             if (registered)
             {
+                using var userScope = UserScope(logger, connection.User!);
                 await ReadFramesAsync(connection, socket);
             }
         }
@@ -50,6 +56,11 @@ public sealed partial class ChatSession(
             }
             await connection.CloseAsync(stopping.IsCancellationRequested ? CloseCodes.GoingAway : WebSocketCloseStatus.NormalClosure, "bye");
             await writer;
+            metrics.ConnectionClosed();
+            if (registered)
+            {
+                LogDisconnected(logger, connection.Id, connection.User!);
+            }
         }
     }
 
@@ -92,12 +103,17 @@ public sealed partial class ChatSession(
             }
             if (hub.CountOf(user.Name) >= limits.Options.ConnectionsPerUser)
             {
+                metrics.RateLimited("connections");
                 await connection.CloseAsync(CloseCodes.TryAgainLater, "too many connections",
                     ServerFrames.Error(reference, ErrorCodes.RateLimited, "Too many connections for this user.", retryAfterMs: 1000));
                 return false;
             }
             connection.User = user.Name;
             var resume = ReadResume(frame);
+            if (resume.Count > 0)
+            {
+                metrics.Resumed();
+            }
             var rooms = await hub.AddAsync(connection);
             var summaries = await RoomsApi.Summaries(cluster, user.Name, rooms);
             if (reference is not null)
@@ -113,10 +129,30 @@ public sealed partial class ChatSession(
             LogConnected(logger, connection.Id, user.Name, summaries.Count);
             return true;
         }
-        catch (ChatException ex)
+        catch (ChatException ex) when (ex.Code != ErrorCodes.Unavailable)
         {
+            Forget(connection);
             await RefuseAsync(connection, reference, ex.Code == ErrorCodes.BadRequest ? ex.Message : "hello failed: " + ex.Message);
             return false;
+        }
+        catch (Exception ex) when (ex is not (WebSocketException or OperationCanceledException or ObjectDisposedException))
+        {
+            // The database or the cluster is out of reach (a restart, a failover): not the client's fault,
+            // so not 1008 but 1013 with `unavailable`, and the client says hello again shortly.
+            Forget(connection);
+            LogHelloFailed(logger, ex, connection.Id);
+            await connection.CloseAsync(CloseCodes.TryAgainLater, "unavailable",
+                ServerFrames.Error(reference, ErrorCodes.Unavailable, "The chat service is unavailable; retry shortly."));
+            return false;
+        }
+    }
+
+    /// <summary>A hello that failed after the socket was added to the hub must not leave it there.</summary>
+    private void Forget(ChatConnection connection)
+    {
+        if (connection.User is not null)
+        {
+            hub.Remove(connection);
         }
     }
 
@@ -214,12 +250,23 @@ public sealed partial class ChatSession(
                 buffer.Clear();
                 continue;
             }
+            metrics.FrameIn();
             return buffer.WrittenMemory;
         }
     }
 
+    private static readonly Func<ILogger, string, IDisposable?> ConnectionScope = LoggerMessage.DefineScope<string>("Connection {ConnectionId}");
+
+    private static readonly Func<ILogger, string, IDisposable?> UserScope = LoggerMessage.DefineScope<string>("User {User}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} closed")]
+    private static partial void LogDisconnected(ILogger logger, string connectionId, string user);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} is {User}, following {RoomCount} rooms")]
     private static partial void LogConnected(ILogger logger, string connectionId, string user, int roomCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The hello of connection {ConnectionId} failed on the cluster or the database")]
+    private static partial void LogHelloFailed(ILogger logger, Exception ex, string connectionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A frame on connection {ConnectionId} failed on the cluster")]
     private static partial void LogFrameFailed(ILogger logger, Exception ex, string connectionId);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChatApp.Gateway.Observability;
 using ChatApp.Rooms;
 using ChatApp.Users;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public sealed partial class ConnectionHub : IChatObserver
     private readonly IClusterClient _cluster;
     private readonly ChatSocketOptions _options;
     private readonly ILogger<ConnectionHub> _logger;
+    private readonly GatewayMetrics _metrics;
     private readonly Lazy<IChatObserver> _self;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HashSet<ChatConnection>> _byUser = new(StringComparer.Ordinal);
@@ -26,14 +28,18 @@ public sealed partial class ConnectionHub : IChatObserver
     // The newest membership notice applied per (user, room): one-way notices may cross on the way.
     private readonly ConcurrentDictionary<(string User, string Room), long> _membershipSeqs = new();
 
-    public ConnectionHub(IClusterClient cluster, IOptions<ChatSocketOptions> options, ILogger<ConnectionHub> logger)
+    public ConnectionHub(IClusterClient cluster, IOptions<ChatSocketOptions> options, GatewayMetrics metrics, ILogger<ConnectionHub> logger)
     {
+        _metrics = metrics;
         _cluster = cluster;
         _options = options.Value;
         _logger = logger;
         // The reference Orleans routes observer calls through; made on first use, when the client is connected.
         _self = new(() => _cluster.CreateObjectReference<IChatObserver>(this));
     }
+
+    /// <summary>This gateway's observer as the cluster knows it: what relays and sessions hold leases for.</summary>
+    public IChatObserver Observer => _self.Value;
 
     public int ConnectionCount
     {
@@ -160,7 +166,7 @@ public sealed partial class ConnectionHub : IChatObserver
         }
     }
 
-    public void UnfollowForUser(string user, string room)
+    public void UnfollowForUser(string user, string room, RoomEvent? finalEvent = null)
     {
         var emptied = false;
         foreach (var connection in ConnectionsOf(user))
@@ -169,7 +175,7 @@ public sealed partial class ConnectionHub : IChatObserver
             {
                 emptied |= UnfollowLocked(connection, room);
             }
-            connection.Enqueue(new Outbound.Unfollow(room));
+            connection.Enqueue(new Outbound.Unfollow(room, finalEvent));
         }
         if (emptied)
         {
@@ -194,6 +200,7 @@ public sealed partial class ConnectionHub : IChatObserver
         {
             connection.Enqueue(item);
         }
+        _metrics.FannedOut(item.RoomEvent.Ts);
     }
 
     public void OnPresence(PresenceChange change) =>
@@ -246,7 +253,7 @@ public sealed partial class ConnectionHub : IChatObserver
         }
         else
         {
-            UnfollowForUser(change.User, change.Room);
+            UnfollowForUser(change.User, change.Room, change.Event);
         }
     }
 

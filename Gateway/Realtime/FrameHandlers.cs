@@ -20,7 +20,7 @@ public static class FrameHandlers
         return frame.Type switch
         {
             "join" => Join(frame, user, hub, cluster),
-            "leave" => Leave(frame, user, hub, cluster),
+            "leave" => Leave(frame, user, cluster),
             "send" => Send(frame, user, cluster, limits),
             "edit" => Edit(frame, user, cluster, limits),
             "delete" => Delete(frame, user, cluster, limits),
@@ -52,11 +52,12 @@ public static class FrameHandlers
         return new { room = RoomView.From(joined.Room), messages = joined.Messages, lastSeq = joined.LastSeq };
     }
 
-    private static async Task<object> Leave(ClientFrame frame, string user, ConnectionHub hub, IClusterClient cluster)
+    private static async Task<object> Leave(ClientFrame frame, string user, IClusterClient cluster)
     {
         var room = RoomOf(frame);
+        // The room tells the user's session, which tells this gateway (and any other holding the
+        // user's sockets) with the leave event itself: every socket of the user sees it, then stops.
         await Room(cluster, room).Leave(user);
-        hub.UnfollowForUser(user, room);
         return Empty;
     }
 

@@ -18,7 +18,8 @@ public abstract record Outbound
     /// <summary>Start following a room after <paramref name="AfterSeq"/> (null: after its current end), catching up from the log.</summary>
     public sealed record Follow(string Room, long? AfterSeq) : Outbound;
 
-    public sealed record Unfollow(string Room) : Outbound;
+    /// <summary>Stop following a room, after showing its <paramref name="FinalEvent"/> (the user's leave, kick or ban) when given.</summary>
+    public sealed record Unfollow(string Room, RoomEvent? FinalEvent = null) : Outbound;
 
     /// <summary>Check the log for events this socket may have missed (a relay was lost, say).</summary>
     public sealed record CatchUp(string Room) : Outbound;

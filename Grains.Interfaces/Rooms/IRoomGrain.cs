@@ -7,6 +7,9 @@ namespace ChatApp.Rooms;
 /// passes through it: it checks the acting user's rights, commits the event to PostgreSQL,
 /// and only then publishes it on the room's stream. Every method takes the acting user's
 /// name as given by the gateway from a verified token, never from what a client wrote.
+/// Reads of its in-memory state interleave with everything, so that a user's session asking
+/// for a summary never waits on a join that is itself waiting on that session (a cycle Orleans
+/// would otherwise only break by timing out).
 /// </summary>
 [Alias("ChatApp.IRoomGrain")]
 public interface IRoomGrain : IGrainWithStringKey
@@ -63,17 +66,17 @@ public interface IRoomGrain : IGrainWithStringKey
     Task<EventPage> EventsAfter(string user, long afterSeq, int limit);
 
     /// <summary>The room with its members; not_found for a private room the user does not belong to.</summary>
-    [ReadOnly, Alias("GetDetails")]
+    [AlwaysInterleave, Alias("GetDetails")]
     Task<RoomDetails> GetDetails(string user);
 
     /// <summary>Whether the user belongs to the room now: the grain is the authority on membership.</summary>
-    [ReadOnly, Alias("IsMember")]
+    [AlwaysInterleave, Alias("IsMember")]
     Task<bool> IsMember(string user);
 
-    [ReadOnly, Alias("GetSummary")]
+    [AlwaysInterleave, Alias("GetSummary")]
     Task<RoomSummary> GetSummary(string user);
 
     /// <summary>The raw state, for the Orleans Dashboard and operators.</summary>
-    [ReadOnly, Alias("GetState")]
+    [AlwaysInterleave, Alias("GetState")]
     Task<RoomState> GetState();
 }

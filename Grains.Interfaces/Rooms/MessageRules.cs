@@ -16,6 +16,19 @@ public static class MessageRules
         {
             throw new ChatException(ErrorCodes.Validation, $"Message text must be 1 to {MaxTextLength} characters.");
         }
+        CheckNoNul(text!, "Message text");
+    }
+
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000, so a string with one could never be stored exactly as
+    /// sent: it is refused up front instead of failing in the database.
+    /// </summary>
+    public static void CheckNoNul(string text, string what)
+    {
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ChatException(ErrorCodes.Validation, $"{what} may not contain the character U+0000.");
+        }
     }
 
     public static void CheckClientMsgId(string? clientMsgId)
@@ -24,5 +37,6 @@ public static class MessageRules
         {
             throw new ChatException(ErrorCodes.Validation, $"clientMsgId must be 1 to {MaxClientMsgIdLength} characters.");
         }
+        CheckNoNul(clientMsgId, "clientMsgId");
     }
 }

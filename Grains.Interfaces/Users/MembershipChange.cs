@@ -10,4 +10,11 @@ public sealed record MembershipChange(
     [property: Id(0)] string User,
     [property: Id(1)] string Room,
     [property: Id(2)] bool Joined,
-    [property: Id(3)] long Seq);
+    [property: Id(3)] long Seq)
+{
+    /// <summary>
+    /// The membership event itself (leave, kick, ban), for the removed user's own sockets: they
+    /// stop following the room at once, and this is the last of it they are shown.
+    /// </summary>
+    [Id(4)] public Rooms.RoomEvent? Event { get; init; }
+}

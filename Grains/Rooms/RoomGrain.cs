@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ChatApp.Errors;
+using ChatApp.Observability;
 using ChatApp.Storage;
 using ChatApp.Users;
 using Microsoft.Extensions.Logging;
@@ -14,6 +16,7 @@ public sealed partial class RoomGrain(
     [PersistentState("room", StorageNames.Chat)] IPersistentState<RoomState> state,
     RoomLog log,
     TimeProvider time,
+    ChatMetrics metrics,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
     private const int JoinPageSize = 50;
@@ -78,7 +81,9 @@ public sealed partial class RoomGrain(
         await EnsureSeqKnown();
 
         var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Message, user, ChatClock.Now(time), Text: text, ClientMsgId: clientMsgId);
+        var writing = Stopwatch.GetTimestamp();
         var stored = await Write(() => log.TryAppendMessage(e));
+        metrics.CommitTook(writing);
         if (!stored)
         {
             var first = await Guarded(() => log.FindByClientMsgId(Id, user, clientMsgId));
@@ -86,6 +91,7 @@ public sealed partial class RoomGrain(
         }
 
         await Committed(e);
+        metrics.MessageSent();
         NotifyMentions(e);
         return new SendResult(e.Seq, e.Ts, Repeated: false);
     }
@@ -327,7 +333,7 @@ public sealed partial class RoomGrain(
         await Write(async () => { await log.Append(e); return true; });
         await Committed(e);
         await Write(async () => { await state.WriteStateAsync(); return true; });
-        await TellSession(new MembershipChange(user, Id, joined, e.Seq));
+        await TellSession(new MembershipChange(user, Id, joined, e.Seq) { Event = joined ? null : e });
     }
 
     /// <summary>Records a committed event and publishes it; the client's acknowledgement does not wait on delivery.</summary>

@@ -34,6 +34,7 @@ public static class RoomPermissions
         {
             throw new ChatException(ErrorCodes.Validation, $"A topic is at most {MaxTopicLength} characters.");
         }
+        MessageRules.CheckNoNul(topic, "A topic");
     }
 
     public static void CheckCanInvite(string actorRole)

@@ -18,12 +18,15 @@ public sealed class MessageSearchGrain(NpgsqlDataSource db) : Grain, IMessageSea
 {
     public const int MaxQueryLength = 4000;
 
+
+
     public async Task<IReadOnlyList<SearchHit>> Search(string user, string query, string? room, int limit)
     {
         if (string.IsNullOrWhiteSpace(query) || query.Length > MaxQueryLength)
         {
             throw new ChatException(ErrorCodes.Validation, $"q is 1 to {MaxQueryLength} characters.");
         }
+        MessageRules.CheckNoNul(query, "q");
         var rooms = await GrainFactory.GetGrain<IUserSessionGrain>(user).GetRooms();
         if (room is not null)
         {
@@ -43,7 +46,8 @@ public sealed class MessageSearchGrain(NpgsqlDataSource db) : Grain, IMessageSea
         await using var cmd = db.CreateCommand("""
             WITH q AS (SELECT websearch_to_tsquery('english', $2) || websearch_to_tsquery('simple', $2) AS query)
             SELECT m.room, m.seq, m.sender, m.text, m.ts,
-                   ts_headline('english', m.text, q.query, 'StartSel=«, StopSel=», MaxFragments=2, MaxWords=20, MinWords=5')
+                   ts_headline('english', replace(replace(m.text, '<', ' ⟨⟨ '), '>', ' ⟩⟩ '), q.query,
+                               'StartSel=«, StopSel=», MaxFragments=2, MaxWords=20, MinWords=5')
             FROM messages m, q
             WHERE m.room = ANY($1) AND NOT m.deleted AND m.search @@ q.query
             ORDER BY ts_rank(m.search, q.query) DESC, m.ts DESC
@@ -56,8 +60,9 @@ public sealed class MessageSearchGrain(NpgsqlDataSource db) : Grain, IMessageSea
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
+            var snippet = TagStandIns.Restore(reader.GetString(5));
             hits.Add(new SearchHit(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
-                reader.GetDateTime(4), reader.GetString(5)));
+                reader.GetDateTime(4), snippet));
         }
         return hits;
     }

@@ -85,6 +85,19 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     }
 
     [Fact]
+    public async Task Tag_shaped_text_survives_in_the_snippet()
+    {
+        var (client, room) = await RoomWith("use <b>quokka</b> and a<c for the deploy");
+        await using var _ = client;
+        using var http = System.Http(client.Token);
+
+        var body = await http.GetFromJsonAsync<JsonElement>($"/api/search?q=quokka&room={room}");
+
+        var snippet = body.GetProperty("results")[0].GetProperty("snippet").GetString();
+        Assert.Contains("<b>«quokka»</b> and a<c for the deploy", snippet);
+    }
+
+    [Fact]
     public async Task Deleted_messages_are_never_found_and_edits_are_searched_as_they_stand()
     {
         var (client, room) = await RoomWith("secret plan alpha", "typo in bravo");

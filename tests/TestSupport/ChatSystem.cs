@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
 using ChatApp.Gateway.Hosting;
 using ChatApp.Silo.Hosting;
+using ChatApp.Silo.Operations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ChatApp.Tests.Support;
@@ -20,10 +22,18 @@ public sealed class ChatSystem : IAsyncDisposable
     private WebApplication? _gateway;
     private readonly string _clusterId = $"test-{Guid.NewGuid():N}";
     private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
+    private readonly IReadOnlyDictionary<string, string> _siloSettings;
+    private readonly Action<WebApplicationBuilder>? _configureGateway;
 
-    private ChatSystem(TestDatabase database, IReadOnlyDictionary<string, string>? gatewaySettings)
+    private ChatSystem(
+        TestDatabase database,
+        IReadOnlyDictionary<string, string>? gatewaySettings,
+        IReadOnlyDictionary<string, string>? siloSettings = null,
+        Action<WebApplicationBuilder>? configureGateway = null)
     {
         Database = database;
+        _siloSettings = siloSettings ?? new Dictionary<string, string>();
+        _configureGateway = configureGateway;
         var settings = new Dictionary<string, string>(RoomyLimits);
         foreach (var (key, value) in gatewaySettings ?? new Dictionary<string, string>())
         {
@@ -47,16 +57,31 @@ public sealed class ChatSystem : IAsyncDisposable
     };
 
     public TestDatabase Database { get; }
+
+    /// <summary>The Orleans cluster id of this system, for a test that starts one more process into it.</summary>
+    public string ClusterId => _clusterId;
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
     public Uri SocketUri => new($"ws://{BaseUri.Authority}/ws");
+
+    /// <summary>
+    /// Each silo's admin listener (dashboard, /metrics, /healthz, /readyz), on a port the system
+    /// chose unless siloSettings name a Dashboard:Port; null for a silo whose listener did not start.
+    /// </summary>
+    public IReadOnlyList<Uri?> SiloAdminUris => [.. _silos.Select(s => s.Services.GetRequiredService<SiloAdminServer>().Url)];
 
     /// <summary>
     /// Starts a system with the given number of silos on a fresh database. Extra gateway settings
     /// (configuration keys such as <c>Gateway:HelloTimeout</c>) override the defaults, restarts included.
     /// </summary>
-    public static async Task<ChatSystem> StartAsync(int silos = 1, IReadOnlyDictionary<string, string>? gatewaySettings = null)
+    /// <param name="siloSettings">Extra configuration of every silo (Dashboard:Username, say), over the defaults.</param>
+    /// <param name="configureGateway">Last changes to the gateway's services (a log capture, say) before it is built.</param>
+    public static async Task<ChatSystem> StartAsync(
+        int silos = 1,
+        IReadOnlyDictionary<string, string>? gatewaySettings = null,
+        IReadOnlyDictionary<string, string>? siloSettings = null,
+        Action<WebApplicationBuilder>? configureGateway = null)
     {
-        var system = new ChatSystem(await TestDatabase.CreateAsync(), gatewaySettings);
+        var system = new ChatSystem(await TestDatabase.CreateAsync(), gatewaySettings, siloSettings, configureGateway);
         try
         {
             await system.StartProcessesAsync(silos);
@@ -120,7 +145,9 @@ public sealed class ChatSystem : IAsyncDisposable
                 ["Orleans:ClusterId"] = _clusterId,
                 ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }));
+                // The admin listener on a port of the system's choosing: silos of parallel tests never collide.
+                ["Dashboard:Port"] = "0",
+            }).AddInMemoryCollection(_siloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))));
             await silo.StartAsync();
             _silos.Add(silo);
         }
@@ -134,7 +161,7 @@ public sealed class ChatSystem : IAsyncDisposable
             $"--Orleans:ClusterId={_clusterId}",
             $"--Auth:SigningKey={SigningKey}",
             .. _gatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
-        ]);
+        ], _configureGateway);
         await _gateway.StartAsync();
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
     }

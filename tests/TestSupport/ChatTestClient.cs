@@ -124,7 +124,8 @@ public sealed class ChatTestClient : IAsyncDisposable
     {
         if (_socket.State == WebSocketState.Open)
         {
-            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+            // Only the close frame: the read loop is the one receiver, and it reads the server's answer.
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
         }
     }
 
@@ -133,24 +134,33 @@ public sealed class ChatTestClient : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var buffer = new byte[256 * 1024];
+        // Grows as needed: a history page of long messages runs to megabytes.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
         try
         {
             while (true)
             {
-                var length = 0;
+                buffer.Clear();
                 ValueWebSocketReceiveResult result;
                 do
                 {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                    length += result.Count;
+                    result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None);
+                    buffer.Advance(result.Count);
                 }
                 while (!result.EndOfMessage);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
                 }
-                var frame = JsonDocument.Parse(buffer.AsMemory(0, length)).RootElement.Clone();
+                JsonElement frame;
+                try
+                {
+                    frame = JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+                }
+                catch (JsonException ex)
+                {
+                    throw new InvalidDataException($"{User} got a frame that is not JSON ({result.MessageType}, {buffer.WrittenCount} bytes): {Encoding.UTF8.GetString(buffer.WrittenSpan[..Math.Min(300, buffer.WrittenCount)])}", ex);
+                }
                 TaskCompletionSource<JsonElement>? waiter = null;
                 lock (_gate)
                 {
@@ -180,8 +190,10 @@ public sealed class ChatTestClient : IAsyncDisposable
         try
         {
             await CloseAsync();
+            // Give the server a moment to answer the close, so that it sees a clean goodbye.
+            await _reader.WaitAsync(TimeSpan.FromSeconds(2));
         }
-        catch (WebSocketException)
+        catch (Exception ex) when (ex is WebSocketException or TimeoutException)
         {
         }
         _socket.Abort();

@@ -1,0 +1,128 @@
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>Hostile bytes on a greeted socket: each is answered per the contract and the socket goes on working.</summary>
+public sealed class HardeningTests(ChatSystemFixture fixture) : IClassFixture<ChatSystemFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    private static async Task AssertStillServes(ChatTestClient client) =>
+        Assert.Equal("reply", (await client.RequestAsync("ping")).GetProperty("type").GetString());
+
+    private static async Task<JsonElement> Answer(ChatTestClient client, string reference) =>
+        await client.WaitForAsync(f => f.TryGetProperty("ref", out var r) && r.GetString() == reference);
+
+    /// <summary>
+    /// A text frame that is not UTF-8 breaks the WebSocket protocol itself (RFC 6455, 8.1), which
+    /// requires failing the connection: .NET's WebSocket does, with 1007 when the close frame gets
+    /// out first, and everyone else carries on.
+    /// </summary>
+    [Fact]
+    public async Task Invalid_utf8_closes_that_socket_with_1007_and_nothing_else()
+    {
+        await using var bystander = await System.ConnectNewUserAsync();
+        await using var client = await System.ConnectNewUserAsync();
+        byte[] invalid = [.. "{\"type\":\"ping\",\"ref\":\"u1\",\"x\":\""u8.ToArray(), 0xC3, 0x28, 0xFF, .. "\"}"u8.ToArray()];
+
+        await client.SendBytesAsync(invalid, WebSocketMessageType.Text);
+
+        await client.Closed.WaitAsync(ChatTestClient.DefaultWait);
+        Assert.Contains(client.CloseStatus, new WebSocketCloseStatus?[] { WebSocketCloseStatus.InvalidPayloadData, null });
+        Assert.DoesNotContain(client.Frames, f => f.GetProperty("type").GetString() == "reply" && f.GetProperty("ref").GetString() == "u1");
+        await AssertStillServes(bystander);
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"history\",\"ref\":\"n1\",\"room\":\"r\",\"before\":-1}")]
+    [InlineData("{\"type\":\"history\",\"ref\":\"n1\",\"room\":\"r\",\"before\":1.5}")]
+    [InlineData("{\"type\":\"history\",\"ref\":\"n1\",\"room\":\"r\",\"before\":99999999999999999999999999}")]
+    [InlineData("{\"type\":\"history\",\"ref\":\"n1\",\"room\":\"r\",\"before\":1e400}")]
+    [InlineData("{\"type\":\"delete\",\"ref\":\"n1\",\"room\":\"r\",\"seq\":-9223372036854775808}")]
+    [InlineData("{\"type\":\"history\",\"ref\":\"n1\",\"room\":\"r\",\"before\":5,\"limit\":4294967297}")]
+    public async Task Negative_fractional_and_overflowing_numbers_are_refused(string frame)
+    {
+        await using var client = await System.ConnectNewUserAsync();
+
+        await client.SendTextAsync(frame);
+
+        var answer = await Answer(client, "n1");
+        Assert.Equal("error", answer.GetProperty("type").GetString());
+        Assert.Contains(answer.GetProperty("code").GetString(), new[] { "bad_request", "validation" });
+        await AssertStillServes(client);
+    }
+
+    [Fact]
+    public async Task Deeply_nested_json_is_a_bad_request()
+    {
+        await using var client = await System.ConnectNewUserAsync();
+        var deep = "{\"type\":\"ping\",\"ref\":\"d1\",\"x\":" + new string('[', 5000) + new string(']', 5000) + "}";
+
+        await client.SendTextAsync(deep);
+
+        var error = await client.WaitForAsync(f => f.GetProperty("type").GetString() == "error");
+        Assert.Equal("bad_request", error.GetProperty("code").GetString());
+        await AssertStillServes(client);
+    }
+
+    [Fact]
+    public async Task Control_characters_in_text_are_stored_and_returned_exactly()
+    {
+        await using var client = await System.ConnectNewUserAsync();
+        var room = ChatSteps.NewRoom();
+        await client.JoinAsync(room);
+        var text = "bell\u0007 tab\t esc\u001b[31m rtl\u202e zero-width\u200b end";
+
+        var seq = await client.SendAsync(room, text);
+
+        var history = await client.HistoryAsync(room);
+        Assert.Equal(text, history.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("seq").GetInt64() == seq).GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task A_nul_character_which_postgresql_cannot_store_is_refused_as_validation()
+    {
+        await using var client = await System.ConnectNewUserAsync();
+        var room = ChatSteps.NewRoom();
+        await client.JoinAsync(room);
+
+        var text = await client.RequestAsync("send", new { room, clientMsgId = "nul", text = "before\u0000after" });
+        var id = await client.RequestAsync("send", new { room, clientMsgId = "nul\u0000id", text = "fine" });
+
+        Assert.Equal("validation", text.GetProperty("code").GetString());
+        Assert.Equal("validation", id.GetProperty("code").GetString());
+        Assert.Empty((await client.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_socket_that_opens_tcp_and_never_finishes_the_handshake_does_not_hold_up_others()
+    {
+        using var halfOpen = new TcpClient();
+        await halfOpen.ConnectAsync(System.BaseUri.Host, System.BaseUri.Port);
+        await halfOpen.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET /ws HTTP/1.1\r\nHost: x\r\n"));
+
+        await using var client = await System.ConnectNewUserAsync();
+        await AssertStillServes(client);
+    }
+
+    [Fact]
+    public async Task A_socket_whose_client_vanished_mid_conversation_leaves_the_room_working()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var ghost = await System.ConnectNewUserAsync("ghost");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await ghost.JoinAsync(room);
+
+        ghost.Abort();
+        var seq = await alice.SendAsync(room, "anyone there?");
+
+        await alice.WaitForEventAsync(room, seq);
+        await ghost.DisposeAsync();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>A gateway with a small send queue, so that a client that stops reading fills it quickly.</summary>
+public sealed class SmallQueueFixture : IAsyncLifetime
+{
+    public ChatSystem System { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string> { ["Gateway:SendQueueLimit"] = "256" });
+
+    public async Task DisposeAsync() => await System.DisposeAsync();
+}
+
+/// <summary>A client that stops reading is cut off with 1013 at a bounded backlog, and nobody else in its rooms waits for it.</summary>
+public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture<SmallQueueFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    [Fact]
+    public async Task A_client_that_stops_reading_is_closed_with_1013_while_others_chat_on()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        // The stuck client: a raw socket that says hello and joins, then never reads again.
+        var (name, token) = await System.RegisterAsync("stuck");
+        using var stuck = new ClientWebSocket();
+        using var tinyBuffers = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectWithTinyReceiveBuffer });
+        await stuck.ConnectAsync(System.SocketUri, tinyBuffers, CancellationToken.None);
+        await SendAsync(stuck, new { type = "hello", @ref = "h", token });
+        await SendAsync(stuck, new { type = "join", @ref = "j", room });
+
+        // Large messages, sent without waiting for each answer, fill the kernel's buffers first and
+        // then the gateway's queue for this socket, which holds 256 frames.
+        var text = new string('x', 3900);
+        var refs = Enumerable.Range(0, 1500).Select(i => $"big{i}").ToList();
+        foreach (var reference in refs)
+        {
+            await alice.SendTextAsync(JsonSerializer.Serialize(new { type = "send", @ref = reference, room, clientMsgId = reference, text }));
+        }
+        var lastReply = await alice.WaitForAsync(f => f.TryGetProperty("ref", out var r) && r.GetString() == refs[^1]);
+        var last = ChatTestClient.Ok(lastReply).GetProperty("seq").GetInt64();
+
+        // Alice and Bob kept up all along: each has every event, in order.
+        await alice.WaitForEventAsync(room, last);
+        await bob.WaitForEventAsync(room, last);
+        Assert.Equal(bob.Seqs(room).Order(), bob.Seqs(room));
+        Assert.Null(alice.CloseStatus);
+        Assert.Null(bob.CloseStatus);
+
+        // The stuck client looks again: what was sent before the cut, then the close.
+        Assert.True(await ClosedWithinAsync(stuck, TimeSpan.FromSeconds(20)), "the stuck client was never cut off");
+        Assert.Equal((WebSocketCloseStatus)1013, stuck.CloseStatus);
+    }
+
+    /// <summary>A client socket whose kernel receive buffer is small, so that not reading backs up quickly.</summary>
+    private static async ValueTask<Stream> ConnectWithTinyReceiveBuffer(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new global::System.Net.Sockets.Socket(global::System.Net.Sockets.SocketType.Stream, global::System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+        return new global::System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, object frame) =>
+        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>Reads what is left (the client only now looks again) until the close frame or the deadline.</summary>
+    private static async Task<bool> ClosedWithinAsync(ClientWebSocket socket, TimeSpan within)
+    {
+        using var deadline = new CancellationTokenSource(within);
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, deadline.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            return socket.CloseStatus is not null;
+        }
+    }
+}
