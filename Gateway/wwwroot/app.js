@@ -3,10 +3,16 @@
 
 import { api, ApiError } from './js/api.js';
 import { Connection } from './js/protocol.js';
-import { ChatStore, ROOM_ID, MAX_TEXT, userName } from './js/store.js';
-import { ui, showError, showSignedIn, renderConnection, renderRooms, renderRoom } from './js/view.js';
+import { ChatStore, ROOM_ID, MAX_TEXT, userName, canModerate, outranks } from './js/store.js';
+import {
+  ui, showError, showSignedIn, renderConnection, renderRooms, renderRoom, renderMembers,
+  makeEditor, revealMessage, watchEdges, renderSearch, closeSearch,
+} from './js/view.js';
 
 const HISTORY_PAGE = 50;
+// A search result outside what is loaded opens a page of history around it: this many before it.
+const JUMP_CONTEXT = 25;
+const SEARCH_LIMIT = 20;
 const TYPING_SEND_EVERY_MS = 3_000;
 const TYPING_SHOW_MS = 4_000;
 
@@ -30,6 +36,14 @@ const saved = {
 
 let store = new ChatStore();
 let currentId = null;
+/** The message being edited in place: {room, seq, box, input}. */
+let editing = null;
+/** The message a search result opened, highlighted until another room is opened. */
+let flash = null;
+/** Rooms whose older history is being fetched. */
+const loadingOlder = new Set();
+// The member list beside the room; narrow screens start without it.
+let membersOpen = matchMedia('(min-width: 900px)').matches;
 
 const conn = new Connection({
   hello: () => {
@@ -58,8 +72,21 @@ function render() {
 
 function renderNow() {
   const room = currentId ? store.room(currentId) : null;
+  if (editing && (editing.room !== currentId || !room?.member || room.items.get(editing.seq)?.deleted !== false)) {
+    editing = null; // left the room, or the message was deleted meanwhile
+  }
+  const myRole = room?.roleOf(store.me) ?? null;
   renderRooms(store.visibleRooms(), currentId);
-  renderRoom(room, store.outbox.filter((o) => o.room === currentId), store.me, conn.ready);
+  renderRoom(room, {
+    pending: store.outbox.filter((o) => o.room === currentId),
+    me: store.me,
+    connected: conn.ready,
+    moderator: canModerate(myRole),
+    editing,
+    flashSeq: flash?.room === currentId ? flash.seq : undefined,
+    loadingOlder: loadingOlder.has(currentId),
+  });
+  renderMembers(room, { me: store.me, myRole, open: membersOpen, outranks });
 }
 
 function notice(message) {
@@ -99,15 +126,26 @@ function start() {
   conn.start();
 }
 
+/**
+ * Back to the sign-in form. Signing out on purpose also revokes the token on the server (every
+ * token of the user: their other tabs end too); a refused token has nothing left to revoke.
+ */
 function signOut(reason) {
-  conn.stop();
+  const token = saved.token;
+  conn.stop(); // first, so the server closing our socket is not taken for a refused token
   saved.clear();
   store = new ChatStore();
   currentId = null;
+  editing = flash = null;
   showSignedIn(null);
   showError(ui.authError, reason ?? '');
   render();
   ui.username.focus();
+  if (token && reason === undefined) {
+    api('/api/auth/logout', { method: 'POST', token }).catch(() => {
+      // Offline or already revoked: the page has forgotten the token either way.
+    });
+  }
 }
 
 /** Bearer-authenticated API call; a refused token ends the session. */
@@ -133,12 +171,23 @@ function connected(data) {
   // Reopen the room on screen (or the one saved before a reload), unless we
   // were removed from it meanwhile: rejoining is for the user to decide.
   if (currentId && store.room(currentId).member) openRoom(currentId);
+  else if (currentId) notice('You are no longer a member of this room.');
   pumpOutbox();
+}
+
+// The room list and our own joins, creations and leaves run one at a time: on the server the
+// list asks each room through our session while a join has the room tell our session, and the
+// two can stall each other for seconds when they overlap.
+let roomOps = Promise.resolve();
+function oneAtATime(work) {
+  const run = roomOps.then(work, work);
+  roomOps = run.catch(() => {});
+  return run;
 }
 
 async function refreshRoomList() {
   try {
-    store.setListedRooms(await authedApi('/api/rooms'));
+    store.setListedRooms(await oneAtATime(() => authedApi('/api/rooms')));
     render();
   } catch (err) {
     if (err.status !== 401) notice(`Could not load the room list: ${err.message}`);
@@ -151,15 +200,37 @@ function receive(frame) {
     case 'event': {
       const applied = store.applyEvent(frame);
       if (!applied) return; // duplicate
-      if (applied.gap) fillGap(applied.room, applied.gap);
-      if (!applied.room.member && frame.room === currentId) notice('You are no longer a member of this room.');
+      const { room } = applied;
+      if (applied.gap) fillGap(room, applied.gap);
+      if (!room.member) {
+        room.details = null;
+        if (frame.room === currentId) notice('You are no longer a member of this room.');
+      }
       if (frame.room === currentId) markReadSoon();
       if (frame.kind === 'message') saved.outbox = store.outbox; // it may have confirmed one of ours
+      // Membership changed: the member list, and for a room someone added us to, its visibility
+      // and topic. Not GET /api/rooms: the room may still be telling our session of the join.
+      const added = frame.kind === 'join' && userName(frame.user) === store.me && frame.room !== currentId;
+      if (room.member && (added || (frame.room === currentId && ['join', 'leave', 'kick', 'ban'].includes(frame.kind)))) {
+        refreshDetailsSoon(room);
+      }
       break;
     }
     case 'resync':
       resync(store.room(frame.room), frame.lastSeq);
       break;
+    case 'presence': {
+      // The member list's online marks; the room's next GET /api/rooms/{id} says the same.
+      const room = store.room(frame.room);
+      const user = userName(frame.user);
+      if (!room.details?.members) return;
+      room.details = {
+        ...room.details,
+        members: room.details.members.map((m) => (userName(m.user) === user ? { ...m, online: Boolean(frame.online) } : m)),
+      };
+      if (frame.room !== currentId) return;
+      break;
+    }
     case 'unread':
       store.room(frame.room).unread = frame.room === currentId ? 0 : frame.count;
       break;
@@ -187,7 +258,7 @@ async function fillGap(room, { after, before }) {
   }
   try {
     const data = await conn.request('history', { room: room.id, before, limit: missing });
-    store.mergeMessages(room, data.messages ?? []);
+    store.mergeMessages(room, data.messages ?? []); // the span already covers it
     render();
   } catch {
     resync(room, room.lastSeq);
@@ -201,12 +272,13 @@ async function resync(room, lastSeq) {
     // Not on screen: drop what we have; the next open loads the latest page.
     room.loaded = false;
     room.items.clear();
+    room.spans = [];
     return;
   }
   try {
     const data = await conn.request('history', { room: room.id, before: lastSeq + 1, limit: HISTORY_PAGE });
-    store.mergeMessages(room, data.messages ?? [], { replace: true });
-    room.hasMore = Boolean(data.hasMore);
+    store.mergeMessages(room, data.messages ?? [], { replace: true }); // drops the old spans too
+    store.mergePage(room, data, { before: lastSeq + 1 });
   } catch (err) {
     room.loaded = false; // load again on the next open or reconnect
     notice(`Could not reload ${room.id}: ${err.message}`);
@@ -216,54 +288,73 @@ async function resync(room, lastSeq) {
 
 // ---- rooms -------------------------------------------------------------------------
 
-function openRoom(id) {
-  if (currentId !== id) notice('');
+/**
+ * Shows a room, loading or joining it as needed. Resolves true once its latest history is
+ * here (false if it could not be, e.g. not connected: connected() opens it again).
+ */
+async function openRoom(id) {
+  if (currentId !== id) {
+    notice('');
+    flash = null;
+  }
   currentId = id;
   saved.room = id;
   const room = store.room(id);
   render();
-  if (!conn.ready) return; // connected() opens it again
-  if (!room.member) joinRoom(id);
-  else if (!room.loaded) loadRoom(room);
-  else markReadSoon();
+  if (!conn.ready) return false;
+  if (!room.member) return joinRoom(id);
+  if (!room.loaded) return loadRoom(room);
+  markReadSoon();
+  refreshDetails(room);
+  return true;
 }
 
-const loading = new Set();
-/** First open of a room we belong to: its latest page of history. */
-async function loadRoom(room) {
-  if (loading.has(room.id)) return;
-  loading.add(room.id);
+const loading = new Map(); // room id → the load in flight
+/** First open of a room we belong to: its latest page of history, and its members. */
+function loadRoom(room) {
+  let load = loading.get(room.id);
+  if (!load) {
+    load = fetchLatest(room).finally(() => loading.delete(room.id));
+    loading.set(room.id, load);
+  }
+  return load;
+}
+
+async function fetchLatest(room) {
+  refreshDetails(room);
   try {
-    const data = await conn.request('history', { room: room.id, before: room.lastSeq + 1, limit: HISTORY_PAGE });
-    store.mergeMessages(room, data.messages ?? []);
+    const before = room.lastSeq + 1;
+    const data = await conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
+    store.mergePage(room, data, { before });
     room.loaded = true;
-    room.hasMore = Boolean(data.hasMore);
     markReadSoon();
+    return true;
   } catch (err) {
     // Not (or no longer) a member: joining works for public rooms and says why otherwise.
     if (['forbidden', 'not_found'].includes(err.code)) {
       room.member = false;
-      joinRoom(room.id);
-    } else if (err.code !== 'disconnected') {
-      notice(`Could not load ${room.id}: ${err.message}`);
+      return joinRoom(room.id);
     }
+    if (err.code !== 'disconnected') notice(`Could not load ${room.id}: ${err.message}`);
+    return false;
   } finally {
-    loading.delete(room.id);
     render();
   }
 }
 
 async function joinRoom(id) {
   try {
-    const data = await conn.request('join', { room: id });
+    const data = await oneAtATime(() => conn.request('join', { room: id }));
     const room = store.room(id);
     room.summary = { ...room.summary, ...data.room };
+    room.details = data.room;
     room.member = true;
-    store.mergeMessages(room, data.messages ?? []);
+    const messages = data.messages ?? [];
+    store.mergeMessages(room, messages);
     room.lastSeq = Math.max(room.lastSeq, data.lastSeq ?? 0);
     room.loaded = true;
     // The join reply has no hasMore: a full page suggests there is more.
-    room.hasMore = (data.messages?.length ?? 0) >= HISTORY_PAGE;
+    room.cover(messages.length >= HISTORY_PAGE ? messages[0].seq : 1, room.lastSeq);
     if (currentId !== id) openRoom(id);
     markReadSoon();
     return true;
@@ -277,28 +368,131 @@ async function joinRoom(id) {
   }
 }
 
+/** Creates a room through the HTTP API (the join frame can only make public ones), then opens it. */
+async function createRoom(id, visibility) {
+  try {
+    await oneAtATime(() => authedApi('/api/rooms', { method: 'POST', body: { id, visibility } }));
+  } catch (err) {
+    showError(ui.roomError, err.status === 409 ? `A room named ${id} already exists.` : `Could not create ${id}: ${err.message}`);
+    return false;
+  }
+  return joinRoom(id); // we are its owner: this loads it and follows it on this socket
+}
+
+/** The page of messages before everything loaded; the view keeps the reader's place. */
 async function loadOlder() {
   const room = currentId && store.room(currentId);
-  if (!room?.loaded) return;
-  const list = ui.messages;
-  const fromBottom = list.scrollHeight - list.scrollTop;
+  if (!room?.loaded || !room.hasMore || loadingOlder.has(room.id) || !conn.ready) return;
+  loadingOlder.add(room.id);
+  render();
   try {
-    const data = await conn.request('history', { room: room.id, before: room.oldestSeq(), limit: HISTORY_PAGE });
-    store.mergeMessages(room, data.messages ?? []);
-    room.hasMore = Boolean(data.hasMore) && (data.messages?.length ?? 0) > 0;
+    const before = room.firstSeq();
+    const data = await conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
+    store.mergePage(room, data, { before });
   } catch (err) {
-    notice(`Could not load older messages: ${err.message}`);
-    return;
+    if (err.code !== 'disconnected') notice(`Could not load older messages: ${err.message}`);
+  } finally {
+    loadingOlder.delete(room.id);
+    render();
   }
+}
+
+const fillingHoles = new Set();
+/**
+ * Loads a page into a hole between loaded spans: from its top when the reader came down to it,
+ * from its bottom when they came up. `after` pages come over HTTP, the socket's history only
+ * goes backwards.
+ */
+async function loadHole(room, { after, before, below }) {
+  const key = `${room.id}:${after}:${before}`;
+  if (fillingHoles.has(key) || !room.loaded) return;
+  fillingHoles.add(key);
+  try {
+    if (below) {
+      const data = await authedApi(`/api/rooms/${encodeURIComponent(room.id)}/messages?after=${after}&limit=${HISTORY_PAGE}`);
+      store.mergePage(room, data, { after });
+    } else {
+      const data = await conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
+      store.mergePage(room, data, { before });
+    }
+  } catch (err) {
+    if (err.code !== 'disconnected' && err.status !== 401) notice(`Could not load messages: ${err.message}`);
+  } finally {
+    fillingHoles.delete(key);
+    render();
+  }
+}
+
+/** Opens a room at one message (a search result): loads the history around it if needed, then flashes it. */
+async function jumpTo(roomId, seq) {
+  if (!await openRoom(roomId) || currentId !== roomId) return;
+  const room = store.room(roomId);
+  if (!room.items.has(seq) && !room.isCovered(seq)) {
+    const after = Math.max(0, seq - JUMP_CONTEXT);
+    try {
+      const data = await authedApi(`/api/rooms/${encodeURIComponent(roomId)}/messages?after=${after}&limit=${HISTORY_PAGE}`);
+      store.mergePage(room, data, { after });
+    } catch (err) {
+      notice(`Could not load that message: ${err.message}`);
+      return;
+    }
+  }
+  if (currentId !== roomId) return;
+  flash = { room: roomId, seq };
   renderNow();
-  list.scrollTop = list.scrollHeight - fromBottom; // keep the reader's place
+  // A result newer than our events is on its way as one; otherwise it was deleted meanwhile.
+  if (!revealMessage(seq) && seq <= room.lastSeq) notice('That message is no longer there.');
+}
+
+// ---- members -----------------------------------------------------------------------
+
+const detailsTimers = new Map();
+/** Membership events come in bursts (a kick, then a ban): one refresh for all of them. */
+function refreshDetailsSoon(room) {
+  clearTimeout(detailsTimers.get(room.id));
+  detailsTimers.set(room.id, setTimeout(() => refreshDetails(room), 150));
+}
+
+/** The room with its members and their roles, from the server. */
+async function refreshDetails(room) {
+  // Offline it would only fail; connected() opens the room again, which refreshes it.
+  if (!conn.ready || !navigator.onLine) return;
+  try {
+    const details = await authedApi(`/api/rooms/${encodeURIComponent(room.id)}`);
+    if (!room.member) return;
+    room.details = details;
+    room.summary = { ...room.summary, ...details, members: undefined };
+  } catch (err) {
+    if (err.status === 404 || err.status === 403) room.details = null;
+  }
+  render();
+}
+
+/** Add, kick, ban or change a role: the room decides, its events update every page. */
+async function manageMember(action, user, role) {
+  const room = currentId && store.room(currentId);
+  if (!room?.member) return;
+  const base = `/api/rooms/${encodeURIComponent(room.id)}`;
+  showError(ui.membersError, '');
+  try {
+    if (action === 'add') await authedApi(`${base}/members`, { method: 'POST', body: { user } });
+    else if (action === 'kick') await authedApi(`${base}/members/${encodeURIComponent(user)}`, { method: 'DELETE' });
+    else if (action === 'ban') await authedApi(`${base}/bans`, { method: 'POST', body: { user } });
+    else if (action === 'role') await authedApi(`${base}/members/${encodeURIComponent(user)}/role`, { method: 'PUT', body: { role } });
+  } catch (err) {
+    const what = { add: 'add', kick: 'remove', ban: 'ban', role: 'change the role of' }[action];
+    showError(ui.membersError, err.status === 404 && action === 'add' ? `There is no user named ${user}.` : `Could not ${what} ${user}: ${err.message}`);
+    return false;
+  }
+  await refreshDetails(room);
+  return true;
 }
 
 async function leaveRoom() {
   const id = currentId;
   if (!id) return;
   try {
-    await conn.request('leave', { room: id });
+    await oneAtATime(() => conn.request('leave', { room: id }));
   } catch (err) {
     notice(`Could not leave ${id}: ${err.message}`);
     return;
@@ -307,6 +501,7 @@ async function leaveRoom() {
   store.outbox = store.outbox.filter((o) => o.room !== id);
   saved.outbox = store.outbox;
   currentId = null;
+  flash = null;
   saved.room = null;
   notice('');
   render();
@@ -399,6 +594,85 @@ async function deleteMessage(seq) {
   }
 }
 
+// ---- editing -----------------------------------------------------------------------
+
+function startEdit(seq) {
+  const item = currentId && store.room(currentId).items.get(seq);
+  if (item?.kind !== 'message' || item.deleted || item.sender !== store.me) return;
+  const { box, input } = makeEditor(item.text);
+  editing = { room: currentId, seq, box, input };
+  renderNow();
+  input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
+}
+
+function cancelEdit() {
+  editing = null;
+  renderNow();
+  ui.composer.focus();
+}
+
+/** Saves the edit with an `edit` frame; the room's edit event then updates every page. */
+async function saveEdit() {
+  if (!editing || editing.input.disabled) return;
+  const { room: roomId, seq, input } = editing;
+  const room = store.room(roomId);
+  const text = input.value;
+  const trimmed = text.trim();
+  if (text === room.items.get(seq)?.text) {
+    cancelEdit();
+    return;
+  }
+  if (!trimmed) {
+    notice('A message cannot be empty; use Delete to remove it.');
+    return;
+  }
+  if (trimmed.length > MAX_TEXT) {
+    notice(`A message can have at most ${MAX_TEXT} characters (this one has ${trimmed.length}).`);
+    return;
+  }
+  input.disabled = true;
+  try {
+    await conn.request('edit', { room: roomId, seq, text });
+  } catch (err) {
+    input.disabled = false;
+    notice(`Could not save the edit: ${err.message}`);
+    input.focus();
+    return;
+  }
+  notice('');
+  store.edited(room, seq, text);
+  if (editing?.input === input) cancelEdit();
+  else render();
+}
+
+// ---- search ------------------------------------------------------------------------
+
+let searchRun = 0;
+let searchTimer = 0;
+async function search(query) {
+  clearTimeout(searchTimer);
+  const run = ++searchRun;
+  const q = query.trim();
+  if (!q) {
+    closeSearch();
+    return;
+  }
+  renderSearch(q, { loading: true });
+  try {
+    const data = await authedApi(`/api/search?q=${encodeURIComponent(q)}&limit=${SEARCH_LIMIT}`);
+    if (run === searchRun) renderSearch(q, { results: data?.results ?? [] });
+  } catch (err) {
+    if (run === searchRun && err.status !== 401) renderSearch(q, { error: `Search failed: ${err.message}` });
+  }
+}
+
+function stopSearch() {
+  searchRun++;
+  clearTimeout(searchTimer);
+  closeSearch();
+}
+
 let lastTypingSent = 0;
 function typed() {
   const now = Date.now();
@@ -428,7 +702,63 @@ ui.joinForm.addEventListener('submit', async (e) => {
     showError(ui.roomError, 'Not connected. Try again in a moment.');
     return;
   }
-  if (await joinRoom(id)) ui.roomInput.value = '';
+  const made = ui.roomPrivate.checked ? await createRoom(id, 'private') : await joinRoom(id);
+  if (made) {
+    ui.roomInput.value = '';
+    ui.roomPrivate.checked = false;
+    ui.join.textContent = 'Join';
+  }
+});
+
+// A private room cannot be joined, only made: the button says which will happen.
+ui.roomPrivate.addEventListener('change', () => {
+  ui.join.textContent = ui.roomPrivate.checked ? 'Create' : 'Join';
+});
+
+ui.searchForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  search(ui.searchInput.value);
+});
+ui.searchInput.addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  if (!ui.searchInput.value.trim()) stopSearch();
+  else searchTimer = setTimeout(() => search(ui.searchInput.value), 300);
+});
+ui.searchInput.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') {
+    ui.searchInput.value = '';
+    stopSearch();
+  }
+});
+ui.searchClose.addEventListener('click', stopSearch);
+ui.searchList.addEventListener('click', (e) => {
+  const hit = e.target.closest('button.search-hit');
+  if (!hit) return;
+  stopSearch();
+  jumpTo(hit.dataset.room, Number(hit.dataset.seq));
+});
+// A click elsewhere closes the results, as a menu would.
+document.addEventListener('click', (e) => {
+  if (!ui.searchResults.hidden && !e.target.closest('#search-results, #search-form')) stopSearch();
+});
+
+ui.toggleMembers.addEventListener('click', () => {
+  membersOpen = !membersOpen;
+  renderNow();
+});
+ui.addMemberForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const user = ui.addMemberInput.value.trim().toLowerCase();
+  if (!user) return;
+  if (await manageMember('add', user)) ui.addMemberInput.value = '';
+});
+ui.members.addEventListener('click', (e) => {
+  const li = e.target.closest('li[data-user]');
+  const b = e.target.closest('button');
+  if (!li || !b) return;
+  if (b.classList.contains('kick')) manageMember('kick', li.dataset.user);
+  else if (b.classList.contains('ban')) manageMember('ban', li.dataset.user);
+  else if (b.classList.contains('role-change')) manageMember('role', li.dataset.user, b.dataset.role);
 });
 
 ui.rooms.addEventListener('click', (e) => {
@@ -437,16 +767,41 @@ ui.rooms.addEventListener('click', (e) => {
 });
 
 ui.leave.addEventListener('click', leaveRoom);
-ui.loadOlder.addEventListener('click', loadOlder);
+
+// Scrolling near an edge of the loaded history loads the next page there.
+watchEdges((edge) => {
+  const room = currentId && store.room(currentId);
+  if (!room?.loaded) return;
+  if (edge.kind === 'older') loadOlder();
+  else loadHole(room, edge);
+});
 
 ui.messages.addEventListener('click', (e) => {
   const li = e.target.closest('li');
   if (!li) return;
-  if (e.target.closest('button.delete')) deleteMessage(Number(li.dataset.seq));
-  if (e.target.closest('button.discard')) {
+  const seq = Number(li.dataset.seq);
+  if (e.target.closest('button.load-older')) loadOlder();
+  else if (e.target.closest('button.load-gap')) {
+    loadHole(store.room(currentId), { after: Number(li.dataset.after), before: Number(li.dataset.before), below: true });
+  } else if (e.target.closest('button.edit')) startEdit(seq);
+  else if (e.target.closest('button.save-edit')) saveEdit();
+  else if (e.target.closest('button.cancel-edit')) cancelEdit();
+  else if (e.target.closest('button.delete')) deleteMessage(seq);
+  else if (e.target.closest('button.discard')) {
     store.discard(li.dataset.clientMsgId);
     saved.outbox = store.outbox;
     render();
+  }
+});
+
+ui.messages.addEventListener('keydown', (e) => {
+  if (!e.target.matches('.edit-input')) return;
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    saveEdit();
+  } else if (e.key === 'Escape') {
+    e.preventDefault();
+    cancelEdit();
   }
 });
 
@@ -460,6 +815,13 @@ ui.composer.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
     submitMessage();
+  } else if (e.key === 'ArrowUp' && !ui.composer.value) {
+    // Up in an empty composer edits one's last message, as in most chat apps.
+    const mine = currentId && store.room(currentId).sorted().findLast((i) => i.kind === 'message' && i.sender === store.me && !i.deleted);
+    if (mine) {
+      e.preventDefault();
+      startEdit(mine.seq);
+    }
   }
 });
 ui.composer.addEventListener('input', typed);

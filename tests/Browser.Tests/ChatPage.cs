@@ -57,6 +57,12 @@ public sealed class ChatPage : IAsyncDisposable
     public ILocator MessageList => Page.Locator("#messages");
     /// <summary>The text of every message on screen, in order (system lines like "x joined" are not messages).</summary>
     public ILocator MessageTexts => Page.Locator("#messages li.message .text");
+    /// <summary>The member list beside the room; one item per member, with data-user and data-role.</summary>
+    public ILocator Members => Page.Locator("#members li.member");
+
+    public ILocator Member(string user) => Page.Locator($"#members li.member[data-user=\"{user}\"]");
+
+    public ILocator RoomInList(string room) => Page.Locator($"#rooms li[data-room=\"{room}\"]");
 
     /// <summary>
     /// Opens the page in a fresh context, as someone who has never been there; from the gateway
@@ -100,6 +106,21 @@ public sealed class ChatPage : IAsyncDisposable
         await Expect(Page.Locator("#composer")).ToBeEnabledAsync();
         await Expect(Page.Locator("#room-error")).ToBeHiddenAsync();
     }
+
+    /// <summary>Creates a private room through the sidebar form (its "private" box turns Join into Create) and opens it.</summary>
+    public async Task CreatePrivateRoomAsync(string room)
+    {
+        await Page.Locator("#room-input").FillAsync(room);
+        await Page.Locator("#room-private").CheckAsync();
+        await Expect(Page.Locator("#join")).ToHaveTextAsync("Create");
+        await Page.Locator("#join").ClickAsync();
+        await Expect(Page.Locator("#room-error")).ToBeHiddenAsync();
+        await Expect(CurrentRoom).ToHaveTextAsync(room);
+        await Expect(Page.Locator("#composer")).ToBeEnabledAsync();
+    }
+
+    /// <summary>Scrolls the message list to its very top, where older history starts to load.</summary>
+    public Task ScrollMessagesToTopAsync() => MessageList.EvaluateAsync("list => { list.scrollTop = 0; }");
 
     /// <summary>Types a message and presses Send; the message is then pending until the server confirms it.</summary>
     public async Task SendAsync(string text)

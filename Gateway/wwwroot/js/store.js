@@ -2,6 +2,9 @@
 // Each room has one gap-free sequence of events (PROTOCOL.md). A room keeps the
 // items it has seen in a Map seq → item and the highest seq applied (`lastSeq`):
 // anything at or below lastSeq is a duplicate, anything above lastSeq + 1 a gap.
+// History arrives in pages, so a room also knows which seq ranges it holds in full
+// (`spans`): older pages extend the first one back, a jump to an old message adds
+// one further back, and the ranges between are holes the page offers to fill.
 
 export const ROOM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const MAX_TEXT = 4000;
@@ -27,6 +30,7 @@ function messageItem(m) {
     text: m.text ?? '',
     ts: m.ts,
     edited: Boolean(m.editedTs),
+    editedTs: m.editedTs,
     deleted: Boolean(m.deleted),
     clientMsgId: m.clientMsgId,
   };
@@ -36,7 +40,7 @@ function systemText(ev) {
   const user = userName(ev.user);
   const by = userName(ev.sender);
   switch (ev.kind) {
-    case 'join': return `${user} joined`;
+    case 'join': return by && by !== user ? `${by} added ${user}` : `${user} joined`;
     case 'leave': return `${user} left`;
     case 'kick': return `${user} was removed by ${by}`;
     case 'ban': return `${user} was banned by ${by}`;
@@ -54,7 +58,9 @@ export class Room {
     this.items = new Map();  // seq → message or system item
     this.lastSeq = 0;
     this.loaded = false;     // history fetched: lastSeq is ours, worth resuming from
-    this.hasMore = false;    // older messages exist before the oldest item
+    this.spans = [];         // [lo, hi] seq ranges, ascending and apart, whose messages are all in items
+    this.changes = new Map(); // target seq → latest edit/delete event of a message not loaded yet
+    this.details = null;     // Room with members (join reply, GET /api/rooms/{id}), when known
     this.unread = 0;
     this.typing = new Map(); // user → time the indicator expires
   }
@@ -63,11 +69,62 @@ export class Room {
     return [...this.items.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  oldestSeq() {
-    let min = Infinity;
-    for (const seq of this.items.keys()) min = Math.min(min, seq);
-    return min === Infinity ? this.lastSeq + 1 : min;
+  /** Older messages may exist before everything loaded. */
+  get hasMore() {
+    return this.loaded && this.spans.length > 0 && this.spans[0][0] > 1;
   }
+
+  /** The first seq of the loaded history; a page of older messages ends just before it. */
+  firstSeq() {
+    return this.spans.length ? this.spans[0][0] : this.lastSeq + 1;
+  }
+
+  /** Every message with lo <= seq <= hi is now in items. */
+  cover(lo, hi) {
+    if (!(hi >= lo)) return;
+    const merged = [];
+    for (const [l, h] of [...this.spans, [lo, hi]].sort((a, b) => a[0] - b[0])) {
+      const last = merged.at(-1);
+      if (last && l <= last[1] + 1) last[1] = Math.max(last[1], h);
+      else merged.push([l, h]);
+    }
+    this.spans = merged;
+  }
+
+  /** The ranges between loaded spans where messages may be missing, as exclusive bounds. */
+  holes() {
+    const holes = [];
+    for (let i = 1; i < this.spans.length; i++) holes.push({ after: this.spans[i - 1][1], before: this.spans[i][0] });
+    return holes;
+  }
+
+  isCovered(seq) {
+    return this.spans.some(([lo, hi]) => lo <= seq && seq <= hi);
+  }
+
+  /** The role the user holds here, from the last member list seen. */
+  roleOf(user) {
+    return this.details?.members?.find((m) => userName(m.user) === user)?.role ?? null;
+  }
+}
+
+const RANK = { owner: 2, moderator: 1 };
+/** Moderation as the room grain decides it: only on someone of lower rank (RoomPermissions). */
+export function canModerate(role) {
+  return (RANK[role] ?? 0) >= 1;
+}
+export function outranks(role, other) {
+  return canModerate(role) && (RANK[role] ?? 0) > (RANK[other] ?? 0);
+}
+
+/** Remembered edits and deletes of messages not loaded: enough for any page in flight. */
+const MAX_CHANGES = 1000;
+
+/** A message item after an edit or delete event; items are replaced, never mutated, so the view can cache a node per item. */
+function changed(item, ev) {
+  return ev.kind === 'edit'
+    ? { ...item, text: ev.text ?? '', edited: true, editedTs: ev.ts }
+    : { ...item, text: '', deleted: true };
 }
 
 export class ChatStore {
@@ -123,7 +180,9 @@ export class ChatStore {
     room.member = false;
     room.loaded = false;
     room.items.clear();
-    room.hasMore = false;
+    room.spans = [];
+    room.changes.clear();
+    room.details = null;
     room.unread = 0;
   }
 
@@ -142,6 +201,8 @@ export class ChatStore {
     const room = this.room(ev.room);
     if (!Number.isInteger(ev.seq) || ev.seq <= room.lastSeq) return null;
     const gap = room.loaded && ev.seq > room.lastSeq + 1 ? { after: room.lastSeq, before: ev.seq } : null;
+    // The live span grows with each event; a gap in it is fetched (fillGap) or the room resynced.
+    if (room.loaded) room.cover(room.lastSeq + 1, ev.seq);
     room.lastSeq = ev.seq;
     room.member = true; // events only flow for rooms we belong to
 
@@ -155,12 +216,15 @@ export class ChatStore {
       }
       case 'edit':
       case 'delete': {
-        // Items are replaced, never mutated, so the view can cache a node per item.
         const target = room.items.get(ev.target);
-        if (target?.kind !== 'message') break; // not loaded: history will bring it as it is now
-        room.items.set(ev.target, ev.kind === 'edit'
-          ? { ...target, text: ev.text ?? '', edited: true }
-          : { ...target, text: '', deleted: true });
+        if (target?.kind === 'message') {
+          room.items.set(ev.target, changed(target, ev));
+        } else if (room.loaded) {
+          // Not loaded: a history page on its way may have been read before this change.
+          room.changes.delete(ev.target);
+          room.changes.set(ev.target, ev);
+          if (room.changes.size > MAX_CHANGES) room.changes.delete(room.changes.keys().next().value);
+        }
         break;
       }
       default: {
@@ -185,11 +249,38 @@ export class ChatStore {
     if (replace) {
       const newest = messages.reduce((max, m) => Math.max(max, m.seq), 0);
       for (const seq of room.items.keys()) if (seq <= newest) room.items.delete(seq);
+      room.spans = [];
     }
     for (const m of messages ?? []) {
-      if (!room.items.has(m.seq)) room.items.set(m.seq, messageItem(m));
+      if (!room.items.has(m.seq)) {
+        const change = room.changes.get(m.seq);
+        room.items.set(m.seq, change ? changed(messageItem(m), change) : messageItem(m));
+      }
       room.lastSeq = Math.max(room.lastSeq, m.seq);
     }
+  }
+
+  /**
+   * A page of history (ascending): its messages join the room and the seq range it spans is
+   * marked loaded. `before` (a page older than that seq) or `after` (newer than that seq) is
+   * the request; hasMore says whether the server has more beyond the page's far end.
+   */
+  mergePage(room, { messages = [], hasMore = false }, { before, after }) {
+    if (after !== undefined) {
+      // Only what our events have reached: anything newer still comes as events, in order.
+      const page = messages.filter((m) => m.seq <= room.lastSeq);
+      this.mergeMessages(room, page);
+      room.cover(after + 1, hasMore && messages.length ? Math.min(messages.at(-1).seq, room.lastSeq) : room.lastSeq);
+    } else {
+      this.mergeMessages(room, messages);
+      room.cover(hasMore && messages.length ? messages[0].seq : 1, before - 1);
+    }
+  }
+
+  /** Our own edit was stored: show it now rather than when its event arrives. */
+  edited(room, seq, text) {
+    const item = room.items.get(seq);
+    if (item?.kind === 'message' && !item.deleted) room.items.set(seq, { ...item, text, edited: true });
   }
 
   /** Queue a message to send; it stays in the outbox until the server confirms it. */
@@ -207,7 +298,7 @@ export class ChatStore {
     if (Number.isInteger(data?.seq) && !room.items.has(data.seq)) {
       room.items.set(data.seq, {
         kind: 'message', seq: data.seq, sender: this.me, text: item.text,
-        ts: data.ts ?? item.ts, edited: false, deleted: false, clientMsgId: item.clientMsgId,
+        ts: data.ts ?? item.ts, edited: false, editedTs: undefined, deleted: false, clientMsgId: item.clientMsgId,
       });
     }
   }

@@ -1,0 +1,79 @@
+using System.Net;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatApp.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class RoomMembershipTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task A_private_rooms_owner_adds_a_member_who_then_sees_the_room_until_kicked()
+    {
+        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
+        var aliceName = ChattingTests.NewName("alice");
+        var bobName = ChattingTests.NewName("bob");
+        await alice.RegisterAsync(aliceName);
+        await bob.RegisterAsync(bobName);
+        var room = ChattingTests.NewRoom();
+
+        await alice.CreatePrivateRoomAsync(room);
+        await alice.SendConfirmedAsync("welcome to the secret room");
+
+        await Expect(alice.Page.Locator("#room-visibility")).ToHaveTextAsync("private");
+        await Expect(alice.Members).ToHaveCountAsync(1);
+        await Expect(alice.Member(aliceName)).ToHaveAttributeAsync("data-role", "owner");
+        await Expect(bob.RoomInList(room)).ToHaveCountAsync(0);
+
+        await alice.Page.Locator("#add-member-input").FillAsync(bobName);
+        await alice.Page.Locator("#add-member").ClickAsync();
+
+        await Expect(alice.Member(bobName)).ToHaveAttributeAsync("data-role", "member");
+        await Expect(alice.Page.Locator("#members-error")).ToBeHiddenAsync();
+        // Bob's page learns of it live: the room appears in his list, with its history.
+        await Expect(bob.RoomInList(room)).ToHaveCountAsync(1);
+        await bob.RoomInList(room).Locator("button").ClickAsync();
+        await Expect(bob.CurrentRoom).ToHaveTextAsync(room);
+        await Expect(bob.MessageTexts).ToHaveTextAsync(["welcome to the secret room"]);
+        await Expect(bob.Member(aliceName)).ToHaveAttributeAsync("data-role", "owner");
+        await Expect(bob.Members).ToHaveCountAsync(2);
+        // A plain member may not moderate anyone, nor add people.
+        await Expect(bob.Page.Locator("#members button")).ToHaveCountAsync(0);
+        await Expect(bob.Page.Locator("#add-member-form")).ToBeHiddenAsync();
+        await bob.SendConfirmedAsync("thanks for having me");
+        await Expect(alice.MessageTexts).ToHaveTextAsync(["welcome to the secret room", "thanks for having me"]);
+
+        await alice.Member(bobName).Locator("button.kick").ClickAsync();
+
+        await Expect(alice.Member(bobName)).ToHaveCountAsync(0);
+        await Expect(alice.Page.Locator("#messages li.system").Last).ToHaveTextAsync($"{bobName} was removed by {aliceName}");
+        // The room is gone from bob's page once it asks the server again.
+        await bob.Page.ReloadAsync();
+        await Expect(bob.ConnectionState).ToHaveTextAsync("connected");
+        await Expect(bob.Page.Locator("#notice")).ToContainTextAsync("no longer a member");
+        await Expect(bob.RoomInList(room)).ToHaveCountAsync(0);
+        await Expect(bob.Page.Locator("#composer")).ToBeDisabledAsync();
+        await Expect(bob.Page.Locator("#members-panel")).ToBeHiddenAsync();
+        alice.AssertNoProblems();
+        bob.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task Signing_out_revokes_the_token_on_the_server()
+    {
+        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
+        await alice.RegisterAsync(ChattingTests.NewName("alice"));
+        var token = await alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('chat.token')");
+
+        var logout = await alice.Page.RunAndWaitForResponseAsync(
+            () => alice.Page.Locator("#signout").ClickAsync(), "**/api/auth/logout");
+
+        Assert.Equal((int)HttpStatusCode.NoContent, logout.Status);
+        await Expect(alice.Page.Locator("#auth-form")).ToBeVisibleAsync();
+        await Expect(alice.Page.Locator("#auth-error")).ToBeHiddenAsync();
+        using var http = fixture.System.Http(token);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/me")).StatusCode);
+        alice.AssertNoProblems();
+    }
+}
