@@ -15,6 +15,7 @@ namespace ChatApp.Rooms;
 public sealed partial class RoomGrain(
     [PersistentState("room", StorageNames.Chat)] IPersistentState<RoomState> state,
     RoomLog log,
+    Microsoft.Extensions.Options.IOptions<RoomLimits> limits,
     TimeProvider time,
     ChatMetrics metrics,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
@@ -35,6 +36,7 @@ public sealed partial class RoomGrain(
             {
                 throw new ChatException(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-'.");
             }
+            await EnsureRoomToSpare(user);
             Room.Exists = true;
             Room.Owner = user;
             Room.CreatedAt = ChatClock.Now(time);
@@ -53,6 +55,7 @@ public sealed partial class RoomGrain(
             {
                 throw NotFound();
             }
+            await EnsureRoomToSpare(user);
             Room.Members[user] = RoomRoles.Member;
             await AppendMembership(RoomEventKind.Join, user, joined: true);
         }
@@ -126,6 +129,7 @@ public sealed partial class RoomGrain(
             throw new ChatException(ErrorCodes.Conflict, "A room with this id exists.");
         }
         RoomPermissions.CheckNewRoom(Id, visibility, topic);
+        await EnsureRoomToSpare(owner);
         Room.Exists = true;
         Room.Owner = owner;
         Room.Visibility = visibility;
@@ -177,6 +181,7 @@ public sealed partial class RoomGrain(
         {
             return;
         }
+        await EnsureRoomToSpare(user);
         Room.Members[user] = RoomRoles.Member;
         await AppendMembership(RoomEventKind.Join, actor, user, joined: true);
     }
@@ -408,6 +413,16 @@ public sealed partial class RoomGrain(
         if (!Room.Exists || (Room.Visibility == RoomVisibility.Private && !Room.Members.ContainsKey(user)))
         {
             throw NotFound();
+        }
+    }
+
+    /// <summary>Refuses a new membership past the user's room cap, before anything is written.</summary>
+    private async Task EnsureRoomToSpare(string user)
+    {
+        var rooms = await GrainFactory.GetGrain<IUserSessionGrain>(user).GetRooms();
+        if (rooms.Count >= limits.Value.RoomsPerUser)
+        {
+            throw ChatException.RateLimited(TimeSpan.FromMinutes(1), $"A user may belong to at most {limits.Value.RoomsPerUser} rooms; leave one first.");
         }
     }
 

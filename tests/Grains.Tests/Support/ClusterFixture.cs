@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ChatApp.Rooms;
 using ChatApp.Tests.Support;
 using ChatApp.Users;
@@ -31,6 +32,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public ChatTables Tables => new(Database.ConnectionString);
 
     public IClusterClient Client => (_cluster ?? throw new InvalidOperationException("No cluster is running.")).Client;
+
+    public const int RoomsPerUser = 12;
 
     public IRoomGrain Room(string id) => Client.GetGrain<IRoomGrain>(id);
 
@@ -70,7 +73,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Options.ServiceId = _serviceId;
         // The testing host would otherwise write a log file per silo into the working directory.
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo.UseChatApp(connectionString));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseChatApp(connectionString);
+            // A small cap, so that a test can reach it in a few joins.
+            silo.Services.Configure<ChatApp.Rooms.RoomLimits>(o => o.RoomsPerUser = RoomsPerUser);
+        });
 
         var cluster = builder.Build();
         try

@@ -51,8 +51,10 @@ public sealed class UserSessionTests(ClusterFixture cluster) : IClassFixture<Clu
         await cluster.Room(room).Leave(alice);
         var changes = await gateway.ChangesWhenAsync(changes => changes.Count >= 2);
 
-        // The room was made by the join (seq 1) and left at seq 2.
-        Assert.Equal([new MembershipChange(alice, room, Joined: true, Seq: 1), new MembershipChange(alice, room, Joined: false, Seq: 2)], changes);
+        // The room was made by the join (seq 1) and left at seq 2; the leave carries its event.
+        Assert.Equal([new MembershipChange(alice, room, Joined: true, Seq: 1), new MembershipChange(alice, room, Joined: false, Seq: 2)],
+            changes.Select(c => c with { Event = null }));
+        Assert.Equal(("leave", 2L, alice), (changes[1].Event!.Kind, changes[1].Event!.Seq, changes[1].Event!.User!));
     }
 
     [Fact]
