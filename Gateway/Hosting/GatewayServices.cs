@@ -23,10 +23,10 @@ public static class GatewayServices
         var connectionString = builder.Configuration.ChatConnectionString();
         var orleans = builder.Configuration.GetSection("Orleans");
         // Fail over fast (docs/deploy.md): re-read the silo list every 5 s instead of every minute, and
-        // give up on a call lost with a dead silo after 10 s instead of 30. Registered before the client,
+        // give up on a call lost with a dead silo after 5 s instead of 30. Registered before the client,
         // so Orleans:Gateway:GatewayListRefreshPeriod and Orleans:Messaging:ResponseTimeout override them.
         builder.Services.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-        builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -38,6 +38,14 @@ public static class GatewayServices
             {
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
+            });
+            // A lost silo took room relays and sessions with it: renew our leases on their successors now.
+            client.AddGatewayCountChangedHandler(services => (_, e) =>
+            {
+                if (e.NumberOfConnectedGateways < e.PreviousNumberOfConnectedGateways)
+                {
+                    services.GetRequiredService<LeaseRenewal>().OnSiloLost();
+                }
             });
         });
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
@@ -57,6 +65,7 @@ public static class GatewayServices
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(60);
+                context.HttpContext.RequestServices.GetRequiredService<Observability.GatewayMetrics>().RateLimited("auth_calls");
                 await ChatProblems.Problem(Errors.ChatException.RateLimited(wait, "Too many attempts from this address; retry later."))
                     .ExecuteAsync(context.HttpContext);
             };
@@ -82,7 +91,8 @@ public static class GatewayServices
         builder.Services.AddOptions<ChatSocketOptions>().Bind(builder.Configuration.GetSection("Gateway"));
         builder.Services.AddSingleton<ConnectionHub>();
         builder.Services.AddSingleton<ChatSession>();
-        builder.Services.AddHostedService<LeaseRenewal>();
+        builder.Services.AddSingleton<LeaseRenewal>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LeaseRenewal>());
         builder.Services.AddHostedService<SocketShutdown>();
         return builder;
     }

@@ -29,7 +29,9 @@ public static class ChatSiloExtensions
         silo.AddMemoryStreams(ChatStreams.Provider);
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<RoomLog>();
+        silo.Services.AddOptions<RoomLimits>().BindConfiguration("Limits");
         silo.Services.AddSingleton<ChatApp.Users.UnreadCounts>();
+        silo.Services.AddSingleton<ChatApp.Observability.ChatMetrics>();
         silo.Services.AddSingleton(TimeProvider.System);
         return silo;
     }

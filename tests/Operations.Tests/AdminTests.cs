@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Operations;
+
+/// <summary>The admin overview: for the users in Admin:Users only, read-only, and its page under the CSP.</summary>
+public sealed class AdminTests(OperationsFixture fixture) : IClassFixture<OperationsFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    [Fact]
+    public async Task Overview_refuses_a_signed_in_user_who_is_not_an_admin()
+    {
+        var (_, token) = await System.RegisterAsync("mallory");
+        using var http = System.Http(token);
+
+        using var response = await http.GetAsync("/api/admin/overview");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("forbidden", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Overview_refuses_a_caller_without_a_token()
+    {
+        using var http = System.Http();
+        using var response = await http.GetAsync("/api/admin/overview");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Overview_lists_rooms_with_their_counts_and_this_gateways_users_for_an_admin()
+    {
+        var adminToken = await System.SignInAsync(OperationsFixture.AdminName, "admin password 1");
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Steps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        await alice.SendAsync(room, "one");
+        var last = await bob.SendAsync(room, "two");
+        using var http = System.Http(adminToken);
+
+        using var response = await http.GetAsync("/api/admin/overview");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var overview = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var listed = overview.GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("id").GetString() == room);
+        Assert.Equal(2, listed.GetProperty("members").GetInt32());
+        Assert.Equal(2, listed.GetProperty("messages").GetInt64());
+        Assert.Equal(last, listed.GetProperty("lastSeq").GetInt64());
+        Assert.Equal(alice.User, listed.GetProperty("owner").GetString());
+        Assert.True(listed.GetProperty("lastActivity").GetDateTime() > DateTime.UtcNow.AddMinutes(-5));
+        var gateway = overview.GetProperty("gateway");
+        Assert.Equal("this gateway", gateway.GetProperty("scope").GetString());
+        var users = gateway.GetProperty("users").EnumerateArray().ToDictionary(u => u.GetProperty("name").GetString()!, u => u.GetProperty("connections").GetInt32());
+        Assert.Equal(1, users[alice.User]);
+        Assert.Equal(1, users[bob.User]);
+    }
+
+    [Fact]
+    public async Task Admin_page_is_served_under_the_content_security_policy_without_inline_code()
+    {
+        using var http = System.Http();
+
+        using var page = await http.GetAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("/admin/", page.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<script type=\"module\" src=\"admin.js\"></script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<style", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(" style=", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(new Regex(@"\son[a-z]+\s*=", RegexOptions.IgnoreCase), html);
+        using var script = await http.GetAsync("/admin/admin.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.DoesNotContain("innerHTML", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Net;
+using ChatApp.Gateway.Hosting;
+using ChatApp.Tests.Operations.Support;
+using ChatApp.Tests.Support;
+using Npgsql;
+using Xunit;
+
+namespace ChatApp.Tests.Operations;
+
+/// <summary>
+/// A gateway is ready only while its database answers. A second gateway of a running system reaches
+/// the database through a proxy the test can cut; the shared PostgreSQL server is never stopped.
+/// </summary>
+public sealed class ReadinessTests
+{
+    [Fact]
+    public async Task Gateway_readiness_is_503_while_its_database_is_unreachable_and_200_when_it_is_back()
+    {
+        await using var system = await ChatSystem.StartAsync();
+        var database = new NpgsqlConnectionStringBuilder(system.Database.ConnectionString);
+        await using var proxy = new TcpProxy(database.Host!, database.Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(system.Database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Pooling = true };
+        var port = FreePort.Next();
+        await using var second = GatewayApp.Build(
+        [
+            $"--urls=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            $"--contentRoot={Path.Combine(ChatSystem.RepositoryRoot, "Gateway")}",
+            $"--ConnectionStrings:Chat={throughProxy.ConnectionString}",
+            $"--Orleans:ClusterId={system.ClusterId}",
+            $"--Auth:SigningKey={ChatSystem.SigningKey}",
+        ]);
+        await second.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/") };
+        using var first = system.Http();
+
+        await Eventually.Until(() => ReadinessAsync(http), s => s == HttpStatusCode.OK, "ready with the database reachable");
+
+        proxy.Cut();
+        await Eventually.Until(() => ReadinessAsync(http), s => s == HttpStatusCode.ServiceUnavailable, "unready with the database cut off");
+        // Liveness is not readiness: the process is fine, and so is the gateway whose path to the database is intact.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(first));
+
+        proxy.Restore();
+        await Eventually.Until(() => ReadinessAsync(http), s => s == HttpStatusCode.OK, "ready again once the database is back");
+
+        await second.StopAsync();
+    }
+
+    private static async Task<HttpStatusCode> ReadinessAsync(HttpClient http)
+    {
+        using var response = await http.GetAsync("/readyz");
+        return response.StatusCode;
+    }
+}
