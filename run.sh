@@ -2,17 +2,22 @@
 # Starts ChatApp on this machine: a project-local PostgreSQL (unless CHATAPP_DB names one),
 # the migrations, two silos and one gateway. Prints the URLs; Ctrl-C stops everything it started.
 #
-#   ./run.sh [--silos N] [--port PORT]
+#   ./run.sh [--silos N] [--gateways N] [--port PORT]
+#
+# Gateway n listens on PORT+n (5080, 5081, ...). Nothing balances between them here: in production
+# a load balancer goes in front (docs/deploy.md has an nginx example that passes WebSockets).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 silos=2
+gateways=1
 port="${CHATAPP_PORT:-5080}"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --silos) silos="$2"; shift 2 ;;
+        --gateways) gateways="$2"; shift 2 ;;
         --port) port="$2"; shift 2 ;;
-        *) echo "usage: ./run.sh [--silos N] [--port PORT]" >&2; exit 2 ;;
+        *) echo "usage: ./run.sh [--silos N] [--gateways N] [--port PORT]" >&2; exit 2 ;;
     esac
 done
 
@@ -35,30 +40,43 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+admin=8080; (( port < admin + silos && port + gateways > admin )) && admin=$((port + gateways)) # silo admin ports, clear of the gateways'
 for ((i = 0; i < silos; i++)); do
     dotnet "Silo/$out/ChatApp.Silo.dll" \
-        --Orleans:SiloPort=$((11111 + i)) --Orleans:GatewayPort=$((30000 + i)) \
+        --Orleans:SiloPort=$((11111 + i)) --Orleans:GatewayPort=$((30000 + i)) --Dashboard:Port=$((admin + i)) \
         >"$logs/silo-$i.log" 2>&1 &
     pids+=($!)
 done
-(cd Gateway && exec dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$port") >"$logs/gateway.log" 2>&1 &
-pids+=($!)
+for ((i = 0; i < gateways; i++)); do
+    log="$logs/gateway.log"; ((i == 0)) || log="$logs/gateway-$i.log"
+    (cd Gateway && exec dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$((port + i))") >"$log" 2>&1 &
+    pids+=($!)
+done
 
-# Ready when the gateway reaches both the cluster and the database.
+# Ready when every gateway reaches both the cluster and the database.
+all_ready() {
+    for ((i = 0; i < gateways; i++)); do
+        curl -fsS "http://127.0.0.1:$((port + i))/readyz" >/dev/null 2>&1 || return 1
+    done
+}
 for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
+    if all_ready; then break; fi
     for pid in "${pids[@]}"; do
         kill -0 "$pid" 2>/dev/null || { echo "a process died; see $logs/" >&2; exit 1; }
     done
     sleep 0.5
 done
-curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "not ready after 60 s; see $logs/" >&2; exit 1; }
+all_ready || { echo "not ready after 60 s; see $logs/" >&2; exit 1; }
 
 elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 echo "ChatApp is ready after $((elapsed_ms / 1000)).$(( (elapsed_ms % 1000) / 100 )) s"
-echo "  chat:      http://127.0.0.1:$port/"
-echo "  health:    http://127.0.0.1:$port/healthz  http://127.0.0.1:$port/readyz"
+for ((i = 0; i < gateways; i++)); do
+    echo "  chat:      http://127.0.0.1:$((port + i))/"
+    echo "  health:    http://127.0.0.1:$((port + i))/healthz  http://127.0.0.1:$((port + i))/readyz"
+done
+echo "  admin:     http://127.0.0.1:$port/admin/ (users named in Admin__Users__0, ...); metrics at /metrics"
 echo "  silos:     $silos (ports 11111.. and gateways 30000..), logs in $logs/"
+for ((i = 0; i < silos; i++)); do echo "  silo $i:    http://127.0.0.1:$((admin + i))/ (Orleans Dashboard; /metrics /healthz /readyz)"; done
 echo "  database:  $CHATAPP_DB"
 echo "Ctrl-C stops everything."
 wait -n "${pids[@]}" || true

@@ -39,14 +39,6 @@ public static class GatewayServices
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
-            // A lost silo took room relays and sessions with it: renew our leases on their successors now.
-            client.AddGatewayCountChangedHandler(services => (_, e) =>
-            {
-                if (e.NumberOfConnectedGateways < e.PreviousNumberOfConnectedGateways)
-                {
-                    services.GetRequiredService<LeaseRenewal>().OnSiloLost();
-                }
-            });
         });
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         return builder;
@@ -91,8 +83,7 @@ public static class GatewayServices
         builder.Services.AddOptions<ChatSocketOptions>().Bind(builder.Configuration.GetSection("Gateway"));
         builder.Services.AddSingleton<ConnectionHub>();
         builder.Services.AddSingleton<ChatSession>();
-        builder.Services.AddSingleton<LeaseRenewal>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<LeaseRenewal>());
+        builder.Services.AddHostedService<LeaseRenewal>();
         builder.Services.AddHostedService<SocketShutdown>();
         return builder;
     }

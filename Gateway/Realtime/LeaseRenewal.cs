@@ -1,47 +1,60 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace ChatApp.Gateway.Realtime;
 
 /// <summary>
 /// Renews the hub's leases on a timer, for as long as the gateway runs, and at once when a silo
-/// goes away: the room relays and user sessions that lived there come back elsewhere knowing no
-/// gateway, and until this one renews its leases on them its sockets hear nothing live.
+/// leaves the cluster (declared dead, or stopped): the room relays and user sessions that lived
+/// there come back elsewhere knowing no gateway, and until this one renews its leases on them its
+/// sockets hear nothing live. Renewing tells each new relay about this gateway, and the sockets
+/// following its room fill what they missed from the log.
 /// </summary>
-public sealed partial class LeaseRenewal(ConnectionHub hub, IOptions<ChatSocketOptions> options, ILogger<LeaseRenewal> logger)
+public sealed partial class LeaseRenewal(ConnectionHub hub, IClusterClient cluster, IOptions<ChatSocketOptions> options, ILogger<LeaseRenewal> logger)
     : BackgroundService
 {
-    // After a loss, renewal is retried this often until it succeeds everywhere: the lost silo's grains
-    // answer again only once the cluster has declared it dead, a few seconds later (docs/deploy.md).
-    private static readonly TimeSpan RetryAfterLoss = TimeSpan.FromSeconds(1);
-    private const int RetriesAfterLoss = 30;
-    private readonly SemaphoreSlim _siloLost = new(0, 1);
+    // How often the set of active silos is read (one small call to the cluster).
+    private static readonly TimeSpan SiloCheckInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>The cluster client lost its connection to a silo: renew now rather than at the next tick.</summary>
-    public void OnSiloLost()
-    {
-        try
-        {
-            _siloLost.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A renewal is already due.
-        }
-    }
+    // After a silo left, renewal is retried at every check until it succeeds everywhere, this many times at most.
+    private const int RetriesAfterLoss = 30;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        using var tick = new PeriodicTimer(SiloCheckInterval);
+        var due = Stopwatch.GetTimestamp();
+        HashSet<SiloAddress>? silos = null;
+        var retries = 0;
+        while (await tick.WaitForNextTickAsync(stoppingToken))
         {
-            if (!await _siloLost.WaitAsync(options.Value.LeaseRenewInterval, stoppingToken))
+            if (await ActiveSilosAsync(stoppingToken) is { } active)
             {
-                await RenewAsync(stoppingToken);
+                if (silos is not null && !silos.IsSubsetOf(active))
+                {
+                    LogSiloLeft(logger, string.Join(", ", silos.Except(active)));
+                    retries = RetriesAfterLoss;
+                }
+                silos = active;
+            }
+            if (retries == 0 && Stopwatch.GetElapsedTime(due) < options.Value.LeaseRenewInterval)
+            {
                 continue;
             }
-            for (var attempt = 0; attempt < RetriesAfterLoss && !await RenewAsync(stoppingToken); attempt++)
-            {
-                await Task.Delay(RetryAfterLoss, stoppingToken);
-            }
+            due = Stopwatch.GetTimestamp();
+            retries = await RenewAsync(stoppingToken) ? 0 : Math.Max(retries - 1, 0);
+        }
+    }
+
+    private async Task<HashSet<SiloAddress>?> ActiveSilosAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var hosts = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(SiloCheckInterval * 3, stoppingToken);
+            return [.. hosts.Keys];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            return null; // the cluster cannot be asked now; the next check will
         }
     }
 
@@ -58,6 +71,9 @@ public sealed partial class LeaseRenewal(ConnectionHub hub, IOptions<ChatSocketO
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silos {Silos} left the cluster; renewing leases now")]
+    private static partial void LogSiloLeft(ILogger logger, string silos);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease renewal failed; retrying")]
     private static partial void LogRenewalFailed(ILogger logger, Exception ex);

@@ -7,6 +7,7 @@ namespace ChatApp.Users;
 /// user's live connections. Rooms tell it of every join and leave before they answer, so the
 /// list is right the moment a join returns, and it passes the change to each of the user's
 /// gateways, so that a room joined on one device reaches every other device of the user.
+/// It also consumes the user's stream of notices (mentions) and passes them to those gateways.
 /// </summary>
 [Alias("ChatApp.IUserSessionGrain")]
 public interface IUserSessionGrain : IGrainWithStringKey
@@ -29,10 +30,6 @@ public interface IUserSessionGrain : IGrainWithStringKey
     /// <summary>Moves the user's read marker in a room forward (never back) and tells the user's devices the new count.</summary>
     [Alias("MarkRead")]
     Task MarkRead(string room, long seq);
-
-    /// <summary>The user was mentioned: tell the user's devices.</summary>
-    [OneWay, Alias("Mentioned")]
-    Task Mentioned(Mention mention);
 
     /// <summary>The user typed in a room; passed to the room if the user belongs to it.</summary>
     [OneWay, Alias("Typing")]

@@ -95,7 +95,7 @@ public sealed partial class RoomGrain(
 
         await Committed(e);
         metrics.MessageSent();
-        NotifyMentions(e);
+        await NotifyMentions(e);
         return new SendResult(e.Seq, e.Ts, Repeated: false);
     }
 
@@ -297,15 +297,25 @@ public sealed partial class RoomGrain(
                 .Select(m => new RoomMember(m.Key, m.Value, online.Contains(m.Key))).ToList());
     }
 
-    /// <summary>Tells each member named with @name (not the sender) that they were mentioned.</summary>
-    private void NotifyMentions(RoomEvent message)
+    /// <summary>
+    /// Publishes a mention on the stream of each member named with @name (not the sender); their
+    /// session grain consumes it. The message is already committed: a lost notice costs only a
+    /// highlight, so a failure is logged, not thrown.
+    /// </summary>
+    private async Task NotifyMentions(RoomEvent message)
     {
-        foreach (var name in Mentions.In(message.Text ?? ""))
+        var notices = Mentions.In(message.Text ?? "")
+            .Where(name => name != message.Sender && Room.Members.ContainsKey(name))
+            .Select(name => this.GetStreamProvider(ChatStreams.Provider)
+                .GetStream<Mention>(StreamId.Create(ChatStreams.UserNamespace, name))
+                .OnNextAsync(new Mention(name, Id, message.Seq, message.Sender)));
+        try
         {
-            if (name != message.Sender && Room.Members.ContainsKey(name))
-            {
-                _ = GrainFactory.GetGrain<IUserSessionGrain>(name).Mentioned(new Mention(name, Id, message.Seq, message.Sender));
-            }
+            await Task.WhenAll(notices);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPublishFailed(logger, ex, Id, message.Seq);
         }
     }
 

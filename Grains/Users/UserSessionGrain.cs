@@ -2,6 +2,8 @@ using ChatApp.Errors;
 using ChatApp.Gateways;
 using ChatApp.Rooms;
 using ChatApp.Storage;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 
 namespace ChatApp.Users;
 
@@ -10,12 +12,14 @@ namespace ChatApp.Users;
 /// Rooms report joins and leaves here; this grain keeps the list and tells each of those
 /// gateways, so every device of the user follows a room the moment any one of them joins it.
 /// The user is online while some gateway holds a lease for them, and the rooms hear of it.
+/// Notices that concern only the user (mentions) arrive on the user's Orleans stream.
 /// </summary>
+[ImplicitStreamSubscription(ChatStreams.UserNamespace)]
 public sealed class UserSessionGrain(
     [PersistentState("session", StorageNames.Chat)] IPersistentState<UserSessionState> state,
     UnreadCounts unread,
     TimeProvider time)
-    : Grain, IUserSessionGrain
+    : Grain, IUserSessionGrain, IStreamSubscriptionObserver, IAsyncObserver<Mention>
 {
     /// <summary>How often an online user's presence is re-announced and lapsed leases are noticed.</summary>
     public static readonly TimeSpan PresenceTick = TimeSpan.FromSeconds(20);
@@ -120,14 +124,23 @@ public sealed class UserSessionGrain(
         }
     }
 
-    public Task Mentioned(Mention mention)
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<Mention>().ResumeAsync(this);
+
+    /// <summary>A mention from the user's stream, for every device of the user whatever room is on screen.</summary>
+    public Task OnNextAsync(Mention item, StreamSequenceToken? token = null)
     {
         foreach (var gateway in _gateways.Live())
         {
-            gateway.OnMention(mention);
+            gateway.OnMention(item);
         }
         return Task.CompletedTask;
     }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    // A lost notice is not worth more than a missed highlight: nothing to recover here.
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     public Task Typing(string room)
     {

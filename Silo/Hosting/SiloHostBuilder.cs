@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
@@ -12,6 +13,13 @@ public static class SiloHostBuilder
         var builder = Host.CreateApplicationBuilder(args);
         configure?.Invoke(builder.Configuration);
         var settings = SiloSettings.From(builder.Configuration);
+
+        // SIGTERM (or Ctrl-C) stops the host: Orleans then marks the silo ShuttingDown, deactivates
+        // its grains and hands their directory entries over before the silo leaves the table as Dead.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        // Our tuning first, then anything set under Orleans:Membership on top of it.
+        builder.Services.Configure<ClusterMembershipOptions>(SiloSettings.TuneMembership);
+        builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloSettings.MembershipSection));
 
         builder.UseOrleans(silo =>
         {
@@ -27,13 +35,14 @@ public static class SiloHostBuilder
             });
             if (settings.AdvertisedAddress is { } address)
             {
-                silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+                silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyHostAddress);
             }
             else
             {
                 silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
             }
             silo.UseChatApp(settings.ConnectionString);
+            silo.UseChatOperations();
         });
         return builder.Build();
     }

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using ChatApp.Tests.Failover.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ChatApp.Tests.Failover;
+
+/// <summary>
+/// Three silo processes under a room busy with chatters: the silo holding the room dies (SIGKILL)
+/// or is stopped (SIGTERM), a replacement joins, and nothing acknowledged is lost or doubled.
+/// </summary>
+public sealed class SiloFailoverTests(ITestOutputHelper output)
+{
+    private const int ChatterCount = 4;
+    private const int PerSecond = 15;
+    private static readonly TimeSpan SendWithin = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Killing_the_silo_of_a_busy_room_loses_and_duplicates_nothing()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(silos: 3);
+        var room = $"busy-{Guid.NewGuid():N}"[..20];
+        var chatters = await Chatters.JoinAsync(cluster, room, ChatterCount);
+        using var stop = new CancellationTokenSource();
+        var chatting = chatters.Select(c => c.ChatAsync(PerSecond, SendWithin, stop.Token)).ToArray();
+        try
+        {
+            await Wait.UntilAsync(() => chatters.All(c => c.Acked.Count >= 20), TimeSpan.FromSeconds(30), "chatting");
+            var victim = await cluster.SiloHostingRoomAsync(room);
+
+            var killedAt = Stopwatch.GetTimestamp();
+            victim.Kill();
+            await Wait.UntilAsync(async () => await cluster.StatusAsync(victim) == FailoverCluster.Dead, TimeSpan.FromSeconds(30), "declared dead");
+            var declaredDead = Stopwatch.GetElapsedTime(killedAt);
+            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > killedAt)), TimeSpan.FromSeconds(30), "sending again");
+            var recovered = Chatters.RecoveredAfter(chatters, killedAt);
+
+            // A replacement joins while the chatter goes on, and the room keeps working with it in the cluster.
+            var replacement = await cluster.StartSiloAsync();
+            var acked = chatters.Sum(c => c.Acked.Count);
+            await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 40, TimeSpan.FromSeconds(30), "chatting with the replacement");
+            output.WriteLine($"silo {victim.Port} killed: declared dead after {declaredDead.TotalSeconds:0.0} s, "
+                + $"every chatter's sends acknowledged again after {recovered.TotalSeconds:0.0} s; replacement {replacement.Port} joined");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(chatting);
+        }
+
+        var audit = await Chatters.SettleAsync(cluster.ConnectionString, room, chatters, output.WriteLine);
+        Assert.True(audit.Clean, audit.ToString());
+        Assert.All(chatters, c => Assert.Empty(c.OtherErrors));
+        await DisposeAllAsync(chatters);
+    }
+
+    [Fact]
+    public async Task A_silo_stopped_with_SIGTERM_hands_its_rooms_over_and_leaves_the_cluster_cleanly()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(silos: 2);
+        var room = $"moving-{Guid.NewGuid():N}"[..20];
+        var chatters = await Chatters.JoinAsync(cluster, room, 2);
+        using var stop = new CancellationTokenSource();
+        var chatting = chatters.Select(c => c.ChatAsync(PerSecond, SendWithin, stop.Token)).ToArray();
+        try
+        {
+            await Wait.UntilAsync(() => chatters.All(c => c.Acked.Count >= 20), TimeSpan.FromSeconds(30), "chatting");
+            var victim = await cluster.SiloHostingRoomAsync(room);
+
+            var stoppedAt = Stopwatch.GetTimestamp();
+            victim.Terminate();
+            Assert.True(await victim.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the silo did not stop within 30 s of SIGTERM");
+            var shutdown = Stopwatch.GetElapsedTime(stoppedAt);
+
+            // It left by itself: its own last write to the table says Dead, with nobody voting.
+            Assert.Equal(0, victim.ExitCode);
+            Assert.Equal(FailoverCluster.Dead, await cluster.StatusAsync(victim));
+            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > stoppedAt)), TimeSpan.FromSeconds(30), "sending again");
+            var recovered = Chatters.RecoveredAfter(chatters, stoppedAt);
+            output.WriteLine($"silo {victim.Port} stopped by SIGTERM in {shutdown.TotalSeconds:0.0} s; "
+                + $"every chatter's sends acknowledged again {recovered.TotalSeconds:0.0} s after the signal");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(chatting);
+        }
+
+        var audit = await Chatters.SettleAsync(cluster.ConnectionString, room, chatters, output.WriteLine);
+        Assert.True(audit.Clean, audit.ToString());
+        Assert.All(chatters, c => Assert.Empty(c.OtherErrors));
+        await DisposeAllAsync(chatters);
+    }
+
+    private static async Task DisposeAllAsync(IEnumerable<Chatter> chatters)
+    {
+        foreach (var chatter in chatters)
+        {
+            await chatter.DisposeAsync();
+        }
+    }
+}

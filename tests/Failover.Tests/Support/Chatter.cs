@@ -1,0 +1,388 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ChatApp.Tests.Support;
+
+namespace ChatApp.Tests.Failover.Support;
+
+/// <summary>
+/// One user chatting in one room the way a careful client does when servers fail: a send that
+/// gets <c>unavailable</c>, no answer, or a dead socket is retried with the same clientMsgId; a
+/// socket that closes is replaced by a new one (on whichever gateway <see cref="_gateway"/> names
+/// now) that says hello with <c>resume</c> from the last event seen; a <c>resync</c> is answered as
+/// the contract says, by reloading the room's messages up to its seq through history. Everything it
+/// was shown is kept, across sockets, so a test can compare it with the log.
+/// </summary>
+public sealed class Chatter : IAsyncDisposable
+{
+    /// <summary>How long one attempt waits for its answer: longer than the gateway gives the cluster (5 s), so the gateway's <c>unavailable</c> normally comes first.</summary>
+    public static readonly TimeSpan ReplyWait = TimeSpan.FromSeconds(8);
+
+    private static readonly TimeSpan Backoff = TimeSpan.FromMilliseconds(100);
+
+    private readonly Func<Uri> _gateway;
+    private readonly List<JsonElement> _events = [];
+    private readonly Dictionary<string, long> _acked = [];
+    private readonly List<SendRecord> _sends = [];
+    private readonly List<string> _otherErrors = [];
+    private readonly Lock _gate = new();
+    private ChatTestClient? _socket;
+    private int _harvested;
+    private int _refs;
+
+    private Chatter(Func<Uri> gateway, string user, string token, string room)
+    {
+        _gateway = gateway;
+        User = user;
+        Token = token;
+        Room = room;
+    }
+
+    public string User { get; }
+    public string Token { get; }
+    public string Room { get; }
+
+    /// <summary>The seq of the room's event at which this chatter started following it (its own join).</summary>
+    public long JoinedAt { get; private set; }
+
+    /// <summary>The newest seq of the room delivered to this chatter, on any of its sockets.</summary>
+    public long LastSeen { get; private set; }
+
+    public int Unavailable { get; private set; }
+    public int Timeouts { get; private set; }
+    public int Reconnects { get; private set; }
+    public int Resyncs { get; private set; }
+
+    /// <summary>Messages this chatter read through history because a <c>resync</c> told it to.</summary>
+    public int Reloaded { get; private set; }
+
+    /// <summary>Refusals other than <c>unavailable</c>: a failover must produce none.</summary>
+    public IReadOnlyList<string> OtherErrors
+    {
+        get { lock (_gate) { return [.. _otherErrors]; } }
+    }
+
+    /// <summary>Every acknowledged clientMsgId and the seq its reply named.</summary>
+    public IReadOnlyDictionary<string, long> Acked
+    {
+        get { lock (_gate) { return new Dictionary<string, long>(_acked); } }
+    }
+
+    /// <summary>Every send, with when it was first tried and when it was acknowledged (Stopwatch timestamps).</summary>
+    public IReadOnlyList<SendRecord> Sends
+    {
+        get { lock (_gate) { return [.. _sends]; } }
+    }
+
+    /// <summary>Every event of the room this chatter was shown, in the order it came, across all its sockets and reloads.</summary>
+    public IReadOnlyList<JsonElement> Events
+    {
+        get { lock (_gate) { return [.. _events]; } }
+    }
+
+    /// <summary>Connects, says hello and joins the room (making it if it is new).</summary>
+    public static async Task<Chatter> JoinAsync(Func<Uri> gateway, string user, string token, string room)
+    {
+        var chatter = new Chatter(gateway, user, token, room);
+        await chatter.ConnectAsync(resume: false, deadline: Stopwatch.GetTimestamp() + Ticks(TimeSpan.FromSeconds(30)));
+        var reply = await chatter._socket!.RequestAsync("join", new { room });
+        chatter.JoinedAt = chatter.LastSeen = ChatTestClient.Ok(reply).GetProperty("lastSeq").GetInt64();
+        return chatter;
+    }
+
+    /// <summary>
+    /// Sends one message, retrying until it is acknowledged; returns its seq. Throws at the deadline,
+    /// or at once on an error no retry can fix (anything but <c>unavailable</c>).
+    /// </summary>
+    public async Task<long> SendAsync(string clientMsgId, string text, TimeSpan within)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + Ticks(within);
+        var attempts = 0;
+        while (true)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{User}: '{clientMsgId}' not acknowledged after {attempts} attempts in {within.TotalSeconds} s");
+            }
+            attempts++;
+            await EnsureSocketAsync(deadline);
+            var answer = await AskAsync("send", new { room = Room, clientMsgId, text });
+            switch (answer)
+            {
+                case { Kind: AnswerKind.Reply } ok:
+                    var seq = ok.Frame.GetProperty("data").GetProperty("seq").GetInt64();
+                    lock (_gate)
+                    {
+                        _acked[clientMsgId] = seq;
+                        _sends.Add(new SendRecord(clientMsgId, seq, started, Stopwatch.GetTimestamp(), attempts));
+                    }
+                    return seq;
+                case { Kind: AnswerKind.Error } error when error.Code == "unavailable":
+                    Unavailable++;
+                    await Task.Delay(Backoff);
+                    break;
+                case { Kind: AnswerKind.Error } error:
+                    lock (_gate)
+                    {
+                        _otherErrors.Add(error.Frame.ToString());
+                    }
+                    throw new InvalidOperationException($"{User}: send refused: {error.Frame}");
+                case { Kind: AnswerKind.NoAnswer }:
+                    Timeouts++;
+                    break;
+                case { Kind: AnswerKind.Closed }:
+                    await DropSocketAsync();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends messages one after another at most <paramref name="perSecond"/> a second until
+    /// <paramref name="stop"/> is signalled; the send in progress then still runs to its acknowledgement.
+    /// </summary>
+    public async Task ChatAsync(int perSecond, TimeSpan sendWithin, CancellationToken stop)
+    {
+        using var pace = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / perSecond));
+        for (var i = 1; !stop.IsCancellationRequested; i++)
+        {
+            var id = $"{User}-{i}";
+            await SendAsync(id, $"message {i} from {User}", sendWithin);
+            try
+            {
+                await pace.WaitForNextTickAsync(stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Waits until this chatter was delivered every event up to <paramref name="seq"/>, reconnecting as needed.</summary>
+    public async Task CatchUpAsync(long seq, TimeSpan within)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Ticks(within);
+        while (LastSeen < seq)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{User} saw up to {LastSeen}, not {seq}, within {within.TotalSeconds} s");
+            }
+            await EnsureSocketAsync(deadline);
+            try
+            {
+                var seen = LastSeen;
+                await _socket!.WaitForAsync(f => IsEvent(f, seq) || (IsResync(f) && f.GetProperty("lastSeq").GetInt64() > seen), TimeSpan.FromMilliseconds(500));
+            }
+            catch (TimeoutException)
+            {
+                // Not yet (or the socket closed: the next EnsureSocketAsync replaces it).
+            }
+            await HarvestAsync(deadline);
+        }
+    }
+
+    private async Task EnsureSocketAsync(long deadline)
+    {
+        await HarvestAsync(deadline);
+        if (_socket is { } socket && !socket.Closed.IsCompleted)
+        {
+            return;
+        }
+        await DropSocketAsync();
+        await ConnectAsync(resume: true, deadline);
+    }
+
+    private async Task ConnectAsync(bool resume, long deadline)
+    {
+        while (true)
+        {
+            ChatTestClient? socket = null;
+            try
+            {
+                socket = await ChatTestClient.ConnectAsync(_gateway(), User, Token);
+                _socket = socket;
+                _harvested = 0;
+                object hello = resume
+                    ? new { token = Token, resume = new Dictionary<string, long> { [Room] = LastSeen } }
+                    : new { token = Token };
+                var answer = await AskAsync("hello", hello);
+                if (answer.Kind == AnswerKind.Reply)
+                {
+                    if (resume)
+                    {
+                        Reconnects++;
+                    }
+                    return;
+                }
+                if (answer is { Kind: AnswerKind.Error, Code: not "unavailable" })
+                {
+                    lock (_gate)
+                    {
+                        _otherErrors.Add("hello: " + answer.Frame);
+                    }
+                }
+                Unavailable += answer.Code == "unavailable" ? 1 : 0;
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or HttpRequestException or TimeoutException)
+            {
+                // The gateway is not there (yet): try again.
+            }
+            _socket = null;
+            if (socket is not null)
+            {
+                await socket.DisposeAsync();
+            }
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{User}: could not say hello to {_gateway()} before the deadline");
+            }
+            await Task.Delay(Backoff);
+        }
+    }
+
+    /// <summary>
+    /// Moves the room's events off the socket into this chatter's record, in order. A <c>resync</c>
+    /// is filled in from history before anything that came after it on the socket.
+    /// </summary>
+    private async Task HarvestAsync(long deadline)
+    {
+        if (_socket is not { } socket)
+        {
+            return;
+        }
+        var frames = socket.Frames;
+        for (; _harvested < frames.Count; _harvested++)
+        {
+            var frame = frames[_harvested];
+            if (IsResync(frame))
+            {
+                Resyncs++;
+                await ReloadAsync(frame.GetProperty("lastSeq").GetInt64(), deadline);
+            }
+            else if (IsEvent(frame))
+            {
+                lock (_gate)
+                {
+                    _events.Add(frame);
+                }
+                LastSeen = frame.GetProperty("seq").GetInt64();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The contract's answer to <c>resync</c>: read the room's messages after the last one seen, up
+    /// to the seq the server named, through <c>GET /api/rooms/{id}/messages?after=</c>; the socket
+    /// then goes on from that seq. (Every event of this room after the joins is a message.)
+    /// </summary>
+    private async Task ReloadAsync(long upTo, long deadline)
+    {
+        var socketUri = _gateway();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{socketUri.Authority}/"), Timeout = ReplyWait };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        while (LastSeen < upTo)
+        {
+            JsonElement page;
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"api/rooms/{Room}/messages?after={LastSeen}&limit=200", UriKind.Relative));
+                response.EnsureSuccessStatusCode();
+                page = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    throw new TimeoutException($"{User}: could not reload {Room} after {LastSeen} through history before the deadline");
+                }
+                Unavailable++;
+                await Task.Delay(Backoff);
+                continue;
+            }
+            var messages = page.GetProperty("messages").EnumerateArray().ToList();
+            foreach (var message in messages.Where(m => m.GetProperty("seq").GetInt64() <= upTo))
+            {
+                var shown = JsonSerializer.SerializeToElement(new
+                {
+                    type = "event",
+                    room = Room,
+                    seq = message.GetProperty("seq").GetInt64(),
+                    kind = "message",
+                    sender = message.GetProperty("sender").GetString(),
+                    clientMsgId = message.TryGetProperty("clientMsgId", out var id) ? id.GetString() : null,
+                    reloaded = true,
+                }, Json);
+                lock (_gate)
+                {
+                    _events.Add(shown);
+                }
+                Reloaded++;
+                LastSeen = shown.GetProperty("seq").GetInt64();
+            }
+            if (messages.Count == 0 || messages[^1].GetProperty("seq").GetInt64() >= upTo)
+            {
+                break; // the rest of the range holds no messages
+            }
+        }
+        LastSeen = Math.Max(LastSeen, upTo);
+    }
+
+    private async Task DropSocketAsync()
+    {
+        await HarvestAsync(Stopwatch.GetTimestamp() + Ticks(TimeSpan.FromSeconds(60)));
+        if (_socket is { } socket)
+        {
+            _socket = null;
+            socket.Abort();
+            await socket.DisposeAsync();
+        }
+    }
+
+    private async Task<Answer> AskAsync(string type, object fields)
+    {
+        var socket = _socket!;
+        var reference = $"{type}-{Interlocked.Increment(ref _refs)}";
+        var frame = JsonSerializer.SerializeToNode(fields, Json)!.AsObject();
+        frame["type"] = type;
+        frame["ref"] = reference;
+        try
+        {
+            await socket.SendTextAsync(frame.ToJsonString());
+            var answer = await socket.WaitForAsync(
+                f => f.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() == reference, ReplyWait);
+            return answer.GetProperty("type").GetString() == "reply"
+                ? new Answer(AnswerKind.Reply, answer, null)
+                : new Answer(AnswerKind.Error, answer, answer.GetProperty("code").GetString());
+        }
+        catch (Exception ex) when (ex is TimeoutException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
+        {
+            return socket.Closed.IsCompleted ? new Answer(AnswerKind.Closed, default, null) : new Answer(AnswerKind.NoAnswer, default, null);
+        }
+    }
+
+    private bool IsEvent(JsonElement frame) =>
+        frame.GetProperty("type").GetString() == "event" && frame.GetProperty("room").GetString() == Room;
+
+    private bool IsEvent(JsonElement frame, long seq) => IsEvent(frame) && frame.GetProperty("seq").GetInt64() >= seq;
+
+    private bool IsResync(JsonElement frame) =>
+        frame.GetProperty("type").GetString() == "resync" && frame.GetProperty("room").GetString() == Room;
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    public async ValueTask DisposeAsync() => await DropSocketAsync();
+
+    private enum AnswerKind { Reply, Error, NoAnswer, Closed }
+
+    private sealed record Answer(AnswerKind Kind, JsonElement Frame, string? Code);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+}
+
+/// <summary>One acknowledged send: its id and seq, when it was first tried and acknowledged (Stopwatch timestamps), and how many tries it took.</summary>
+public sealed record SendRecord(string ClientMsgId, long Seq, long StartedAt, long AckedAt, int Attempts);
