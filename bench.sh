@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Benchmarks ChatApp against a bare WebSocket server (bench/Baseline) on this machine.
+#
+#   ./bench.sh <connections|fanout|hotroom|durable|history|search|all> [load generator options]
+#
+# For each scenario: builds in Release, re-creates the bench's database (chatapp_bench on the bench's
+# own PostgreSQL, bench/pg.sh: durable settings, port 55433), applies the migrations, starts 2 silos,
+# 1 gateway and the baseline on ports of their own, runs bench/LoadGen against both, stops
+# everything, and writes bench/results/<scenario>.{json,md,png}; then the table in bench/README.md.
+# Every step is bounded in time and all traffic stays on 127.0.0.0/8. Options go to the load
+# generator, e.g.
+#   ./bench.sh connections --n 5000        ./bench.sh fanout --rooms 10 --members 50 --duration 20
+set -euo pipefail
+cd "$(dirname "$0")"
+
+all=(connections fanout hotroom durable history search)
+scenario="${1:-}"
+case "$scenario" in
+    all) scenarios=("${all[@]}") ;;
+    connections | fanout | hotroom | durable | history | search) scenarios=("$scenario") ;;
+    *) echo "usage: ./bench.sh <${all[*]// /|}|all> [load generator options]" >&2; exit 2 ;;
+esac
+shift
+
+silos="${BENCH_SILOS:-2}"
+port="${BENCH_PORT:-5381}"
+baseline_port="${BENCH_BASELINE_PORT:-5391}"
+max_seconds="${BENCH_MAX_SECONDS:-900}"   # per scenario, both targets
+out=bin/Release/net10.0
+results=bench/results
+logs=.data/bench-logs
+mkdir -p "$results" "$logs"
+
+# Sockets are files: take the most this shell may (the hard limit bounds the connections scenario).
+export PATH="$PATH:$HOME/.dotnet/tools"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# BENCH_DB may name another server's database (its name must contain "bench": it is dropped).
+bench_db="${BENCH_DB:-$(bench/pg.sh start)}"
+# The development signing key (Auth__SigningKey) as run.sh uses it; with CHATAPP_DB set to the
+# bench's database, scripts/pg.sh starts no server of its own.
+export CHATAPP_DB="$bench_db"
+source scripts/dev-env.sh
+
+echo "bench: building (Release)…" >&2
+for project in Silo Gateway bench/Baseline bench/LoadGen; do
+    timeout 600 dotnet build "$project" -c Release -nologo -v quiet >&2
+done
+loadgen=(dotnet "bench/LoadGen/$out/ChatApp.Bench.LoadGen.dll")
+
+# The per-user and per-address abuse limits would throttle a load generator that is thousands of
+# users on one address: raised for the benchmark only, and said so in every report.
+limits=(
+    Limits__AuthCallsPerAddressPerMinute=1000000
+    Limits__MessagesPerSecond=100000 Limits__MessageBurst=100000
+    Limits__FramesPerSecond=100000 Limits__FrameBurst=100000
+)
+system_env=(ConnectionStrings__Chat="$bench_db" CHATAPP_DB="$bench_db" Orleans__ClusterId=chatapp-bench Orleans__ServiceId=chatapp-bench)
+
+pids=()
+stop_all() {
+    local pid
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for _ in $(seq 1 40); do
+        local alive=0
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        ((alive)) || break
+        sleep 0.5
+    done
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    pids=()
+}
+finish() {
+    stop_all
+    if [[ -z "${BENCH_DB:-}" && "${BENCH_KEEP_PG:-0}" != 1 ]]; then bench/pg.sh stop || true; fi
+}
+trap finish EXIT
+trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
+
+wait_ready() { # url seconds
+    local deadline=$((SECONDS + $2))
+    until curl -fsS "$1" >/dev/null 2>&1; do
+        for pid in "${pids[@]}"; do
+            kill -0 "$pid" 2>/dev/null || { echo "bench: a process died; see $logs/" >&2; return 1; }
+        done
+        ((SECONDS < deadline)) || { echo "bench: $1 not ready after $2 s; see $logs/" >&2; return 1; }
+        sleep 0.5
+    done
+}
+
+status=0
+for name in "${scenarios[@]}"; do
+    echo "bench: ── $name ── fresh database, starting $silos silos + gateway on :$port and the baseline on :$baseline_port" >&2
+    env "${system_env[@]}" timeout 60 "${loadgen[@]}" reset-db --db "$bench_db"
+    env "${system_env[@]}" timeout 120 dotnet "Silo/$out/ChatApp.Silo.dll" migrate >"$logs/migrate.log" 2>&1
+
+    silo_pids=()
+    for ((i = 0; i < silos; i++)); do
+        env "${system_env[@]}" dotnet "Silo/$out/ChatApp.Silo.dll" \
+            --Orleans:SiloPort=$((11411 + i)) --Orleans:GatewayPort=$((30411 + i)) >"$logs/$name-silo-$i.log" 2>&1 &
+        pids+=($!)
+        silo_pids+=("silo$i=$!")
+    done
+    (cd Gateway && exec env "${system_env[@]}" "${limits[@]}" dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$port") \
+        >"$logs/$name-gateway.log" 2>&1 &
+    gateway_pid=$!
+    pids+=("$gateway_pid")
+    dotnet "bench/Baseline/$out/ChatApp.Bench.Baseline.dll" --urls "http://127.0.0.1:$baseline_port" >"$logs/$name-baseline.log" 2>&1 &
+    baseline_pid=$!
+    pids+=("$baseline_pid")
+
+    if wait_ready "http://127.0.0.1:$port/readyz" 120 && wait_ready "http://127.0.0.1:$baseline_port/healthz" 60; then
+        chatapp_pids="gateway=$gateway_pid,$(IFS=,; echo "${silo_pids[*]}")"
+        # BENCH_COUNTERS=1: dotnet-counters (a dotnet tool) records runtime and Orleans counters of each process.
+        counter_pids=()
+        if [[ "${BENCH_COUNTERS:-0}" == 1 ]] && command -v dotnet-counters >/dev/null; then
+            for entry in ${chatapp_pids//,/ } "baseline=$baseline_pid"; do
+                dotnet-counters collect -p "${entry#*=}" --format csv --refresh-interval 1 \
+                    --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft.Orleans \
+                    -o "$results/$name-counters-${entry%%=*}.csv" >/dev/null 2>&1 &
+                counter_pids+=($!)
+            done
+        fi
+        timeout --signal=INT --kill-after=30 $((max_seconds + 60)) "${loadgen[@]}" run "$name" \
+            --chatapp "http://127.0.0.1:$port" --chatapp-pids "$chatapp_pids" \
+            --baseline "http://127.0.0.1:$baseline_port" --baseline-pids "baseline=$baseline_pid" \
+            --db "$bench_db" --out "$results" --max-seconds "$max_seconds" \
+            --system "$silos silos + 1 gateway, Release builds, default logging, own PostgreSQL (bench/pg.sh, durable=${BENCH_PG_DURABLE:-1}); baseline: bench/Baseline" \
+            --limits "${limits[*]}" "$@" || status=$?
+        for pid in "${counter_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+    else
+        status=1
+    fi
+    echo "bench: stopping" >&2
+    stop_all
+done
+
+"${loadgen[@]}" readme --out "$results" --readme bench/README.md
+echo "bench: results in $results/ and bench/README.md" >&2
+exit "$status"

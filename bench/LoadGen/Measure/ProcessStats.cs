@@ -1,0 +1,145 @@
+using System.Globalization;
+
+namespace ChatApp.Bench.LoadGen.Measure;
+
+/// <summary>Memory and CPU of processes, read from /proc (Linux).</summary>
+public static class ProcessStats
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ; 100 on every Linux that .NET runs on
+
+    /// <summary>Resident set size in bytes (VmRSS), or 0 when the process is gone.</summary>
+    public static long RssBytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                    return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
+    }
+
+    /// <summary>User plus system CPU seconds the process has used so far.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name (which may hold spaces), which ends at the last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Every PostgreSQL server process on the machine (the bench shares the server with anything else using it).</summary>
+    public static IEnumerable<int> PostgresPids()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            string comm;
+            try
+            {
+                comm = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (comm is "postgres" || comm.StartsWith("postgres:", StringComparison.Ordinal))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    /// <summary>Busy and total jiffies of the whole machine, from the first line of /proc/stat.</summary>
+    public static (long Busy, long Total) MachineJiffies()
+    {
+        var first = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var values = first.Skip(1).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var idle = values[3] + (values.Length > 4 ? values[4] : 0);
+        var total = values.Take(8).Sum();
+        return (total - idle, total);
+    }
+
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+}
+
+/// <summary>
+/// CPU used by each named process (and all PostgreSQL processes, and the machine) over a window,
+/// as percent of one core: 200 means both cores of this machine.
+/// </summary>
+public sealed class CpuWindow
+{
+    private readonly IReadOnlyDictionary<string, int> _pids;
+    private readonly Dictionary<string, double> _start;
+    private readonly (long Busy, long Total) _machineStart;
+    private readonly long _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    public CpuWindow(IReadOnlyDictionary<string, int> pids)
+    {
+        _pids = pids;
+        _start = Sample();
+        _machineStart = ProcessStats.MachineJiffies();
+    }
+
+    public Dictionary<string, double> Stop()
+    {
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt).TotalSeconds;
+        var end = Sample();
+        var machine = ProcessStats.MachineJiffies();
+        var result = end.Where(e => !e.Key.StartsWith("pg:", StringComparison.Ordinal))
+            .ToDictionary(e => e.Key, e => Math.Round((e.Value - _start.GetValueOrDefault(e.Key)) / seconds * 100, 1));
+        result["postgres"] = Math.Round(end.Where(e => e.Key.StartsWith("pg:", StringComparison.Ordinal) && _start.ContainsKey(e.Key))
+            .Sum(e => e.Value - _start[e.Key]) / seconds * 100, 1);
+        var busy = machine.Busy - _machineStart.Busy;
+        var total = machine.Total - _machineStart.Total;
+        result["machine"] = total == 0 ? 0 : Math.Round(busy * 100.0 * Environment.ProcessorCount / total, 1);
+        // Whatever else ran on the machine meanwhile (other people's builds and tests, say).
+        result["others"] = Math.Round(Math.Max(0, result["machine"] - result.Where(r => r.Key is not ("machine")).Sum(r => r.Value)), 1);
+        return result;
+    }
+
+    private Dictionary<string, double> Sample()
+    {
+        var sample = _pids.ToDictionary(p => p.Key, p => ProcessStats.CpuSeconds(p.Value));
+        // Per PostgreSQL process, so that one that came or went during the window does not count.
+        foreach (var pid in ProcessStats.PostgresPids())
+        {
+            sample[$"pg:{pid}"] = ProcessStats.CpuSeconds(pid);
+        }
+        sample["loadgen"] = ProcessStats.CpuSeconds(Environment.ProcessId);
+        return sample;
+    }
+}

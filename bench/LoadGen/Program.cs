@@ -1,0 +1,21 @@
+using ChatApp.Bench.LoadGen;
+using ChatApp.Bench.LoadGen.Reporting;
+using ChatApp.Bench.LoadGen.Setup;
+
+// ChatApp.Bench.LoadGen run <scenario> --chatapp URL --chatapp-pids gateway=1,silo0=2 [--baseline URL --baseline-pids baseline=3] --db CONN --out DIR
+// ChatApp.Bench.LoadGen reset-db --db CONN        drops and re-creates the database the connection string names
+// ChatApp.Bench.LoadGen readme --out DIR --readme FILE   rewrites the results table of bench/README.md
+var options = new Options(args);
+return options.Words.FirstOrDefault() switch
+{
+    "run" => await Runner.RunAsync(options),
+    "reset-db" => await Database.ResetAsync(options),
+    "readme" => Readme.Write(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: ChatApp.Bench.LoadGen run <connections|fanout|hotroom|durable|history|search> --chatapp URL ... | reset-db --db CONN | readme --out DIR --readme FILE");
+    return 2;
+}

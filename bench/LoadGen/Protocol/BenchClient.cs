@@ -1,0 +1,466 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace ChatApp.Bench.LoadGen.Protocol;
+
+/// <summary>
+/// One protocol client over a real WebSocket, written to be cheap: 20,000 of them share two
+/// cores with the server. Frames with a ref complete the matching request; event frames are
+/// checked against the contract's promise (per room, strictly increasing seq with no gaps from
+/// the seq the join reply showed) and message events are handed to the sink with the moment
+/// they were read.
+/// </summary>
+public sealed class BenchClient
+{
+    private readonly ClientWebSocket _socket;
+    private readonly IMessageSink _sink;
+    private readonly SemaphoreSlim _sendTurn = new(1, 1);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, Pending> _pending = [];
+    // Touched only by the receive loop (join replies are applied there too), so no lock.
+    private readonly Dictionary<string, RoomTrack> _rooms = new(StringComparer.Ordinal);
+    private int _nextRef;
+    private Task _reader = Task.CompletedTask;
+
+    private BenchClient(ClientWebSocket socket, int index, string user, IMessageSink sink)
+    {
+        _socket = socket;
+        Index = index;
+        User = user;
+        _sink = sink;
+    }
+
+    public int Index { get; }
+    public string User { get; }
+
+    /// <summary>Events whose seq was at or below one already seen: duplicates.</summary>
+    public long Duplicates;
+    /// <summary>Events that came after a later seq of the same room (they filled a gap late).</summary>
+    public long OutOfOrder;
+    /// <summary>Times an event skipped past missing seqs.</summary>
+    public long Gaps;
+    public long Resyncs;
+    public long Events;
+    /// <summary>Error frames without a ref (nothing waited for them).</summary>
+    public long StrayErrors;
+
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+    public Task Reader => _reader;
+
+    /// <summary>Seqs skipped by gaps and never filled, over all rooms.</summary>
+    public long Unfilled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rooms.Values.Sum(r => (long)r.Missing.Count);
+            }
+        }
+    }
+
+    public static async Task<BenchClient> ConnectAsync(
+        Uri uri, HttpMessageInvoker invoker, int index, string user, IMessageSink sink, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        // The server pings every 30 s already; a second keep-alive would only add load.
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        try
+        {
+            await socket.ConnectAsync(uri, invoker, cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var client = new BenchClient(socket, index, user, sink);
+        client._reader = Task.Run(client.ReadLoopAsync, CancellationToken.None);
+        return client;
+    }
+
+    public Task<Reply> HelloAsync(string token) =>
+        RequestAsync(null, w =>
+        {
+            w.WriteString("type", "hello");
+            w.WriteString("token", token);
+        });
+
+    /// <summary>Joins; the reply's lastSeq becomes the room's starting point for the order check.</summary>
+    public Task<Reply> JoinAsync(string room) =>
+        RequestAsync(room, w =>
+        {
+            w.WriteString("type", "join");
+            w.WriteString("room", room);
+        });
+
+    public Task<Reply> SendAsync(string room, string clientMsgId, string text) =>
+        RequestAsync(null, w =>
+        {
+            w.WriteString("type", "send");
+            w.WriteString("room", room);
+            w.WriteString("clientMsgId", clientMsgId);
+            w.WriteString("text", text);
+        });
+
+    public Task<Reply> PingAsync() => RequestAsync(null, w => w.WriteString("type", "ping"));
+
+    /// <summary>Sends a close and waits briefly for the server's; a client that cannot is aborted.</summary>
+    public async Task CloseAsync(TimeSpan wait)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(wait);
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _sendTurn.WaitAsync(timeout.Token);
+                try
+                {
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bench done", timeout.Token);
+                }
+                finally
+                {
+                    _sendTurn.Release();
+                }
+            }
+            await _reader.WaitAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
+        {
+            // Cut off below.
+        }
+        _socket.Abort();
+        _socket.Dispose();
+    }
+
+    private async Task<Reply> RequestAsync(string? joinRoom, Action<Utf8JsonWriter> fields)
+    {
+        var pending = new Pending(joinRoom);
+        int reference;
+        lock (_gate)
+        {
+            reference = ++_nextRef;
+            _pending[reference] = pending;
+        }
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            fields(w);
+            w.WriteString("ref", reference.ToString(CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+        await _sendTurn.WaitAsync();
+        try
+        {
+            pending.SentAt = Stopwatch.GetTimestamp();
+            await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            lock (_gate)
+            {
+                _pending.Remove(reference);
+            }
+            return Reply.Failed("socket", ex.Message, pending.SentAt);
+        }
+        finally
+        {
+            _sendTurn.Release();
+        }
+        return await pending.Completion.Task;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var buffer = new byte[2048];
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                Handle(buffer.AsSpan(0, length), Stopwatch.GetTimestamp());
+                if (buffer.Length > 64 * 1024)
+                {
+                    buffer = new byte[2048]; // a big join reply: do not keep its buffer for the socket's life
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Closed or aborted.
+        }
+        finally
+        {
+            FailPending();
+        }
+    }
+
+    private void FailPending()
+    {
+        Pending[] left;
+        lock (_gate)
+        {
+            left = [.. _pending.Values];
+            _pending.Clear();
+        }
+        foreach (var p in left)
+        {
+            p.Completion.TrySetResult(Reply.Failed("closed", $"socket closed ({_socket.CloseStatus})", p.SentAt));
+        }
+    }
+
+    private void Handle(ReadOnlySpan<byte> frame, long receivedAt)
+    {
+        var reader = new Utf8JsonReader(frame);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return;
+        }
+        Kind type = Kind.Other;
+        string? room = null, code = null, message = null;
+        ReadOnlySpan<byte> kind = default, text = default;
+        long seq = -1, value = 0, lastSeq = -1;
+        var reference = -1;
+        var ok = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                type = reader.ValueTextEquals("event"u8) ? Kind.Event
+                    : reader.ValueTextEquals("reply"u8) ? Kind.Reply
+                    : reader.ValueTextEquals("error"u8) ? Kind.Error
+                    : reader.ValueTextEquals("resync"u8) ? Kind.Resync
+                    : Kind.Other;
+            }
+            else if (reader.ValueTextEquals("room"u8))
+            {
+                reader.Read();
+                room = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("seq"u8))
+            {
+                reader.Read();
+                seq = reader.GetInt64();
+            }
+            else if (reader.ValueTextEquals("lastSeq"u8))
+            {
+                reader.Read();
+                lastSeq = reader.GetInt64();
+            }
+            else if (reader.ValueTextEquals("kind"u8))
+            {
+                reader.Read();
+                kind = reader.ValueSpan;
+            }
+            else if (reader.ValueTextEquals("text"u8))
+            {
+                reader.Read();
+                text = reader.ValueSpan; // our texts have no escapes: the raw bytes are the text
+            }
+            else if (reader.ValueTextEquals("ref"u8))
+            {
+                reader.Read();
+                if (Utf8Parser.TryParse(reader.ValueSpan, out int r, out _))
+                {
+                    reference = r;
+                }
+            }
+            else if (reader.ValueTextEquals("ok"u8))
+            {
+                reader.Read();
+                ok = reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.ValueTextEquals("code"u8))
+            {
+                reader.Read();
+                code = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                message = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                value = ReadDataValue(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        switch (type)
+        {
+            case Kind.Event when room is not null && seq >= 0:
+                Interlocked.Increment(ref Events);
+                OnEvent(room, seq, kind.SequenceEqual("message"u8), text, receivedAt);
+                break;
+            case Kind.Reply or Kind.Error when reference >= 0:
+                Complete(reference, new Reply(type == Kind.Reply && ok, code, message, value, 0, receivedAt));
+                break;
+            case Kind.Error:
+                Interlocked.Increment(ref StrayErrors);
+                break;
+            case Kind.Resync when room is not null:
+                Interlocked.Increment(ref Resyncs);
+                var track = Track(room);
+                track.Last = Math.Max(track.Last, lastSeq);
+                break;
+        }
+    }
+
+    /// <summary>The <c>seq</c> or <c>lastSeq</c> directly inside a reply's data; nested objects are skipped.</summary>
+    private static long ReadDataValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return 0;
+        }
+        long value = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var wanted = reader.ValueTextEquals("seq"u8) || reader.ValueTextEquals("lastSeq"u8);
+            reader.Read();
+            if (wanted && reader.TokenType == JsonTokenType.Number)
+            {
+                value = reader.GetInt64();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        return value;
+    }
+
+    private void Complete(int reference, Reply reply)
+    {
+        Pending? pending;
+        lock (_gate)
+        {
+            _pending.Remove(reference, out pending);
+        }
+        if (pending is null)
+        {
+            return;
+        }
+        if (pending.JoinRoom is { } room && reply.Ok)
+        {
+            // Events of this room read before its reply were held back; now their order can be checked.
+            var track = Track(room);
+            track.Last = reply.Value;
+            track.Known = true;
+            var early = track.Early;
+            track.Early = null;
+            if (early is not null)
+            {
+                foreach (var e in early)
+                {
+                    OnEvent(room, e.Seq, e.Text is not null, e.Text is null ? default : Encoding.UTF8.GetBytes(e.Text), e.ReceivedAt);
+                }
+            }
+        }
+        pending.Completion.TrySetResult(reply with { SentAt = pending.SentAt });
+    }
+
+    private void OnEvent(string room, long seq, bool isMessage, ReadOnlySpan<byte> text, long receivedAt)
+    {
+        var track = Track(room);
+        if (!track.Known)
+        {
+            (track.Early ??= []).Add(new EarlyEvent(seq, isMessage ? Encoding.UTF8.GetString(text) : null, receivedAt));
+            return;
+        }
+        if (seq <= track.Last)
+        {
+            bool late;
+            lock (_gate)
+            {
+                late = track.Missing.Remove(seq);
+            }
+            if (!late)
+            {
+                Interlocked.Increment(ref Duplicates);
+                return;
+            }
+            Interlocked.Increment(ref OutOfOrder);
+        }
+        else
+        {
+            if (seq > track.Last + 1)
+            {
+                Interlocked.Increment(ref Gaps);
+                lock (_gate)
+                {
+                    for (var s = track.Last + 1; s < seq && track.Missing.Count < 100_000; s++)
+                    {
+                        track.Missing.Add(s);
+                    }
+                }
+            }
+            track.Last = seq;
+        }
+        if (isMessage)
+        {
+            _sink.OnMessage(this, room, seq, text, receivedAt);
+        }
+    }
+
+    private RoomTrack Track(string room)
+    {
+        if (!_rooms.TryGetValue(room, out var track))
+        {
+            lock (_gate)
+            {
+                _rooms[room] = track = new RoomTrack();
+            }
+        }
+        return track;
+    }
+
+    private enum Kind { Other, Event, Reply, Error, Resync }
+
+    private sealed class Pending(string? joinRoom)
+    {
+        public string? JoinRoom { get; } = joinRoom;
+        public long SentAt { get; set; }
+        public TaskCompletionSource<Reply> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed record EarlyEvent(long Seq, string? Text, long ReceivedAt);
+
+    private sealed class RoomTrack
+    {
+        public bool Known;
+        public long Last;
+        public List<EarlyEvent>? Early;
+        public HashSet<long> Missing { get; } = [];
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using ChatApp.Bench.LoadGen.Measure;
+using ChatApp.Bench.LoadGen.Setup;
+
+namespace ChatApp.Bench.LoadGen.Protocol;
+
+/// <summary>
+/// Many clients of one target: opened and authenticated with bounded concurrency, joined to
+/// rooms, and closed together. Failures are counted by reason, never thrown, so that a run
+/// reports how far it got.
+/// </summary>
+public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink sink) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private BenchClient?[] _clients = [];
+    private bool[] _joined = [];
+    private long _done;
+    private long _retries;
+
+    public IReadOnlyList<BenchClient> Clients => [.. _clients.Where(c => c is not null).Select(c => c!)];
+
+    public BenchClient? this[int index] => _clients[index];
+
+    public long Done => Interlocked.Read(ref _done);
+
+    /// <summary>Joins tried again after an unavailable or rate_limited answer.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Whether the client at this index joined its room.</summary>
+    public bool Joined(int index) => _joined[index];
+
+    public IReadOnlyDictionary<string, int> Failures => _failures;
+
+    public int FailureCount => _failures.Values.Sum();
+
+    /// <summary>Connects and says hello for every user; the latency is from the connect to the hello reply.</summary>
+    public async Task<double> ConnectAsync(IReadOnlyList<BenchUser> users, int concurrency, Latency latency, CancellationToken cancellationToken)
+    {
+        _clients = new BenchClient?[users.Count];
+        _done = 0;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(Enumerable.Range(0, users.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var begin = System.Diagnostics.Stopwatch.GetTimestamp();
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                    var client = await BenchClient.ConnectAsync(target.WebSocket, sources.Next(), i, users[i].Name, sink, timeout.Token);
+                    var hello = await client.HelloAsync(users[i].Token).WaitAsync(timeout.Token);
+                    if (hello.Ok)
+                    {
+                        latency.Record(begin, hello.ReceivedAt);
+                        _clients[i] = client;
+                    }
+                    else
+                    {
+                        Fail("hello " + hello.Code);
+                        await client.CloseAsync(TimeSpan.FromSeconds(1));
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    Fail("connect " + ex.GetType().Name + ": " + ex.Message.Split('\n')[0]);
+                }
+                Interlocked.Increment(ref _done);
+            });
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return (users.Count - FailureCount) / seconds;
+    }
+
+    /// <summary>Each client joins the room chosen for it; returns joins per second.</summary>
+    public async Task<double> JoinAsync(Func<int, string> roomOf, int concurrency, Latency latency, CancellationToken cancellationToken)
+    {
+        _done = 0;
+        _joined = new bool[_clients.Length];
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(_clients.Where(c => c is not null).Select(c => c!),
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (client, ct) =>
+            {
+                var reply = await client.JoinAsync(roomOf(client.Index)).WaitAsync(TimeSpan.FromSeconds(60), ct);
+                // A client would retry a join the server could not finish in time; so does the bench (and counts it).
+                for (var attempt = 1; !reply.Ok && reply.Code is "unavailable" or "rate_limited" && attempt < 4; attempt++)
+                {
+                    Interlocked.Increment(ref _retries);
+                    await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), ct);
+                    reply = await client.JoinAsync(roomOf(client.Index)).WaitAsync(TimeSpan.FromSeconds(60), ct);
+                }
+                if (reply.Ok)
+                {
+                    latency.Record(reply.SentAt, reply.ReceivedAt);
+                    _joined[client.Index] = true;
+                }
+                else
+                {
+                    Fail("join " + reply.Code + ": " + reply.Message);
+                }
+                Interlocked.Increment(ref _done);
+            });
+        return _done / System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    public void Fail(string reason) => _failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public long Sum(Func<BenchClient, long> counter) => Clients.Sum(counter);
+
+    /// <summary>Close codes of sockets the server closed, e.g. "1013: 3".</summary>
+    public string ClosedByServer()
+    {
+        var closed = Clients.Where(c => !c.IsOpen).GroupBy(c => c.CloseStatus?.ToString() ?? "aborted").Select(g => $"{g.Key}: {g.Count()}");
+        return string.Join(", ", closed);
+    }
+
+    public int OpenCount => Clients.Count(c => c.IsOpen);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Parallel.ForEachAsync(Clients, new ParallelOptions { MaxDegreeOfParallelism = 500 },
+            async (client, _) => await client.CloseAsync(TimeSpan.FromSeconds(5)));
+        _clients = [];
+    }
+}

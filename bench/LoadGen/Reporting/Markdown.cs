@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+
+namespace ChatApp.Bench.LoadGen.Reporting;
+
+/// <summary>The Markdown tables: one page per scenario, and the summary kept in bench/README.md.</summary>
+public static class Markdown
+{
+    public static string Page(ScenarioReport report)
+    {
+        var chat = report.Targets.FirstOrDefault(t => t.Target == Setup.Target.ChatAppName);
+        var baseline = report.Targets.FirstOrDefault(t => t.Target == Setup.Target.BaselineName);
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark: {report.Scenario}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Run {report.StartedUtc:yyyy-MM-dd HH:mm} UTC, {(report.FinishedUtc - report.StartedUtc).TotalSeconds:0} s. Made by `./bench.sh {report.Scenario}`.");
+        md.AppendLine();
+        foreach (var entry in report.Setup.Concat(report.Machine))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- **{entry.Key}**: {entry.Value}");
+        }
+        md.AppendLine();
+        md.AppendLine("## Targets of the issue");
+        md.AppendLine();
+        md.AppendLine("| target | ChatApp | baseline | met |");
+        md.AppendLine("|---|---:|---:|:-:|");
+        foreach (var goal in report.Goals)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {goal.Label} | {Number(goal.Actual)} | {Number(baseline?.Get(goal.Key))} | {Met(goal.Met)}{(goal.Note is null ? "" : $" ({goal.Note})")} |");
+        }
+        md.AppendLine();
+        md.AppendLine("## Figures");
+        md.AppendLine();
+        md.AppendLine("| figure | ChatApp | baseline | ChatApp / baseline |");
+        md.AppendLine("|---|---:|---:|---:|");
+        var keys = (chat?.Figures ?? []).Concat(baseline?.Figures ?? []).DistinctBy(f => f.Key);
+        foreach (var figure in keys)
+        {
+            var c = chat?.Get(figure.Key);
+            var b = baseline?.Get(figure.Key);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {figure.Label} | {Number(c, figure.Unit)} | {Number(b, figure.Unit)} | {Ratio(c, b)} |");
+        }
+        md.AppendLine();
+        var cpuKeys = report.Targets.SelectMany(t => t.CpuPercent.Keys).Distinct().ToList();
+        if (cpuKeys.Count > 0)
+        {
+            md.AppendLine("## CPU during the measured phase (% of one core; this machine has 2)");
+            md.AppendLine();
+            md.AppendLine("| process | " + string.Join(" | ", report.Targets.Select(t => t.Target)) + " run |");
+            md.AppendLine("|---|" + string.Concat(report.Targets.Select(_ => "---:|")));
+            foreach (var key in cpuKeys)
+            {
+                var cells = report.Targets.Select(t => t.CpuPercent.TryGetValue(key, out var v) ? v.ToString("0.#", CultureInfo.InvariantCulture) : "");
+                md.AppendLine("| " + key + " | " + string.Join(" | ", cells) + " |");
+            }
+            md.AppendLine();
+        }
+        foreach (var target in report.Targets.Where(t => t.Notes.Count > 0 || t.Details.Count > 0))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"**{target.Target}**:");
+            foreach (var (key, value) in target.Details)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {key}: {value}");
+            }
+            foreach (var note in target.Notes)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
+            }
+            md.AppendLine();
+        }
+        md.AppendLine(CultureInfo.InvariantCulture, $"![latency percentiles]({report.Scenario}.png)");
+        if (report.Targets.Any(t => t.PerSecond.Count > 0))
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"![latency over time]({report.Scenario}-timeline.png)");
+        }
+        return md.ToString();
+    }
+
+    /// <summary>Rows of the summary table: each target of the issue plus the scenario's headline figures.</summary>
+    public static IEnumerable<string> SummaryRows(ScenarioReport report, IReadOnlyList<string> headline)
+    {
+        var chat = report.Targets.FirstOrDefault(t => t.Target == Setup.Target.ChatAppName);
+        var baseline = report.Targets.FirstOrDefault(t => t.Target == Setup.Target.BaselineName);
+        var keys = report.Goals.Select(g => g.Key).Concat(headline).Distinct().ToList();
+        foreach (var key in keys)
+        {
+            var figure = chat?.Figures.LastOrDefault(f => f.Key == key) ?? baseline?.Figures.LastOrDefault(f => f.Key == key);
+            if (figure is null)
+            {
+                continue;
+            }
+            var goal = report.Goals.FirstOrDefault(g => g.Key == key);
+            var c = chat?.Get(key);
+            var b = baseline?.Get(key);
+            var target = goal is null ? "" : $"{goal.Op} {Number(goal.Threshold)}";
+            yield return $"| {report.Scenario} | {figure.Label} | {Number(c, figure.Unit)} | {Number(b, figure.Unit)} | {Ratio(c, b)} | {target} | {(goal is null ? "" : Met(goal.Met) + (goal.Note is null ? "" : $" ({goal.Note})"))} |";
+        }
+    }
+
+    public static string Number(double? value, string unit = "")
+    {
+        if (value is not { } v)
+        {
+            return "—";
+        }
+        var text = Math.Abs(v) >= 1000 ? v.ToString("N0", CultureInfo.InvariantCulture)
+            : Math.Abs(v) >= 100 ? v.ToString("0", CultureInfo.InvariantCulture)
+            : Math.Abs(v) >= 10 ? v.ToString("0.#", CultureInfo.InvariantCulture)
+            : v.ToString("0.##", CultureInfo.InvariantCulture);
+        return unit.Length == 0 ? text : $"{text} {unit}";
+    }
+
+    private static string Ratio(double? chat, double? baseline) =>
+        chat is { } c && baseline is { } b && b != 0 ? "×" + (c / b).ToString(c / b >= 10 ? "0" : "0.00", CultureInfo.InvariantCulture) : "—";
+
+    private static string Met(bool? met) => met switch { true => "yes", false => "**no**", null => "—" };
+}

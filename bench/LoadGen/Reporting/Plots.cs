@@ -1,0 +1,98 @@
+using ScottPlot;
+using ChatApp.Bench.LoadGen.Measure;
+
+namespace ChatApp.Bench.LoadGen.Reporting;
+
+/// <summary>
+/// The latency percentile plot of a scenario: x is the percentile on a "nines" scale (50%, 90%,
+/// 99%, 99.9%…), y the latency in ms on a log scale; one line per distribution and target.
+/// </summary>
+public static class Plots
+{
+    public static void Write(string path, string title, IEnumerable<(string Target, Latency Latency)> series)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var i = 0;
+        foreach (var (target, latency) in series)
+        {
+            var curve = latency.Curve();
+            if (curve.Count == 0)
+            {
+                continue;
+            }
+            var xs = curve.Select(p => -Math.Log10(1 - p.Percentile / 100)).ToArray();
+            var ys = curve.Select(p => Math.Log10(Math.Max(p.Ms, 0.01))).ToArray();
+            var line = plot.Add.Scatter(xs, ys);
+            line.LegendText = $"{target}: {latency.Label}";
+            line.Color = palette.GetColor(i++);
+            line.LineWidth = 2;
+            line.MarkerSize = 3;
+            if (target == Setup.Target.BaselineName)
+            {
+                line.LinePattern = LinePattern.Dashed;
+            }
+        }
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (var (x, label) in new[] { (0.0, "0%"), (0.301, "50%"), (1.0, "90%"), (2.0, "99%"), (3.0, "99.9%"), (4.0, "99.99%") })
+        {
+            ticks.AddMajor(x, label);
+        }
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.##" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+        };
+        plot.Title(title);
+        plot.XLabel("percentile");
+        plot.YLabel("latency (ms, log scale)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Axes.SetLimitsX(0, 4.2);
+        plot.SavePng(path, 1000, 600);
+    }
+
+    /// <summary>Mean and max latency per second of the run, by the second each message was sent.</summary>
+    public static void WriteTimeline(string path, string title, IEnumerable<(string Target, Timeline Timeline)> series)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var i = 0;
+        foreach (var (target, timeline) in series)
+        {
+            var points = timeline.Points();
+            if (points.Count == 0)
+            {
+                continue;
+            }
+            var color = palette.GetColor(i++);
+            var xs = points.Select(p => (double)p.Second).ToArray();
+            var max = plot.Add.Scatter(xs, points.Select(p => Math.Log10(Math.Max(p.MaxMs, 0.01))).ToArray());
+            max.LegendText = $"{target}: {timeline.Label} max";
+            max.Color = color;
+            max.LinePattern = LinePattern.Dotted;
+            max.MarkerSize = 0;
+            var mean = plot.Add.Scatter(xs, points.Select(p => Math.Log10(Math.Max(p.MeanMs, 0.01))).ToArray());
+            mean.LegendText = $"{target}: {timeline.Label} mean";
+            mean.Color = color;
+            mean.LineWidth = 2;
+            mean.MarkerSize = 0;
+            if (target == Setup.Target.BaselineName)
+            {
+                mean.LinePattern = LinePattern.Dashed;
+            }
+        }
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.##" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+        };
+        plot.Title(title);
+        plot.XLabel("second of the run (by send time; warm-up included)");
+        plot.YLabel("latency (ms, log scale)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.SavePng(path, 1000, 600);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+using ChatApp.Bench.LoadGen.Measure;
+
+namespace ChatApp.Bench.LoadGen.Reporting;
+
+/// <summary>One figure of a run: <c>Key</c> matches the same figure of the other target and of the goals.</summary>
+public sealed record Figure(string Key, string Label, double Value, string Unit, bool HigherIsBetter);
+
+/// <summary>A target the issue set, checked against ChatApp's figure of the same key.</summary>
+public sealed record Goal(string Key, string Label, string Op, double Threshold)
+{
+    public bool? IsMet(double? actual) => actual is not { } a ? null : Op switch
+    {
+        "<=" => a <= Threshold,
+        ">=" => a >= Threshold,
+        "==" => a == Threshold,
+        _ => null,
+    };
+}
+
+public sealed record GoalResult(string Label, string Key, string Op, double Threshold, double? Actual, bool? Met, string? Note);
+
+/// <summary>What one scenario measured on one target.</summary>
+public sealed class TargetRun
+{
+    public required string Target { get; init; }
+    public List<Figure> Figures { get; } = [];
+    public List<LatencySummary> Latencies { get; } = [];
+    public Dictionary<string, double> CpuPercent { get; set; } = [];
+    public Dictionary<string, string> Details { get; } = [];
+    public List<string> Notes { get; } = [];
+
+    [JsonIgnore]
+    public List<Latency> Histograms { get; } = [];
+
+    [JsonIgnore]
+    public List<Timeline> Timelines { get; } = [];
+
+    /// <summary>Per second of the run: mean and max latency, by series name.</summary>
+    public Dictionary<string, List<double[]>> PerSecond { get; } = [];
+
+    public void Add(Timeline timeline)
+    {
+        Timelines.Add(timeline);
+        PerSecond[timeline.Name] = [.. timeline.Points().Select(p => new[] { p.Second, Math.Round(p.MeanMs, 2), Math.Round(p.MaxMs, 2) })];
+    }
+
+    public void Add(string key, string label, double value, string unit, bool higherIsBetter = false) =>
+        Figures.Add(new Figure(key, label, Math.Round(value, 3), unit, higherIsBetter));
+
+    /// <summary>Adds a distribution: its summary, and p50/p90/p99/p99.9/max as figures.</summary>
+    public void Add(Latency latency)
+    {
+        var s = latency.Summary();
+        Latencies.Add(s);
+        Histograms.Add(latency);
+        Add($"{s.Name}.p50", $"{s.Label} p50", s.P50, "ms");
+        Add($"{s.Name}.p90", $"{s.Label} p90", s.P90, "ms");
+        Add($"{s.Name}.p99", $"{s.Label} p99", s.P99, "ms");
+        Add($"{s.Name}.p999", $"{s.Label} p99.9", s.P999, "ms");
+        Add($"{s.Name}.max", $"{s.Label} max", s.Max, "ms");
+        Add($"{s.Name}.count", $"{s.Label} samples", s.Count, "");
+    }
+
+    public double? Get(string key) => Figures.LastOrDefault(f => f.Key == key)?.Value;
+}
+
+public sealed class ScenarioReport
+{
+    public required string Scenario { get; init; }
+    public required DateTime StartedUtc { get; init; }
+    public DateTime FinishedUtc { get; set; }
+    public Dictionary<string, string> Machine { get; } = [];
+    public Dictionary<string, string> Setup { get; } = [];
+    public List<TargetRun> Targets { get; } = [];
+    public List<GoalResult> Goals { get; } = [];
+
+    /// <summary>Figures that go into bench/README.md besides the goals.</summary>
+    public List<string> Headline { get; } = [];
+}

@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using ChatApp.Bench.LoadGen.Measure;
+using ChatApp.Bench.LoadGen.Protocol;
+using ChatApp.Bench.LoadGen.Reporting;
+using ChatApp.Bench.LoadGen.Setup;
+
+namespace ChatApp.Bench.LoadGen.Scenarios;
+
+/// <summary>
+/// R rooms of M members, one socket per member, messages sent at a fixed aggregate rate by random
+/// members (open loop). Measures send-to-ack and send-to-receipt at every member, and checks the
+/// contract: every acknowledged message reaches every member once, in seq order. "hotroom" is the
+/// same with one room of thousands.
+/// </summary>
+public sealed class FanoutScenario : Scenario
+{
+    private readonly string _name;
+    private readonly int _rooms;
+    private readonly int _members;
+    private readonly double _rate;
+    private readonly double _p99Goal;
+
+    public FanoutScenario(string name, Options options, HttpClient http, SourceAddresses sources) : base(options, http, sources)
+    {
+        _name = name;
+        var hot = name == "hotroom";
+        _rooms = options.Int("rooms", hot ? 1 : 100);
+        _members = options.Int("members", hot ? 2000 : 100);
+        _rate = options.Double("rate", hot ? 10 : 200);
+        _p99Goal = hot ? 100 : 50;
+    }
+
+    public override string Name => _name;
+
+    public override IReadOnlyList<string> Headline => ["sendRate", "deliveryRate", "e2e.p50", "e2e.max", "ack.p99", "joinRate", "cpuPer1000Deliveries"];
+
+    public override IReadOnlyList<Goal> Goals =>
+    [
+        new("e2e.p99", $"send → receipt p99 ≤ {_p99Goal} ms", "<=", _p99Goal),
+        new("lost", "messages lost (deliveries)", "==", 0),
+        new("duplicates", "duplicated", "==", 0),
+        new("outOfOrder", "out of order or gaps", "==", 0),
+    ];
+
+    public override async Task<TargetRun> RunAsync(Target target, Progress progress, CancellationToken cancellationToken)
+    {
+        var warmup = Seconds("warmup", 5);
+        var duration = Seconds("duration", 30);
+        Setup["rooms × members"] = $"{_rooms} × {_members} ({_rooms * _members:N0} users, one socket each)";
+        Setup["send rate"] = $"{_rate} msg/s in total, by random members (open loop)";
+        Setup["duration"] = $"{warmup.TotalSeconds} s warm-up (not measured) + {duration.TotalSeconds} s measured";
+        if (_name == "fanout" && (_rooms, _members, _rate) != (100, 100, 200) || _name == "hotroom" && (_rooms, _members, _rate) != (1, 2000, 10))
+        {
+            GoalNotes["e2e.p99"] = $"run at {_rooms} × {_members}, {_rate} msg/s, not the issue's size";
+        }
+        var run = new TargetRun { Target = target.Name };
+        var count = _rooms * _members;
+
+        progress.Phase("users");
+        var users = await Users.CreateAsync(target, $"{_name[0]}{Tag}-", count, cancellationToken);
+        run.Details["users"] = Users.Description;
+
+        var e2e = new Latency("e2e", "send → receipt");
+        var ack = new Latency("ack", "send → ack");
+        var seconds = (int)(warmup + duration).TotalSeconds + 60;
+        var ackTimeline = new Timeline("ack", "send → ack", seconds);
+        var e2eTimeline = new Timeline("e2e", "send → receipt", seconds);
+        var capacity = (int)(_rate * (warmup + duration).TotalSeconds * 1.1) + 1000;
+        var ledger = new MessageLedger(capacity, e2e, e2eTimeline);
+        await using var fleet = new Fleet(target, Sources, ledger);
+        var connect = new Latency("connect", "connect + hello");
+        progress.Phase("connecting", () => $"{fleet.Done:N0}/{count:N0} failed {fleet.FailureCount}");
+        var connectRate = await fleet.ConnectAsync(users, Options.Int("concurrency", 64), connect, cancellationToken);
+
+        var join = new Latency("join", "join");
+        string RoomOf(int index) => $"{_name}-{Tag}-{index / _members}";
+        progress.Phase("joining", () => $"{fleet.Done:N0}/{fleet.Clients.Count:N0} failed {fleet.FailureCount} events {fleet.Sum(c => c.Events):N0}");
+        // Joins of one room are handled one at a time by its grain: more in flight than two per room only queue.
+        var joinRate = await fleet.JoinAsync(RoomOf, Options.Int("join-concurrency", Math.Clamp(_rooms * 2, 2, 32)), join, cancellationToken);
+
+        // The joins' own events (M per room, each to every member already in) drain before measuring.
+        progress.Phase("draining join events", () => $"events {fleet.Sum(c => c.Events):N0}");
+        // Then until the servers are idle: joins leave session writes and notices behind them.
+        var settleSeconds = await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(Options.Double("settle", 120)), cancellationToken);
+
+        var members = Enumerable.Range(0, _rooms)
+            .Select(r => Enumerable.Range(r * _members, _members).Where(fleet.Joined).ToArray()).ToArray();
+        var errors = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        long inFlight = 0, acked = 0, sent = 0;
+        var warmupCount = (long)(_rate * warmup.TotalSeconds);
+        var window = (CpuWindow?)null;
+        var measuredStarted = 0L;
+
+        void Fire(long i)
+        {
+            if (i == warmupCount)
+            {
+                window = new CpuWindow(target.Pids);
+                measuredStarted = Stopwatch.GetTimestamp();
+            }
+            var room = (int)(i % _rooms);
+            var inRoom = members[room];
+            var id = ledger.Next();
+            if (inRoom.Length == 0 || id < 0)
+            {
+                return;
+            }
+            var client = fleet[inRoom[Random.Shared.Next(inRoom.Length)]]!;
+            var measured = i >= warmupCount;
+            ledger.Sending(id, measured);
+            Interlocked.Increment(ref inFlight);
+            Interlocked.Increment(ref sent);
+            _ = client.SendAsync(RoomOf(client.Index), $"m{id}", MessageLedger.Text(id)).ContinueWith(t =>
+            {
+                var reply = t.Result;
+                if (reply.Ok)
+                {
+                    ledger.Acknowledged(id, inRoom.Length);
+                    Interlocked.Increment(ref acked);
+                    ackTimeline.Record(reply.SentAt, reply.ReceivedAt);
+                    if (measured)
+                    {
+                        ack.Record(reply.SentAt, reply.ReceivedAt);
+                    }
+                }
+                else
+                {
+                    errors.AddOrUpdate(reply.Code ?? "?", 1, (_, n) => n + 1);
+                }
+                Interlocked.Decrement(ref inFlight);
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        ackTimeline.Start();
+        e2eTimeline.Start();
+        progress.Phase("sending", () => $"sent {sent:N0} acked {acked:N0} delivered {ledger.Deliveries:N0} in flight {inFlight} errors {errors.Values.Sum()}");
+        await OpenLoop.RunAsync(_rate, warmup + duration, Fire, cancellationToken);
+        var measuredSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
+        if (window is not null)
+        {
+            AddCpu(run, window);
+        }
+
+        progress.Phase("waiting for the last deliveries", () => $"in flight {inFlight} owed {ledger.Outstanding():N0}");
+        await WaitUntilAsync(() => Interlocked.Read(ref inFlight) == 0 && ledger.Outstanding() == 0, TimeSpan.FromSeconds(20), cancellationToken);
+        var (lost, extra, expected) = ledger.Tally();
+        var measuredDeliveries = ledger.MeasuredDeliveries;
+
+        run.Add("connectRate", "connect rate", connectRate, "/s", higherIsBetter: true);
+        run.Add("joinRate", "join rate", joinRate, "/s", higherIsBetter: true);
+        run.Add(join);
+        run.Add("joinRetries", "joins retried (unavailable)", fleet.Retries, "");
+        run.Add("settle", "setup work drained in (servers idle)", settleSeconds, "s");
+        run.Add("sent", "messages sent", sent, "");
+        run.Add("acked", "messages acknowledged", acked, "", higherIsBetter: true);
+        run.Add("sendErrors", "send errors", errors.Values.Sum(), "");
+        run.Add("sendRate", "send rate achieved", (sent - warmupCount) / measuredSeconds, "msg/s", higherIsBetter: true);
+        run.Add("deliveryRate", "deliveries", measuredDeliveries / measuredSeconds, "/s", higherIsBetter: true);
+        AddCpuCost(run, target, measuredDeliveries / measuredSeconds / 1000, "cpuPer1000Deliveries", "server CPU per 1,000 deliveries");
+        run.Add(e2e);
+        run.Add(ack);
+        run.Add(ackTimeline);
+        run.Add(e2eTimeline);
+        run.Add("expected", "deliveries owed", expected, "");
+        run.Add("lost", "lost deliveries", lost, "");
+        run.Add("duplicates", "duplicates", fleet.Sum(c => c.Duplicates) + extra, "");
+        run.Add("outOfOrder", "out of order + gaps", fleet.Sum(c => c.OutOfOrder) + fleet.Sum(c => c.Gaps), "");
+        run.Add("resyncs", "resync frames", fleet.Sum(c => c.Resyncs), "");
+        run.Add("closedByServer", "sockets closed by the server", fleet.Clients.Count(c => !c.IsOpen), "");
+        run.Add("failed", "connections or joins failed", fleet.FailureCount, "");
+        foreach (var (code, n) in errors)
+        {
+            run.Notes.Add($"{n} send errors: {code}");
+        }
+        foreach (var (reason, n) in fleet.Failures)
+        {
+            run.Notes.Add($"{n} × {reason}");
+        }
+        if (fleet.ClosedByServer() is { Length: > 0 } closed)
+        {
+            run.Notes.Add("closed by server: " + closed);
+        }
+        if (ledger.Unknown > 0)
+        {
+            run.Notes.Add($"{ledger.Unknown} message events not from this run");
+        }
+        progress.Phase("closing");
+        return run;
+    }
+}

@@ -1,0 +1,96 @@
+using ChatApp.Bench.LoadGen.Measure;
+using ChatApp.Bench.LoadGen.Protocol;
+using ChatApp.Bench.LoadGen.Reporting;
+using ChatApp.Bench.LoadGen.Setup;
+
+namespace ChatApp.Bench.LoadGen.Scenarios;
+
+/// <summary>One workload, run the same way against each target that can serve it.</summary>
+public abstract class Scenario(Options options, HttpClient http, SourceAddresses sources)
+{
+    protected Options Options { get; } = options;
+    protected HttpClient Http { get; } = http;
+    protected SourceAddresses Sources { get; } = sources;
+    protected Users Users { get; } = new(options, http);
+
+    /// <summary>A short random tag so that names never collide with an earlier run in the same database.</summary>
+    protected static string Tag { get; } = Convert.ToString(Random.Shared.Next(36 * 36 * 36, 36 * 36 * 36 * 36), 16);
+
+    public abstract string Name { get; }
+
+    public virtual bool RunsOnBaseline => true;
+
+    public abstract IReadOnlyList<Goal> Goals { get; }
+
+    /// <summary>Figures for the summary in bench/README.md besides the goals.</summary>
+    public abstract IReadOnlyList<string> Headline { get; }
+
+    /// <summary>How the run was set up (sizes, rates, seeding), for the report.</summary>
+    public Dictionary<string, string> Setup { get; } = [];
+
+    /// <summary>Remarks on goals: e.g. that a size was scaled down.</summary>
+    public Dictionary<string, string> GoalNotes { get; } = [];
+
+    public abstract Task<TargetRun> RunAsync(Target target, Progress progress, CancellationToken cancellationToken);
+
+    protected TimeSpan Seconds(string name, double fallback) => TimeSpan.FromSeconds(Options.Double(name, fallback));
+
+    /// <summary>Waits until <paramref name="done"/> or the time is up; true when done.</summary>
+    protected static async Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Waits until the system under test is idle again (its processes together below
+    /// <paramref name="percent"/> of a core over a second), so that the work a setup phase left
+    /// behind (membership notices, session writes) is not measured as the next phase's latency.
+    /// Returns the seconds waited.
+    /// </summary>
+    public static async Task<double> WaitForQuietAsync(Target target, double percent, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var deadline = DateTime.UtcNow + limit;
+        var quietSeconds = 0;
+        while (DateTime.UtcNow < deadline && quietSeconds < 2)
+        {
+            var before = target.Pids.Values.Sum(ProcessStats.CpuSeconds);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var used = (target.Pids.Values.Sum(ProcessStats.CpuSeconds) - before) * 100;
+            quietSeconds = used < percent ? quietSeconds + 1 : 0;
+        }
+        return System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    protected static void AddCpu(TargetRun run, CpuWindow window) => run.CpuPercent = window.Stop();
+
+    /// <summary>
+    /// CPU the system under test (its processes and PostgreSQL) spent per unit of work in the
+    /// measured window. Unlike latency, this hardly depends on what else the machine is running.
+    /// </summary>
+    protected void AddCpuCost(TargetRun run, Target target, double unitsPerSecond, string key, string label)
+    {
+        var percent = target.Pids.Keys.Sum(k => run.CpuPercent.GetValueOrDefault(k)) + run.CpuPercent.GetValueOrDefault("postgres");
+        run.Add("idleCpu", "server CPU when idle, before the run (processes + PostgreSQL)", IdleCpuPercent, "% of a core");
+        run.Add("serverCpu", "server CPU in the measured phase (processes + PostgreSQL)", percent, "% of a core");
+        if (unitsPerSecond > 0)
+        {
+            // Net of what the servers burn when idle (timers, membership, polling agents).
+            run.Add(key, label + " (net of idle)", Math.Max(0, percent - IdleCpuPercent) / 100 * 1000 / unitsPerSecond, "ms CPU");
+        }
+    }
+
+    /// <summary>CPU of the target's processes and PostgreSQL while idle, measured by the runner before the scenario.</summary>
+    public double IdleCpuPercent { get; set; }
+
+    protected static double Mb(long bytes) => Math.Round(bytes / 1024.0 / 1024.0, 1);
+}

@@ -1,0 +1,30 @@
+using Npgsql;
+
+namespace ChatApp.Bench.LoadGen.Setup;
+
+/// <summary>The bench's own database on the project's PostgreSQL, fresh for every scenario.</summary>
+public static class Database
+{
+    public static async Task<int> ResetAsync(Options options)
+    {
+        var target = new NpgsqlConnectionStringBuilder(options.String("db") ?? throw new InvalidOperationException("--db"));
+        var name = target.Database ?? throw new InvalidOperationException("the connection string names no database");
+        if (!name.Contains("bench", StringComparison.Ordinal))
+        {
+            // A guard against dropping someone's real data by a slip of the command line.
+            throw new InvalidOperationException($"refusing to drop '{name}': the bench only resets databases named *bench*");
+        }
+        var admin = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        return 0;
+    }
+}
