@@ -1,5 +1,6 @@
 using ChatApp.Rooms;
 using ChatApp.Tests.Grains.Support;
+using ChatApp.Tests.Support;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Rooms;
@@ -113,7 +114,8 @@ public sealed class RoomRelayTests(ClusterFixture cluster) : IClassFixture<Clust
                 return lapsing.Has(room, seq) ? seq : 0;
             },
             seq => seq > 0,
-            "delivered under a renewed lease");
+            "delivered under a renewed lease",
+            RecordingGateway.Deadline);
 
         // Once it stops renewing, the lease runs out: keep sending until an event passes it by.
         var missed = await Eventually.Until(
@@ -124,7 +126,8 @@ public sealed class RoomRelayTests(ClusterFixture cluster) : IClassFixture<Clust
                 return lapsing.Has(room, seq) ? 0 : seq;
             },
             seq => seq > 0,
-            "passed by once the lease lapsed");
+            "passed by once the lease lapsed",
+            RecordingGateway.Deadline);
         await cluster.Room(room).Send(alice, Fresh.MsgId(), "still nothing");
         await SettleAsync(room, renewed, alice);
 

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace ChatApp.Tests.Support;
+
+/// <summary>
+/// Waits for something that becomes true asynchronously (a stream delivery, a lease running out,
+/// a readiness probe turning) by probing it at a steady pace until it holds or a deadline passes:
+/// never a fixed sleep that hopes it is long enough.
+/// </summary>
+public static class Eventually
+{
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Runs <paramref name="probe"/> until <paramref name="holds"/> accepts its result, and returns that result.</summary>
+    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> holds, string what, TimeSpan? within = null)
+    {
+        var deadline = within ?? DefaultWait;
+        var clock = Stopwatch.StartNew();
+        using var pace = new PeriodicTimer(Pace);
+        while (true)
+        {
+            var result = await probe();
+            if (holds(result))
+            {
+                return result;
+            }
+            if (clock.Elapsed > deadline)
+            {
+                throw new TimeoutException($"Still not {what} after {deadline.TotalSeconds} s; last seen: {Describe(result)}");
+            }
+            await pace.WaitForNextTickAsync();
+        }
+    }
+
+    private static string Describe<T>(T result) =>
+        result is System.Collections.IEnumerable items and not string
+            ? "[" + string.Join(", ", items.Cast<object?>()) + "]"
+            : result?.ToString() ?? "null";
+}
