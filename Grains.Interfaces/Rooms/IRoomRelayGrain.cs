@@ -25,9 +25,11 @@ public interface IRoomRelayGrain : IGrainWithStringKey
     /// <summary>
     /// A member's presence, from their session: passed on to the watching gateways when it changes.
     /// Online members are re-announced periodically, so a relay lost with its silo learns them again.
+    /// One-way calls may arrive out of order, so each carries the session's <paramref name="stamp"/>,
+    /// which only grows: an older announcement than one already heard is ignored.
     /// </summary>
     [OneWay, Alias("Presence")]
-    Task Presence(string user, bool online);
+    Task Presence(string user, bool online, long stamp);
 
     /// <summary>A member is typing; passed on at most once every few seconds per member.</summary>
     [OneWay, Alias("Typing")]

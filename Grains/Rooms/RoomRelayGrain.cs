@@ -22,6 +22,8 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
 
     private readonly ObserverLeases _gateways = new(time);
     private readonly Dictionary<string, DateTimeOffset> _onlineUntil = new(StringComparer.Ordinal);
+    // The newest presence stamp heard per member, kept after they go offline to refuse an older "online".
+    private readonly Dictionary<string, long> _presenceStamps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
     private long _lastRelayed;
 
@@ -39,8 +41,13 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
         return Task.CompletedTask;
     }
 
-    public Task Presence(string user, bool online)
+    public Task Presence(string user, bool online, long stamp)
     {
+        if (stamp < _presenceStamps.GetValueOrDefault(user))
+        {
+            return Task.CompletedTask; // overtaken by a newer announcement
+        }
+        _presenceStamps[user] = stamp;
         var now = time.GetUtcNow();
         var wasOnline = _onlineUntil.TryGetValue(user, out var until) && until > now;
         if (online)

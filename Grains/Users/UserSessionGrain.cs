@@ -27,6 +27,7 @@ public sealed class UserSessionGrain(
     private readonly ObserverLeases _gateways = new(time);
     private IGrainTimer? _presenceTimer;
     private bool _online;
+    private long _presenceStamp;
 
     private string User => this.GetPrimaryKeyString();
     private UserSessionState Session => state.State;
@@ -72,7 +73,7 @@ public sealed class UserSessionGrain(
             await state.WriteStateAsync();
             if (_online)
             {
-                _ = Relay(item.Room).Presence(User, item.Joined);
+                _ = Relay(item.Room).Presence(User, item.Joined, NextPresenceStamp());
             }
         }
         foreach (var gateway in _gateways.Live())
@@ -188,11 +189,18 @@ public sealed class UserSessionGrain(
 
     private void AnnouncePresence()
     {
+        var stamp = NextPresenceStamp();
         foreach (var room in Session.Rooms)
         {
-            _ = Relay(room).Presence(User, _online);
+            _ = Relay(room).Presence(User, _online, stamp);
         }
     }
+
+    /// <summary>
+    /// Grows with every announcement, and across activations too (it starts from the clock), so
+    /// that a relay can tell the latest word on this user from one overtaken on the way.
+    /// </summary>
+    private long NextPresenceStamp() => _presenceStamp = Math.Max(_presenceStamp + 1, time.GetUtcNow().UtcTicks);
 
     private IRoomRelayGrain Relay(string room) => GrainFactory.GetGrain<IRoomRelayGrain>(room);
 }
