@@ -82,6 +82,7 @@ public static class GatewayServices
     {
         builder.Services.AddOptions<ChatSocketOptions>().Bind(builder.Configuration.GetSection("Gateway"));
         builder.Services.AddSingleton<ConnectionHub>();
+        builder.Services.AddSingleton<SharedGapReads>();
         builder.Services.AddSingleton<ChatSession>();
         builder.Services.AddHostedService<LeaseRenewal>();
         builder.Services.AddHostedService<SocketShutdown>();

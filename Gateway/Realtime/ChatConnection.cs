@@ -26,6 +26,7 @@ public sealed partial class ChatConnection
 
     private readonly WebSocket _socket;
     private readonly IClusterClient _cluster;
+    private readonly SharedGapReads _gapReads;
     private readonly ILogger _logger;
     private readonly GatewayMetrics _metrics;
     private readonly Channel<Outbound> _queue;
@@ -36,11 +37,12 @@ public sealed partial class ChatConnection
     private readonly SemaphoreSlim _sendTurn = new(1, 1);
     private int _closed;
 
-    public ChatConnection(WebSocket socket, IClusterClient cluster, int queueLimit, GatewayMetrics metrics, ILogger logger)
+    public ChatConnection(WebSocket socket, IClusterClient cluster, SharedGapReads gapReads, int queueLimit, GatewayMetrics metrics, ILogger logger)
     {
         _metrics = metrics;
         _socket = socket;
         _cluster = cluster;
+        _gapReads = gapReads;
         _logger = logger;
         _queue = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(queueLimit) { SingleReader = true });
     }
@@ -153,7 +155,9 @@ public sealed partial class ChatConnection
         try
         {
             var limit = (int)(upTo - cursor ?? MaxReplay);
-            var page = await Room(room).EventsAfter(User!, cursor, limit);
+            var page = upTo is { } last
+                ? await _gapReads.Read(room, cursor, last, () => Room(room).EventsAfter(User!, cursor, limit))
+                : await Room(room).EventsAfter(User!, cursor, limit);
             if (upTo is null && page.HasMore)
             {
                 await ResyncAsync(room, await LastSeqAsync(room));

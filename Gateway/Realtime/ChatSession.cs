@@ -19,6 +19,7 @@ namespace ChatApp.Gateway.Realtime;
 public sealed partial class ChatSession(
     ConnectionHub hub,
     IClusterClient cluster,
+    SharedGapReads gapReads,
     TokenService tokens,
     AbuseLimits limits,
     IOptions<ChatSocketOptions> options,
@@ -29,7 +30,7 @@ public sealed partial class ChatSession(
 
     public async Task RunAsync(WebSocket socket, CancellationToken stopping)
     {
-        var connection = new ChatConnection(socket, cluster, _options.SendQueueLimit, metrics, logger);
+        var connection = new ChatConnection(socket, cluster, gapReads, _options.SendQueueLimit, metrics, logger);
         // Every line logged for this socket, by any logger, carries its id (and its user once known).
         using var connectionScope = ConnectionScope(logger, connection.Id);
         metrics.ConnectionOpened();

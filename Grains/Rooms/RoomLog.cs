@@ -8,9 +8,9 @@ namespace ChatApp.Rooms;
 /// <summary>
 /// A room's event log and message table in PostgreSQL (sql/0004_chat_schema.sql). Each write
 /// is a single statement, so the event and the message state it changes commit together
-/// without an explicit transaction, in one round trip.
+/// without an explicit transaction; the silo's writes share round trips through <see cref="GroupCommit"/>.
 /// </summary>
-public sealed class RoomLog(NpgsqlDataSource db)
+public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
 {
     public async Task<long> LastSeq(string room)
     {
@@ -23,9 +23,9 @@ public sealed class RoomLog(NpgsqlDataSource db)
     /// Appends a message event and its message row, unless this sender already sent this
     /// clientMsgId here: then nothing is written and false is returned.
     /// </summary>
-    public async Task<bool> TryAppendMessage(RoomEvent e)
+    public async Task<bool> TryAppendMessage(RoomEvent e) => await commits.Execute(() =>
     {
-        await using var cmd = db.CreateCommand("""
+        var statement = new NpgsqlBatchCommand("""
             WITH m AS (
                 INSERT INTO messages (room, seq, sender, client_msg_id, text, ts)
                 VALUES ($1, $2, $3, $6, $7, $5)
@@ -34,11 +34,11 @@ public sealed class RoomLog(NpgsqlDataSource db)
             INSERT INTO room_events (room, seq, kind, sender, payload, ts)
             SELECT $1, $2, 'message', $3, $4, $5 FROM m
             """);
-        AddEventParameters(cmd, e);
-        cmd.Parameters.AddWithValue((object?)e.ClientMsgId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(e.Text ?? "");
-        return await cmd.ExecuteNonQueryAsync() == 1;
-    }
+        AddEventParameters(statement.Parameters, e);
+        statement.Parameters.AddWithValue((object?)e.ClientMsgId ?? DBNull.Value);
+        statement.Parameters.AddWithValue(e.Text ?? "");
+        return statement;
+    }) == 1;
 
     /// <summary>The seq and time of the message this sender already stored under this clientMsgId.</summary>
     public async Task<SendResult?> FindByClientMsgId(string room, string sender, string clientMsgId)
@@ -53,12 +53,12 @@ public sealed class RoomLog(NpgsqlDataSource db)
     }
 
     /// <summary>Appends an edit or delete event and applies it to the live message in the same statement.</summary>
-    public async Task<bool> TryAppendChange(RoomEvent e)
+    public async Task<bool> TryAppendChange(RoomEvent e) => await commits.Execute(() =>
     {
         var change = e.Kind == RoomEventKind.Delete
             ? "deleted = true, text = $7"
             : "text = $7, edited_ts = $5";
-        await using var cmd = db.CreateCommand($"""
+        var statement = new NpgsqlBatchCommand($"""
             WITH m AS (
                 UPDATE messages SET {change}
                 WHERE room = $1 AND seq = $6 AND NOT deleted
@@ -66,23 +66,23 @@ public sealed class RoomLog(NpgsqlDataSource db)
             INSERT INTO room_events (room, seq, kind, sender, payload, ts)
             SELECT $1, $2, $8, $3, $4, $5 FROM m
             """);
-        AddEventParameters(cmd, e);
-        cmd.Parameters.AddWithValue(e.Target ?? 0L);
+        AddEventParameters(statement.Parameters, e);
+        statement.Parameters.AddWithValue(e.Target ?? 0L);
         // A delete event carries no text, so the tombstone's text becomes empty.
-        cmd.Parameters.AddWithValue(e.Text ?? "");
-        cmd.Parameters.AddWithValue(e.Kind);
-        return await cmd.ExecuteNonQueryAsync() == 1;
-    }
+        statement.Parameters.AddWithValue(e.Text ?? "");
+        statement.Parameters.AddWithValue(e.Kind);
+        return statement;
+    }) == 1;
 
     /// <summary>Appends an event that changes no message: joins, leaves and the like.</summary>
-    public async Task Append(RoomEvent e)
+    public Task Append(RoomEvent e) => commits.Execute(() =>
     {
-        await using var cmd = db.CreateCommand(
+        var statement = new NpgsqlBatchCommand(
             "INSERT INTO room_events (room, seq, kind, sender, payload, ts) VALUES ($1, $2, $6, $3, $4, $5)");
-        AddEventParameters(cmd, e);
-        cmd.Parameters.AddWithValue(e.Kind);
-        await cmd.ExecuteNonQueryAsync();
-    }
+        AddEventParameters(statement.Parameters, e);
+        statement.Parameters.AddWithValue(e.Kind);
+        return statement;
+    });
 
     public async Task<ChatMessage?> FindMessage(string room, long seq)
     {
@@ -168,14 +168,14 @@ public sealed class RoomLog(NpgsqlDataSource db)
     }
 
     // $1 room, $2 seq, $3 sender, $4 payload, $5 ts: the columns every event has.
-    private static void AddEventParameters(NpgsqlCommand cmd, RoomEvent e)
+    private static void AddEventParameters(NpgsqlParameterCollection parameters, RoomEvent e)
     {
-        cmd.Parameters.AddWithValue(e.Room);
-        cmd.Parameters.AddWithValue(e.Seq);
-        cmd.Parameters.AddWithValue(e.Sender);
+        parameters.AddWithValue(e.Room);
+        parameters.AddWithValue(e.Seq);
+        parameters.AddWithValue(e.Sender);
         var payload = new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User };
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(payload, Json) });
-        cmd.Parameters.AddWithValue(e.Ts);
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(payload, Json) });
+        parameters.AddWithValue(e.Ts);
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

@@ -1,0 +1,127 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace ChatApp.Storage;
+
+/// <summary>
+/// Writes of many rooms share PostgreSQL round trips and commits. Each room writes one event at a
+/// time and waits for it, so on its own a busy silo pays a round trip, a transaction and a WAL
+/// flush per message; here the writes that arrive while a batch is in flight go together in the
+/// next one, as one transaction. Under light load a write goes out at once, alone: nothing waits
+/// for company.
+/// </summary>
+public sealed class GroupCommit : IAsyncDisposable
+{
+    /// <summary>Batches in flight at once: one fills while another commits.</summary>
+    public const int Writers = 2;
+
+    /// <summary>The most statements in one batch, so that one slow batch cannot hold hundreds of rooms.</summary>
+    public const int MaxBatch = 128;
+
+    private readonly NpgsqlDataSource _db;
+    private readonly Channel<Write> _pending = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { AllowSynchronousContinuations = false });
+    private readonly Task[] _writers;
+    private long _batches;
+
+    public GroupCommit(NpgsqlDataSource db)
+    {
+        _db = db;
+        _writers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync))];
+    }
+
+    /// <summary>Round trips made so far: fewer than the statements when writes shared them.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>
+    /// Executes one statement in the next batch; the rows it affected, once committed. The statement
+    /// is made by <paramref name="statement"/>, each time it is sent: it may have to go twice.
+    /// </summary>
+    public Task<int> Execute(Func<NpgsqlBatchCommand> statement)
+    {
+        var write = new Write(statement);
+        if (!_pending.Writer.TryWrite(write))
+        {
+            throw new ObjectDisposedException(nameof(GroupCommit));
+        }
+        return write.Done.Task;
+    }
+
+    private async Task WriteBatchesAsync()
+    {
+        var batch = new List<Write>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<Write> writes)
+    {
+        try
+        {
+            var affected = await ExecuteTogether(writes);
+            for (var i = 0; i < writes.Count; i++)
+            {
+                writes[i].Done.TrySetResult(affected[i]);
+            }
+        }
+        catch (PostgresException ex) when (writes.Count > 1 && !DatabaseFaults.IsUnavailable(ex))
+        {
+            // One statement broke the shared transaction (a seq some room got wrong, say) and took the
+            // others with it: each goes again alone, so only the faulty one fails.
+            await Task.WhenAll(writes.Select(CommitAloneAsync));
+        }
+        catch (Exception ex)
+        {
+            foreach (var write in writes)
+            {
+                write.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task CommitAloneAsync(Write write)
+    {
+        try
+        {
+            write.Done.TrySetResult((await ExecuteTogether([write]))[0]);
+        }
+        catch (Exception ex)
+        {
+            write.Done.TrySetException(ex);
+        }
+    }
+
+    /// <summary>One round trip; without an explicit transaction PostgreSQL runs a batch as one.</summary>
+    private async Task<int[]> ExecuteTogether(IReadOnlyList<Write> writes)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var write in writes)
+        {
+            batch.BatchCommands.Add(write.Statement());
+        }
+        await batch.ExecuteNonQueryAsync();
+        Interlocked.Increment(ref _batches);
+        return [.. batch.BatchCommands.Select(static (NpgsqlBatchCommand c) => c.RecordsAffected)];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await Task.WhenAll(_writers);
+    }
+
+    private sealed record Write(Func<NpgsqlBatchCommand> Statement)
+    {
+        public TaskCompletionSource<int> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
