@@ -226,33 +226,36 @@ public sealed partial class ChatSession(
     /// </summary>
     private async Task<ReadOnlyMemory<byte>?> ReceiveFrameAsync(ChatConnection connection, WebSocket socket, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        // Most sockets are idle most of the time: an empty read waits for the next frame without
+        // holding a buffer, so that memory is spent only on frames that have arrived.
+        var result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        ArrayBufferWriter<byte>? buffer = null;
         while (true)
         {
-            var chunk = buffer.GetMemory(4096);
-            var result = await socket.ReceiveAsync(chunk, cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return null;
             }
+            if (result.EndOfMessage)
+            {
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    connection.Send(ServerFrames.Error(null, ErrorCodes.BadRequest, "Frames are text (JSON), not binary."));
+                    buffer?.Clear();
+                    result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+                    continue;
+                }
+                metrics.FrameIn();
+                return buffer?.WrittenMemory ?? ReadOnlyMemory<byte>.Empty;
+            }
+            buffer ??= new ArrayBufferWriter<byte>(1024);
+            result = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
             buffer.Advance(result.Count);
             if (buffer.WrittenCount > _options.MaxFrameBytes)
             {
                 await connection.CloseAsync(CloseCodes.TooBig, "frame too large");
                 return null;
             }
-            if (!result.EndOfMessage)
-            {
-                continue;
-            }
-            if (result.MessageType == WebSocketMessageType.Binary)
-            {
-                connection.Send(ServerFrames.Error(null, ErrorCodes.BadRequest, "Frames are text (JSON), not binary."));
-                buffer.Clear();
-                continue;
-            }
-            metrics.FrameIn();
-            return buffer.WrittenMemory;
         }
     }
 

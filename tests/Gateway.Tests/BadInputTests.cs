@@ -101,6 +101,17 @@ public sealed class BadInputTests(ChatSystemFixture fixture) : IClassFixture<Cha
     }
 
     [Fact]
+    public async Task An_empty_frame_is_a_bad_request_and_the_socket_stays_usable()
+    {
+        await using var client = await System.ConnectNewUserAsync("terse");
+
+        await client.SendBytesAsync([], WebSocketMessageType.Text);
+
+        ChatSteps.AssertError(await client.WaitForUnreferencedErrorAsync(), "bad_request");
+        await client.AssertStillUsableAsync();
+    }
+
+    [Fact]
     public async Task A_frame_of_exactly_64_KiB_is_answered()
     {
         await using var client = await System.ConnectNewUserAsync("big");
