@@ -207,7 +207,10 @@ function receive(frame) {
         if (frame.room === currentId) notice('You are no longer a member of this room.');
       }
       if (frame.room === currentId) markReadSoon();
-      if (frame.kind === 'message') saved.outbox = store.outbox; // it may have confirmed one of ours
+      if (frame.kind === 'message') {
+        saved.outbox = store.outbox; // it may have confirmed one of ours
+        if (!onScreen(frame.room)) store.countUnread(room, frame);
+      }
       // Membership changed: the member list, and for a room someone added us to, its visibility
       // and topic. Not GET /api/rooms: the room may still be telling our session of the join.
       const added = frame.kind === 'join' && userName(frame.user) === store.me && frame.room !== currentId;
@@ -232,7 +235,7 @@ function receive(frame) {
       break;
     }
     case 'unread':
-      store.room(frame.room).unread = frame.room === currentId ? 0 : frame.count;
+      store.setUnread(store.room(frame.room), frame.room === currentId ? 0 : frame.count);
       break;
     case 'typing': {
       const user = userName(frame.user);
@@ -242,11 +245,16 @@ function receive(frame) {
       break;
     }
     default:
-      // presence, server pings, and errors answering ref-less frames (typing):
-      // nothing to show. A refused token also closes with 1008, handled there.
+      // Server pings, and errors answering ref-less frames (typing): nothing to show.
+      // A refused token also closes with 1008, handled there.
       return;
   }
   render();
+}
+
+/** The user reads this room now: it is the one on screen and the page is visible. */
+function onScreen(roomId) {
+  return roomId === currentId && document.visibilityState === 'visible';
 }
 
 /** Events seq..before-1 never arrived: fetch the messages among them. */
@@ -296,6 +304,8 @@ async function openRoom(id) {
   if (currentId !== id) {
     notice('');
     flash = null;
+    // What the room on screen showed until now has been seen, however soon the user moves on.
+    if (readTimer) markRead();
   }
   currentId = id;
   saved.room = id;
@@ -514,16 +524,21 @@ let readTimer = 0;
 /** Tell the server what we have seen, at most about once a second. */
 function markReadSoon() {
   clearTimeout(readTimer);
-  readTimer = setTimeout(() => {
-    const room = currentId && store.room(currentId);
-    if (!room?.loaded || !conn.ready || document.visibilityState !== 'visible') return;
-    room.unread = 0;
-    if (room.lastSeq > (room.readSeq ?? 0)) {
-      room.readSeq = room.lastSeq;
-      conn.request('read', { room: room.id, seq: room.lastSeq }).catch(() => { room.readSeq = 0; });
-    }
-    render();
-  }, 800);
+  readTimer = setTimeout(markRead, 800);
+}
+
+/** The room on screen is read up to its last event. */
+function markRead() {
+  clearTimeout(readTimer);
+  readTimer = 0;
+  const room = currentId && store.room(currentId);
+  if (!room?.loaded || !conn.ready || document.visibilityState !== 'visible') return;
+  room.unread = 0;
+  if (room.lastSeq > (room.readSeq ?? 0)) {
+    room.readSeq = room.lastSeq;
+    conn.request('read', { room: room.id, seq: room.lastSeq }).catch(() => { room.readSeq = 0; });
+  }
+  render();
 }
 
 // ---- sending -----------------------------------------------------------------------

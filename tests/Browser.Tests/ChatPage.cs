@@ -64,6 +64,16 @@ public sealed class ChatPage : IAsyncDisposable
 
     public ILocator RoomInList(string room) => Page.Locator($"#rooms li[data-room=\"{room}\"]");
 
+    /// <summary>The unread count beside a room in the list (none while it is read, or on screen).</summary>
+    public ILocator UnreadBadge(string room) => RoomInList(room).Locator(".badge");
+
+    /// <summary>Opens a room by clicking it in the room list.</summary>
+    public async Task OpenFromListAsync(string room, string? title = null)
+    {
+        await RoomInList(room).Locator("button").ClickAsync();
+        await Expect(CurrentRoom).ToHaveTextAsync(title ?? room);
+    }
+
     /// <summary>
     /// Opens the page in a fresh context, as someone who has never been there; from the gateway
     /// itself, or through <paramref name="via"/> (e.g. a <see cref="NetworkCable"/>).
@@ -94,6 +104,16 @@ public sealed class ChatPage : IAsyncDisposable
         await Page.Locator("#register").ClickAsync();
         await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
         await Expect(Page.Locator("#auth-view")).ToBeHiddenAsync();
+        await Expect(ConnectionState).ToHaveTextAsync("connected");
+    }
+
+    /// <summary>Signs in to an existing account (made through the API, say) and waits for the live connection.</summary>
+    public async Task SignInAsync(string username)
+    {
+        await Page.Locator("#username").FillAsync(username);
+        await Page.Locator("#password").FillAsync(Password);
+        await Page.Locator("#signin").ClickAsync();
+        await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
         await Expect(ConnectionState).ToHaveTextAsync("connected");
     }
 

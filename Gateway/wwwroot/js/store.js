@@ -62,6 +62,7 @@ export class Room {
     this.changes = new Map(); // target seq → latest edit/delete event of a message not loaded yet
     this.details = null;     // Room with members (join reply, GET /api/rooms/{id}), when known
     this.unread = 0;
+    this.unreadAt = 0;       // the seq the server counted `unread` up to; later messages are counted here
     this.typing = new Map(); // user → time the indicator expires
   }
 
@@ -153,6 +154,7 @@ export class ChatStore {
       r.member = true;
       r.summary = s;
       r.unread = s.unread ?? 0;
+      r.unreadAt = s.lastSeq ?? 0;
       // A loaded room's lastSeq advances only by applying events, or the
       // events the resume is about to replay would look like duplicates.
       if (!r.loaded) r.lastSeq = Math.max(r.lastSeq, s.lastSeq ?? 0);
@@ -238,6 +240,20 @@ export class ChatStore {
       }
     }
     return { room, gap };
+  }
+
+  /**
+   * A message event the user has not seen on screen: one more unread, unless it is their own or
+   * the server's count (hello, an `unread` frame) already included it.
+   */
+  countUnread(room, ev) {
+    if (ev.kind === 'message' && userName(ev.sender) !== this.me && ev.seq > room.unreadAt) room.unread++;
+  }
+
+  /** An `unread` frame: the count as of the events applied so far, after a read on some device. */
+  setUnread(room, count) {
+    room.unread = count;
+    room.unreadAt = room.lastSeq;
   }
 
   /**
