@@ -76,7 +76,7 @@ function renderNow() {
     editing = null; // left the room, or the message was deleted meanwhile
   }
   const myRole = room?.roleOf(store.me) ?? null;
-  renderRooms(store.visibleRooms(), currentId);
+  renderRooms(store.visibleRooms(), currentId, store.me);
   renderRoom(room, {
     pending: store.outbox.filter((o) => o.room === currentId),
     me: store.me,
@@ -498,6 +498,28 @@ async function manageMember(action, user, role) {
   return true;
 }
 
+/**
+ * The direct-message room with `user`, made by the server on first use, then opened like any
+ * room of ours (a `join` frame cannot open it: direct rooms are refused by name).
+ */
+async function openDirect(user) {
+  showError(ui.membersError, '');
+  let details;
+  try {
+    // Making the room tells both sessions of the joins, like a join: one at a time with those.
+    details = await oneAtATime(() => authedApi('/api/dms', { method: 'POST', body: { user } }));
+  } catch (err) {
+    if (err.status !== 401) showError(ui.membersError, `Could not open a conversation with ${user}: ${err.message}`);
+    return false;
+  }
+  const room = store.room(details.id);
+  room.member = true;
+  room.details = details;
+  room.summary = { ...room.summary, ...details, members: undefined };
+  if (!room.loaded) room.lastSeq = Math.max(room.lastSeq, details.lastSeq ?? 0);
+  return openRoom(details.id);
+}
+
 async function leaveRoom() {
   const id = currentId;
   if (!id) return;
@@ -676,7 +698,7 @@ async function search(query) {
   renderSearch(q, { loading: true });
   try {
     const data = await authedApi(`/api/search?q=${encodeURIComponent(q)}&limit=${SEARCH_LIMIT}`);
-    if (run === searchRun) renderSearch(q, { results: data?.results ?? [] });
+    if (run === searchRun) renderSearch(q, { results: data?.results ?? [], me: store.me });
   } catch (err) {
     if (run === searchRun && err.status !== 401) renderSearch(q, { error: `Search failed: ${err.message}` });
   }
@@ -774,6 +796,7 @@ ui.members.addEventListener('click', (e) => {
   if (b.classList.contains('kick')) manageMember('kick', li.dataset.user);
   else if (b.classList.contains('ban')) manageMember('ban', li.dataset.user);
   else if (b.classList.contains('role-change')) manageMember('role', li.dataset.user, b.dataset.role);
+  else if (b.classList.contains('dm')) openDirect(li.dataset.user);
 });
 
 ui.rooms.addEventListener('click', (e) => {

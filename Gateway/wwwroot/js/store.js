@@ -14,6 +14,24 @@ export function userName(u) {
   return typeof u === 'string' ? u : (u?.name ?? u?.id ?? '');
 }
 
+const DIRECT_PREFIX = 'dm:';
+
+/** Direct-message rooms are `dm:{a}:{b}`, made only by the server (POST /api/dms). */
+export function isDirect(id) {
+  return id.startsWith(DIRECT_PREFIX);
+}
+
+/**
+ * What a room is called on screen: its id, or for a direct-message room the other person's name,
+ * as the server titles it in RoomSummary.topic (DirectRoom.Other). Derived from the id so a
+ * room learnt of by a bare event has its name before any summary arrives.
+ */
+export function roomTitle(id, me) {
+  if (!isDirect(id)) return id;
+  const [a, b] = id.slice(DIRECT_PREFIX.length).split(':');
+  return a === me && b ? b : a;
+}
+
 /** crypto.randomUUID exists only in secure contexts (https, localhost). */
 export function newClientMsgId() {
   if (crypto.randomUUID) return crypto.randomUUID();
