@@ -3,11 +3,13 @@
 
 import { api, ApiError } from './js/api.js';
 import { Connection } from './js/protocol.js';
-import { ChatStore, ROOM_ID, MAX_TEXT, userName, canModerate, outranks } from './js/store.js';
+import { ChatStore, ROOM_ID, MAX_TEXT, userName, canModerate, outranks, roomTitle } from './js/store.js';
 import {
   ui, showError, showSignedIn, renderConnection, renderRooms, renderRoom, renderMembers,
   makeEditor, revealMessage, watchEdges, renderSearch, closeSearch,
 } from './js/view.js';
+import { mentionsMe, WaitingMentions } from './js/mentions.js';
+import { notify, renderNotificationButton, askForNotifications } from './js/notifications.js';
 
 const HISTORY_PAGE = 50;
 // A search result outside what is loaded opens a page of history around it: this many before it.
@@ -77,6 +79,7 @@ function renderNow() {
   }
   const myRole = room?.roleOf(store.me) ?? null;
   renderRooms(store.visibleRooms(), currentId, store.me);
+  renderNotificationButton(ui.enableNotifications, Boolean(store.me));
   renderRoom(room, {
     pending: store.outbox.filter((o) => o.room === currentId),
     me: store.me,
@@ -85,6 +88,7 @@ function renderNow() {
     editing,
     flashSeq: flash?.room === currentId ? flash.seq : undefined,
     loadingOlder: loadingOlder.has(currentId),
+    isMention: (item) => mentionsMe(item, store.me, room.mentionSeqs),
   });
   renderMembers(room, { me: store.me, myRole, open: membersOpen, outranks });
 }
@@ -134,6 +138,7 @@ function signOut(reason) {
   const token = saved.token;
   conn.stop(); // first, so the server closing our socket is not taken for a refused token
   saved.clear();
+  waitingMentions.clear();
   store = new ChatStore();
   currentId = null;
   editing = flash = null;
@@ -210,6 +215,7 @@ function receive(frame) {
       if (frame.kind === 'message') {
         saved.outbox = store.outbox; // it may have confirmed one of ours
         if (!onScreen(frame.room)) store.countUnread(room, frame);
+        waitingMentions.arrived(frame.room, frame.seq, frame.text);
       }
       // Membership changed: the member list, and for a room someone added us to, its visibility
       // and topic. Not GET /api/rooms: the room may still be telling our session of the join.
@@ -235,7 +241,10 @@ function receive(frame) {
       break;
     }
     case 'unread':
-      store.setUnread(store.room(frame.room), frame.room === currentId ? 0 : frame.count);
+      store.setUnread(store.room(frame.room), frame.room === currentId ? 0 : frame.count, frame.lastReadSeq ?? 0);
+      break;
+    case 'mention':
+      mentioned(store.room(frame.room), Number(frame.seq), userName(frame.sender));
       break;
     case 'typing': {
       const user = userName(frame.user);
@@ -256,6 +265,29 @@ function receive(frame) {
 function onScreen(roomId) {
   return roomId === currentId && document.visibilityState === 'visible';
 }
+
+/**
+ * Someone named the user in a message: it is highlighted wherever it shows, and unless the user
+ * is looking at its room, the room is marked in the list and a notification (if allowed) says so.
+ */
+function mentioned(room, seq, sender) {
+  if (!Number.isInteger(seq)) return;
+  room.mentionSeqs.add(seq);
+  if (onScreen(room.id)) return;
+  room.unseenMentions.add(seq);
+  waitingMentions.add({ room: room.id, seq, sender }, room.items.get(seq)?.text);
+}
+
+const waitingMentions = new WaitingMentions(({ room: id, seq, sender }, text) => {
+  // Read meanwhile, here or on another device: nothing left to point at.
+  if (!store.room(id).unseenMentions.has(seq)) return;
+  const title = roomTitle(id, store.me);
+  notify(title === sender ? `${sender} mentioned you` : `${sender} mentioned you in ${title}`, {
+    body: text ?? '',
+    tag: `mention:${id}:${seq}`,
+    onClick: () => jumpTo(id, seq),
+  });
+});
 
 /** Events seq..before-1 never arrived: fetch the messages among them. */
 async function fillGap(room, { after, before }) {
@@ -556,6 +588,7 @@ function markRead() {
   const room = currentId && store.room(currentId);
   if (!room?.loaded || !conn.ready || document.visibilityState !== 'visible') return;
   room.unread = 0;
+  room.unseenMentions.clear();
   if (room.lastSeq > (room.readSeq ?? 0)) {
     room.readSeq = room.lastSeq;
     conn.request('read', { room: room.id, seq: room.lastSeq }).catch(() => { room.readSeq = 0; });
@@ -726,6 +759,7 @@ ui.authForm.addEventListener('submit', (e) => {
 });
 
 ui.signout.addEventListener('click', () => signOut());
+ui.enableNotifications.addEventListener('click', () => askForNotifications(ui.enableNotifications));
 
 ui.joinForm.addEventListener('submit', async (e) => {
   e.preventDefault();

@@ -67,6 +67,9 @@ public sealed class ChatPage : IAsyncDisposable
     /// <summary>The unread count beside a room in the list (none while it is read, or on screen).</summary>
     public ILocator UnreadBadge(string room) => RoomInList(room).Locator(".badge");
 
+    /// <summary>The mark beside a room in the list that says someone mentioned this user there.</summary>
+    public ILocator MentionMark(string room) => RoomInList(room).Locator(".mention-badge");
+
     /// <summary>Opens a room by clicking it in the room list.</summary>
     public async Task OpenFromListAsync(string room, string? title = null)
     {
@@ -77,8 +80,10 @@ public sealed class ChatPage : IAsyncDisposable
     /// <summary>
     /// Opens the page in a fresh context, as someone who has never been there; from the gateway
     /// itself, or through <paramref name="via"/> (e.g. a <see cref="NetworkCable"/>).
+    /// <paramref name="prepare"/> runs on the context before the page loads (permissions, init scripts).
     /// </summary>
-    public static async Task<ChatPage> OpenAsync(BrowserFixture fixture, string label, Uri? via = null, ViewportSize? viewport = null)
+    public static async Task<ChatPage> OpenAsync(
+        BrowserFixture fixture, string label, Uri? via = null, ViewportSize? viewport = null, Func<IBrowserContext, Task>? prepare = null)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -89,6 +94,10 @@ public sealed class ChatPage : IAsyncDisposable
         });
         context.SetDefaultTimeout(15_000);
         await context.AddInitScriptAsync(ReportCspViolations);
+        if (prepare is not null)
+        {
+            await prepare(context);
+        }
         var page = new ChatPage(label, context, await context.NewPageAsync());
         var response = await page.Page.GotoAsync("/");
         Assert.True(response is { Ok: true }, $"GET / answered {response?.Status}");

@@ -81,6 +81,8 @@ export class Room {
     this.details = null;     // Room with members (join reply, GET /api/rooms/{id}), when known
     this.unread = 0;
     this.unreadAt = 0;       // the seq the server counted `unread` up to; later messages are counted here
+    this.mentionSeqs = new Set();    // seqs a mention frame named: highlighted even if the text does not say so to us
+    this.unseenMentions = new Set(); // of those, the ones not yet read: the room list marks the room
     this.typing = new Map(); // user → time the indicator expires
   }
 
@@ -204,6 +206,8 @@ export class ChatStore {
     room.changes.clear();
     room.details = null;
     room.unread = 0;
+    room.mentionSeqs.clear();
+    room.unseenMentions.clear();
   }
 
   /** {roomId: lastSeq} for the hello of a reconnect. */
@@ -236,6 +240,7 @@ export class ChatStore {
       }
       case 'edit':
       case 'delete': {
+        room.mentionSeqs.delete(ev.target); // from now on the text says whether it names us
         const target = room.items.get(ev.target);
         if (target?.kind === 'message') {
           room.items.set(ev.target, changed(target, ev));
@@ -269,9 +274,10 @@ export class ChatStore {
   }
 
   /** An `unread` frame: the count as of the events applied so far, after a read on some device. */
-  setUnread(room, count) {
+  setUnread(room, count, lastReadSeq) {
     room.unread = count;
     room.unreadAt = room.lastSeq;
+    for (const seq of room.unseenMentions) if (seq <= lastReadSeq) room.unseenMentions.delete(seq);
   }
 
   /**

@@ -16,6 +16,7 @@ export const ui = {
   connection: $('connection-state'),
   me: $('me'),
   signout: $('signout'),
+  enableNotifications: $('enable-notifications'),
   searchForm: $('search-form'),
   searchInput: $('search-input'),
   searchResults: $('search-results'),
@@ -99,6 +100,12 @@ export function renderRooms(rooms, currentId, me) {
     link.append(make('span', 'room-name', roomTitle(r.id, me)));
     // Both are private; the padlock would say nothing a direct room does not.
     if (r.summary?.visibility === 'private' && !direct) link.append(make('span', 'lock', 'private'));
+    if (r.id !== currentId && r.unseenMentions.size > 0) {
+      const at = make('span', 'mention-badge', '@');
+      at.title = 'You were mentioned';
+      at.setAttribute('aria-label', 'mentioned');
+      link.append(at);
+    }
     if (r.unread > 0 && r.id !== currentId) link.append(make('span', 'badge', String(r.unread)));
     li.append(link);
     return li;
@@ -271,7 +278,7 @@ function findAnchor(list) {
  * reader was there; otherwise the item at the top of the view stays where it is, whatever was
  * added above or below it.
  *
- * @param {object} o {pending, me, connected, moderator, editing: {seq, box}?, flashSeq?, loadingOlder}
+ * @param {object} o {pending, me, connected, moderator, editing: {seq, box}?, flashSeq?, loadingOlder, isMention(item)}
  */
 export function renderRoom(room, o) {
   const direct = Boolean(room && isDirect(room.id));
@@ -314,6 +321,7 @@ export function renderRoom(room, o) {
       }
       const node = cached.node;
       node.classList.toggle('flash', item.seq === o.flashSeq);
+      node.classList.toggle('mention', o.isMention(item));
       wanted.push(node);
     }
     for (const item of o.pending) wanted.push(pendingNode(item, o.me, o.connected));
