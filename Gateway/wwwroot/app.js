@@ -3,11 +3,13 @@
 
 import { api, ApiError } from './js/api.js';
 import { Connection } from './js/protocol.js';
-import { ChatStore, ROOM_ID, MAX_TEXT, userName, canModerate, outranks } from './js/store.js';
+import { ChatStore, ROOM_ID, MAX_TEXT, userName, canModerate, outranks, roomTitle } from './js/store.js';
 import {
   ui, showError, showSignedIn, renderConnection, renderRooms, renderRoom, renderMembers,
   makeEditor, revealMessage, watchEdges, renderSearch, closeSearch,
 } from './js/view.js';
+import { mentionsMe, WaitingMentions } from './js/mentions.js';
+import { notify, renderNotificationButton, askForNotifications } from './js/notifications.js';
 
 const HISTORY_PAGE = 50;
 // A search result outside what is loaded opens a page of history around it: this many before it.
@@ -76,7 +78,8 @@ function renderNow() {
     editing = null; // left the room, or the message was deleted meanwhile
   }
   const myRole = room?.roleOf(store.me) ?? null;
-  renderRooms(store.visibleRooms(), currentId);
+  renderRooms(store.visibleRooms(), currentId, store.me);
+  renderNotificationButton(ui.enableNotifications, Boolean(store.me));
   renderRoom(room, {
     pending: store.outbox.filter((o) => o.room === currentId),
     me: store.me,
@@ -85,6 +88,7 @@ function renderNow() {
     editing,
     flashSeq: flash?.room === currentId ? flash.seq : undefined,
     loadingOlder: loadingOlder.has(currentId),
+    isMention: (item) => mentionsMe(item, store.me, room.mentionSeqs),
   });
   renderMembers(room, { me: store.me, myRole, open: membersOpen, outranks });
 }
@@ -134,6 +138,7 @@ function signOut(reason) {
   const token = saved.token;
   conn.stop(); // first, so the server closing our socket is not taken for a refused token
   saved.clear();
+  waitingMentions.clear();
   store = new ChatStore();
   currentId = null;
   editing = flash = null;
@@ -207,7 +212,11 @@ function receive(frame) {
         if (frame.room === currentId) notice('You are no longer a member of this room.');
       }
       if (frame.room === currentId) markReadSoon();
-      if (frame.kind === 'message') saved.outbox = store.outbox; // it may have confirmed one of ours
+      if (frame.kind === 'message') {
+        saved.outbox = store.outbox; // it may have confirmed one of ours
+        if (!onScreen(frame.room)) store.countUnread(room, frame);
+        waitingMentions.arrived(frame.room, frame.seq, frame.text);
+      }
       // Membership changed: the member list, and for a room someone added us to, its visibility
       // and topic. Not GET /api/rooms: the room may still be telling our session of the join.
       const added = frame.kind === 'join' && userName(frame.user) === store.me && frame.room !== currentId;
@@ -232,7 +241,10 @@ function receive(frame) {
       break;
     }
     case 'unread':
-      store.room(frame.room).unread = frame.room === currentId ? 0 : frame.count;
+      store.setUnread(store.room(frame.room), frame.room === currentId ? 0 : frame.count, frame.lastReadSeq ?? 0);
+      break;
+    case 'mention':
+      mentioned(store.room(frame.room), Number(frame.seq), userName(frame.sender));
       break;
     case 'typing': {
       const user = userName(frame.user);
@@ -242,12 +254,40 @@ function receive(frame) {
       break;
     }
     default:
-      // presence, server pings, and errors answering ref-less frames (typing):
-      // nothing to show. A refused token also closes with 1008, handled there.
+      // Server pings, and errors answering ref-less frames (typing): nothing to show.
+      // A refused token also closes with 1008, handled there.
       return;
   }
   render();
 }
+
+/** The user reads this room now: it is the one on screen and the page is visible. */
+function onScreen(roomId) {
+  return roomId === currentId && document.visibilityState === 'visible';
+}
+
+/**
+ * Someone named the user in a message: it is highlighted wherever it shows, and unless the user
+ * is looking at its room, the room is marked in the list and a notification (if allowed) says so.
+ */
+function mentioned(room, seq, sender) {
+  if (!Number.isInteger(seq)) return;
+  room.mentionSeqs.add(seq);
+  if (onScreen(room.id)) return;
+  room.unseenMentions.add(seq);
+  waitingMentions.add({ room: room.id, seq, sender }, room.items.get(seq)?.text);
+}
+
+const waitingMentions = new WaitingMentions(({ room: id, seq, sender }, text) => {
+  // Read meanwhile, here or on another device: nothing left to point at.
+  if (!store.room(id).unseenMentions.has(seq)) return;
+  const title = roomTitle(id, store.me);
+  notify(title === sender ? `${sender} mentioned you` : `${sender} mentioned you in ${title}`, {
+    body: text ?? '',
+    tag: `mention:${id}:${seq}`,
+    onClick: () => jumpTo(id, seq),
+  });
+});
 
 /** Events seq..before-1 never arrived: fetch the messages among them. */
 async function fillGap(room, { after, before }) {
@@ -296,6 +336,8 @@ async function openRoom(id) {
   if (currentId !== id) {
     notice('');
     flash = null;
+    // What the room on screen showed until now has been seen, however soon the user moves on.
+    if (readTimer) markRead();
   }
   currentId = id;
   saved.room = id;
@@ -488,6 +530,28 @@ async function manageMember(action, user, role) {
   return true;
 }
 
+/**
+ * The direct-message room with `user`, made by the server on first use, then opened like any
+ * room of ours (a `join` frame cannot open it: direct rooms are refused by name).
+ */
+async function openDirect(user) {
+  showError(ui.membersError, '');
+  let details;
+  try {
+    // Making the room tells both sessions of the joins, like a join: one at a time with those.
+    details = await oneAtATime(() => authedApi('/api/dms', { method: 'POST', body: { user } }));
+  } catch (err) {
+    if (err.status !== 401) showError(ui.membersError, `Could not open a conversation with ${user}: ${err.message}`);
+    return false;
+  }
+  const room = store.room(details.id);
+  room.member = true;
+  room.details = details;
+  room.summary = { ...room.summary, ...details, members: undefined };
+  if (!room.loaded) room.lastSeq = Math.max(room.lastSeq, details.lastSeq ?? 0);
+  return openRoom(details.id);
+}
+
 async function leaveRoom() {
   const id = currentId;
   if (!id) return;
@@ -514,16 +578,22 @@ let readTimer = 0;
 /** Tell the server what we have seen, at most about once a second. */
 function markReadSoon() {
   clearTimeout(readTimer);
-  readTimer = setTimeout(() => {
-    const room = currentId && store.room(currentId);
-    if (!room?.loaded || !conn.ready || document.visibilityState !== 'visible') return;
-    room.unread = 0;
-    if (room.lastSeq > (room.readSeq ?? 0)) {
-      room.readSeq = room.lastSeq;
-      conn.request('read', { room: room.id, seq: room.lastSeq }).catch(() => { room.readSeq = 0; });
-    }
-    render();
-  }, 800);
+  readTimer = setTimeout(markRead, 800);
+}
+
+/** The room on screen is read up to its last event. */
+function markRead() {
+  clearTimeout(readTimer);
+  readTimer = 0;
+  const room = currentId && store.room(currentId);
+  if (!room?.loaded || !conn.ready || document.visibilityState !== 'visible') return;
+  room.unread = 0;
+  room.unseenMentions.clear();
+  if (room.lastSeq > (room.readSeq ?? 0)) {
+    room.readSeq = room.lastSeq;
+    conn.request('read', { room: room.id, seq: room.lastSeq }).catch(() => { room.readSeq = 0; });
+  }
+  render();
 }
 
 // ---- sending -----------------------------------------------------------------------
@@ -661,7 +731,7 @@ async function search(query) {
   renderSearch(q, { loading: true });
   try {
     const data = await authedApi(`/api/search?q=${encodeURIComponent(q)}&limit=${SEARCH_LIMIT}`);
-    if (run === searchRun) renderSearch(q, { results: data?.results ?? [] });
+    if (run === searchRun) renderSearch(q, { results: data?.results ?? [], me: store.me });
   } catch (err) {
     if (run === searchRun && err.status !== 401) renderSearch(q, { error: `Search failed: ${err.message}` });
   }
@@ -689,6 +759,7 @@ ui.authForm.addEventListener('submit', (e) => {
 });
 
 ui.signout.addEventListener('click', () => signOut());
+ui.enableNotifications.addEventListener('click', () => askForNotifications(ui.enableNotifications));
 
 ui.joinForm.addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -759,6 +830,7 @@ ui.members.addEventListener('click', (e) => {
   if (b.classList.contains('kick')) manageMember('kick', li.dataset.user);
   else if (b.classList.contains('ban')) manageMember('ban', li.dataset.user);
   else if (b.classList.contains('role-change')) manageMember('role', li.dataset.user, b.dataset.role);
+  else if (b.classList.contains('dm')) openDirect(li.dataset.user);
 });
 
 ui.rooms.addEventListener('click', (e) => {

@@ -32,6 +32,13 @@ public sealed class ApiUser : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Joins a public room, without any socket: the user is a member who is not online.</summary>
+    public async Task JoinAsync(string room)
+    {
+        var response = await _http.PostAsJsonAsync($"/api/rooms/{room}/members", new { user = Name });
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Sends one message and returns its seq.</summary>
     public async Task<long> SendAsync(string room, string text)
     {

@@ -64,11 +64,26 @@ public sealed class ChatPage : IAsyncDisposable
 
     public ILocator RoomInList(string room) => Page.Locator($"#rooms li[data-room=\"{room}\"]");
 
+    /// <summary>The unread count beside a room in the list (none while it is read, or on screen).</summary>
+    public ILocator UnreadBadge(string room) => RoomInList(room).Locator(".badge");
+
+    /// <summary>The mark beside a room in the list that says someone mentioned this user there.</summary>
+    public ILocator MentionMark(string room) => RoomInList(room).Locator(".mention-badge");
+
+    /// <summary>Opens a room by clicking it in the room list.</summary>
+    public async Task OpenFromListAsync(string room, string? title = null)
+    {
+        await RoomInList(room).Locator("button").ClickAsync();
+        await Expect(CurrentRoom).ToHaveTextAsync(title ?? room);
+    }
+
     /// <summary>
     /// Opens the page in a fresh context, as someone who has never been there; from the gateway
     /// itself, or through <paramref name="via"/> (e.g. a <see cref="NetworkCable"/>).
+    /// <paramref name="prepare"/> runs on the context before the page loads (permissions, init scripts).
     /// </summary>
-    public static async Task<ChatPage> OpenAsync(BrowserFixture fixture, string label, Uri? via = null, ViewportSize? viewport = null)
+    public static async Task<ChatPage> OpenAsync(
+        BrowserFixture fixture, string label, Uri? via = null, ViewportSize? viewport = null, Func<IBrowserContext, Task>? prepare = null)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -79,6 +94,10 @@ public sealed class ChatPage : IAsyncDisposable
         });
         context.SetDefaultTimeout(15_000);
         await context.AddInitScriptAsync(ReportCspViolations);
+        if (prepare is not null)
+        {
+            await prepare(context);
+        }
         var page = new ChatPage(label, context, await context.NewPageAsync());
         var response = await page.Page.GotoAsync("/");
         Assert.True(response is { Ok: true }, $"GET / answered {response?.Status}");
@@ -94,6 +113,16 @@ public sealed class ChatPage : IAsyncDisposable
         await Page.Locator("#register").ClickAsync();
         await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
         await Expect(Page.Locator("#auth-view")).ToBeHiddenAsync();
+        await Expect(ConnectionState).ToHaveTextAsync("connected");
+    }
+
+    /// <summary>Signs in to an existing account (made through the API, say) and waits for the live connection.</summary>
+    public async Task SignInAsync(string username)
+    {
+        await Page.Locator("#username").FillAsync(username);
+        await Page.Locator("#password").FillAsync(Password);
+        await Page.Locator("#signin").ClickAsync();
+        await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
         await Expect(ConnectionState).ToHaveTextAsync("connected");
     }
 

@@ -39,7 +39,7 @@ public sealed class RoomMembershipTests(BrowserFixture fixture)
         await Expect(bob.Member(aliceName)).ToHaveAttributeAsync("data-role", "owner");
         await Expect(bob.Members).ToHaveCountAsync(2);
         // A plain member may not moderate anyone, nor add people.
-        await Expect(bob.Page.Locator("#members button")).ToHaveCountAsync(0);
+        await Expect(bob.Page.Locator("#members .member-actions button")).ToHaveCountAsync(0);
         await Expect(bob.Page.Locator("#add-member-form")).ToBeHiddenAsync();
         await bob.SendConfirmedAsync("thanks for having me");
         await Expect(alice.MessageTexts).ToHaveTextAsync(["welcome to the secret room", "thanks for having me"]);

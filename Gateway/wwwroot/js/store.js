@@ -14,6 +14,24 @@ export function userName(u) {
   return typeof u === 'string' ? u : (u?.name ?? u?.id ?? '');
 }
 
+const DIRECT_PREFIX = 'dm:';
+
+/** Direct-message rooms are `dm:{a}:{b}`, made only by the server (POST /api/dms). */
+export function isDirect(id) {
+  return id.startsWith(DIRECT_PREFIX);
+}
+
+/**
+ * What a room is called on screen: its id, or for a direct-message room the other person's name,
+ * as the server titles it in RoomSummary.topic (DirectRoom.Other). Derived from the id so a
+ * room learnt of by a bare event has its name before any summary arrives.
+ */
+export function roomTitle(id, me) {
+  if (!isDirect(id)) return id;
+  const [a, b] = id.slice(DIRECT_PREFIX.length).split(':');
+  return a === me && b ? b : a;
+}
+
 /** crypto.randomUUID exists only in secure contexts (https, localhost). */
 export function newClientMsgId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -62,6 +80,9 @@ export class Room {
     this.changes = new Map(); // target seq → latest edit/delete event of a message not loaded yet
     this.details = null;     // Room with members (join reply, GET /api/rooms/{id}), when known
     this.unread = 0;
+    this.unreadAt = 0;       // the seq the server counted `unread` up to; later messages are counted here
+    this.mentionSeqs = new Set();    // seqs a mention frame named: highlighted even if the text does not say so to us
+    this.unseenMentions = new Set(); // of those, the ones not yet read: the room list marks the room
     this.typing = new Map(); // user → time the indicator expires
   }
 
@@ -153,6 +174,7 @@ export class ChatStore {
       r.member = true;
       r.summary = s;
       r.unread = s.unread ?? 0;
+      r.unreadAt = s.lastSeq ?? 0;
       // A loaded room's lastSeq advances only by applying events, or the
       // events the resume is about to replay would look like duplicates.
       if (!r.loaded) r.lastSeq = Math.max(r.lastSeq, s.lastSeq ?? 0);
@@ -184,6 +206,8 @@ export class ChatStore {
     room.changes.clear();
     room.details = null;
     room.unread = 0;
+    room.mentionSeqs.clear();
+    room.unseenMentions.clear();
   }
 
   /** {roomId: lastSeq} for the hello of a reconnect. */
@@ -216,6 +240,7 @@ export class ChatStore {
       }
       case 'edit':
       case 'delete': {
+        room.mentionSeqs.delete(ev.target); // from now on the text says whether it names us
         const target = room.items.get(ev.target);
         if (target?.kind === 'message') {
           room.items.set(ev.target, changed(target, ev));
@@ -238,6 +263,21 @@ export class ChatStore {
       }
     }
     return { room, gap };
+  }
+
+  /**
+   * A message event the user has not seen on screen: one more unread, unless it is their own or
+   * the server's count (hello, an `unread` frame) already included it.
+   */
+  countUnread(room, ev) {
+    if (ev.kind === 'message' && userName(ev.sender) !== this.me && ev.seq > room.unreadAt) room.unread++;
+  }
+
+  /** An `unread` frame: the count as of the events applied so far, after a read on some device. */
+  setUnread(room, count, lastReadSeq) {
+    room.unread = count;
+    room.unreadAt = room.lastSeq;
+    for (const seq of room.unseenMentions) if (seq <= lastReadSeq) room.unseenMentions.delete(seq);
   }
 
   /**

@@ -1,6 +1,6 @@
 // DOM rendering. User text only ever goes in through textContent, never HTML.
 
-import { userName } from './store.js';
+import { userName, isDirect, roomTitle } from './store.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,6 +16,7 @@ export const ui = {
   connection: $('connection-state'),
   me: $('me'),
   signout: $('signout'),
+  enableNotifications: $('enable-notifications'),
   searchForm: $('search-form'),
   searchInput: $('search-input'),
   searchResults: $('search-results'),
@@ -83,18 +84,28 @@ export function renderConnection(state) {
   ui.connection.dataset.state = state;
 }
 
-export function renderRooms(rooms, currentId) {
+export function renderRooms(rooms, currentId, me) {
   const items = rooms.map((r) => {
+    const direct = isDirect(r.id);
     const li = make('li');
     li.dataset.room = r.id;
     li.classList.toggle('current', r.id === currentId);
     li.classList.toggle('not-member', !r.member);
     li.classList.toggle('private', r.summary?.visibility === 'private');
-    if (r.summary?.topic) li.title = r.summary.topic;
+    li.classList.toggle('direct', direct);
+    // A direct room's topic is the other person's name, which is already its title.
+    if (r.summary?.topic && !direct) li.title = r.summary.topic;
     const link = button('room-link');
     if (r.id === currentId) link.setAttribute('aria-current', 'true');
-    link.append(make('span', 'room-name', r.id));
-    if (r.summary?.visibility === 'private') link.append(make('span', 'lock', 'private'));
+    link.append(make('span', 'room-name', roomTitle(r.id, me)));
+    // Both are private; the padlock would say nothing a direct room does not.
+    if (r.summary?.visibility === 'private' && !direct) link.append(make('span', 'lock', 'private'));
+    if (r.id !== currentId && r.unseenMentions.size > 0) {
+      const at = make('span', 'mention-badge', '@');
+      at.title = 'You were mentioned';
+      at.setAttribute('aria-label', 'mentioned');
+      link.append(at);
+    }
     if (r.unread > 0 && r.id !== currentId) link.append(make('span', 'badge', String(r.unread)));
     li.append(link);
     return li;
@@ -219,9 +230,12 @@ function marker(key, build) {
   return node;
 }
 
-function olderEdge(room, loadingOlder) {
+function olderEdge(room, loadingOlder, me) {
   if (!room.hasMore) {
-    return marker(`begin:${room.id}`, () => make('li', 'edge beginning', `This is the beginning of ${room.id}.`));
+    const text = isDirect(room.id)
+      ? `This is the beginning of your conversation with ${roomTitle(room.id, me)}.`
+      : `This is the beginning of ${room.id}.`;
+    return marker(`begin:${room.id}`, () => make('li', 'edge beginning', text));
   }
   const node = marker(`older:${room.id}:${room.firstSeq()}`, () => {
     const li = make('li', 'edge older');
@@ -264,16 +278,19 @@ function findAnchor(list) {
  * reader was there; otherwise the item at the top of the view stays where it is, whatever was
  * added above or below it.
  *
- * @param {object} o {pending, me, connected, moderator, editing: {seq, box}?, flashSeq?, loadingOlder}
+ * @param {object} o {pending, me, connected, moderator, editing: {seq, box}?, flashSeq?, loadingOlder, isMention(item)}
  */
 export function renderRoom(room, o) {
-  ui.currentRoom.textContent = room ? room.id : 'No room selected';
+  const direct = Boolean(room && isDirect(room.id));
+  ui.currentRoom.textContent = room ? roomTitle(room.id, o.me) : 'No room selected';
   const visibility = room?.details?.visibility ?? room?.summary?.visibility;
-  ui.roomVisibility.hidden = visibility !== 'private';
-  const topic = room?.details?.topic ?? room?.summary?.topic ?? '';
+  ui.roomVisibility.hidden = visibility !== 'private' && !direct;
+  ui.roomVisibility.textContent = direct ? 'direct message' : 'private';
+  const topic = direct ? '' : room?.details?.topic ?? room?.summary?.topic ?? '';
   ui.roomTopic.textContent = topic;
   ui.roomTopic.hidden = !topic;
-  ui.leave.hidden = !room?.member;
+  // Leaving a direct room could not be undone: POST /api/dms reopens it only for its members.
+  ui.leave.hidden = !room?.member || direct;
   ui.toggleMembers.hidden = !room?.member;
   const canWrite = Boolean(room?.member);
   ui.composer.disabled = !canWrite;
@@ -292,7 +309,7 @@ export function renderRoom(room, o) {
   const wanted = [];
   const used = new Set();
   if (room) {
-    if (room.loaded) wanted.push(olderEdge(room, o.loadingOlder));
+    if (room.loaded) wanted.push(olderEdge(room, o.loadingOlder, o.me));
     const holes = room.loaded ? room.holes() : [];
     let h = 0;
     for (const item of room.sorted()) {
@@ -304,6 +321,7 @@ export function renderRoom(room, o) {
       }
       const node = cached.node;
       node.classList.toggle('flash', item.seq === o.flashSeq);
+      node.classList.toggle('mention', o.isMention(item));
       wanted.push(node);
     }
     for (const item of o.pending) wanted.push(pendingNode(item, o.me, o.connected));
@@ -386,7 +404,10 @@ export function renderMembers(room, o) {
     const who = make('div', 'who');
     const dot = make('span', 'dot');
     dot.title = m.online ? 'online' : 'offline';
-    who.append(dot, make('span', 'member-name', name));
+    // Anyone else's name opens the direct-message room with them, unless this is that room.
+    const direct = name !== o.me && !isDirect(room.id);
+    who.append(dot, direct ? button('member-name dm', name, `Message ${name} directly`) : make('span', 'member-name', name));
+    if (direct) who.lastChild.title = `Message ${name} directly`;
     if (name === o.me) who.append(make('span', 'you', '(you)'));
     if (m.role !== 'member') who.append(make('span', `role ${m.role}`, m.role));
     li.append(who);
@@ -434,7 +455,7 @@ export function closeSearch() {
   ui.searchList.replaceChildren();
 }
 
-/** @param {{results?: object[], error?: string, loading?: boolean}} state */
+/** @param {{results?: object[], error?: string, loading?: boolean, me?: string}} state */
 export function renderSearch(query, state) {
   ui.searchResults.hidden = false;
   const results = state.results ?? [];
@@ -449,7 +470,7 @@ export function renderSearch(query, state) {
     hit.dataset.room = r.room;
     hit.dataset.seq = String(r.seq);
     const meta = make('span', 'meta');
-    meta.append(make('span', 'hit-room', r.room), make('span', 'sender', userName(r.sender)), timeNode(r.ts));
+    meta.append(make('span', 'hit-room', roomTitle(r.room, state.me)), make('span', 'sender', userName(r.sender)), timeNode(r.ts));
     hit.append(meta, make('span', 'snippet'));
     hit.lastChild.append(...snippetNodes(r.snippet || r.text));
     li.append(hit);

@@ -1,0 +1,66 @@
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatApp.Tests.Browser;
+
+/// <summary>Direct messages started from the member list, seen by both people.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class DirectMessageTests(BrowserFixture fixture)
+{
+    /// <summary>The server's id of two users' direct room (DirectRoom.IdOf): dm:{a}:{b} with a &lt; b.</summary>
+    private static string DirectRoomOf(string one, string two) =>
+        string.CompareOrdinal(one, two) < 0 ? $"dm:{one}:{two}" : $"dm:{two}:{one}";
+
+    [Fact]
+    public async Task A_members_name_opens_a_direct_room_that_the_other_person_sees_under_the_first_ones_name()
+    {
+        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
+        var aliceName = ChattingTests.NewName("alice");
+        var bobName = ChattingTests.NewName("bob");
+        await alice.RegisterAsync(aliceName);
+        await bob.RegisterAsync(bobName);
+        var room = ChattingTests.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        await Expect(alice.Member(bobName)).ToHaveCountAsync(1);
+        // One's own name offers nothing.
+        await Expect(alice.Member(aliceName).Locator("button")).ToHaveCountAsync(0);
+        var direct = DirectRoomOf(aliceName, bobName);
+
+        // From the keyboard: the name is a button named for what it does.
+        var messageBob = alice.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Message {bobName} directly", Exact = true });
+        await Expect(messageBob).ToHaveTextAsync(bobName);
+        await messageBob.FocusAsync();
+        await alice.Page.Keyboard.PressAsync("Enter");
+
+        await Expect(alice.CurrentRoom).ToHaveTextAsync(bobName);
+        await Expect(alice.RoomInList(direct).Locator(".room-name")).ToHaveTextAsync(bobName);
+        await Expect(alice.RoomInList(direct)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"(^|\s)current(\s|$)"));
+        await Expect(alice.Page.Locator("#room-visibility")).ToHaveTextAsync("direct message");
+        await Expect(alice.Members).ToHaveCountAsync(2);
+        // Already in it: the other name here leads nowhere new, and leaving would be for good.
+        await Expect(alice.Page.Locator("#members button.dm")).ToHaveCountAsync(0);
+        await Expect(alice.Page.Locator("#leave")).ToBeHiddenAsync();
+        await alice.SendConfirmedAsync("just between us");
+
+        // Bob is still in the shared room; the direct one appears in his list, unread.
+        await Expect(bob.CurrentRoom).ToHaveTextAsync(room);
+        await Expect(bob.RoomInList(direct).Locator(".room-name")).ToHaveTextAsync(aliceName);
+        await Expect(bob.UnreadBadge(direct)).ToHaveTextAsync("1");
+        await bob.OpenFromListAsync(direct, aliceName);
+        await Expect(bob.MessageTexts).ToHaveTextAsync(["just between us"]);
+        await bob.SendConfirmedAsync("sure, what is it?");
+        await Expect(alice.MessageTexts).ToHaveTextAsync(["just between us", "sure, what is it?"]);
+
+        // Asking again from the shared room opens the same room, not a second one.
+        await bob.OpenFromListAsync(room);
+        await bob.Member(aliceName).Locator("button.dm").ClickAsync();
+        await Expect(bob.CurrentRoom).ToHaveTextAsync(aliceName);
+        await Expect(bob.Page.Locator("#rooms li.direct")).ToHaveCountAsync(1);
+        await Expect(bob.MessageTexts).ToHaveTextAsync(["just between us", "sure, what is it?"]);
+        alice.AssertNoProblems();
+        bob.AssertNoProblems();
+    }
+}
