@@ -56,6 +56,19 @@ public static class Markdown
             }
             md.AppendLine();
         }
+        foreach (var target in report.Targets.Where(t => t.CpuPhases.Count > 0))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## CPU of {target.Target} by phase (% of one core; this machine has 2)");
+            md.AppendLine();
+            md.AppendLine("| process | " + string.Join(" | ", target.CpuPhases.Keys) + " |");
+            md.AppendLine("|---|" + string.Concat(target.CpuPhases.Keys.Select(_ => "---:|")));
+            foreach (var key in target.CpuPhases.Values.SelectMany(p => p.Keys).Distinct())
+            {
+                var cells = target.CpuPhases.Values.Select(p => p.TryGetValue(key, out var v) ? v.ToString("0.#", CultureInfo.InvariantCulture) : "");
+                md.AppendLine("| " + key + " | " + string.Join(" | ", cells) + " |");
+            }
+            md.AppendLine();
+        }
         foreach (var target in report.Targets.Where(t => t.Notes.Count > 0 || t.Details.Count > 0))
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"**{target.Target}**:");
