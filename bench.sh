@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks ChatApp against a bare WebSocket server (bench/Baseline) on this machine.
 #
-#   ./bench.sh <connections|fanout|hotroom|durable|history|search|all> [load generator options]
+#   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|all> [load generator options]
 #
 # For each scenario: builds in Release, re-creates the bench's database (chatapp_bench on the bench's
 # own PostgreSQL, bench/pg.sh: durable settings, port 55433), applies the migrations, starts 2 silos,
@@ -14,11 +14,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-all=(connections fanout hotroom durable history search)
+all=(connections fanout hotroom durable history search presence)
 scenario="${1:-}"
 case "$scenario" in
     all) scenarios=("${all[@]}") ;;
-    connections | fanout | hotroom | durable | history | search) scenarios=("$scenario") ;;
+    connections | fanout | hotroom | durable | history | search | presence) scenarios=("$scenario") ;;
     *) echo "usage: ./bench.sh <${all[*]// /|}|all> [load generator options]" >&2; exit 2 ;;
 esac
 shift

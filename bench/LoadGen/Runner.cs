@@ -56,6 +56,7 @@ public static class Runner
             "fanout" or "hotroom" => new FanoutScenario(name, options, http, sources),
             "durable" => new DurableScenario(options, http, sources),
             "history" or "search" => new HistoryScenario(name, options, http, sources),
+            "presence" => new PresenceScenario(options, http, sources),
             _ => throw new InvalidOperationException($"unknown scenario '{name}'"),
         };
 
@@ -133,7 +134,7 @@ public static class Runner
     private static bool IsChatApp(this TargetRun run) => run.Target == Target.ChatAppName;
 
     private static bool Plotted(string scenario, string latency) =>
-        scenario == "connections" || latency is not ("connect" or "join" or "ping");
+        scenario == "connections" || latency is not ("connect" or "join" or "ping" or "hello" or "rejoin");
 
     private static string MemoryGb()
     {
