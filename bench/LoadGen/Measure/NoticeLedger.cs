@@ -41,7 +41,7 @@ public sealed class NoticeLedger(Latency all, IReadOnlyList<Latency> byKind, Tim
     /// </summary>
     public int Open(int user, int kind, long at, bool[] expected)
     {
-        var notice = new Notice(kind, at, expected, expected.Count(e => e));
+        var notice = new Notice(user, kind, at, expected, expected.Count(e => e));
         lock (_gate)
         {
             var id = _notices.Count;
@@ -139,8 +139,21 @@ public sealed class NoticeLedger(Latency all, IReadOnlyList<Latency> byKind, Tim
         }
     }
 
-    private sealed class Notice(int kind, long at, bool[] owed, int expected)
+    /// <summary>The first <paramref name="max"/> notices some owed receiver did not read, with those receivers, for the report.</summary>
+    public IReadOnlyList<NoticeLoss> Losses(int max)
     {
+        lock (_gate)
+        {
+            var first = _notices.Count == 0 ? 0 : _notices.Min(n => n.At);
+            return [.. _notices.Where(n => !n.Void && n.ReceivedExpected < n.Expected).Take(max)
+                .Select(n => new NoticeLoss(n.User, n.Kind, (double)(n.At - first) / Stopwatch.Frequency,
+                    [.. Enumerable.Range(0, n.Owed.Length).Where(r => n.Owed[r] && !n.Received[r])]))];
+        }
+    }
+
+    private sealed class Notice(int user, int kind, long at, bool[] owed, int expected)
+    {
+        public int User { get; } = user;
         public int Kind { get; } = kind;
         public long At { get; } = at;
         public bool[] Owed { get; } = owed;
@@ -157,3 +170,6 @@ public sealed class NoticeLedger(Latency all, IReadOnlyList<Latency> byKind, Tim
 /// frames matched to no notice, notices nobody got, and notices some owed receiver did not get.
 /// </summary>
 public sealed record NoticeTally(long Notices, long Voided, long Expected, long Lost, long Receipts, long Unmatched, long Silent, long NoticesWithLoss);
+
+/// <summary>A notice some owed receivers did not read: whose, which kind, when (seconds after the first notice), and who missed it.</summary>
+public sealed record NoticeLoss(int User, int Kind, double AtSeconds, IReadOnlyList<int> Missing);

@@ -316,6 +316,17 @@ public sealed class PresenceScenario(Options options, HttpClient http, SourceAdd
         run.Add("resyncs", "resync frames", fleet.Sum(c => c.Resyncs), "");
         run.Add("closedByServer", "sockets closed by the server", fleet.Clients.Count(c => !c.IsOpen), "");
         run.Details["cycles"] = string.Create(CultureInfo.InvariantCulture, $"{cycles.Count} started, {Interlocked.Read(ref reconnects)} back online; {presenceTally.Voided} changes void (hello refused)");
+        string Who(int member) => member < cyclers ? $"{member} (cycler)" : member.ToString(CultureInfo.InvariantCulture);
+        foreach (var loss in presence.Losses(10))
+        {
+            run.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"presence {(loss.Kind == EphemeralReceipts.Online ? "online" : "offline")} of member {Who(loss.User)} at {loss.AtSeconds:0.0} s of the phase not read by {loss.Missing.Count} owed: {string.Join(", ", loss.Missing.Take(10).Select(Who))}"));
+        }
+        foreach (var loss in typing.Losses(10))
+        {
+            run.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"typing of member {loss.User} at {loss.AtSeconds:0.0} s of the phase not read by {loss.Missing.Count} owed: {string.Join(", ", loss.Missing.Take(10).Select(Who))}"));
+        }
         foreach (var (reason, n) in cycleFailures)
         {
             run.Notes.Add($"{n} cycles failed: {reason}");
