@@ -22,6 +22,7 @@ public sealed class NoticeLedger(Latency all, IReadOnlyList<Latency> byKind, Tim
     private long _owed;
     private long _receipts;
     private long _unmatched;
+    private long _released;
 
     /// <summary>Deliveries owed to expected receivers and not yet read.</summary>
     public long Owed
@@ -66,6 +67,28 @@ public sealed class NoticeLedger(Latency all, IReadOnlyList<Latency> byKind, Tim
             {
                 notice.Void = true;
                 _owed -= notice.Expected - notice.ReceivedExpected;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The receiver's socket is being closed on purpose: frames it has not read yet are no longer
+    /// owed, since the server cannot deliver to a socket that is gone (a change caused just before
+    /// a cycler's close would otherwise count as lost at that cycler).
+    /// </summary>
+    public void Leave(int receiver)
+    {
+        lock (_gate)
+        {
+            foreach (var notice in _notices.Where(n => n.Owed[receiver] && !n.Received[receiver]))
+            {
+                notice.Owed[receiver] = false;
+                notice.Expected--;
+                _released++;
+                if (!notice.Void)
+                {
+                    _owed--;
+                }
             }
         }
     }
@@ -133,6 +156,7 @@ public sealed class NoticeLedger(Latency all, IReadOnlyList<Latency> byKind, Tim
                 Expected: live.Sum(n => (long)n.Expected),
                 Lost: live.Sum(n => (long)(n.Expected - n.ReceivedExpected)),
                 Receipts: live.Sum(n => (long)n.Receipts),
+                Released: _released,
                 Unmatched: _unmatched,
                 Silent: live.Count(n => n.Receipts == 0),
                 NoticesWithLoss: live.Count(n => n.ReceivedExpected < n.Expected));
@@ -158,7 +182,7 @@ public sealed class NoticeLedger(Latency all, IReadOnlyList<Latency> byKind, Tim
         public long At { get; } = at;
         public bool[] Owed { get; } = owed;
         public bool[] Received { get; } = new bool[owed.Length];
-        public int Expected { get; } = expected;
+        public int Expected { get; set; } = expected;
         public int ReceivedExpected;
         public int Receipts;
         public bool Void;
@@ -167,9 +191,10 @@ public sealed class NoticeLedger(Latency all, IReadOnlyList<Latency> byKind, Tim
 
 /// <summary>
 /// Notices counted (void ones excluded), deliveries owed and lost, frames matched (owed or not),
-/// frames matched to no notice, notices nobody got, and notices some owed receiver did not get.
+/// frames no longer owed because their receiver left before reading them, frames matched to no
+/// notice, notices nobody got, and notices some owed receiver did not get.
 /// </summary>
-public sealed record NoticeTally(long Notices, long Voided, long Expected, long Lost, long Receipts, long Unmatched, long Silent, long NoticesWithLoss);
+public sealed record NoticeTally(long Notices, long Voided, long Expected, long Lost, long Receipts, long Released, long Unmatched, long Silent, long NoticesWithLoss);
 
 /// <summary>A notice some owed receivers did not read: whose, which kind, when (seconds after the first notice), and who missed it.</summary>
 public sealed record NoticeLoss(int User, int Kind, double AtSeconds, IReadOnlyList<int> Missing);
