@@ -72,15 +72,16 @@ public sealed class NoticeLedger(Latency all, IReadOnlyList<Latency> byKind, Tim
     }
 
     /// <summary>
-    /// The receiver's socket is being closed on purpose: frames it has not read yet are no longer
-    /// owed, since the server cannot deliver to a socket that is gone (a change caused just before
-    /// a cycler's close would otherwise count as lost at that cycler).
+    /// The receiver's socket is being closed on purpose: frames of notices caused since
+    /// <paramref name="since"/> that it has not read yet are no longer owed, since the server cannot
+    /// deliver to a socket that is gone (a change caused just before a cycler's close would otherwise
+    /// count as lost at that cycler). Older unread ones stay owed, and lost.
     /// </summary>
-    public void Leave(int receiver)
+    public void Leave(int receiver, long since)
     {
         lock (_gate)
         {
-            foreach (var notice in _notices.Where(n => n.Owed[receiver] && !n.Received[receiver]))
+            foreach (var notice in _notices.Where(n => n.At >= since && n.Owed[receiver] && !n.Received[receiver]))
             {
                 notice.Owed[receiver] = false;
                 notice.Expected--;
