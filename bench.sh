@@ -19,7 +19,7 @@ scenario="${1:-}"
 case "$scenario" in
     all) scenarios=("${all[@]}") ;;
     connections | fanout | hotroom | durable | history | search | presence) scenarios=("$scenario") ;;
-    *) echo "usage: ./bench.sh <${all[*]// /|}|all> [load generator options]" >&2; exit 2 ;;
+    *) echo "usage: ./bench.sh <$(IFS="|"; echo "${all[*]}")|all> [load generator options]" >&2; exit 2 ;;
 esac
 shift
 
