@@ -20,16 +20,20 @@ public static class Markdown
             md.AppendLine(CultureInfo.InvariantCulture, $"- **{entry.Key}**: {entry.Value}");
         }
         md.AppendLine();
-        md.AppendLine("## Targets of the issue");
-        md.AppendLine();
-        md.AppendLine("| target | ChatApp | baseline | met |");
-        md.AppendLine("|---|---:|---:|:-:|");
-        foreach (var goal in report.Goals)
+        // A scenario the issue set no targets for (presence) has no such table.
+        if (report.Goals.Count > 0)
         {
-            md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {goal.Label} | {Number(goal.Actual)} | {Number(baseline?.Get(goal.Key))} | {Met(goal.Met)}{(goal.Note is null ? "" : $" ({goal.Note})")} |");
+            md.AppendLine("## Targets of the issue");
+            md.AppendLine();
+            md.AppendLine("| target | ChatApp | baseline | met |");
+            md.AppendLine("|---|---:|---:|:-:|");
+            foreach (var goal in report.Goals)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {goal.Label} | {Number(goal.Actual)} | {Number(baseline?.Get(goal.Key))} | {Met(goal.Met)}{(goal.Note is null ? "" : $" ({goal.Note})")} |");
+            }
+            md.AppendLine();
         }
-        md.AppendLine();
         md.AppendLine("## Figures");
         md.AppendLine();
         md.AppendLine("| figure | ChatApp | baseline | ChatApp / baseline |");
