@@ -1,30 +1,36 @@
 #!/usr/bin/env bash
 # Benchmarks ChatApp against a bare WebSocket server (bench/Baseline) on this machine.
 #
-#   ./bench.sh <connections|fanout|hotroom|durable|history|search|all> [load generator options]
+#   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|all> [load generator options]
 #
 # For each scenario: builds in Release, re-creates the bench's database (chatapp_bench on the bench's
 # own PostgreSQL, bench/pg.sh: durable settings, port 55433), applies the migrations, starts 2 silos,
 # 1 gateway and the baseline on ports of their own, runs bench/LoadGen against both, stops
 # everything, and writes bench/results/<scenario>.{json,md,png}; then the table in bench/README.md.
-# Every step is bounded in time and all traffic stays on 127.0.0.0/8. Options go to the load
-# generator, e.g.
+# Every step is bounded in time and all traffic stays on 127.0.0.0/8. Ports (environment, defaults):
+# BENCH_PORT gateway 5381, BENCH_BASELINE_PORT 5391, BENCH_PG_PORT 55433, BENCH_SILO_PORT 11411+i,
+# BENCH_SILO_GATEWAY_PORT 30411+i, BENCH_ADMIN_PORT 8411+i. Options go to the load generator, e.g.
 #   ./bench.sh connections --n 5000        ./bench.sh fanout --rooms 10 --members 50 --duration 20
 set -euo pipefail
 cd "$(dirname "$0")"
 
-all=(connections fanout hotroom durable history search)
+all=(connections fanout hotroom durable history search presence)
 scenario="${1:-}"
 case "$scenario" in
     all) scenarios=("${all[@]}") ;;
-    connections | fanout | hotroom | durable | history | search) scenarios=("$scenario") ;;
-    *) echo "usage: ./bench.sh <${all[*]// /|}|all> [load generator options]" >&2; exit 2 ;;
+    connections | fanout | hotroom | durable | history | search | presence) scenarios=("$scenario") ;;
+    *) echo "usage: ./bench.sh <$(IFS="|"; echo "${all[*]}")|all> [load generator options]" >&2; exit 2 ;;
 esac
 shift
 
 silos="${BENCH_SILOS:-2}"
 port="${BENCH_PORT:-5381}"
 baseline_port="${BENCH_BASELINE_PORT:-5391}"
+# Silo i listens on SILO_PORT+i (silo to silo), SILO_GATEWAY_PORT+i (the gateway's cluster client) and
+# ADMIN_PORT+i (dashboard, metrics): all changeable, so that two checkouts can bench side by side.
+silo_port="${BENCH_SILO_PORT:-11411}"
+silo_gateway_port="${BENCH_SILO_GATEWAY_PORT:-30411}"
+admin_port="${BENCH_ADMIN_PORT:-8411}"
 max_seconds="${BENCH_MAX_SECONDS:-900}"   # per scenario, both targets
 out=bin/Release/net10.0
 results=bench/results
@@ -91,14 +97,17 @@ wait_ready() { # url seconds
 
 status=0
 for name in "${scenarios[@]}"; do
-    echo "bench: ── $name ── fresh database, starting $silos silos + gateway on :$port and the baseline on :$baseline_port" >&2
+    echo "bench: ── $name ── fresh database, starting $silos silos (:$silo_port.., :$silo_gateway_port.., admin :$admin_port..) + gateway on :$port and the baseline on :$baseline_port" >&2
     env "${system_env[@]}" timeout 60 "${loadgen[@]}" reset-db --db "$bench_db"
     env "${system_env[@]}" timeout 120 dotnet "Silo/$out/ChatApp.Silo.dll" migrate >"$logs/migrate.log" 2>&1
 
     silo_pids=()
     for ((i = 0; i < silos; i++)); do
+        # Advertised on 127.0.0.1 and listening there only: silo traffic stays on loopback too.
         env "${system_env[@]}" dotnet "Silo/$out/ChatApp.Silo.dll" \
-            --Orleans:SiloPort=$((11411 + i)) --Orleans:GatewayPort=$((30411 + i)) >"$logs/$name-silo-$i.log" 2>&1 &
+            --Orleans:SiloPort=$((silo_port + i)) --Orleans:GatewayPort=$((silo_gateway_port + i)) \
+            --Orleans:AdvertisedAddress=127.0.0.1 --Orleans:ListenOnAnyHostAddress=false \
+            --Dashboard:Port=$((admin_port + i)) >"$logs/$name-silo-$i.log" 2>&1 &
         pids+=($!)
         silo_pids+=("silo$i=$!")
     done
@@ -122,8 +131,11 @@ for name in "${scenarios[@]}"; do
                 counter_pids+=($!)
             done
         fi
+        # Our own cluster's main process: only it and its children count as PostgreSQL's CPU.
+        pg_pid=()
+        if [[ -z "${BENCH_DB:-}" ]] && main_pid="$(bench/pg.sh pid 2>/dev/null)"; then pg_pid=(--pg-pid "$main_pid"); fi
         timeout --signal=INT --kill-after=30 $((max_seconds + 60)) "${loadgen[@]}" run "$name" \
-            --chatapp "http://127.0.0.1:$port" --chatapp-pids "$chatapp_pids" \
+            --chatapp "http://127.0.0.1:$port" --chatapp-pids "$chatapp_pids" "${pg_pid[@]}" \
             --baseline "http://127.0.0.1:$baseline_port" --baseline-pids "baseline=$baseline_pid" \
             --db "$bench_db" --out "$results" --max-seconds "$max_seconds" \
             --system "$silos silos + 1 gateway, Release builds, default logging, own PostgreSQL (bench/pg.sh, durable=${BENCH_PG_DURABLE:-1}); baseline: bench/Baseline" \

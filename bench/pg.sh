@@ -5,6 +5,7 @@
 #
 #   bench/pg.sh start   make sure it runs; print ONLY the Npgsql connection string on stdout
 #   bench/pg.sh stop    stop it
+#   bench/pg.sh pid     print the server's main process id (its children are the backends), if it runs
 #
 # Settings: durable like production (fsync and synchronous_commit on: an acknowledged message
 # has reached the disk) unless BENCH_PG_DURABLE=0; max_connections 400, since 2 silos and a
@@ -82,5 +83,11 @@ case "${1:-}" in
             as_owner "$BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >&2
         fi
         ;;
-    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+    pid)
+        # The load generator counts only this cluster's processes as PostgreSQL: other clusters on the
+        # machine (other checkouts' benches, the development server) are somebody else's load.
+        [[ -f "$PGDATA/postmaster.pid" ]] || exit 1
+        as_owner head -n 1 "$PGDATA/postmaster.pid"
+        ;;
+    *) echo "usage: $0 start|stop|pid" >&2; exit 2 ;;
 esac

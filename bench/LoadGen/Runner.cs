@@ -41,6 +41,10 @@ public static class Runner
         {
             targets.Add(new Target(Target.BaselineName, new Uri(baseline), Target.ParsePids(options.String("baseline-pids")), IsChatApp: false));
         }
+        if (options.String("pg-pid") is { } pgPid)
+        {
+            ProcessStats.PostgresMain = int.Parse(pgPid, CultureInfo.InvariantCulture);
+        }
         using var sources = new SourceAddresses(options.Int("source-addresses", 8));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
@@ -52,12 +56,16 @@ public static class Runner
             "fanout" or "hotroom" => new FanoutScenario(name, options, http, sources),
             "durable" => new DurableScenario(options, http, sources),
             "history" or "search" => new HistoryScenario(name, options, http, sources),
+            "presence" => new PresenceScenario(options, http, sources),
             _ => throw new InvalidOperationException($"unknown scenario '{name}'"),
         };
 
         var report = new ScenarioReport { Scenario = name, StartedUtc = DateTime.UtcNow };
         report.Machine["machine"] = $"{Environment.ProcessorCount} cores, {MemoryGb()} GB; load generator, servers and PostgreSQL all on it";
         report.Machine["load average at start"] = ProcessStats.LoadAverage();
+        report.Machine["PostgreSQL CPU counted"] = ProcessStats.PostgresMain is { } main
+            ? $"the bench's own cluster only (main process {main} and its children); other clusters count as others"
+            : "every PostgreSQL process on the machine";
         if (options.String("system") is { } system)
         {
             report.Setup["system"] = system;
@@ -126,7 +134,7 @@ public static class Runner
     private static bool IsChatApp(this TargetRun run) => run.Target == Target.ChatAppName;
 
     private static bool Plotted(string scenario, string latency) =>
-        scenario == "connections" || latency is not ("connect" or "join" or "ping");
+        scenario == "connections" || latency is not ("connect" or "join" or "ping" or "hello" or "rejoin");
 
     private static string MemoryGb()
     {

@@ -44,7 +44,14 @@ public static class ProcessStats
         }
     }
 
-    /// <summary>Every PostgreSQL server process on the machine (the bench shares the server with anything else using it).</summary>
+    /// <summary>
+    /// The main process of the bench's own PostgreSQL cluster (--pg-pid), or null. When set, only it
+    /// and its children count as PostgreSQL: another cluster on the machine (another checkout's
+    /// bench, the development server) is load of somebody else's and belongs in "others".
+    /// </summary>
+    public static int? PostgresMain { get; set; }
+
+    /// <summary>The PostgreSQL server processes the bench counts: those of its own cluster when known, else every one on the machine.</summary>
     public static IEnumerable<int> PostgresPids()
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -66,10 +73,26 @@ public static class ProcessStats
             {
                 continue;
             }
-            if (comm is "postgres" || comm.StartsWith("postgres:", StringComparison.Ordinal))
+            if ((comm is "postgres" || comm.StartsWith("postgres:", StringComparison.Ordinal))
+                && (PostgresMain is not { } main || pid == main || ParentPid(pid) == main))
             {
                 yield return pid;
             }
+        }
+    }
+
+    /// <summary>The parent's pid (field 4 of /proc/pid/stat), or 0 when the process is gone.</summary>
+    private static int ParentPid(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
         }
     }
 

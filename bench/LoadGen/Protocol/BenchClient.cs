@@ -13,12 +13,13 @@ namespace ChatApp.Bench.LoadGen.Protocol;
 /// cores with the server. Frames with a ref complete the matching request; event frames are
 /// checked against the contract's promise (per room, strictly increasing seq with no gaps from
 /// the seq the join reply showed) and message events are handed to the sink with the moment
-/// they were read.
+/// they were read; so are presence and typing frames, when the sink is an <see cref="IEphemeralSink"/>.
 /// </summary>
 public sealed class BenchClient
 {
     private readonly ClientWebSocket _socket;
     private readonly IMessageSink _sink;
+    private readonly IEphemeralSink? _ephemeral;
     private readonly SemaphoreSlim _sendTurn = new(1, 1);
     private readonly Lock _gate = new();
     private readonly Dictionary<int, Pending> _pending = [];
@@ -33,6 +34,7 @@ public sealed class BenchClient
         Index = index;
         User = user;
         _sink = sink;
+        _ephemeral = sink as IEphemeralSink;
     }
 
     public int Index { get; }
@@ -46,6 +48,8 @@ public sealed class BenchClient
     public long Gaps;
     public long Resyncs;
     public long Events;
+    /// <summary>Presence and typing frames read.</summary>
+    public long Ephemeral;
     /// <summary>Error frames without a ref (nothing waited for them).</summary>
     public long StrayErrors;
 
@@ -110,6 +114,36 @@ public sealed class BenchClient
         });
 
     public Task<Reply> PingAsync() => RequestAsync(null, w => w.WriteString("type", "ping"));
+
+    /// <summary>
+    /// A <c>typing</c> notice without a ref, as the web page sends it: the server answers only a bad
+    /// one (counted in <see cref="StrayErrors"/>). False when the socket could not take it.
+    /// </summary>
+    public async Task<bool> TypingAsync(string room)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "typing");
+            w.WriteString("room", room);
+            w.WriteEndObject();
+        }
+        await _sendTurn.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            return true;
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            return false;
+        }
+        finally
+        {
+            _sendTurn.Release();
+        }
+    }
 
     /// <summary>Sends a close and waits briefly for the server's; a client that cannot is aborted.</summary>
     public async Task CloseAsync(TimeSpan wait)
@@ -240,10 +274,11 @@ public sealed class BenchClient
         }
         Kind type = Kind.Other;
         string? room = null, code = null, message = null;
-        ReadOnlySpan<byte> kind = default, text = default;
+        ReadOnlySpan<byte> kind = default, text = default, user = default;
         long seq = -1, value = 0, lastSeq = -1;
         var reference = -1;
         var ok = false;
+        var online = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("type"u8))
@@ -253,6 +288,8 @@ public sealed class BenchClient
                     : reader.ValueTextEquals("reply"u8) ? Kind.Reply
                     : reader.ValueTextEquals("error"u8) ? Kind.Error
                     : reader.ValueTextEquals("resync"u8) ? Kind.Resync
+                    : reader.ValueTextEquals("presence"u8) ? Kind.Presence
+                    : reader.ValueTextEquals("typing"u8) ? Kind.Typing
                     : Kind.Other;
             }
             else if (reader.ValueTextEquals("room"u8))
@@ -287,6 +324,16 @@ public sealed class BenchClient
                 {
                     reference = r;
                 }
+            }
+            else if (reader.ValueTextEquals("user"u8))
+            {
+                reader.Read();
+                user = reader.ValueSpan; // user names have no escapes: the raw bytes are the name
+            }
+            else if (reader.ValueTextEquals("online"u8))
+            {
+                reader.Read();
+                online = reader.TokenType == JsonTokenType.True;
             }
             else if (reader.ValueTextEquals("ok"u8))
             {
@@ -326,6 +373,14 @@ public sealed class BenchClient
                 break;
             case Kind.Error:
                 Interlocked.Increment(ref StrayErrors);
+                break;
+            case Kind.Presence when room is not null:
+                Interlocked.Increment(ref Ephemeral);
+                _ephemeral?.OnPresence(this, room, user, online, receivedAt);
+                break;
+            case Kind.Typing when room is not null:
+                Interlocked.Increment(ref Ephemeral);
+                _ephemeral?.OnTyping(this, room, user, receivedAt);
                 break;
             case Kind.Resync when room is not null:
                 Interlocked.Increment(ref Resyncs);
@@ -445,7 +500,7 @@ public sealed class BenchClient
         return track;
     }
 
-    private enum Kind { Other, Event, Reply, Error, Resync }
+    private enum Kind { Other, Event, Reply, Error, Resync, Presence, Typing }
 
     private sealed class Pending(string? joinRoom)
     {

@@ -103,6 +103,12 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
         return _done / System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
+    /// <summary>
+    /// Puts another client in a slot (a reconnect), or empties it (null: the socket was closed on
+    /// purpose). Whatever is in the slots at the end is closed with the fleet.
+    /// </summary>
+    public void Replace(int index, BenchClient? client) => _clients[index] = client;
+
     public void Fail(string reason) => _failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     public long Sum(Func<BenchClient, long> counter) => Clients.Sum(counter);

@@ -20,16 +20,20 @@ public static class Markdown
             md.AppendLine(CultureInfo.InvariantCulture, $"- **{entry.Key}**: {entry.Value}");
         }
         md.AppendLine();
-        md.AppendLine("## Targets of the issue");
-        md.AppendLine();
-        md.AppendLine("| target | ChatApp | baseline | met |");
-        md.AppendLine("|---|---:|---:|:-:|");
-        foreach (var goal in report.Goals)
+        // A scenario the issue set no targets for (presence) has no such table.
+        if (report.Goals.Count > 0)
         {
-            md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {goal.Label} | {Number(goal.Actual)} | {Number(baseline?.Get(goal.Key))} | {Met(goal.Met)}{(goal.Note is null ? "" : $" ({goal.Note})")} |");
+            md.AppendLine("## Targets of the issue");
+            md.AppendLine();
+            md.AppendLine("| target | ChatApp | baseline | met |");
+            md.AppendLine("|---|---:|---:|:-:|");
+            foreach (var goal in report.Goals)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {goal.Label} | {Number(goal.Actual)} | {Number(baseline?.Get(goal.Key))} | {Met(goal.Met)}{(goal.Note is null ? "" : $" ({goal.Note})")} |");
+            }
+            md.AppendLine();
         }
-        md.AppendLine();
         md.AppendLine("## Figures");
         md.AppendLine();
         md.AppendLine("| figure | ChatApp | baseline | ChatApp / baseline |");
@@ -52,6 +56,19 @@ public static class Markdown
             foreach (var key in cpuKeys)
             {
                 var cells = report.Targets.Select(t => t.CpuPercent.TryGetValue(key, out var v) ? v.ToString("0.#", CultureInfo.InvariantCulture) : "");
+                md.AppendLine("| " + key + " | " + string.Join(" | ", cells) + " |");
+            }
+            md.AppendLine();
+        }
+        foreach (var target in report.Targets.Where(t => t.CpuPhases.Count > 0))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## CPU of {target.Target} by phase (% of one core; this machine has 2)");
+            md.AppendLine();
+            md.AppendLine("| process | " + string.Join(" | ", target.CpuPhases.Keys) + " |");
+            md.AppendLine("|---|" + string.Concat(target.CpuPhases.Keys.Select(_ => "---:|")));
+            foreach (var key in target.CpuPhases.Values.SelectMany(p => p.Keys).Distinct())
+            {
+                var cells = target.CpuPhases.Values.Select(p => p.TryGetValue(key, out var v) ? v.ToString("0.#", CultureInfo.InvariantCulture) : "");
                 md.AppendLine("| " + key + " | " + string.Join(" | ", cells) + " |");
             }
             md.AppendLine();

@@ -27,6 +27,9 @@ public sealed class TargetRun
     public List<Figure> Figures { get; } = [];
     public List<LatencySummary> Latencies { get; } = [];
     public Dictionary<string, double> CpuPercent { get; set; } = [];
+
+    /// <summary>For scenarios of several measured phases: CPU per process (% of one core) by phase, in order.</summary>
+    public Dictionary<string, Dictionary<string, double>> CpuPhases { get; } = [];
     public Dictionary<string, string> Details { get; } = [];
     public List<string> Notes { get; } = [];
 
