@@ -283,7 +283,16 @@ public sealed partial class ConnectionHub : IChatObserver
         });
         var attaches = users.Select(async user =>
         {
-            foreach (var room in await Session(user).Attach(_self.Value, _options.LeaseDuration))
+            var rooms = await Session(user).Attach(_self.Value, _options.LeaseDuration);
+            if (CountOf(user) == 0)
+            {
+                // The user's last socket closed while this renewal was on its way, and its detach may
+                // have reached the session first: without this the user would show online, socketless,
+                // until the lease lapsed.
+                await Session(user).Detach(_self.Value);
+                return;
+            }
+            foreach (var room in rooms)
             {
                 await FollowForUserAsync(user, room, afterSeq: null);
             }
