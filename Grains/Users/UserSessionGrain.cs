@@ -18,12 +18,10 @@ namespace ChatApp.Users;
 public sealed class UserSessionGrain(
     [PersistentState("session", StorageNames.Chat)] IPersistentState<UserSessionState> state,
     UnreadCounts unread,
+    Microsoft.Extensions.Options.IOptions<PresenceOptions> presence,
     TimeProvider time)
     : Grain, IUserSessionGrain, IStreamSubscriptionObserver, IAsyncObserver<Mention>
 {
-    /// <summary>How often an online user's presence is re-announced and lapsed leases are noticed.</summary>
-    public static readonly TimeSpan PresenceTick = TimeSpan.FromSeconds(20);
-
     private readonly ObserverLeases _gateways = new(time);
     private IGrainTimer? _presenceTimer;
     private bool _online;
@@ -164,7 +162,7 @@ public sealed class UserSessionGrain(
         AnnouncePresence();
         if (online)
         {
-            _presenceTimer ??= this.RegisterGrainTimer(OnPresenceTick, PresenceTick, PresenceTick);
+            _presenceTimer ??= this.RegisterGrainTimer(OnPresenceTick, presence.Value.Tick, presence.Value.Tick);
         }
         else
         {

@@ -45,6 +45,7 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSingleton<RoomLog>();
         silo.Services.AddOptions<RoomLimits>().BindConfiguration("Limits");
+        silo.Services.AddOptions<ChatApp.Users.PresenceOptions>().BindConfiguration("Presence");
         silo.Services.AddSingleton<ChatApp.Users.UnreadCounts>();
         silo.Services.AddSingleton<ChatApp.Observability.ChatMetrics>();
         silo.Services.AddSingleton(TimeProvider.System);

@@ -66,6 +66,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>How often sessions re-announce presence and look for lapsed leases in this cluster.</summary>
+    public static readonly TimeSpan PresenceTick = TimeSpan.FromMilliseconds(500);
+
     private async Task<InProcessTestCluster> StartClusterAsync()
     {
         var connectionString = Database.ConnectionString;
@@ -78,6 +81,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseChatApp(connectionString);
             // A small cap, so that a test can reach it in a few joins.
             silo.Services.Configure<ChatApp.Rooms.RoomLimits>(o => o.RoomsPerUser = RoomsPerUser);
+            // Lapsed leases noticed within a second, so that a test can wait for one.
+            silo.Services.Configure<ChatApp.Users.PresenceOptions>(o => o.Tick = PresenceTick);
         });
 
         var cluster = builder.Build();

@@ -34,6 +34,27 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_gateway_that_dies_without_a_word_leaves_its_users_online_only_until_its_lease_and_a_tick_have_passed()
+    {
+        var (room, bob) = (Fresh.Room(), Fresh.User("bob"));
+        await cluster.Room(room).Join(bob);
+        using var watcher = cluster.NewGateway();
+        using var doomed = cluster.NewGateway();
+        await cluster.Relay(room).Watch(watcher.Reference, LongLease);
+        var lease = TimeSpan.FromSeconds(1);
+
+        var lastRenewal = DateTime.UtcNow;
+        await cluster.Session(bob).Attach(doomed.Reference, lease);
+        await watcher.NoticesWhenAsync<PresenceChange>(p => p.Contains(new PresenceChange(room, bob, true)));
+        // The gateway is killed: it never renews and never detaches.
+
+        await watcher.NoticesWhenAsync<PresenceChange>(p => p.Contains(new PresenceChange(room, bob, false)));
+        var offlineAfter = DateTime.UtcNow - lastRenewal;
+        Assert.False(await cluster.Session(bob).IsOnline());
+        Assert.InRange(offlineAfter, lease, lease + ClusterFixture.PresenceTick + TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
     public async Task Two_devices_count_as_one_online_user()
     {
         var (room, bob) = (Fresh.Room(), Fresh.User("bob"));
