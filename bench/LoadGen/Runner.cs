@@ -35,11 +35,11 @@ public static class Runner
         var targets = new List<Target>();
         if (options.String("chatapp") is { } chat)
         {
-            targets.Add(new Target(Target.ChatAppName, new Uri(chat), Target.ParsePids(options.String("chatapp-pids")), IsChatApp: true));
+            targets.Add(new Target(Target.ChatAppName, Target.ParseServers(chat), Target.ParsePids(options.String("chatapp-pids")), IsChatApp: true));
         }
         if (options.String("baseline") is { } baseline)
         {
-            targets.Add(new Target(Target.BaselineName, new Uri(baseline), Target.ParsePids(options.String("baseline-pids")), IsChatApp: false));
+            targets.Add(new Target(Target.BaselineName, Target.ParseServers(baseline), Target.ParsePids(options.String("baseline-pids")), IsChatApp: false));
         }
         if (options.String("pg-pid") is { } pgPid)
         {
