@@ -5,11 +5,13 @@
 #
 # For each scenario: builds in Release, re-creates the bench's database (chatapp_bench on the bench's
 # own PostgreSQL, bench/pg.sh: durable settings, port 55433), applies the migrations, starts 2 silos,
-# 1 gateway and the baseline on ports of their own, runs bench/LoadGen against both, stops
-# everything, and writes bench/results/<scenario>.{json,md,png}; then the table in bench/README.md.
-# Every step is bounded in time and all traffic stays on 127.0.0.0/8. Ports (environment, defaults):
-# BENCH_PORT gateway 5381, BENCH_BASELINE_PORT 5391, BENCH_PG_PORT 55433, BENCH_SILO_PORT 11411+i,
-# BENCH_SILO_GATEWAY_PORT 30411+i, BENCH_ADMIN_PORT 8411+i. Options go to the load generator, e.g.
+# the gateways and as many baseline processes on ports of their own, runs bench/LoadGen against both,
+# stops everything, and writes bench/results/<scenario>.{json,md,png}; then the table in bench/README.md.
+# Every step is bounded in time and all traffic stays on 127.0.0.0/8. Gateways: BENCH_GATEWAYS, else 2
+# for connections (20,000 sockets do not fit in one process where the hard open-file limit is 20,000)
+# and 1 for the rest. Ports (environment, defaults): BENCH_PORT gateway 5381+g, BENCH_BASELINE_PORT
+# 5391+g, BENCH_PG_PORT 55433, BENCH_SILO_PORT 11411+i, BENCH_SILO_GATEWAY_PORT 30411+i,
+# BENCH_ADMIN_PORT 8411+i. Options go to the load generator, e.g.
 #   ./bench.sh connections --n 5000        ./bench.sh fanout --rooms 10 --members 50 --duration 20
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -97,7 +99,13 @@ wait_ready() { # url seconds
 
 status=0
 for name in "${scenarios[@]}"; do
-    echo "bench: ── $name ── fresh database, starting $silos silos (:$silo_port.., :$silo_gateway_port.., admin :$admin_port..) + gateway on :$port and the baseline on :$baseline_port" >&2
+    gateways="${BENCH_GATEWAYS:-}"
+    [[ -n "$gateways" ]] || { [[ "$name" == connections ]] && gateways=2 || gateways=1; }
+    if ((port < baseline_port + gateways && baseline_port < port + gateways)); then
+        echo "bench: the gateways' ports ($port..) and the baseline's ($baseline_port..) overlap for $gateways of each" >&2
+        exit 2
+    fi
+    echo "bench: ── $name ── fresh database, starting $silos silos (:$silo_port.., :$silo_gateway_port.., admin :$admin_port..) + $gateways gateway(s) on :$port.. and $gateways baseline process(es) on :$baseline_port.." >&2
     env "${system_env[@]}" timeout 60 "${loadgen[@]}" reset-db --db "$bench_db"
     env "${system_env[@]}" timeout 120 dotnet "Silo/$out/ChatApp.Silo.dll" migrate >"$logs/migrate.log" 2>&1
 
@@ -111,20 +119,31 @@ for name in "${scenarios[@]}"; do
         pids+=($!)
         silo_pids+=("silo$i=$!")
     done
-    (cd Gateway && exec env "${system_env[@]}" "${limits[@]}" dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$port") \
-        >"$logs/$name-gateway.log" 2>&1 &
-    gateway_pid=$!
-    pids+=("$gateway_pid")
-    dotnet "bench/Baseline/$out/ChatApp.Bench.Baseline.dll" --urls "http://127.0.0.1:$baseline_port" >"$logs/$name-baseline.log" 2>&1 &
-    baseline_pid=$!
-    pids+=("$baseline_pid")
+    gateway_pids=() gateway_urls=() baseline_pids=() baseline_urls=()
+    for ((g = 0; g < gateways; g++)); do
+        # The first keeps the names of the one-gateway runs (gateway, its log), so that reports compare.
+        suffix=""; ((g == 0)) || suffix="$g"
+        (cd Gateway && exec env "${system_env[@]}" "${limits[@]}" dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$((port + g))") \
+            >"$logs/$name-gateway${suffix:+-$suffix}.log" 2>&1 &
+        pids+=($!)
+        gateway_pids+=("gateway$suffix=$!")
+        gateway_urls+=("http://127.0.0.1:$((port + g))")
+        dotnet "bench/Baseline/$out/ChatApp.Bench.Baseline.dll" --urls "http://127.0.0.1:$((baseline_port + g))" >"$logs/$name-baseline${suffix:+-$suffix}.log" 2>&1 &
+        pids+=($!)
+        baseline_pids+=("baseline$suffix=$!")
+        baseline_urls+=("http://127.0.0.1:$((baseline_port + g))")
+    done
 
-    if wait_ready "http://127.0.0.1:$port/readyz" 120 && wait_ready "http://127.0.0.1:$baseline_port/healthz" 60; then
-        chatapp_pids="gateway=$gateway_pid,$(IFS=,; echo "${silo_pids[*]}")"
+    ready=1
+    for ((g = 0; g < gateways; g++)); do
+        wait_ready "${gateway_urls[g]}/readyz" 120 && wait_ready "${baseline_urls[g]}/healthz" 60 || { ready=0; break; }
+    done
+    if ((ready)); then
+        chatapp_pids="$(IFS=,; echo "${gateway_pids[*]},${silo_pids[*]}")"
         # BENCH_COUNTERS=1: dotnet-counters (a dotnet tool) records runtime and Orleans counters of each process.
         counter_pids=()
         if [[ "${BENCH_COUNTERS:-0}" == 1 ]] && command -v dotnet-counters >/dev/null; then
-            for entry in ${chatapp_pids//,/ } "baseline=$baseline_pid"; do
+            for entry in ${chatapp_pids//,/ } "${baseline_pids[@]}"; do
                 dotnet-counters collect -p "${entry#*=}" --format csv --refresh-interval 1 \
                     --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft.Orleans \
                     -o "$results/$name-counters-${entry%%=*}.csv" >/dev/null 2>&1 &
@@ -135,10 +154,10 @@ for name in "${scenarios[@]}"; do
         pg_pid=()
         if [[ -z "${BENCH_DB:-}" ]] && main_pid="$(bench/pg.sh pid 2>/dev/null)"; then pg_pid=(--pg-pid "$main_pid"); fi
         timeout --signal=INT --kill-after=30 $((max_seconds + 60)) "${loadgen[@]}" run "$name" \
-            --chatapp "http://127.0.0.1:$port" --chatapp-pids "$chatapp_pids" "${pg_pid[@]}" \
-            --baseline "http://127.0.0.1:$baseline_port" --baseline-pids "baseline=$baseline_pid" \
+            --chatapp "$(IFS=,; echo "${gateway_urls[*]}")" --chatapp-pids "$chatapp_pids" "${pg_pid[@]}" \
+            --baseline "$(IFS=,; echo "${baseline_urls[*]}")" --baseline-pids "$(IFS=,; echo "${baseline_pids[*]}")" \
             --db "$bench_db" --out "$results" --max-seconds "$max_seconds" \
-            --system "$silos silos + 1 gateway, Release builds, default logging, own PostgreSQL (bench/pg.sh, durable=${BENCH_PG_DURABLE:-1}); baseline: bench/Baseline" \
+            --system "$silos silos + $gateways gateway(s), Release builds, default logging, own PostgreSQL (bench/pg.sh, durable=${BENCH_PG_DURABLE:-1}); baseline: bench/Baseline ($gateways process(es))" \
             --limits "${limits[*]}" "$@" || status=$?
         for pid in "${counter_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
     else

@@ -35,11 +35,11 @@ public static class Runner
         var targets = new List<Target>();
         if (options.String("chatapp") is { } chat)
         {
-            targets.Add(new Target(Target.ChatAppName, new Uri(chat), Target.ParsePids(options.String("chatapp-pids")), IsChatApp: true));
+            targets.Add(new Target(Target.ChatAppName, Target.ParseServers(chat), Target.ParsePids(options.String("chatapp-pids")), IsChatApp: true));
         }
         if (options.String("baseline") is { } baseline)
         {
-            targets.Add(new Target(Target.BaselineName, new Uri(baseline), Target.ParsePids(options.String("baseline-pids")), IsChatApp: false));
+            targets.Add(new Target(Target.BaselineName, Target.ParseServers(baseline), Target.ParsePids(options.String("baseline-pids")), IsChatApp: false));
         }
         if (options.String("pg-pid") is { } pgPid)
         {
@@ -104,10 +104,13 @@ public static class Runner
         report.Machine["load average at end"] = ProcessStats.LoadAverage();
         report.FinishedUtc = DateTime.UtcNow;
         var chatRun = report.Targets.FirstOrDefault(t => t.IsChatApp());
+        var baselineRun = report.Targets.FirstOrDefault(t => !t.IsChatApp());
         foreach (var goal in scenario.Goals)
         {
             var actual = chatRun?.Get(goal.Key);
-            report.Goals.Add(new GoalResult(goal.Label, goal.Key, goal.Op, goal.Threshold, actual, goal.IsMet(actual), scenario.GoalNotes.GetValueOrDefault(goal.Key)));
+            var threshold = goal.ThresholdFor(baselineRun);
+            report.Goals.Add(new GoalResult(goal.Label, goal.Key, goal.Op, threshold, actual, Goal.IsMet(goal.Op, threshold, actual),
+                scenario.GoalNotes.GetValueOrDefault(goal.Key), goal.OfBaseline ? goal.Threshold : null));
         }
         report.Headline.AddRange(scenario.Headline);
 
@@ -116,6 +119,11 @@ public static class Runner
         await File.WriteAllTextAsync(basePath + ".md", Markdown.Page(report));
         Plots.Write(basePath + ".png", $"{name}: latency percentiles",
             report.Targets.SelectMany(t => t.Histograms.Where(h => Plotted(name, h.Name)).Select(h => (t.Target, h))));
+        if (report.Targets.Any(t => t.Sweep.Count > 0))
+        {
+            Plots.WriteSweep(basePath + "-sweep.png", $"{name}: rate sweep, p99 send → receipt by deliveries/s",
+                report.Targets.Where(t => t.Sweep.Count > 0).Select(t => (t.Target, (IReadOnlyList<SweepStep>)t.Sweep)), FanoutSweep.P99Limit);
+        }
         if (report.Targets.Any(t => t.Timelines.Count > 0))
         {
             Plots.WriteTimeline(basePath + "-timeline.png", $"{name}: latency over time",

@@ -29,6 +29,27 @@ public sealed class Latency(string name, string label)
         }
     }
 
+    /// <summary>The recorded values as (µs, count): how a holder process hands its distribution to the load generator.</summary>
+    public IReadOnlyList<long[]> Buckets()
+    {
+        lock (_gate)
+        {
+            return [.. _histogram.RecordedValues().Select(v => new[] { v.ValueIteratedTo, v.CountAtValueIteratedTo })];
+        }
+    }
+
+    /// <summary>Adds another process's <see cref="Buckets"/>.</summary>
+    public void Add(IEnumerable<long[]> buckets)
+    {
+        lock (_gate)
+        {
+            foreach (var bucket in buckets)
+            {
+                _histogram.RecordValueWithCount(Math.Clamp(bucket[0], 0, Highest), bucket[1]);
+            }
+        }
+    }
+
     public LatencySummary Summary()
     {
         lock (_gate)

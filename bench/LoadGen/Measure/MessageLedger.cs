@@ -15,7 +15,9 @@ public sealed class MessageLedger(int capacity, Latency endToEnd, Timeline? time
     private readonly long[] _sentAt = new long[capacity];
     private readonly int[] _expected = new int[capacity];
     private readonly int[] _received = new int[capacity];
-    private readonly bool[] _measured = new bool[capacity];
+    // Where each message's receipts are recorded: the measured phase's distribution, a sweep
+    // step's, or none (warm-up).
+    private readonly Latency?[] _into = new Latency?[capacity];
     private int _next = -1;
     private long _deliveries;
     private long _measuredDeliveries;
@@ -39,9 +41,12 @@ public sealed class MessageLedger(int capacity, Latency endToEnd, Timeline? time
     public static string Text(int id) => $"b:{id}:{Filler}";
 
     /// <summary>Records the send just before it goes out; recipients are counted once the server acknowledges it.</summary>
-    public void Sending(int id, bool measured)
+    public void Sending(int id, bool measured) => Sending(id, measured ? endToEnd : null);
+
+    /// <summary>As <see cref="Sending(int, bool)"/>, with the receipts recorded in <paramref name="into"/> (null: not measured).</summary>
+    public void Sending(int id, Latency? into)
     {
-        _measured[id] = measured;
+        _into[id] = into;
         Volatile.Write(ref _sentAt[id], Stopwatch.GetTimestamp());
     }
 
@@ -58,18 +63,24 @@ public sealed class MessageLedger(int capacity, Latency endToEnd, Timeline? time
         Interlocked.Increment(ref _received[id]);
         Interlocked.Increment(ref _deliveries);
         timeline?.Record(Volatile.Read(ref _sentAt[id]), receivedAt);
-        if (_measured[id])
+        if (_into[id] is { } into)
         {
-            Interlocked.Increment(ref _measuredDeliveries);
-            endToEnd.Record(Volatile.Read(ref _sentAt[id]), receivedAt);
+            if (into == endToEnd)
+            {
+                Interlocked.Increment(ref _measuredDeliveries);
+            }
+            into.Record(Volatile.Read(ref _sentAt[id]), receivedAt);
         }
     }
 
     /// <summary>Deliveries still owed to acknowledged messages.</summary>
-    public long Outstanding()
+    public long Outstanding() => Outstanding(0, Count);
+
+    /// <summary>Deliveries still owed to acknowledged messages numbered from <paramref name="from"/> up to <paramref name="to"/> (excluded).</summary>
+    public long Outstanding(int from, int to)
     {
         long owed = 0;
-        for (var i = 0; i < Count; i++)
+        for (var i = from; i < Math.Min(to, Count); i++)
         {
             owed += Math.Max(0, _expected[i] - Volatile.Read(ref _received[i]));
         }
@@ -77,10 +88,13 @@ public sealed class MessageLedger(int capacity, Latency endToEnd, Timeline? time
     }
 
     /// <summary>(lost, extra): deliveries missing for acknowledged messages, and deliveries beyond the recipients.</summary>
-    public (long Lost, long Extra, long Expected) Tally()
+    public (long Lost, long Extra, long Expected) Tally() => Tally(0, Count);
+
+    /// <summary>As <see cref="Tally()"/>, for the messages numbered from <paramref name="from"/> up to <paramref name="to"/> (excluded).</summary>
+    public (long Lost, long Extra, long Expected) Tally(int from, int to)
     {
         long lost = 0, extra = 0, expected = 0;
-        for (var i = 0; i < Count; i++)
+        for (var i = from; i < Math.Min(to, Count); i++)
         {
             var want = _expected[i];
             var got = Volatile.Read(ref _received[i]);

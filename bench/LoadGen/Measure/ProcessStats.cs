@@ -45,6 +45,12 @@ public static class ProcessStats
     }
 
     /// <summary>
+    /// Child processes of the load generator (holders of sockets), whose CPU counts as the load
+    /// generator's rather than as "others".
+    /// </summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<int, bool> Helpers { get; } = new();
+
+    /// <summary>
     /// The main process of the bench's own PostgreSQL cluster (--pg-pid), or null. When set, only it
     /// and its children count as PostgreSQL: another cluster on the machine (another checkout's
     /// bench, the development server) is load of somebody else's and belongs in "others".
@@ -162,7 +168,7 @@ public sealed class CpuWindow
         {
             sample[$"pg:{pid}"] = ProcessStats.CpuSeconds(pid);
         }
-        sample["loadgen"] = ProcessStats.CpuSeconds(Environment.ProcessId);
+        sample["loadgen"] = ProcessStats.CpuSeconds(Environment.ProcessId) + ProcessStats.Helpers.Keys.Sum(ProcessStats.CpuSeconds);
         return sample;
     }
 }

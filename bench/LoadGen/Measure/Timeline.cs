@@ -12,16 +12,20 @@ public sealed class Timeline(string name, string label, int seconds)
     private readonly long[] _sumMicros = new long[seconds];
     private readonly long[] _maxMicros = new long[seconds];
     private long _origin = Stopwatch.GetTimestamp();
+    private volatile bool _stopped;
 
     public string Name { get; } = name;
     public string Label { get; } = label;
 
     public void Start() => _origin = Stopwatch.GetTimestamp();
 
+    /// <summary>Records nothing more: a later phase of the run (a rate sweep) is not part of this timeline.</summary>
+    public void Stop() => _stopped = true;
+
     public void Record(long startTimestamp, long endTimestamp)
     {
         var second = (int)Stopwatch.GetElapsedTime(_origin, startTimestamp).TotalSeconds;
-        if ((uint)second >= (uint)_count.Length)
+        if (_stopped || (uint)second >= (uint)_count.Length)
         {
             return;
         }

@@ -48,7 +48,7 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                    var client = await BenchClient.ConnectAsync(target.WebSocket, sources.Next(), i, users[i].Name, sink, timeout.Token);
+                    var client = await BenchClient.ConnectAsync(target.WebSocketFor(i), sources.Next(), i, users[i].Name, sink, timeout.Token);
                     var hello = await client.HelloAsync(users[i].Token).WaitAsync(timeout.Token);
                     if (hello.Ok)
                     {
@@ -121,6 +121,23 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
     }
 
     public int OpenCount => Clients.Count(c => c.IsOpen);
+
+    /// <summary>Pings every client (256 at a time, each within 30 s); returns how many answered.</summary>
+    public async Task<long> PingAllAsync(Latency latency, CancellationToken cancellationToken)
+    {
+        long ok = 0;
+        await Parallel.ForEachAsync(Clients, new ParallelOptions { MaxDegreeOfParallelism = 256, CancellationToken = cancellationToken },
+            async (client, ct) =>
+            {
+                var reply = await client.PingAsync().WaitAsync(TimeSpan.FromSeconds(30), ct);
+                if (reply.Ok)
+                {
+                    Interlocked.Increment(ref ok);
+                    latency.Record(reply.SentAt, reply.ReceivedAt);
+                }
+            });
+        return ok;
+    }
 
     public async ValueTask DisposeAsync()
     {

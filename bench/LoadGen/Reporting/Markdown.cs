@@ -46,6 +46,10 @@ public static class Markdown
             md.AppendLine(CultureInfo.InvariantCulture, $"| {figure.Label} | {Number(c, figure.Unit)} | {Number(b, figure.Unit)} | {Ratio(c, b)} |");
         }
         md.AppendLine();
+        foreach (var target in report.Targets.Where(t => t.Sweep.Count > 0))
+        {
+            md.Append(SweepTable(target));
+        }
         var cpuKeys = report.Targets.SelectMany(t => t.CpuPercent.Keys).Distinct().ToList();
         if (cpuKeys.Count > 0)
         {
@@ -87,11 +91,33 @@ public static class Markdown
             md.AppendLine();
         }
         md.AppendLine(CultureInfo.InvariantCulture, $"![latency percentiles]({report.Scenario}.png)");
+        if (report.Targets.Any(t => t.Sweep.Count > 0))
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"![rate sweep]({report.Scenario}-sweep.png)");
+        }
         if (report.Targets.Any(t => t.PerSecond.Count > 0))
         {
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"![latency over time]({report.Scenario}-timeline.png)");
         }
+        return md.ToString();
+    }
+
+    /// <summary>The steps of a target's rate sweep; CPU is that of the step's measured seconds.</summary>
+    private static string SweepTable(TargetRun run)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"## Rate sweep on {run.Target} (pass: p99 < 250 ms, nothing lost, duplicated, out of order, resynced or refused, offered rate sent)");
+        md.AppendLine();
+        md.AppendLine("| offered msg/s | sent msg/s | deliveries/s | p50 ms | p99 ms | max ms | lost | dup | out of order | resync | send errors | closed | server CPU % | load gen. CPU % | others % | result |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var s in run.Sweep)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {Number(s.OfferedRate)} | {Number(s.SendRate)} | {Number(s.DeliveryRate)} | {Number(s.P50)} | {Number(s.P99)} | {Number(s.Max)} | {s.Lost:N0} | {s.Duplicates:N0} | {s.OutOfOrder:N0} | {s.Resyncs:N0} | {s.SendErrors:N0} | {s.ClosedByServer:N0} | {Number(s.ServerCpu)} | {Number(s.LoadGenCpu)} | {Number(s.OthersCpu)} | {(s.Passed ? "pass" : "**fail**: " + s.Failure)} |");
+        }
+        md.AppendLine();
         return md.ToString();
     }
 
@@ -111,7 +137,9 @@ public static class Markdown
             var goal = report.Goals.FirstOrDefault(g => g.Key == key);
             var c = chat?.Get(key);
             var b = baseline?.Get(key);
-            var target = goal is null ? "" : $"{goal.Op} {Number(goal.Threshold)}";
+            var target = goal is null ? "" : goal.BaselineFraction is { } fraction
+                ? $"{goal.Op} {Number(fraction)} × baseline ({Number(goal.Threshold)})"
+                : $"{goal.Op} {Number(goal.Threshold)}";
             yield return $"| {report.Scenario} | {figure.Label} | {Number(c, figure.Unit)} | {Number(b, figure.Unit)} | {Ratio(c, b)} | {target} | {(goal is null ? "" : Met(goal.Met) + (goal.Note is null ? "" : $" ({goal.Note})"))} |";
         }
     }

@@ -95,4 +95,41 @@ public static class Plots
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, 1000, 600);
     }
+
+    /// <summary>A rate sweep: p99 send → receipt (log scale) by deliveries/s achieved, one line per target, and the limit.</summary>
+    public static void WriteSweep(string path, string title, IEnumerable<(string Target, IReadOnlyList<SweepStep> Steps)> series, double limitMs)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var i = 0;
+        foreach (var (target, steps) in series)
+        {
+            var line = plot.Add.Scatter(
+                steps.Select(s => s.DeliveryRate).ToArray(),
+                steps.Select(s => Math.Log10(Math.Max(s.P99, 0.01))).ToArray());
+            line.LegendText = $"{target}: p99 per step";
+            line.Color = palette.GetColor(i++);
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+            if (target == Setup.Target.BaselineName)
+            {
+                line.LinePattern = LinePattern.Dashed;
+            }
+        }
+        var limit = plot.Add.HorizontalLine(Math.Log10(limitMs));
+        limit.LegendText = $"{limitMs:0} ms";
+        limit.Color = Colors.Red;
+        limit.LinePattern = LinePattern.Dotted;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.##" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+        };
+        plot.Title(title);
+        plot.XLabel("deliveries/s read by the members' sockets");
+        plot.YLabel("p99 send → receipt (ms, log scale)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.SavePng(path, 1000, 600);
+    }
 }

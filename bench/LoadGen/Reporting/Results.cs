@@ -6,19 +6,27 @@ namespace ChatApp.Bench.LoadGen.Reporting;
 /// <summary>One figure of a run: <c>Key</c> matches the same figure of the other target and of the goals.</summary>
 public sealed record Figure(string Key, string Label, double Value, string Unit, bool HigherIsBetter);
 
-/// <summary>A target the issue set, checked against ChatApp's figure of the same key.</summary>
-public sealed record Goal(string Key, string Label, string Op, double Threshold)
+/// <summary>
+/// A target the issue set, checked against ChatApp's figure of the same key. With
+/// <paramref name="OfBaseline"/> the threshold is that fraction of the baseline's figure (the
+/// issue states some targets relative to what the machine can do), known only after both runs.
+/// </summary>
+public sealed record Goal(string Key, string Label, string Op, double Threshold, bool OfBaseline = false)
 {
-    public bool? IsMet(double? actual) => actual is not { } a ? null : Op switch
+    /// <summary>The threshold to check against, or null when it is relative and the baseline did not run.</summary>
+    public double? ThresholdFor(TargetRun? baseline) => OfBaseline ? baseline?.Get(Key) * Threshold : Threshold;
+
+    public static bool? IsMet(string op, double? threshold, double? actual) => actual is not { } a || threshold is not { } t ? null : op switch
     {
-        "<=" => a <= Threshold,
-        ">=" => a >= Threshold,
-        "==" => a == Threshold,
+        "<=" => a <= t,
+        ">=" => a >= t,
+        "==" => a == t,
         _ => null,
     };
 }
 
-public sealed record GoalResult(string Label, string Key, string Op, double Threshold, double? Actual, bool? Met, string? Note);
+/// <summary>A goal checked; <c>BaselineFraction</c> is set when the threshold is that fraction of the baseline's figure.</summary>
+public sealed record GoalResult(string Label, string Key, string Op, double? Threshold, double? Actual, bool? Met, string? Note, double? BaselineFraction = null);
 
 /// <summary>What one scenario measured on one target.</summary>
 public sealed class TargetRun
@@ -32,6 +40,9 @@ public sealed class TargetRun
     public Dictionary<string, Dictionary<string, double>> CpuPhases { get; } = [];
     public Dictionary<string, string> Details { get; } = [];
     public List<string> Notes { get; } = [];
+
+    /// <summary>The steps of a rate sweep, in order (fanout); empty when there was none.</summary>
+    public List<SweepStep> Sweep { get; } = [];
 
     [JsonIgnore]
     public List<Latency> Histograms { get; } = [];

@@ -164,7 +164,7 @@ public sealed class PresenceScenario(Options options, HttpClient http, SourceAdd
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                fresh = await BenchClient.ConnectAsync(target.WebSocket, Sources.Next(), member, users[member].Name, receipts, timeout.Token);
+                fresh = await BenchClient.ConnectAsync(target.WebSocketFor(member), Sources.Next(), member, users[member].Name, receipts, timeout.Token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

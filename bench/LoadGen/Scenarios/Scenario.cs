@@ -36,7 +36,7 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
     protected TimeSpan Seconds(string name, double fallback) => TimeSpan.FromSeconds(Options.Double(name, fallback));
 
     /// <summary>Waits until <paramref name="done"/> or the time is up; true when done.</summary>
-    protected static async Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan limit, CancellationToken cancellationToken)
+    public static async Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan limit, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + limit;
         while (!done())

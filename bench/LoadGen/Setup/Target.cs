@@ -1,14 +1,28 @@
 namespace ChatApp.Bench.LoadGen.Setup;
 
-/// <summary>A system under test: ChatApp (gateway and silos) or the bare baseline server.</summary>
-public sealed record Target(string Name, Uri Http, IReadOnlyDictionary<string, int> Pids, bool IsChatApp)
+/// <summary>
+/// A system under test: ChatApp (its gateways and silos) or the bare baseline server (one or more
+/// processes). Sockets are spread over its servers in turn; HTTP calls go to the first.
+/// </summary>
+public sealed record Target(string Name, IReadOnlyList<Uri> Servers, IReadOnlyDictionary<string, int> Pids, bool IsChatApp)
 {
     public const string ChatAppName = "chatapp";
     public const string BaselineName = "baseline";
 
-    public Uri WebSocket => new UriBuilder(Http) { Scheme = Http.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
+    public Uri Http => Servers[0];
+
+    /// <summary>The WebSocket endpoint of the server the socket of this index uses.</summary>
+    public Uri WebSocketFor(int index)
+    {
+        var server = Servers[(int)((uint)index % (uint)Servers.Count)];
+        return new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
+    }
 
     public long RssBytes() => Pids.Values.Sum(Measure.ProcessStats.RssBytes);
+
+    /// <summary>"http://127.0.0.1:5381,http://127.0.0.1:5382" → the servers, in order.</summary>
+    public static IReadOnlyList<Uri> ParseServers(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u))];
 
     /// <summary>"gateway=123,silo0=456" → names and pids.</summary>
     public static IReadOnlyDictionary<string, int> ParsePids(string? text) =>

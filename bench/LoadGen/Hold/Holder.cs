@@ -1,0 +1,95 @@
+using System.Text.Json;
+using ChatApp.Bench.LoadGen.Measure;
+using ChatApp.Bench.LoadGen.Protocol;
+using ChatApp.Bench.LoadGen.Setup;
+
+namespace ChatApp.Bench.LoadGen.Hold;
+
+/// <summary>
+/// <c>ChatApp.Bench.LoadGen hold</c>: a child of the load generator that opens and holds a share
+/// of the connections scenario's sockets. Each socket is a file, and one process may have at
+/// most the hard limit of open files (20,000 on some machines, not raisable without privileges):
+/// so 20,000 sockets take more than one process. Commands come as JSON lines on stdin, answers go
+/// as JSON lines to stdout; it ends on "close", when stdin closes (its parent is gone) or after
+/// --max-seconds.
+/// </summary>
+public static class Holder
+{
+    /// <summary>One JSON object per line, both ways.</summary>
+    public static readonly JsonSerializerOptions Lines = new(JsonSerializerDefaults.Web);
+
+    public static async Task<int> RunAsync(Options options)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(options.Double("max-seconds", 900)));
+        using var sources = new SourceAddresses(options.Int("source-addresses", 8));
+        var stdout = Console.Out;
+        void Say(HolderEvent e)
+        {
+            lock (stdout)
+            {
+                stdout.WriteLine(JsonSerializer.Serialize(e, Lines));
+                stdout.Flush();
+            }
+        }
+
+        Fleet? fleet = null;
+        try
+        {
+            while (await Console.In.ReadLineAsync(deadline.Token) is { } line)
+            {
+                var command = JsonSerializer.Deserialize<HolderCommand>(line, Lines)!;
+                switch (command.Cmd)
+                {
+                    case "connect":
+                        var servers = command.Servers!.Select(s => new Uri(s)).ToList();
+                        // Rotated so that this holder's socket i goes where socket FirstIndex + i of one fleet would.
+                        var shift = command.FirstIndex % servers.Count;
+                        var target = new Target("holder", [.. servers.Skip(shift), .. servers.Take(shift)], new Dictionary<string, int>(), IsChatApp: false);
+                        fleet = new Fleet(target, sources, NoSink.Instance);
+                        var latency = new Latency("connect", "connect + hello");
+                        using (var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1)))
+                        {
+                            var connecting = fleet.ConnectAsync(command.Users!, Math.Max(1, command.Concurrency), latency, deadline.Token);
+                            while (!connecting.IsCompleted && await ticker.WaitForNextTickAsync(deadline.Token))
+                            {
+                                Say(new HolderEvent("progress", Done: fleet.Done, Failed: fleet.FailureCount));
+                            }
+                            await connecting;
+                        }
+                        Say(new HolderEvent("connected", Done: fleet.Done, Failed: fleet.FailureCount, Open: fleet.OpenCount,
+                            Failures: fleet.Failures.ToDictionary(), Latency: latency.Buckets()));
+                        break;
+                    case "ping":
+                        var ping = new Latency("ping", "ping");
+                        var ok = fleet is null ? 0 : await fleet.PingAllAsync(ping, deadline.Token);
+                        Say(new HolderEvent("pinged", Open: fleet?.OpenCount ?? 0, PingsOk: ok, Latency: ping.Buckets()));
+                        break;
+                    case "close":
+                        if (fleet is not null)
+                        {
+                            await fleet.DisposeAsync();
+                            fleet = null;
+                        }
+                        Say(new HolderEvent("closed"));
+                        return 0;
+                    default:
+                        await Console.Error.WriteLineAsync($"holder: unknown command '{command.Cmd}'");
+                        return 2;
+                }
+            }
+            return 0;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("holder: out of time (--max-seconds)");
+            return 1;
+        }
+        finally
+        {
+            if (fleet is not null)
+            {
+                await fleet.DisposeAsync();
+            }
+        }
+    }
+}
