@@ -271,33 +271,61 @@ public sealed partial class ConnectionHub : IChatObserver
             rooms = [.. _byRoom.Where(r => r.Value.Length > 0).Select(r => r.Key)];
             users = [.. _byUser.Keys];
         }
-        var watches = rooms.Select(async room =>
+        // A few renewals at a time: all at once, 10,000 users' renewals flooded the silos every 20 s
+        // and held up live messages for 100-300 ms (bench/README.md, fanout timeline). Rooms go
+        // first: a relay that forgot this gateway is a room whose events stopped arriving.
+        var failures = new ConcurrentQueue<Exception>();
+        var pace = new ParallelOptions { MaxDegreeOfParallelism = RenewalsInFlight, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(rooms, pace, async (room, _) => await Recording(RenewWatchAsync(room), failures));
+        await Parallel.ForEachAsync(users, pace, async (user, _) => await Recording(RenewSessionAsync(user), failures));
+        if (!failures.IsEmpty)
         {
-            if (await Relay(room).Watch(_self.Value, _options.LeaseDuration))
-            {
-                foreach (var connection in _byRoom.GetValueOrDefault(room, []))
-                {
-                    connection.Enqueue(new Outbound.CatchUp(room));
-                }
-            }
-        });
-        var attaches = users.Select(async user =>
+            throw new AggregateException("Some leases could not be renewed.", failures);
+        }
+    }
+
+    /// <summary>Lease renewals in flight at once.</summary>
+    public const int RenewalsInFlight = 16;
+
+    private async Task RenewWatchAsync(string room)
+    {
+        if (await Relay(room).Watch(_self.Value, _options.LeaseDuration))
         {
-            var rooms = await Session(user).Attach(_self.Value, _options.LeaseDuration);
-            if (CountOf(user) == 0)
+            foreach (var connection in _byRoom.GetValueOrDefault(room, []))
             {
-                // The user's last socket closed while this renewal was on its way, and its detach may
-                // have reached the session first: without this the user would show online, socketless,
-                // until the lease lapsed.
-                await Session(user).Detach(_self.Value);
-                return;
+                connection.Enqueue(new Outbound.CatchUp(room));
             }
-            foreach (var room in rooms)
-            {
-                await FollowForUserAsync(user, room, afterSeq: null);
-            }
-        });
-        await Task.WhenAll(watches.Concat(attaches)).WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task RenewSessionAsync(string user)
+    {
+        var rooms = await Session(user).Attach(_self.Value, _options.LeaseDuration);
+        if (CountOf(user) == 0)
+        {
+            // The user's last socket closed while this renewal was on its way, and its detach may
+            // have reached the session first: without this the user would show online, socketless,
+            // until the lease lapsed.
+            await Session(user).Detach(_self.Value);
+            return;
+        }
+        foreach (var room in rooms)
+        {
+            await FollowForUserAsync(user, room, afterSeq: null);
+        }
+    }
+
+    /// <summary>One renewal failing must not stop the others; the caller hears of all failures at the end.</summary>
+    private static async Task Recording(Task renewal, ConcurrentQueue<Exception> failures)
+    {
+        try
+        {
+            await renewal;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            failures.Enqueue(ex);
+        }
     }
 
     /// <summary>Closes every local socket of a user whose tokens were just revoked.</summary>
