@@ -24,6 +24,7 @@ public sealed class LogSafetyTests
             gatewaySettings: new Dictionary<string, string>
             {
                 ["Logging:LogLevel:Default"] = "Trace",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
                 // The capture gets everything; the test's console is spared.
                 ["Logging:Console:LogLevel:Default"] = "None",
             },
