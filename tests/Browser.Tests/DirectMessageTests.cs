@@ -1,3 +1,4 @@
+using ChatApp.Rooms;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -8,10 +9,6 @@ namespace ChatApp.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class DirectMessageTests(BrowserFixture fixture)
 {
-    /// <summary>The server's id of two users' direct room (DirectRoom.IdOf): dm:{a}:{b} with a &lt; b.</summary>
-    private static string DirectRoomOf(string one, string two) =>
-        string.CompareOrdinal(one, two) < 0 ? $"dm:{one}:{two}" : $"dm:{two}:{one}";
-
     [Fact]
     public async Task A_members_name_opens_a_direct_room_that_the_other_person_sees_under_the_first_ones_name()
     {
@@ -27,7 +24,7 @@ public sealed class DirectMessageTests(BrowserFixture fixture)
         await Expect(alice.Member(bobName)).ToHaveCountAsync(1);
         // One's own name offers nothing.
         await Expect(alice.Member(aliceName).Locator("button")).ToHaveCountAsync(0);
-        var direct = DirectRoomOf(aliceName, bobName);
+        var direct = DirectRoom.IdOf(aliceName, bobName);
 
         // From the keyboard: the name is a button named for what it does.
         var messageBob = alice.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Message {bobName} directly", Exact = true });
