@@ -30,6 +30,14 @@ for trx in "$results"/*.trx; do
     failed=$((failed + f + $(get error) + $(get timeout) + $(get aborted)))
     skipped=$((skipped + total - executed))
 done
-[[ $failed -gt 0 ]] && status=1
+# Name each failed test last, so that the tail of a CI log says which one it was.
+if [[ $failed -gt 0 ]]; then
+    status=1
+    echo "== failed tests"
+    awk '/<UnitTestResult .*outcome="Failed"/ {
+             match($0, /testName="[^"]*"/); print "  " substr($0, RSTART + 10, RLENGTH - 11); want = 1 }
+         want && /<Message>/ { sub(/^ *<Message>/, ""); sub(/<\/Message>.*/, ""); print "    " substr($0, 1, 300); want = 0 }' \
+        "$results"/*.trx
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
