@@ -2,7 +2,6 @@ using ChatApp.Errors;
 using ChatApp.Rooms;
 using ChatApp.Storage;
 using ChatApp.Users;
-using Npgsql;
 using Orleans.Concurrency;
 
 namespace ChatApp.Search;
@@ -11,14 +10,13 @@ namespace ChatApp.Search;
 /// Searches with PostgreSQL's websearch_to_tsquery, so users type what they would in a search
 /// engine ("exact phrase", -word, or) and no input can be a syntax error. The rooms searched are
 /// the user's own, and each room in the answer is confirmed with its grain, which alone is the
-/// authority on membership: a user removed a moment ago finds nothing there.
+/// authority on membership: a user removed a moment ago finds nothing there. Only the newest
+/// matches are ranked (<see cref="RecentMatchesQuery"/>), so a common word costs no more than a rare one.
 /// </summary>
 [StatelessWorker]
-public sealed class MessageSearchGrain(NpgsqlDataSource db) : Grain, IMessageSearchGrain
+public sealed class MessageSearchGrain(SearchDatabase db) : Grain, IMessageSearchGrain
 {
     public const int MaxQueryLength = 4000;
-
-
 
     public async Task<IReadOnlyList<SearchHit>> Search(string user, string query, string? room, int limit)
     {
@@ -43,19 +41,7 @@ public sealed class MessageSearchGrain(NpgsqlDataSource db) : Grain, IMessageSea
 
     private async Task<List<SearchHit>> Query(IReadOnlyList<string> rooms, string query, int limit)
     {
-        await using var cmd = db.CreateCommand("""
-            WITH q AS (SELECT websearch_to_tsquery('english', $2) || websearch_to_tsquery('simple', $2) AS query)
-            SELECT m.room, m.seq, m.sender, m.text, m.ts,
-                   ts_headline('english', replace(replace(m.text, '<', ' ⟨⟨ '), '>', ' ⟩⟩ '), q.query,
-                               'StartSel=«, StopSel=», MaxFragments=2, MaxWords=20, MinWords=5')
-            FROM messages m, q
-            WHERE m.room = ANY($1) AND NOT m.deleted AND m.search @@ q.query
-            ORDER BY ts_rank(m.search, q.query) DESC, m.ts DESC
-            LIMIT $3
-            """);
-        cmd.Parameters.AddWithValue(rooms.ToArray());
-        cmd.Parameters.AddWithValue(query);
-        cmd.Parameters.AddWithValue(limit);
+        await using var cmd = RecentMatchesQuery.Create(db, rooms, query, limit);
         var hits = new List<SearchHit>();
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())

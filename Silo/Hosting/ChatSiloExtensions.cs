@@ -42,6 +42,7 @@ public static class ChatSiloExtensions
             agent.BindConfiguration(PullingAgentSection);
         }));
         silo.Services.AddSingleton(_ => ChatDataSource(connectionString));
+        silo.Services.AddSingleton(_ => new ChatApp.Search.SearchDatabase(connectionString));
         silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSingleton<RoomLog>();
         silo.Services.AddOptions<RoomLimits>().BindConfiguration("Limits");

@@ -125,6 +125,43 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Without_a_room_every_room_of_the_caller_is_searched_and_the_best_match_comes_first()
+    {
+        var (client, first) = await RoomWith("one kiwi here", "nothing to see");
+        await using var _ = client;
+        var second = NewRoom();
+        ChatTestClient.Ok(await client.RequestAsync("join", new { room = second }));
+        ChatTestClient.Ok(await client.RequestAsync("send", new { room = second, clientMsgId = "k", text = "kiwi kiwi kiwi, all kiwi" }));
+
+        Assert.Equal(["kiwi kiwi kiwi, all kiwi", "one kiwi here"], await Search(client.Token, "kiwi"));
+        Assert.Equal(["one kiwi here"], await Search(client.Token, "kiwi", first));
+    }
+
+    [Fact]
+    public async Task A_word_in_more_than_1000_messages_is_ranked_among_the_newest_1000_while_a_rare_one_is_found_however_old()
+    {
+        var (client, room) = await RoomWith("lemon lemon lemon lemon and one quince");
+        await using var _ = client;
+        // A thousand newer messages that each name the common word once; written straight to the
+        // table, as sending them would take the rate limiter's minutes.
+        await using (var db = Npgsql.NpgsqlDataSource.Create(System.Database.ConnectionString))
+        await using (var insert = db.CreateCommand("""
+            INSERT INTO messages (room, seq, sender, text, ts)
+            SELECT $1, 1000 + n, 'filler', 'a lemon, number ' || n, now() + n * interval '1 millisecond'
+            FROM generate_series(1, 1000) AS n
+            """))
+        {
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = room });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var lemons = await Search(client.Token, "lemon", room);
+        Assert.Equal(20, lemons.Count);
+        Assert.All(lemons, text => Assert.StartsWith("a lemon, number ", text));
+        Assert.Equal(["lemon lemon lemon lemon and one quince"], await Search(client.Token, "quince", room));
+    }
+
     [Theory]
     [InlineData("'; DROP TABLE messages; --")]
     [InlineData("\\ % _ * ( ) & | ! : <-> \"")]
