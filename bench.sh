@@ -3,7 +3,7 @@
 #
 #   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|all> [load generator options]
 #
-# For each scenario: builds in Release, re-creates the bench's database (chatapp_bench on the bench's
+# For each scenario: builds in Release (the servers published ReadyToRun), re-creates the bench's database (chatapp_bench on the bench's
 # own PostgreSQL, bench/pg.sh: durable settings, port 55433), applies the migrations, starts 2 silos,
 # the gateways and as many baseline processes on ports of their own, runs bench/LoadGen against both,
 # stops everything, and writes bench/results/<scenario>.{json,md,png}; then the table in bench/README.md.
@@ -11,7 +11,7 @@
 # for connections (20,000 sockets do not fit in one process where the hard open-file limit is 20,000)
 # and 1 for the rest. Ports (environment, defaults): BENCH_PORT gateway 5381+g, BENCH_BASELINE_PORT
 # 5391+g, BENCH_PG_PORT 55433, BENCH_SILO_PORT 11411+i, BENCH_SILO_GATEWAY_PORT 30411+i,
-# BENCH_ADMIN_PORT 8411+i. Options go to the load generator, e.g.
+# BENCH_ADMIN_PORT 8411+i. BENCH_READY_TO_RUN=0: servers without ReadyToRun. Options go to the load generator, e.g.
 #   ./bench.sh connections --n 5000        ./bench.sh fanout --rooms 10 --members 50 --duration 20
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -50,10 +50,18 @@ bench_db="${BENCH_DB:-$(bench/pg.sh start)}"
 export CHATAPP_DB="$bench_db"
 source scripts/dev-env.sh
 
-echo "bench: building (Release)…" >&2
-for project in Silo Gateway bench/Baseline bench/LoadGen; do
-    timeout 600 dotnet build "$project" -c Release -nologo -v quiet >&2
+# The servers are published ReadyToRun, as a deployment would be (docs/deploy.md): code compiled
+# ahead of time, so that the first seconds of load are not spent in the JIT. The baseline too, so
+# that the ratio compares like with like. BENCH_READY_TO_RUN=0 publishes JIT-only builds instead.
+ready_to_run="${BENCH_READY_TO_RUN:-1}"
+[[ "$ready_to_run" == 1 ]] && r2r=true || r2r=false
+echo "bench: publishing the servers (Release, ReadyToRun=$r2r) and building the load generator…" >&2
+build=.data/bench-build
+for project in Silo Gateway bench/Baseline; do
+    timeout 600 dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=$r2r \
+        -o "$build/$(basename "$project")" -nologo -v quiet >&2
 done
+timeout 600 dotnet build bench/LoadGen -c Release -nologo -v quiet >&2
 loadgen=(dotnet "bench/LoadGen/$out/ChatApp.Bench.LoadGen.dll")
 
 # The per-user and per-address abuse limits would throttle a load generator that is thousands of
@@ -107,12 +115,12 @@ for name in "${scenarios[@]}"; do
     fi
     echo "bench: ── $name ── fresh database, starting $silos silos (:$silo_port.., :$silo_gateway_port.., admin :$admin_port..) + $gateways gateway(s) on :$port.. and $gateways baseline process(es) on :$baseline_port.." >&2
     env "${system_env[@]}" timeout 60 "${loadgen[@]}" reset-db --db "$bench_db"
-    env "${system_env[@]}" timeout 120 dotnet "Silo/$out/ChatApp.Silo.dll" migrate >"$logs/migrate.log" 2>&1
+    env "${system_env[@]}" timeout 120 dotnet "$build/Silo/ChatApp.Silo.dll" migrate >"$logs/migrate.log" 2>&1
 
     silo_pids=()
     for ((i = 0; i < silos; i++)); do
         # Advertised on 127.0.0.1 and listening there only: silo traffic stays on loopback too.
-        env "${system_env[@]}" dotnet "Silo/$out/ChatApp.Silo.dll" \
+        env "${system_env[@]}" dotnet "$build/Silo/ChatApp.Silo.dll" \
             --Orleans:SiloPort=$((silo_port + i)) --Orleans:GatewayPort=$((silo_gateway_port + i)) \
             --Orleans:AdvertisedAddress=127.0.0.1 --Orleans:ListenOnAnyHostAddress=false \
             --Dashboard:Port=$((admin_port + i)) >"$logs/$name-silo-$i.log" 2>&1 &
@@ -123,12 +131,12 @@ for name in "${scenarios[@]}"; do
     for ((g = 0; g < gateways; g++)); do
         # The first keeps the names of the one-gateway runs (gateway, its log), so that reports compare.
         suffix=""; ((g == 0)) || suffix="$g"
-        (cd Gateway && exec env "${system_env[@]}" "${limits[@]}" dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$((port + g))") \
+        (cd "$build/Gateway" && exec env "${system_env[@]}" "${limits[@]}" dotnet ChatApp.Gateway.dll --urls "http://127.0.0.1:$((port + g))") \
             >"$logs/$name-gateway${suffix:+-$suffix}.log" 2>&1 &
         pids+=($!)
         gateway_pids+=("gateway$suffix=$!")
         gateway_urls+=("http://127.0.0.1:$((port + g))")
-        dotnet "bench/Baseline/$out/ChatApp.Bench.Baseline.dll" --urls "http://127.0.0.1:$((baseline_port + g))" >"$logs/$name-baseline${suffix:+-$suffix}.log" 2>&1 &
+        dotnet "$build/Baseline/ChatApp.Bench.Baseline.dll" --urls "http://127.0.0.1:$((baseline_port + g))" >"$logs/$name-baseline${suffix:+-$suffix}.log" 2>&1 &
         pids+=($!)
         baseline_pids+=("baseline$suffix=$!")
         baseline_urls+=("http://127.0.0.1:$((baseline_port + g))")
@@ -157,7 +165,7 @@ for name in "${scenarios[@]}"; do
             --chatapp "$(IFS=,; echo "${gateway_urls[*]}")" --chatapp-pids "$chatapp_pids" "${pg_pid[@]}" \
             --baseline "$(IFS=,; echo "${baseline_urls[*]}")" --baseline-pids "$(IFS=,; echo "${baseline_pids[*]}")" \
             --db "$bench_db" --out "$results" --max-seconds "$max_seconds" \
-            --system "$silos silos + $gateways gateway(s), Release builds, default logging, own PostgreSQL (bench/pg.sh, durable=${BENCH_PG_DURABLE:-1}); baseline: bench/Baseline ($gateways process(es))" \
+            --system "$silos silos + $gateways gateway(s), Release builds published with ReadyToRun=$r2r, default logging, own PostgreSQL (bench/pg.sh, durable=${BENCH_PG_DURABLE:-1}); baseline: bench/Baseline ($gateways process(es))" \
             --limits "${limits[*]}" "$@" || status=$?
         for pid in "${counter_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
     else
