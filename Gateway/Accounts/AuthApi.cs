@@ -64,17 +64,17 @@ public static class AuthApi
         return TypedResults.Ok(new SignedIn(tokens.Issue(account), account.User));
     }
 
-    /// <summary>Revokes every token of the caller and closes the caller's sockets here.</summary>
-    private static async Task<IResult> Logout(HttpContext http, UserAccounts accounts, ConnectionHub hub)
+    /// <summary>Revokes every token of the caller and closes the caller's sockets on every gateway.</summary>
+    private static async Task<IResult> Logout(HttpContext http, UserAccounts accounts, ConnectionHub hub, IClusterClient cluster)
     {
         var user = http.User();
-        await accounts.RevokeTokens(user.Name);
-        await hub.CloseUserAsync(user.Name);
+        var version = await accounts.RevokeTokens(user.Name);
+        await CloseEverywhere(user.Name, version, hub, cluster);
         return TypedResults.NoContent();
     }
 
     /// <summary>Sets a new password; older tokens stop working and a fresh one is returned.</summary>
-    private static async Task<IResult> ChangePassword(PasswordChange body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits, ConnectionHub hub)
+    private static async Task<IResult> ChangePassword(PasswordChange body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits, ConnectionHub hub, IClusterClient cluster)
     {
         var user = http.User();
         if (!IsPassword(body.NewPassword))
@@ -88,8 +88,18 @@ public static class AuthApi
             return ChatProblems.Problem(ErrorCodes.Forbidden, "The current password is wrong.");
         }
         var version = await accounts.ChangePassword(user.Name, body.NewPassword!);
-        await hub.CloseUserAsync(user.Name);
+        await CloseEverywhere(user.Name, version, hub, cluster);
         return TypedResults.Ok(new SignedIn(tokens.Issue(new UserAccounts.Account(user, version)), user));
+    }
+
+    /// <summary>
+    /// Closes the user's sockets here at once, and through the user's session on the other
+    /// gateways that hold some. The tokens are revoked by then, so none of them can come back.
+    /// </summary>
+    private static async Task CloseEverywhere(string user, int tokenVersion, ConnectionHub hub, IClusterClient cluster)
+    {
+        await hub.CloseUserAsync(user, tokenVersion);
+        await cluster.GetGrain<IUserSessionGrain>(user).SignOut(tokenVersion);
     }
 
     private static bool IsPassword(string? password) => password is { Length: >= 8 and <= 128 };

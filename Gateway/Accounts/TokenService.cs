@@ -53,25 +53,28 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
         });
     }
 
-    /// <summary>The user a token speaks for, or null when it is forged, expired or malformed.</summary>
-    public async Task<UserView?> Validate(string? token)
+    /// <summary>The user a token speaks for and its credentials version, or null when it is forged, expired, malformed or revoked.</summary>
+    public async Task<ValidToken?> Validate(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 8192)
         {
             return null;
         }
         var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
-        return result.IsValid && await IsCurrent(result.ClaimsIdentity) ? UserOf(result.ClaimsIdentity) : null;
+        return result.IsValid && await IsCurrent(result.ClaimsIdentity) && UserOf(result.ClaimsIdentity) is { } user
+            ? new ValidToken(user, VersionOf(result.ClaimsIdentity)!.Value)
+            : null;
     }
 
     /// <summary>Whether a validly signed token was issued for the user's current credentials.</summary>
     public async Task<bool> IsCurrent(ClaimsIdentity? identity)
     {
         var name = identity?.FindFirst(NameClaim)?.Value;
-        return name is not null
-            && int.TryParse(identity!.FindFirst(VersionClaim)?.Value, CultureInfo.InvariantCulture, out var version)
-            && await accounts.TokenVersion(name) == version;
+        return name is not null && VersionOf(identity) is { } version && await accounts.TokenVersion(name) == version;
     }
+
+    private static int? VersionOf(ClaimsIdentity? identity) =>
+        int.TryParse(identity?.FindFirst(VersionClaim)?.Value, CultureInfo.InvariantCulture, out var version) ? version : null;
 
     public static UserView? UserOf(ClaimsIdentity? identity)
     {

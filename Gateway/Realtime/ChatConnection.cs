@@ -52,6 +52,9 @@ public sealed partial class ChatConnection
     /// <summary>The authenticated user, set once by hello.</summary>
     public string? User { get; set; }
 
+    /// <summary>The credentials version of the token hello carried: revoking it closes this socket.</summary>
+    public int TokenVersion { get; set; }
+
     /// <summary>Signalled when the connection is closing for any reason.</summary>
     public CancellationToken Closing => _closing.Token;
 

@@ -96,12 +96,13 @@ public sealed partial class ChatSession(
                 await RefuseAsync(connection, reference, "The first frame must be hello.");
                 return false;
             }
-            var user = await tokens.Validate(frame.Has("token") ? frame.String("token") : null);
-            if (user is null)
+            var token = await tokens.Validate(frame.Has("token") ? frame.String("token") : null);
+            if (token is null)
             {
                 await RefuseAsync(connection, reference, "The token is missing, invalid or expired.");
                 return false;
             }
+            var user = token.User;
             if (hub.CountOf(user.Name) >= limits.Options.ConnectionsPerUser)
             {
                 metrics.RateLimited("connections");
@@ -110,6 +111,7 @@ public sealed partial class ChatSession(
                 return false;
             }
             connection.User = user.Name;
+            connection.TokenVersion = token.Version;
             var resume = ReadResume(frame);
             if (resume.Count > 0)
             {

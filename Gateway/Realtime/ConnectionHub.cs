@@ -213,6 +213,9 @@ public sealed partial class ConnectionHub : IChatObserver
 
     public void OnMention(Mention mention) => SendToUser(mention.User, ServerFrames.Mention(mention));
 
+    /// <summary>Some gateway revoked the user's older tokens: their sockets here close as well.</summary>
+    public void OnSignedOut(string user, int tokenVersion) => _ = CloseUserAsync(user, tokenVersion);
+
     /// <summary>An ephemeral frame (no seq) for the room's local followers, the same bytes for all.</summary>
     private void SendToFollowers(string room, byte[] frame, string? except)
     {
@@ -328,9 +331,14 @@ public sealed partial class ConnectionHub : IChatObserver
         }
     }
 
-    /// <summary>Closes every local socket of a user whose tokens were just revoked.</summary>
-    public Task CloseUserAsync(string user) =>
-        Task.WhenAll(ConnectionsOf(user).Select(c => c.CloseAsync(CloseCodes.Unauthorized, "credentials changed")));
+    /// <summary>
+    /// Closes every local socket of a user that signed in with a token older than
+    /// <paramref name="tokenVersion"/>; those tokens were just revoked. Sockets opened since with
+    /// a new token (the one a password change returns) stay open.
+    /// </summary>
+    public Task CloseUserAsync(string user, int tokenVersion) =>
+        Task.WhenAll(ConnectionsOf(user).Where(c => c.TokenVersion < tokenVersion)
+            .Select(c => c.CloseAsync(CloseCodes.Unauthorized, "credentials changed")));
 
     /// <summary>How many sockets the user holds on this gateway.</summary>
     public int CountOf(string user)

@@ -33,4 +33,11 @@ public interface IChatObserver : IGrainObserver
     /// <summary>A user was mentioned: for every local socket of that user, whatever room is on screen.</summary>
     [Alias("OnMention")]
     void OnMention(Users.Mention mention);
+
+    /// <summary>
+    /// A user's tokens older than <paramref name="tokenVersion"/> were revoked (logout, new
+    /// password): close every local socket of that user that signed in with one of them.
+    /// </summary>
+    [Alias("OnSignedOut")]
+    void OnSignedOut(string user, int tokenVersion);
 }

@@ -19,6 +19,14 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("Detach")]
     Task Detach(IChatObserver gateway);
 
+    /// <summary>
+    /// The user's tokens older than <paramref name="tokenVersion"/> were just revoked: every
+    /// gateway holding a socket of the user closes those, so that logging out, or changing the
+    /// password, on one device ends the sessions of all.
+    /// </summary>
+    [Alias("SignOut")]
+    Task SignOut(int tokenVersion);
+
     /// <summary>Records a committed join or leave and tells the user's gateways. Idempotent.</summary>
     [Alias("ApplyMembership")]
     Task ApplyMembership(MembershipChange change);

@@ -45,6 +45,15 @@ public sealed class UserSessionGrain(
         return Task.CompletedTask;
     }
 
+    public Task SignOut(int tokenVersion)
+    {
+        foreach (var gateway in _gateways.Live())
+        {
+            gateway.OnSignedOut(User, tokenVersion);
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<bool> IsOnline() => Task.FromResult(_online);
 
     public Task<IReadOnlyList<string>> GetRooms() =>

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using ChatApp.Gateway.Realtime;
 using ChatApp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Xunit;
@@ -106,5 +108,27 @@ public sealed class RevocationTests(ChatSystemFixture fixture) : IClassFixture<C
         var newLogin = await anonymous.PostAsJsonAsync("/api/auth/login", new { username = name, password = "a brand new secret" });
         Assert.Equal(HttpStatusCode.Unauthorized, oldLogin.StatusCode);
         Assert.Equal(HttpStatusCode.OK, newLogin.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sign_out_notice_reaching_a_gateway_late_spares_sockets_of_the_new_password_and_a_later_one_does_not()
+    {
+        var (name, token) = await System.RegisterAsync();
+        using var http = System.Http(token);
+        var changed = await http.PostAsJsonAsync("/api/auth/password", new { currentPassword = ChatSteps.Password, newPassword = "a brand new secret" });
+        var fresh = (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var version = int.Parse(new JsonWebTokenHandler().ReadJsonWebToken(fresh).GetClaim("tv").Value, global::System.Globalization.CultureInfo.InvariantCulture);
+        await using var open = await ChatTestClient.ConnectAsync(System.SocketUri, name, fresh);
+        await open.HelloAsync();
+        var hub = System.GatewayServices.GetRequiredService<ConnectionHub>();
+
+        // The change's own notice (tokens older than the new one are revoked) after the new socket opened.
+        hub.OnSignedOut(name, version);
+        ChatTestClient.Ok(await open.RequestAsync("join", new { room = $"late-{Guid.NewGuid():N}"[..20] }));
+
+        // A later logout revokes the new token too.
+        hub.OnSignedOut(name, version + 1);
+        await open.Closed.WaitAsync(ChatTestClient.DefaultWait);
+        Assert.Equal(global::System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, open.CloseStatus);
     }
 }

@@ -20,7 +20,7 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
     private readonly Lock _lock = new();
     private readonly List<RoomEvent> _events = [];
     private readonly List<MembershipChange> _changes = [];
-    // Presence, typing, unread and mention notices, in arrival order.
+    // Presence, typing, unread, mention and sign-out notices, in arrival order.
     private readonly List<object> _notices = [];
     // Completed, and replaced, whenever something is recorded: waiters wake on news instead of polling.
     private TaskCompletionSource _recorded = NewSignal();
@@ -56,6 +56,8 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
     public void OnUnread(UnreadChange change) => Record(() => _notices.Add(change));
 
     public void OnMention(Mention mention) => Record(() => _notices.Add(mention));
+
+    public void OnSignedOut(string user, int tokenVersion) => Record(() => _notices.Add(new SignedOut(user, tokenVersion)));
 
     /// <summary>The notices of type <typeparamref name="T"/> received so far, once <paramref name="done"/> holds for them.</summary>
     public async Task<IReadOnlyList<T>> NoticesWhenAsync<T>(Func<IReadOnlyList<T>, bool> done) =>
@@ -140,3 +142,6 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>What <see cref="RecordingGateway"/> records for <see cref="IChatObserver.OnSignedOut"/>.</summary>
+public sealed record SignedOut(string User, int TokenVersion);

@@ -58,6 +58,25 @@ public sealed class UserSessionTests(ClusterFixture cluster) : IClassFixture<Clu
     }
 
     [Fact]
+    public async Task Signing_out_reaches_every_gateway_holding_the_user_and_none_that_let_go()
+    {
+        var alice = Fresh.User("alice");
+        using var laptop = cluster.NewGateway();
+        using var phone = cluster.NewGateway();
+        using var gone = cluster.NewGateway();
+        await cluster.Session(alice).Attach(laptop.Reference, LongLease);
+        await cluster.Session(alice).Attach(phone.Reference, LongLease);
+        await cluster.Session(alice).Attach(gone.Reference, LongLease);
+        await cluster.Session(alice).Detach(gone.Reference);
+
+        await cluster.Session(alice).SignOut(tokenVersion: 3);
+
+        Assert.Equal([new SignedOut(alice, 3)], await laptop.NoticesWhenAsync<SignedOut>(n => n.Count >= 1));
+        Assert.Equal([new SignedOut(alice, 3)], await phone.NoticesWhenAsync<SignedOut>(n => n.Count >= 1));
+        Assert.Empty(gone.Notices<SignedOut>());
+    }
+
+    [Fact]
     public async Task Attach_returns_the_rooms_the_user_already_belongs_to()
     {
         var (room, alice) = (Fresh.Room(), Fresh.User("alice"));

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text.Json;
+using ChatApp.Tests.Failover.Support;
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Failover;
+
+/// <summary>
+/// A user signed in on two devices through two gateways: logging out, or changing the password,
+/// on one ends the other's session as well, though its socket is held by another process.
+/// </summary>
+public sealed class SignOutEverywhereTests(SignOutEverywhereTests.Fixture fixture) : IClassFixture<SignOutEverywhereTests.Fixture>
+{
+    private FailoverCluster Cluster => fixture.Cluster;
+
+    /// <summary>One silo process and two gateways in this process.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public FailoverCluster Cluster { get; private set; } = null!;
+
+        public GatewayHost Laptop => Cluster.Gateways[0];
+
+        public GatewayHost Phone => Cluster.Gateways[1];
+
+        public async Task InitializeAsync()
+        {
+            Cluster = await FailoverCluster.StartAsync(silos: 1);
+            await Cluster.StartGatewayAsync();
+        }
+
+        public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Logging_out_on_one_gateway_closes_the_users_socket_on_the_other_with_1008()
+    {
+        var (alice, token) = await Cluster.RegisterAsync("alice");
+        await using var phone = await ConnectAsync(fixture.Phone, alice, token);
+        using var laptop = Http(fixture.Laptop, token);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await laptop.PostAsync("/api/auth/logout", null)).StatusCode);
+
+        await phone.Closed.WaitAsync(ChatTestClient.DefaultWait);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, phone.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_new_password_set_on_one_gateway_closes_the_old_tokens_socket_on_the_other_but_not_the_new_ones()
+    {
+        var (alice, oldToken) = await Cluster.RegisterAsync("alice");
+        await using var phone = await ConnectAsync(fixture.Phone, alice, oldToken);
+        using var laptop = Http(fixture.Laptop, oldToken);
+
+        var changed = await laptop.PostAsJsonAsync("/api/auth/password",
+            new { currentPassword = "correct horse battery", newPassword = "a brand new secret" });
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var newToken = (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        await using var phoneAgain = await ConnectAsync(fixture.Phone, alice, newToken);
+        await phone.Closed.WaitAsync(ChatTestClient.DefaultWait);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, phone.CloseStatus);
+        // The sign-out has reached the phone's gateway, and the socket of the new token still answers.
+        ChatTestClient.Ok(await phoneAgain.RequestAsync("join", new { room = $"pw-{Guid.NewGuid():N}"[..20] }));
+    }
+
+    private static async Task<ChatTestClient> ConnectAsync(GatewayHost gateway, string user, string token)
+    {
+        var client = await ChatTestClient.ConnectAsync(gateway.SocketUri, user, token);
+        await client.HelloAsync();
+        return client;
+    }
+
+    private static HttpClient Http(GatewayHost gateway, string token)
+    {
+        var http = new HttpClient { BaseAddress = gateway.BaseUri };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+}
