@@ -26,7 +26,7 @@ public static class ServerFrames
         JsonSerializer.SerializeToUtf8Bytes(new TypingFrame("typing", notice.Room, notice.User), ChatJson.Options);
 
     public static byte[] Unread(Users.UnreadChange change) =>
-        JsonSerializer.SerializeToUtf8Bytes(new UnreadFrame("unread", change.Room, change.Count, change.LastReadSeq), ChatJson.Options);
+        JsonSerializer.SerializeToUtf8Bytes(new UnreadFrame("unread", change.Room, change.Count, change.LastReadSeq, change.Mentions), ChatJson.Options);
 
     public static byte[] Mention(Users.Mention mention) =>
         JsonSerializer.SerializeToUtf8Bytes(new MentionFrame("mention", mention.Room, mention.Seq, mention.Sender), ChatJson.Options);
@@ -47,7 +47,7 @@ public static class ServerFrames
 
     private sealed record TypingFrame(string Type, string Room, string User);
 
-    private sealed record UnreadFrame(string Type, string Room, long Count, long LastReadSeq);
+    private sealed record UnreadFrame(string Type, string Room, long Count, long LastReadSeq, long Mentions);
 
     private sealed record MentionFrame(string Type, string Room, long Seq, string Sender);
 

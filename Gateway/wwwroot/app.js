@@ -241,7 +241,8 @@ function receive(frame) {
       break;
     }
     case 'unread':
-      store.setUnread(store.room(frame.room), frame.room === currentId ? 0 : frame.count, frame.lastReadSeq ?? 0);
+      store.setUnread(store.room(frame.room), frame.room === currentId ? 0 : frame.count, frame.lastReadSeq ?? 0,
+        frame.room === currentId ? 0 : frame.mentions ?? 0);
       break;
     case 'mention':
       mentioned(store.room(frame.room), Number(frame.seq), userName(frame.sender));
@@ -589,6 +590,7 @@ function markRead() {
   if (!room?.loaded || !conn.ready || document.visibilityState !== 'visible') return;
   room.unread = 0;
   room.unseenMentions.clear();
+  room.mentions = 0;
   if (room.lastSeq > (room.readSeq ?? 0)) {
     room.readSeq = room.lastSeq;
     conn.request('read', { room: room.id, seq: room.lastSeq }).catch(() => { room.readSeq = 0; });

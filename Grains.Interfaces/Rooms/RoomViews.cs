@@ -8,7 +8,8 @@ public sealed record RoomSummary(
     [property: Id(2)] string Visibility,
     [property: Id(3)] int MemberCount,
     [property: Id(4)] long LastSeq,
-    [property: Id(5)] long Unread);
+    [property: Id(5)] long Unread,
+    [property: Id(6)] long Mentions = 0);
 
 /// <summary>One member of a room and the role they hold there.</summary>
 [GenerateSerializer, Immutable, Alias("ChatApp.RoomMember")]

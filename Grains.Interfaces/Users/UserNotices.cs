@@ -1,12 +1,13 @@
 namespace ChatApp.Users;
 
-/// <summary>A user's unread count for a room changed (their read marker moved).</summary>
+/// <summary>A user's unread count for a room changed (their read marker moved); <see cref="Mentions"/> of those name the user.</summary>
 [GenerateSerializer, Immutable, Alias("ChatApp.UnreadChange")]
 public sealed record UnreadChange(
     [property: Id(0)] string User,
     [property: Id(1)] string Room,
     [property: Id(2)] long Count,
-    [property: Id(3)] long LastReadSeq);
+    [property: Id(3)] long LastReadSeq,
+    [property: Id(4)] long Mentions = 0);
 
 /// <summary>Someone named the user with @name in a room's message <see cref="Seq"/>.</summary>
 [GenerateSerializer, Immutable, Alias("ChatApp.Mention")]

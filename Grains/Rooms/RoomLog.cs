@@ -27,8 +27,8 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
     {
         var statement = new NpgsqlBatchCommand("""
             WITH m AS (
-                INSERT INTO messages (room, seq, sender, client_msg_id, text, ts)
-                VALUES ($1, $2, $3, $6, $7, $5)
+                INSERT INTO messages (room, seq, sender, client_msg_id, text, ts, mentions)
+                VALUES ($1, $2, $3, $6, $7, $5, $8)
                 ON CONFLICT (room, sender, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
                 RETURNING seq)
             INSERT INTO room_events (room, seq, kind, sender, payload, ts)
@@ -37,6 +37,7 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         AddEventParameters(statement.Parameters, e);
         statement.Parameters.AddWithValue((object?)e.ClientMsgId ?? DBNull.Value);
         statement.Parameters.AddWithValue(e.Text ?? "");
+        statement.Parameters.AddWithValue(MentionedBy(e));
         return statement;
     }) == 1;
 
@@ -56,8 +57,8 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
     public async Task<bool> TryAppendChange(RoomEvent e) => await commits.Execute(() =>
     {
         var change = e.Kind == RoomEventKind.Delete
-            ? "deleted = true, text = $7"
-            : "text = $7, edited_ts = $5";
+            ? "deleted = true, text = $7, mentions = $9"
+            : "text = $7, edited_ts = $5, mentions = $9";
         var statement = new NpgsqlBatchCommand($"""
             WITH m AS (
                 UPDATE messages SET {change}
@@ -71,6 +72,7 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         // A delete event carries no text, so the tombstone's text becomes empty.
         statement.Parameters.AddWithValue(e.Text ?? "");
         statement.Parameters.AddWithValue(e.Kind);
+        statement.Parameters.AddWithValue(MentionedBy(e));
         return statement;
     }) == 1;
 
@@ -166,6 +168,10 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         }
         return list;
     }
+
+    /// <summary>Whom the event's text names, its sender left out: nobody is mentioned to themselves.</summary>
+    private static string[] MentionedBy(RoomEvent e) =>
+        [.. Mentions.In(e.Text ?? "").Where(name => name != e.Sender)];
 
     // $1 room, $2 seq, $3 sender, $4 payload, $5 ts: the columns every event has.
     private static void AddEventParameters(NpgsqlParameterCollection parameters, RoomEvent e)

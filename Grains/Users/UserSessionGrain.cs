@@ -106,7 +106,7 @@ public sealed class UserSessionGrain(
         var markers = summaries.Where(s => Session.Rooms.Contains(s.Id))
             .ToDictionary(s => s.Id, s => Session.ReadMarkers.GetValueOrDefault(s.Id), StringComparer.Ordinal);
         var counts = await DatabaseFaults.Guard(() => unread.Count(User, markers));
-        return summaries.Select(s => s with { Unread = counts.GetValueOrDefault(s.Id) }).ToList();
+        return summaries.Select(s => counts.TryGetValue(s.Id, out var c) ? s with { Unread = c.Messages, Mentions = c.Mentions } : s).ToList();
     }
 
     public async Task MarkRead(string room, long seq)
@@ -125,7 +125,8 @@ public sealed class UserSessionGrain(
         Session.ReadMarkers[room] = marker;
         await state.WriteStateAsync();
         var counts = await DatabaseFaults.Guard(() => unread.Count(User, new Dictionary<string, long> { [room] = marker }));
-        var change = new UnreadChange(User, room, counts.GetValueOrDefault(room), marker);
+        var left = counts.GetValueOrDefault(room);
+        var change = new UnreadChange(User, room, left.Messages, marker, left.Mentions);
         foreach (var gateway in _gateways.Live())
         {
             gateway.OnUnread(change);

@@ -1,5 +1,7 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ChatApp.Tests.Support;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -81,6 +83,45 @@ public sealed partial class MentionTests(BrowserFixture fixture)
         await Expect(alice.MessageAt(plain)).Not.ToHaveClassAsync(Mention());
         await Expect(alice.MentionMark(lively)).ToHaveCountAsync(0);
         Assert.Equal(0, await alice.Page.EvaluateAsync<int>("() => window.__permissionRequests"));
+        alice.AssertNoProblems();
+        bob.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_rooms_mark_for_an_unread_mention_survives_a_reload_and_goes_once_the_room_is_read()
+    {
+        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
+        var aliceName = ChattingTests.NewName("alice");
+        await alice.RegisterAsync(aliceName);
+        await bob.RegisterAsync(ChattingTests.NewName("bob"));
+        var lively = ChattingTests.NewRoom();
+        var elsewhere = ChattingTests.NewRoom();
+        await alice.JoinAsync(lively);
+        await bob.JoinAsync(lively);
+        await alice.JoinAsync(elsewhere);
+
+        await bob.SendConfirmedAsync($"@{aliceName} are you there?");
+        await Expect(alice.MentionMark(lively)).ToBeVisibleAsync();
+        await alice.Page.ReloadAsync();
+
+        // No mention frame comes after a reload: the mark is the server's count of unread mentions.
+        await Expect(alice.ConnectionState).ToHaveTextAsync("connected");
+        await Expect(alice.CurrentRoom).ToHaveTextAsync(elsewhere);
+        await Expect(alice.MentionMark(lively)).ToBeVisibleAsync();
+        await alice.OpenFromListAsync(lively);
+        await Expect(alice.MentionMark(lively)).ToHaveCountAsync(0);
+        await alice.OpenFromListAsync(elsewhere);
+        var token = await alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('chat.token')");
+        using var http = fixture.System.Http(token);
+        await Eventually.Until(
+            async () => (await http.GetFromJsonAsync<JsonElement[]>("/api/rooms"))!
+                .Single(r => r.GetProperty("id").GetString() == lively).GetProperty("mentions").GetInt64(),
+            mentions => mentions == 0, $"{lively}'s mention read on the server");
+        await alice.Page.ReloadAsync();
+        await Expect(alice.ConnectionState).ToHaveTextAsync("connected");
+        await Expect(alice.CurrentRoom).ToHaveTextAsync(elsewhere);
+        await Expect(alice.MentionMark(lively)).ToHaveCountAsync(0);
         alice.AssertNoProblems();
         bob.AssertNoProblems();
     }

@@ -83,6 +83,7 @@ export class Room {
     this.unreadAt = 0;       // the seq the server counted `unread` up to; later messages are counted here
     this.mentionSeqs = new Set();    // seqs a mention frame named: highlighted even if the text does not say so to us
     this.unseenMentions = new Set(); // of those, the ones not yet read: the room list marks the room
+    this.mentions = 0;       // unread messages naming us, as the server last counted (hello, `unread`)
     this.typing = new Map(); // user → time the indicator expires
   }
 
@@ -175,6 +176,7 @@ export class ChatStore {
       r.summary = s;
       r.unread = s.unread ?? 0;
       r.unreadAt = s.lastSeq ?? 0;
+      r.mentions = s.mentions ?? 0;
       // A loaded room's lastSeq advances only by applying events, or the
       // events the resume is about to replay would look like duplicates.
       if (!r.loaded) r.lastSeq = Math.max(r.lastSeq, s.lastSeq ?? 0);
@@ -208,6 +210,7 @@ export class ChatStore {
     room.unread = 0;
     room.mentionSeqs.clear();
     room.unseenMentions.clear();
+    room.mentions = 0;
   }
 
   /** {roomId: lastSeq} for the hello of a reconnect. */
@@ -273,9 +276,10 @@ export class ChatStore {
     if (ev.kind === 'message' && userName(ev.sender) !== this.me && ev.seq > room.unreadAt) room.unread++;
   }
 
-  /** An `unread` frame: the count as of the events applied so far, after a read on some device. */
-  setUnread(room, count, lastReadSeq) {
+  /** An `unread` frame: the counts (unread, and of those naming us) as of the events applied so far, after a read on some device. */
+  setUnread(room, count, lastReadSeq, mentions) {
     room.unread = count;
+    room.mentions = mentions;
     room.unreadAt = room.lastSeq;
     for (const seq of room.unseenMentions) if (seq <= lastReadSeq) room.unseenMentions.delete(seq);
   }

@@ -100,7 +100,7 @@ export function renderRooms(rooms, currentId, me) {
     link.append(make('span', 'room-name', roomTitle(r.id, me)));
     // Both are private; the padlock would say nothing a direct room does not.
     if (r.summary?.visibility === 'private' && !direct) link.append(make('span', 'lock', 'private'));
-    if (r.id !== currentId && r.unseenMentions.size > 0) {
+    if (r.id !== currentId && (r.unseenMentions.size > 0 || r.mentions > 0)) {
       const at = make('span', 'mention-badge', '@');
       at.title = 'You were mentioned';
       at.setAttribute('aria-label', 'mentioned');

@@ -31,6 +31,31 @@ public sealed class ReadMarkerTests(ClusterFixture cluster) : IClassFixture<Clus
     }
 
     [Fact]
+    public async Task Unread_messages_that_mention_the_user_are_counted_as_they_stand_until_read()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), $"@{bob} look");
+        var edited = await cluster.Room(room).Send(alice, Fresh.MsgId(), $"and @{bob} again");
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), "no one named");
+        var last = await cluster.Room(room).Send(bob, Fresh.MsgId(), $"@{bob} talking to myself, @{alice}");
+        using var phone = cluster.NewGateway();
+        await cluster.Session(bob).Attach(phone.Reference, LongLease);
+
+        var before = (await cluster.Session(bob).Summarize([room])).Single();
+        await cluster.Room(room).Edit(alice, edited.Seq, "and nobody again");
+        var afterEdit = (await cluster.Session(bob).Summarize([room])).Single();
+        await cluster.Session(bob).MarkRead(room, last.Seq);
+
+        Assert.Equal((3L, 2L), (before.Unread, before.Mentions));
+        Assert.Equal((3L, 1L), (afterEdit.Unread, afterEdit.Mentions));
+        Assert.Equal(1, (await cluster.Session(alice).Summarize([room])).Single().Mentions);
+        Assert.Equal(new UnreadChange(bob, room, 0, last.Seq, 0), (await phone.NoticesWhenAsync<UnreadChange>(u => u.Count >= 1)).Single());
+        Assert.Equal(0, (await cluster.Session(bob).Summarize([room])).Single().Mentions);
+    }
+
+    [Fact]
     public async Task A_marker_never_moves_back_and_every_device_hears_the_new_count()
     {
         var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
