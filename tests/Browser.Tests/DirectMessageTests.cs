@@ -50,6 +50,8 @@ public sealed class DirectMessageTests(BrowserFixture fixture)
         await Expect(bob.MessageTexts).ToHaveTextAsync(["just between us"]);
         await bob.SendConfirmedAsync("sure, what is it?");
         await Expect(alice.MessageTexts).ToHaveTextAsync(["just between us", "sure, what is it?"]);
+        await Expect(alice.Page.Locator("#messages li.system")).ToHaveCountAsync(0);
+        await Expect(bob.Page.Locator("#messages li.system")).ToHaveCountAsync(0);
 
         // Asking again from the shared room opens the same room, not a second one.
         await bob.OpenFromListAsync(room);

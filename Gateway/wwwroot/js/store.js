@@ -256,7 +256,8 @@ export class ChatStore {
         break;
       }
       default: {
-        const text = systemText(ev);
+        // A direct room is made with both people in it: "x joined" and "x added y" would say nothing.
+        const text = isDirect(room.id) && ev.kind === 'join' ? null : systemText(ev);
         if (text !== null) room.items.set(ev.seq, { kind: 'system', seq: ev.seq, ts: ev.ts, text });
         const gone = ['leave', 'kick', 'ban'].includes(ev.kind) && userName(ev.user) === this.me;
         if (gone) {
