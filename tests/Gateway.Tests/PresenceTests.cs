@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ChatApp.Gateway.Realtime;
+using ChatApp.Rooms;
 using ChatApp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace ChatApp.Tests.Gateway;
@@ -52,6 +55,26 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
 
         await alice.WaitForAsync(Frame("presence", f => f.GetProperty("user").GetString() == bob.User && !f.GetProperty("online").GetBoolean()));
         await bob.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_presence_change_overtaken_on_the_way_by_a_newer_one_is_not_passed_on()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        var hub = System.GatewayServices.GetRequiredService<ConnectionHub>();
+        var (bob, carol) = ($"bob-{Guid.NewGuid():N}"[..24], $"carol-{Guid.NewGuid():N}"[..24]);
+        static Func<JsonElement, bool> About(string user) => Frame("presence", f => f.GetProperty("user").GetString() == user);
+
+        // The relay said "online" and then "offline"; the two one-way calls reached the gateway the other way round.
+        hub.OnPresence(new PresenceChange(room, bob, Online: false, Stamp: 20));
+        hub.OnPresence(new PresenceChange(room, bob, Online: true, Stamp: 10));
+        // Queued on alice's socket behind whatever the two above queued.
+        hub.OnPresence(new PresenceChange(room, carol, Online: true, Stamp: 10));
+
+        await alice.WaitForAsync(About(carol));
+        Assert.Equal([false], alice.Frames.Where(About(bob)).Select(f => f.GetProperty("online").GetBoolean()));
     }
 
     [Fact]
