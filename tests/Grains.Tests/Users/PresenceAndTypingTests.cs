@@ -66,14 +66,16 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IClassFixtu
 
         await cluster.Session(bob).Attach(phone.Reference, LongLease);
         await cluster.Session(bob).Attach(laptop.Reference, LongLease);
+        // The relay has heard "online" before the devices go: an "offline" sent right behind it may
+        // overtake it, and the relay then rightly drops the older "online" and has nothing to tell.
+        await watcher.PresenceWhenAsync(room, bob, online: true);
         await cluster.Session(bob).Detach(phone.Reference);
 
         Assert.True(await cluster.Session(bob).IsOnline());
         await cluster.Session(bob).Detach(laptop.Reference);
         Assert.False(await cluster.Session(bob).IsOnline());
-        var changes = await watcher.NoticesWhenAsync<PresenceChange>(p => p.Count >= 2);
-        // They may arrive in either order; their stamps tell which came first.
-        Assert.Equal([(room, bob, true), (room, bob, false)], changes.OrderBy(c => c.Stamp).Select(c => (c.Room, c.User, c.Online)));
+        var changes = await watcher.PresenceWhenAsync(room, bob, online: false);
+        Assert.Equal([true, false], changes.Select(c => c.Online));
     }
 
     [Fact]
