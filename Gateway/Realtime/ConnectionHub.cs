@@ -27,6 +27,7 @@ public sealed partial class ConnectionHub : IChatObserver
     private readonly ConcurrentDictionary<string, RoomSequencer> _sequencers = new(StringComparer.Ordinal);
     // The newest membership notice applied per (user, room): one-way notices may cross on the way.
     private readonly ConcurrentDictionary<(string User, string Room), long> _membershipSeqs = new();
+    private readonly PresenceOrder _presence = new();
 
     public ConnectionHub(IClusterClient cluster, IOptions<ChatSocketOptions> options, GatewayMetrics metrics, ILogger<ConnectionHub> logger)
     {
@@ -203,8 +204,14 @@ public sealed partial class ConnectionHub : IChatObserver
         _metrics.FannedOut(item.RoomEvent.Ts);
     }
 
-    public void OnPresence(PresenceChange change) =>
+    public void OnPresence(PresenceChange change)
+    {
+        if (!_byRoom.ContainsKey(change.Room) || !_presence.IsNewest(change))
+        {
+            return; // nobody here follows the room, or a newer change about the member came first
+        }
         SendToFollowers(change.Room, ServerFrames.Presence(change), except: null);
+    }
 
     public void OnTyping(TypingNotice notice) =>
         SendToFollowers(notice.Room, ServerFrames.Typing(notice), except: notice.User);
@@ -380,6 +387,7 @@ public sealed partial class ConnectionHub : IChatObserver
         {
             _byRoom.TryRemove(room, out _);
             _sequencers.TryRemove(room, out _);
+            _presence.Forget(room);
             return true;
         }
         _byRoom[room] = rest;

@@ -18,7 +18,10 @@ public interface IChatObserver : IGrainObserver
     [Alias("OnMembershipChanged")]
     void OnMembershipChanged(Users.MembershipChange change);
 
-    /// <summary>A member of a room came online or went offline: for the room's local followers.</summary>
+    /// <summary>
+    /// A member of a room came online or went offline: for the room's local followers. Two changes
+    /// about one member may arrive in either order; the larger stamp is the newer.
+    /// </summary>
     [Alias("OnPresence")]
     void OnPresence(PresenceChange change);
 

@@ -61,7 +61,7 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
         }
         if (wasOnline != online)
         {
-            var change = new PresenceChange(this.GetPrimaryKeyString(), user, online);
+            var change = new PresenceChange(this.GetPrimaryKeyString(), user, online, stamp);
             foreach (var gateway in _gateways.Live())
             {
                 gateway.OnPresence(change);

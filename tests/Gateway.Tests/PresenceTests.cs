@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ChatApp.Gateway.Realtime;
+using ChatApp.Rooms;
 using ChatApp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace ChatApp.Tests.Gateway;
@@ -14,6 +17,9 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
     private static Func<JsonElement, bool> Frame(string type, Func<JsonElement, bool>? also = null) =>
         f => f.GetProperty("type").GetString() == type && (also?.Invoke(f) ?? true);
 
+    private static Func<JsonElement, bool> Presence(string user, bool online) =>
+        Frame("presence", f => f.GetProperty("user").GetString() == user && f.GetProperty("online").GetBoolean() == online);
+
     [Fact]
     public async Task Members_see_each_other_come_online_and_go_offline_and_the_member_list_agrees()
     {
@@ -25,15 +31,18 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
         {
             await bob.HelloAsync();
             await bob.JoinAsync(room);
+            // Seen online before he goes: his session's "offline", sent right behind its "online", may
+            // overtake it on the way to the room's relay, which then drops the older word and has nothing to tell.
+            await alice.WaitForAsync(Presence(bobName, online: true));
             await bob.CloseAsync();
         }
-        await alice.WaitForAsync(Frame("presence", f => f.GetProperty("user").GetString() == bobName && !f.GetProperty("online").GetBoolean()));
+        await alice.WaitForAsync(Presence(bobName, online: false));
 
         var offlineAt = alice.Frames.Count;
         await using var bobAgain = await ChatTestClient.ConnectAsync(System.SocketUri, bobName, bobToken);
         await bobAgain.HelloAsync();
 
-        await alice.WaitForAsync(f => alice.Frames.Skip(offlineAt).Any(Frame("presence", p => p.GetProperty("user").GetString() == bobName && p.GetProperty("online").GetBoolean())));
+        await alice.WaitForAsync(f => alice.Frames.Skip(offlineAt).Any(Presence(bobName, online: true)));
         using var http = System.Http(alice.Token);
         var details = await http.GetFromJsonAsync<JsonElement>($"/api/rooms/{room}");
         Assert.True(details.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("user").GetString() == bobName).GetProperty("online").GetBoolean());
@@ -47,11 +56,32 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
         var room = ChatSteps.NewRoom();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
+        await alice.WaitForAsync(Presence(bob.User, online: true)); // as above: "online" first, or nothing to see
 
         bob.Abort();
 
-        await alice.WaitForAsync(Frame("presence", f => f.GetProperty("user").GetString() == bob.User && !f.GetProperty("online").GetBoolean()));
+        await alice.WaitForAsync(Presence(bob.User, online: false));
         await bob.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_presence_change_overtaken_on_the_way_by_a_newer_one_is_not_passed_on()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        var hub = System.GatewayServices.GetRequiredService<ConnectionHub>();
+        var (bob, carol) = ($"bob-{Guid.NewGuid():N}"[..24], $"carol-{Guid.NewGuid():N}"[..24]);
+        static Func<JsonElement, bool> About(string user) => Frame("presence", f => f.GetProperty("user").GetString() == user);
+
+        // The relay said "online" and then "offline"; the two one-way calls reached the gateway the other way round.
+        hub.OnPresence(new PresenceChange(room, bob, Online: false, Stamp: 20));
+        hub.OnPresence(new PresenceChange(room, bob, Online: true, Stamp: 10));
+        // Queued on alice's socket behind whatever the two above queued.
+        hub.OnPresence(new PresenceChange(room, carol, Online: true, Stamp: 10));
+
+        await alice.WaitForAsync(About(carol));
+        Assert.Equal([false], alice.Frames.Where(About(bob)).Select(f => f.GetProperty("online").GetBoolean()));
     }
 
     [Fact]

@@ -64,7 +64,23 @@ public sealed class TestDatabase : IAsyncDisposable
             NpgsqlConnection.ClearPool(connection);
         }
 
-        await ExecuteAsync(serverConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        // FORCE ends the sessions still on the database, but for a role that is not a superuser
+        // PostgreSQL refuses (42501) while an autovacuum worker is among them, as one may be on a
+        // database the test just filled: the drop is tried again until the worker is done.
+        await Eventually.Until<PostgresException?>(
+            async () =>
+            {
+                try
+                {
+                    await ExecuteAsync(serverConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+                    return null;
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+                {
+                    return ex;
+                }
+            },
+            refusal => refusal is null, $"database {Name} dropped");
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

@@ -63,6 +63,20 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
     public async Task<IReadOnlyList<T>> NoticesWhenAsync<T>(Func<IReadOnlyList<T>, bool> done) =>
         (await WhenAsync(_notices, all => done([.. all.OfType<T>()]), typeof(T).Name)).OfType<T>().ToList();
 
+    /// <summary>
+    /// The presence changes about <paramref name="user"/> in <paramref name="room"/> received so far,
+    /// ordered by stamp, once the newest of them says <paramref name="online"/>. They may arrive in
+    /// any order (one-way calls), so the stamp, not the arrival, tells which is the latest word.
+    /// </summary>
+    public async Task<IReadOnlyList<PresenceChange>> PresenceWhenAsync(string room, string user, bool online)
+    {
+        var changes = await NoticesWhenAsync<PresenceChange>(p => Of(p).LastOrDefault()?.Online == online);
+        return Of(changes);
+
+        IReadOnlyList<PresenceChange> Of(IReadOnlyList<PresenceChange> all) =>
+            [.. all.Where(c => c.Room == room && c.User == user).OrderBy(c => c.Stamp)];
+    }
+
     /// <summary>The notices of type <typeparamref name="T"/> received so far, without waiting.</summary>
     public IReadOnlyList<T> Notices<T>()
     {

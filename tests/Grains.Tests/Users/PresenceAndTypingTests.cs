@@ -24,12 +24,12 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IClassFixtu
         await cluster.Relay(room).Watch(watcher.Reference, LongLease);
 
         await cluster.Session(bob).Attach(bobsDevice.Reference, LongLease);
-        await watcher.NoticesWhenAsync<PresenceChange>(p => p.Contains(new PresenceChange(room, bob, true)));
+        await watcher.PresenceWhenAsync(room, bob, online: true);
         Assert.Contains(bob, await cluster.Relay(room).OnlineMembers());
         Assert.True((await cluster.Room(room).GetDetails(alice)).Members.Single(m => m.User == bob).Online);
 
         await cluster.Session(bob).Detach(bobsDevice.Reference);
-        await watcher.NoticesWhenAsync<PresenceChange>(p => p.Contains(new PresenceChange(room, bob, false)));
+        await watcher.PresenceWhenAsync(room, bob, online: false);
         Assert.DoesNotContain(bob, await cluster.Relay(room).OnlineMembers());
     }
 
@@ -45,10 +45,10 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IClassFixtu
 
         var lastRenewal = DateTime.UtcNow;
         await cluster.Session(bob).Attach(doomed.Reference, lease);
-        await watcher.NoticesWhenAsync<PresenceChange>(p => p.Contains(new PresenceChange(room, bob, true)));
+        await watcher.PresenceWhenAsync(room, bob, online: true);
         // The gateway is killed: it never renews and never detaches.
 
-        await watcher.NoticesWhenAsync<PresenceChange>(p => p.Contains(new PresenceChange(room, bob, false)));
+        await watcher.PresenceWhenAsync(room, bob, online: false);
         var offlineAfter = DateTime.UtcNow - lastRenewal;
         Assert.False(await cluster.Session(bob).IsOnline());
         Assert.InRange(offlineAfter, lease, lease + ClusterFixture.PresenceTick + TimeSpan.FromSeconds(2));
@@ -66,13 +66,16 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IClassFixtu
 
         await cluster.Session(bob).Attach(phone.Reference, LongLease);
         await cluster.Session(bob).Attach(laptop.Reference, LongLease);
+        // The relay has heard "online" before the devices go: an "offline" sent right behind it may
+        // overtake it, and the relay then rightly drops the older "online" and has nothing to tell.
+        await watcher.PresenceWhenAsync(room, bob, online: true);
         await cluster.Session(bob).Detach(phone.Reference);
 
         Assert.True(await cluster.Session(bob).IsOnline());
         await cluster.Session(bob).Detach(laptop.Reference);
         Assert.False(await cluster.Session(bob).IsOnline());
-        var changes = await watcher.NoticesWhenAsync<PresenceChange>(p => p.Count >= 2);
-        Assert.Equal([new PresenceChange(room, bob, true), new PresenceChange(room, bob, false)], changes);
+        var changes = await watcher.PresenceWhenAsync(room, bob, online: false);
+        Assert.Equal([true, false], changes.Select(c => c.Online));
     }
 
     [Fact]
