@@ -18,8 +18,12 @@ public sealed class GatewayMetrics
     // with it, and OpenTelemetry resets a stream whose meter of the same name is disposed and made
     // again: with several hosts in one process (the tests) counters would jump back. Shared, they only grow.
     private static readonly Meter Meter = new(MeterName);
-    private static readonly UpDownCounter<long> Connections = Meter.CreateUpDownCounter<long>(
-        "chatapp.gateway.connections", "{connection}", "WebSockets open on this gateway");
+    // Observed, not added up from +1 and -1: a listener (one per host) sees only the changes made
+    // after it started, so one started while sockets were open would count their closes and not
+    // their opens, and fall short of the sockets open now, even below zero.
+    private static long s_connections;
+    private static readonly ObservableUpDownCounter<long> Connections = Meter.CreateObservableUpDownCounter(
+        "chatapp.gateway.connections", () => Interlocked.Read(ref s_connections), "{connection}", "WebSockets open on this gateway");
     private static readonly Counter<long> FramesIn = Meter.CreateCounter<long>(
         "chatapp.gateway.frames.in", "{frame}", "Frames received from clients");
     private static readonly Counter<long> FramesOut = Meter.CreateCounter<long>(
@@ -38,9 +42,9 @@ public sealed class GatewayMetrics
     private static readonly Counter<long> SlowConsumers = Meter.CreateCounter<long>(
         "chatapp.gateway.slow_consumer.disconnects", "{connection}", "Sockets closed with 1013 because their send queue overflowed");
 
-    public void ConnectionOpened() => Connections.Add(1);
+    public void ConnectionOpened() => Interlocked.Increment(ref s_connections);
 
-    public void ConnectionClosed() => Connections.Add(-1);
+    public void ConnectionClosed() => Interlocked.Decrement(ref s_connections);
 
     public void FrameIn() => FramesIn.Add(1);
 
