@@ -84,6 +84,7 @@ export class Room {
     this.mentionSeqs = new Set();    // seqs a mention frame named: highlighted even if the text does not say so to us
     this.unseenMentions = new Set(); // of those, the ones not yet read: the room list marks the room
     this.mentions = 0;       // unread messages naming us, as the server last counted (hello, `unread`)
+    this.readMarker = 0;     // the newest lastReadSeq an `unread` frame brought
     this.typing = new Map(); // user → time the indicator expires
   }
 
@@ -211,6 +212,7 @@ export class ChatStore {
     room.mentionSeqs.clear();
     room.unseenMentions.clear();
     room.mentions = 0;
+    room.readMarker = 0;
   }
 
   /** {roomId: lastSeq} for the hello of a reconnect. */
@@ -277,8 +279,14 @@ export class ChatStore {
     if (ev.kind === 'message' && userName(ev.sender) !== this.me && ev.seq > room.unreadAt) room.unread++;
   }
 
-  /** An `unread` frame: the counts (unread, and of those naming us) as of the events applied so far, after a read on some device. */
+  /**
+   * An `unread` frame: the counts (unread, and of those naming us) as of the events applied so
+   * far, after a read on some device. Frames may arrive out of order; read markers only move
+   * forward, so one about an older marker than the last is stale and changes nothing.
+   */
   setUnread(room, count, lastReadSeq, mentions) {
+    if (lastReadSeq < room.readMarker) return;
+    room.readMarker = lastReadSeq;
     room.unread = count;
     room.mentions = mentions;
     room.unreadAt = room.lastSeq;
