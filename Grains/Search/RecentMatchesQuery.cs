@@ -22,7 +22,8 @@ public static class RecentMatchesQuery
     /// <summary>How many of the newest matches are ranked; older ones are not found.</summary>
     public const int Window = 1000;
 
-    private const string Words = "(websearch_to_tsquery('english', $1) || websearch_to_tsquery('simple', $1))";
+    // sql/0009_search_words.sql: the words read as English and as written, each reading once.
+    private const string Words = "chat_search_words($1)";
 
     public static NpgsqlCommand Create(SearchDatabase db, IReadOnlyList<string> rooms, string query, int limit)
     {
