@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChatApp.Tests.Support;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -103,6 +106,20 @@ public sealed class ChatPage : IAsyncDisposable
         Assert.True(response is { Ok: true }, $"GET / answered {response?.Status}");
         await Expect(page.Page.Locator("#auth-form")).ToBeVisibleAsync();
         return page;
+    }
+
+    /// <summary>
+    /// Waits until the server, asked over HTTP with this page's token, counts <paramref name="field"/>
+    /// (unread, mentions) of <paramref name="room"/> as <paramref name="expected"/>: what a reload will show.
+    /// </summary>
+    public async Task WaitUntilServerCountsAsync(ChatSystem system, string room, string field, long expected)
+    {
+        var token = await Page.EvaluateAsync<string>("() => sessionStorage.getItem('chat.token')");
+        using var http = system.Http(token);
+        await Eventually.Until(
+            async () => (await http.GetFromJsonAsync<JsonElement[]>("/api/rooms"))!
+                .Single(r => r.GetProperty("id").GetString() == room).GetProperty(field).GetInt64(),
+            count => count == expected, $"{room}'s {field} at {expected} on the server");
     }
 
     /// <summary>Creates an account on the sign-in form and waits for the live connection.</summary>

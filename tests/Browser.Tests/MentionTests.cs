@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ChatApp.Tests.Support;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -112,12 +110,7 @@ public sealed partial class MentionTests(BrowserFixture fixture)
         await alice.OpenFromListAsync(lively);
         await Expect(alice.MentionMark(lively)).ToHaveCountAsync(0);
         await alice.OpenFromListAsync(elsewhere);
-        var token = await alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('chat.token')");
-        using var http = fixture.System.Http(token);
-        await Eventually.Until(
-            async () => (await http.GetFromJsonAsync<JsonElement[]>("/api/rooms"))!
-                .Single(r => r.GetProperty("id").GetString() == lively).GetProperty("mentions").GetInt64(),
-            mentions => mentions == 0, $"{lively}'s mention read on the server");
+        await alice.WaitUntilServerCountsAsync(fixture.System, lively, "mentions", 0);
         await alice.Page.ReloadAsync();
         await Expect(alice.ConnectionState).ToHaveTextAsync("connected");
         await Expect(alice.CurrentRoom).ToHaveTextAsync(elsewhere);

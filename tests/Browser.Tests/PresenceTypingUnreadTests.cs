@@ -1,7 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using ChatApp.Tests.Support;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -99,12 +96,7 @@ public sealed partial class PresenceTypingUnreadTests(BrowserFixture fixture)
         await Expect(alice.UnreadBadge(busy)).ToHaveCountAsync(0);
 
         // The page told the server, so a reload (which asks the server) finds the room read.
-        var token = await alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('chat.token')");
-        using var http = fixture.System.Http(token);
-        await Eventually.Until(
-            async () => (await http.GetFromJsonAsync<JsonElement[]>("/api/rooms"))!
-                .Single(r => r.GetProperty("id").GetString() == busy).GetProperty("unread").GetInt64(),
-            unread => unread == 0, $"{busy} read on the server");
+        await alice.WaitUntilServerCountsAsync(fixture.System, busy, "unread", 0);
         await alice.Page.ReloadAsync();
         await Expect(alice.ConnectionState).ToHaveTextAsync("connected");
         await Expect(alice.CurrentRoom).ToHaveTextAsync(quiet);
