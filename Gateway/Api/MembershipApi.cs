@@ -21,6 +21,7 @@ public static class MembershipApi
     {
         var group = routes.MapGroup("/api/rooms").RequireAuthorization();
         group.MapPost("/", Create);
+        group.MapGet("/{id}/members", List);
         group.MapPost("/{id}/members", Add);
         group.MapDelete("/{id}/members/{user}", Remove);
         group.MapPost("/{id}/bans", Ban);
@@ -37,6 +38,10 @@ public static class MembershipApi
         var details = await cluster.GetGrain<IRoomGrain>(body.Id).Create(http.User().Name, body.Visibility ?? RoomVisibility.Public, body.Topic ?? "");
         return TypedResults.Created($"/api/rooms/{body.Id}", RoomView.From(details));
     }
+
+    /// <summary>A page of members in name order: a room lists its first 100, and a big room is read on from there.</summary>
+    private static async Task<IResult> List(string id, string? after, int? limit, HttpContext http, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IRoomGrain>(id).Members(http.User().Name, after, limit ?? 100));
 
     private static async Task<IResult> Add(string id, UserRef body, HttpContext http, IClusterClient cluster, UserAccounts accounts)
     {

@@ -73,10 +73,14 @@ public interface IRoomGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("IsMember")]
     Task<bool> IsMember(string user);
 
+    /// <summary>A page of members in name order after <paramref name="after"/> (null: the first), at most 100; who may see the room may see them.</summary>
+    [AlwaysInterleave, Alias("Members")]
+    Task<IReadOnlyList<RoomMember>> Members(string user, string? after, int limit);
+
     [AlwaysInterleave, Alias("GetSummary")]
     Task<RoomSummary> GetSummary(string user);
 
     /// <summary>The raw state, for the Orleans Dashboard and operators.</summary>
     [AlwaysInterleave, Alias("GetState")]
-    Task<RoomState> GetState();
+    Task<RoomStateView> GetState();
 }

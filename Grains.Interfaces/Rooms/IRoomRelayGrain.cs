@@ -42,4 +42,8 @@ public interface IRoomRelayGrain : IGrainWithStringKey
     /// <summary>The members online now.</summary>
     [ReadOnly, Alias("OnlineMembers")]
     Task<IReadOnlyCollection<string>> OnlineMembers();
+
+    /// <summary>Which of <paramref name="users"/> are online now: a page of a big room costs the page.</summary>
+    [ReadOnly, Alias("OnlineAmong")]
+    Task<IReadOnlySet<string>> OnlineAmong(IReadOnlyList<string> users);
 }

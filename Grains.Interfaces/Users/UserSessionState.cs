@@ -1,6 +1,10 @@
 namespace ChatApp.Users;
 
-/// <summary>The persisted state of a user's session grain: the rooms the user belongs to, and how far they read each.</summary>
+/// <summary>
+/// A user's session as the grain holds it and the dashboard shows it: the rooms the user belongs
+/// to and how far they read each. Not stored as grain state: it is read from the user's
+/// <c>room_members</c> rows when the session activates.
+/// </summary>
 [GenerateSerializer, Alias("ChatApp.UserSessionState")]
 public sealed class UserSessionState
 {

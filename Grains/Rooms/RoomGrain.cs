@@ -15,14 +15,20 @@ namespace ChatApp.Rooms;
 public sealed partial class RoomGrain(
     [PersistentState("room", StorageNames.Chat)] IPersistentState<RoomState> state,
     RoomLog log,
+    MembershipLog membership,
     Microsoft.Extensions.Options.IOptions<RoomLimits> limits,
     TimeProvider time,
     ChatMetrics metrics,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
     private const int JoinPageSize = 50;
+
+    /// <summary>Members listed with a room; a bigger room is paged (<see cref="Members"/>) and counted.</summary>
+    public const int MemberPageSize = 100;
+
     private string Id => this.GetPrimaryKeyString();
     private RoomState Room => state.State;
+    private RoomMembers _members = new();
 
     // Set after a write whose outcome is unknown: the next write first re-reads the log's last seq.
     private bool _seqInDoubt = true;
@@ -36,17 +42,11 @@ public sealed partial class RoomGrain(
             {
                 throw new ChatException(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-'.");
             }
-            await EnsureRoomToSpare(user);
-            Room.Exists = true;
-            Room.Owner = user;
-            Room.CreatedAt = ChatClock.Now(time);
-            Room.Members[user] = RoomRoles.Owner;
-            await Write(async () => { await log.UpsertDirectory(Id, Room); return true; });
-            await AppendMembership(RoomEventKind.Join, user, joined: true);
+            await MakeRoom(user, RoomVisibility.Public, "");
         }
-        else if (!Room.Members.ContainsKey(user))
+        else if (!_members.Contains(user))
         {
-            if (Room.Banned.Contains(user))
+            if (_members.IsBanned(user))
             {
                 throw new ChatException(ErrorCodes.Forbidden, "You are banned from this room.");
             }
@@ -55,9 +55,7 @@ public sealed partial class RoomGrain(
             {
                 throw NotFound();
             }
-            await EnsureRoomToSpare(user);
-            Room.Members[user] = RoomRoles.Member;
-            await AppendMembership(RoomEventKind.Join, user, joined: true);
+            await AppendJoin(user, user, RoomRoles.Member);
         }
         else
         {
@@ -69,11 +67,10 @@ public sealed partial class RoomGrain(
         return new JoinResult(await Details(user), recent.Messages, _lastSeq);
     }
 
-    public async Task Leave(string user)
+    public Task Leave(string user)
     {
         EnsureMember(user);
-        Room.Members.Remove(user);
-        await AppendMembership(RoomEventKind.Leave, user, joined: false);
+        return AppendRemoval(RoomEventKind.Leave, user, user, ban: false);
     }
 
     public async Task<SendResult> Send(string user, string clientMsgId, string text)
@@ -115,7 +112,7 @@ public sealed partial class RoomGrain(
     {
         EnsureMember(user);
         var target = await LiveMessage(seq);
-        if (target.Sender != user && !RoomPermissions.CanModerate(Room.Members[user]))
+        if (target.Sender != user && !RoomPermissions.CanModerate(_members.RoleOf(user)))
         {
             throw new ChatException(ErrorCodes.Forbidden, "Only the author, the owner or a moderator may delete a message.");
         }
@@ -129,15 +126,7 @@ public sealed partial class RoomGrain(
             throw new ChatException(ErrorCodes.Conflict, "A room with this id exists.");
         }
         RoomPermissions.CheckNewRoom(Id, visibility, topic);
-        await EnsureRoomToSpare(owner);
-        Room.Exists = true;
-        Room.Owner = owner;
-        Room.Visibility = visibility;
-        Room.Topic = topic;
-        Room.CreatedAt = ChatClock.Now(time);
-        Room.Members[owner] = RoomRoles.Owner;
-        await Write(async () => { await log.UpsertDirectory(Id, Room); return true; });
-        await AppendMembership(RoomEventKind.Join, owner, joined: true);
+        await MakeRoom(owner, visibility, topic);
         return await Details(owner);
     }
 
@@ -150,15 +139,10 @@ public sealed partial class RoomGrain(
         if (!Room.Exists)
         {
             // Private, with two plain members and no one above them: nobody can add, kick or ban here.
-            Room.Exists = true;
-            Room.Owner = "";
-            Room.Visibility = RoomVisibility.Private;
-            Room.CreatedAt = ChatClock.Now(time);
-            Room.Members[user] = RoomRoles.Member;
-            Room.Members[other] = RoomRoles.Member;
-            await Write(async () => { await log.UpsertDirectory(Id, Room); return true; });
-            await AppendMembership(RoomEventKind.Join, user, joined: true);
-            await AppendMembership(RoomEventKind.Join, user, other, joined: true);
+            // A conversation is never refused for the room cap: it is how people reach each other.
+            await SaveNewRoom(owner: "", RoomVisibility.Private, "");
+            await AppendJoin(user, user, RoomRoles.Member, int.MaxValue);
+            await AppendJoin(user, other, RoomRoles.Member, int.MaxValue);
         }
         EnsureMember(user);
         return await Details(user);
@@ -172,18 +156,16 @@ public sealed partial class RoomGrain(
             return;
         }
         EnsureMember(actor);
-        RoomPermissions.CheckCanInvite(Room.Members[actor]);
-        if (Room.Banned.Contains(user))
+        RoomPermissions.CheckCanInvite(_members.RoleOf(actor));
+        if (_members.IsBanned(user))
         {
             throw new ChatException(ErrorCodes.Forbidden, "That user is banned from this room.");
         }
-        if (Room.Members.ContainsKey(user))
+        if (_members.Contains(user))
         {
             return;
         }
-        await EnsureRoomToSpare(user);
-        Room.Members[user] = RoomRoles.Member;
-        await AppendMembership(RoomEventKind.Join, actor, user, joined: true);
+        await AppendJoin(actor, user, RoomRoles.Member);
     }
 
     public async Task RemoveMember(string actor, string user)
@@ -194,13 +176,12 @@ public sealed partial class RoomGrain(
             return;
         }
         EnsureMember(actor);
-        if (!Room.Members.TryGetValue(user, out var role))
+        if (!_members.TryGetRole(user, out var role))
         {
             throw new ChatException(ErrorCodes.NotFound, "That user is not a member.");
         }
-        RoomPermissions.CheckCanRemove(Room.Members[actor], role);
-        Room.Members.Remove(user);
-        await AppendMembership(RoomEventKind.Kick, actor, user, joined: false);
+        RoomPermissions.CheckCanRemove(_members.RoleOf(actor), role);
+        await AppendRemoval(RoomEventKind.Kick, actor, user, ban: false);
     }
 
     public async Task Ban(string actor, string user)
@@ -210,22 +191,21 @@ public sealed partial class RoomGrain(
         {
             throw new ChatException(ErrorCodes.Validation, "You cannot ban yourself.");
         }
-        var role = Room.Members.GetValueOrDefault(user, RoomRoles.Member);
-        RoomPermissions.CheckCanRemove(Room.Members[actor], role);
-        if (!Room.Banned.Add(user))
+        var role = _members.TryGetRole(user, out var current) ? current : RoomRoles.Member;
+        RoomPermissions.CheckCanRemove(_members.RoleOf(actor), role);
+        if (_members.IsBanned(user))
         {
             return;
         }
         // A ban may precede membership: the event records it either way.
-        Room.Members.Remove(user);
-        await AppendMembership(RoomEventKind.Ban, actor, user, joined: false);
+        await AppendRemoval(RoomEventKind.Ban, actor, user, ban: true);
     }
 
     public async Task SetRole(string actor, string user, string role)
     {
         EnsureMember(actor);
-        RoomPermissions.CheckCanSetRole(Room.Members[actor], role);
-        if (!Room.Members.TryGetValue(user, out var current))
+        RoomPermissions.CheckCanSetRole(_members.RoleOf(actor), role);
+        if (!_members.TryGetRole(user, out var current))
         {
             throw new ChatException(ErrorCodes.NotFound, "That user is not a member.");
         }
@@ -237,8 +217,8 @@ public sealed partial class RoomGrain(
         {
             return;
         }
-        Room.Members[user] = role;
-        await Write(async () => { await state.WriteStateAsync(); return true; });
+        await Write(async () => { await membership.SetRole(Id, user, role); return true; });
+        _members.Set(user, role);
     }
 
     public Task<MessagePage> History(string user, long? before, long? after, int limit)
@@ -262,7 +242,7 @@ public sealed partial class RoomGrain(
         return Details(user);
     }
 
-    public Task<bool> IsMember(string user) => Task.FromResult(Room.Exists && Room.Members.ContainsKey(user));
+    public Task<bool> IsMember(string user) => Task.FromResult(Room.Exists && _members.Contains(user));
 
     public Task<RoomSummary> GetSummary(string user)
     {
@@ -270,11 +250,23 @@ public sealed partial class RoomGrain(
         return Task.FromResult(Summary(user));
     }
 
-    public Task<RoomState> GetState() => Task.FromResult(Room);
+    public async Task<IReadOnlyList<RoomMember>> Members(string user, string? after, int limit)
+    {
+        EnsureVisibleTo(user);
+        return await WithPresence(_members.Page(after, Math.Clamp(limit, 1, MemberPageSize)));
+    }
+
+    public Task<RoomStateView> GetState() => Task.FromResult(new RoomStateView(
+        Room.Exists, Room.Owner, Room.Visibility, Room.Topic, Room.CreatedAt, _lastSeq, _members.Count, _members.BannedCount,
+        _members.Page(after: null, MemberPageSize).ToDictionary(m => m.User, m => m.Role, StringComparer.Ordinal)));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await EnsureSeqKnown();
+        if (Room.Exists)
+        {
+            _members = await Guarded(() => membership.Load(Id));
+        }
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -284,17 +276,26 @@ public sealed partial class RoomGrain(
     /// other person's name.
     /// </summary>
     private RoomSummary Summary(string viewer) =>
-        new(Id, DirectRoom.IsDirect(Id) ? DirectRoom.Other(Id, viewer) : Room.Topic, Room.Visibility, Room.Members.Count, _lastSeq, Unread: 0);
+        new(Id, DirectRoom.IsDirect(Id) ? DirectRoom.Other(Id, viewer) : Room.Topic, Room.Visibility, _members.Count, _lastSeq, Unread: 0);
 
-    /// <summary>The summary with the members, each marked online as the room's relay last heard.</summary>
+    /// <summary>
+    /// The summary with the first page of members and the viewer among them, each marked online as
+    /// the room's relay last heard: what a join costs does not grow with the room.
+    /// </summary>
     private async Task<RoomDetails> Details(string viewer)
     {
-        var online = await GrainFactory.GetGrain<IRoomRelayGrain>(Id).OnlineMembers();
-        return new RoomDetails(
-            Summary(viewer),
-            Room.Owner,
-            Room.Members.OrderBy(m => m.Key, StringComparer.Ordinal)
-                .Select(m => new RoomMember(m.Key, m.Value, online.Contains(m.Key))).ToList());
+        var listed = _members.Page(after: null, MemberPageSize).ToList();
+        if (_members.TryGetRole(viewer, out var role) && !listed.Any(m => m.User == viewer))
+        {
+            listed.Add((viewer, role));
+        }
+        return new RoomDetails(Summary(viewer), Room.Owner, await WithPresence(listed));
+    }
+
+    private async Task<IReadOnlyList<RoomMember>> WithPresence(IReadOnlyList<(string User, string Role)> members)
+    {
+        var online = await GrainFactory.GetGrain<IRoomRelayGrain>(Id).OnlineAmong([.. members.Select(m => m.User)]);
+        return [.. members.Select(m => new RoomMember(m.User, m.Role, online.Contains(m.User)))];
     }
 
     /// <summary>
@@ -305,7 +306,7 @@ public sealed partial class RoomGrain(
     private async Task NotifyMentions(RoomEvent message)
     {
         var notices = Mentions.In(message.Text ?? "")
-            .Where(name => name != message.Sender && Room.Members.ContainsKey(name))
+            .Where(name => name != message.Sender && _members.Contains(name))
             .Select(name => this.GetStreamProvider(ChatStreams.Provider)
                 .GetStream<Mention>(StreamId.Create(ChatStreams.UserNamespace, name))
                 .OnNextAsync(new Mention(name, Id, message.Seq, message.Sender)));
@@ -338,24 +339,70 @@ public sealed partial class RoomGrain(
         return e.Seq;
     }
 
-    private Task AppendMembership(string kind, string user, bool joined) => AppendMembership(kind, user, user, joined);
+    /// <summary>Stores the new room (directory row and grain state), then its maker's join as owner.</summary>
+    private async Task MakeRoom(string owner, string visibility, string topic)
+    {
+        var cap = limits.Value.RoomsPerUser;
+        // Checked before anything is written, so that a refused maker leaves no empty room behind.
+        if (await Guarded(() => membership.RoomCountOf(owner)) >= cap)
+        {
+            throw RoomCapReached();
+        }
+        await SaveNewRoom(owner, visibility, topic);
+        await AppendJoin(owner, owner, RoomRoles.Owner);
+    }
 
-    /// <summary>Commits a membership event done by <paramref name="actor"/> to <paramref name="user"/>, then saves the state.</summary>
-    private async Task AppendMembership(string kind, string actor, string user, bool joined)
+    private async Task SaveNewRoom(string owner, string visibility, string topic)
+    {
+        Room.Exists = true;
+        Room.Owner = owner;
+        Room.Visibility = visibility;
+        Room.Topic = topic;
+        Room.CreatedAt = ChatClock.Now(time);
+        await Write(async () => { await log.UpsertDirectory(Id, Room); return true; });
+        await Write(async () => { await state.WriteStateAsync(); return true; });
+    }
+
+    /// <summary>
+    /// One row, one event, one session update: commits <paramref name="actor"/>'s adding of
+    /// <paramref name="user"/> with <paramref name="role"/>, refused when the user is already in
+    /// <paramref name="roomCap"/> rooms (the room setting's cap unless given).
+    /// </summary>
+    private async Task AppendJoin(string actor, string user, string role, int? roomCap = null)
+    {
+        await EnsureSeqKnown();
+        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Join, actor, ChatClock.Now(time), User: user);
+        if (!await Write(() => membership.TryAppendJoin(e, user, role, roomCap ?? limits.Value.RoomsPerUser)))
+        {
+            throw RoomCapReached();
+        }
+        _members.Set(user, role);
+        await Committed(e);
+        await TellSession(new MembershipChange(user, Id, Joined: true, e.Seq));
+    }
+
+    /// <summary>Commits a leave, kick or ban of <paramref name="user"/> by <paramref name="actor"/>, and removes the row.</summary>
+    private async Task AppendRemoval(string kind, string actor, string user, bool ban)
     {
         await EnsureSeqKnown();
         var e = new RoomEvent(Id, _lastSeq + 1, kind, actor, ChatClock.Now(time), User: user);
-        await Write(async () => { await log.Append(e); return true; });
+        await Write(async () => { await membership.AppendRemoval(e, user, ban); return true; });
+        if (ban)
+        {
+            _members.Ban(user);
+        }
+        else
+        {
+            _members.Remove(user);
+        }
         await Committed(e);
-        await Write(async () => { await state.WriteStateAsync(); return true; });
-        await TellSession(new MembershipChange(user, Id, joined, e.Seq) { Event = joined ? null : e });
+        await TellSession(new MembershipChange(user, Id, Joined: false, e.Seq) { Event = e });
     }
 
     /// <summary>Records a committed event and publishes it; the client's acknowledgement does not wait on delivery.</summary>
     private async Task Committed(RoomEvent e)
     {
         _lastSeq = e.Seq;
-        Room.LastSeq = e.Seq;
         try
         {
             await RoomStream().OnNextAsync(e);
@@ -382,7 +429,6 @@ public sealed partial class RoomGrain(
         if (_seqInDoubt)
         {
             _lastSeq = await Guarded(() => log.LastSeq(Id));
-            Room.LastSeq = _lastSeq;
             _seqInDoubt = false;
         }
     }
@@ -410,7 +456,7 @@ public sealed partial class RoomGrain(
 
     private void EnsureMember(string user)
     {
-        if (!Room.Exists || !Room.Members.ContainsKey(user))
+        if (!Room.Exists || !_members.Contains(user))
         {
             throw Room.Exists && Room.Visibility == RoomVisibility.Public
                 ? new ChatException(ErrorCodes.Forbidden, "Join the room first.")
@@ -420,21 +466,14 @@ public sealed partial class RoomGrain(
 
     private void EnsureVisibleTo(string user)
     {
-        if (!Room.Exists || (Room.Visibility == RoomVisibility.Private && !Room.Members.ContainsKey(user)))
+        if (!Room.Exists || (Room.Visibility == RoomVisibility.Private && !_members.Contains(user)))
         {
             throw NotFound();
         }
     }
 
-    /// <summary>Refuses a new membership past the user's room cap, before anything is written.</summary>
-    private async Task EnsureRoomToSpare(string user)
-    {
-        var rooms = await GrainFactory.GetGrain<IUserSessionGrain>(user).GetRooms();
-        if (rooms.Count >= limits.Value.RoomsPerUser)
-        {
-            throw ChatException.RateLimited(TimeSpan.FromMinutes(1), $"A user may belong to at most {limits.Value.RoomsPerUser} rooms; leave one first.");
-        }
-    }
+    private ChatException RoomCapReached() =>
+        ChatException.RateLimited(TimeSpan.FromMinutes(1), $"A user may belong to at most {limits.Value.RoomsPerUser} rooms; leave one first.");
 
     private static ChatException NotFound() => new(ErrorCodes.NotFound, "No such room.");
 

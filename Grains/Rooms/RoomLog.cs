@@ -174,7 +174,7 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         [.. Mentions.In(e.Text ?? "").Where(name => name != e.Sender)];
 
     // $1 room, $2 seq, $3 sender, $4 payload, $5 ts: the columns every event has.
-    private static void AddEventParameters(NpgsqlParameterCollection parameters, RoomEvent e)
+    internal static void AddEventParameters(NpgsqlParameterCollection parameters, RoomEvent e)
     {
         parameters.AddWithValue(e.Room);
         parameters.AddWithValue(e.Seq);

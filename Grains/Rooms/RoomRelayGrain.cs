@@ -93,6 +93,13 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
             _onlineUntil.Where(u => u.Value > now).Select(u => u.Key).ToHashSet(StringComparer.Ordinal));
     }
 
+    public Task<IReadOnlySet<string>> OnlineAmong(IReadOnlyList<string> users)
+    {
+        var now = time.GetUtcNow();
+        return Task.FromResult<IReadOnlySet<string>>(
+            users.Where(u => _onlineUntil.TryGetValue(u, out var until) && until > now).ToHashSet(StringComparer.Ordinal));
+    }
+
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<RoomEvent>().ResumeAsync(this);
 

@@ -16,7 +16,7 @@ namespace ChatApp.Users;
 /// </summary>
 [ImplicitStreamSubscription(ChatStreams.UserNamespace)]
 public sealed class UserSessionGrain(
-    [PersistentState("session", StorageNames.Chat)] IPersistentState<UserSessionState> state,
+    ReadMarkers markers,
     UnreadCounts unread,
     Microsoft.Extensions.Options.IOptions<PresenceOptions> presence,
     TimeProvider time)
@@ -28,7 +28,16 @@ public sealed class UserSessionGrain(
     private long _presenceStamp;
 
     private string User => this.GetPrimaryKeyString();
-    private UserSessionState Session => state.State;
+
+    // The user's rows of room_members, read at activation; the rooms keep them current by telling us of every change.
+    private UserSessionState Session { get; set; } = new();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var rows = await DatabaseFaults.Guard(() => markers.Load(User));
+        Session = new UserSessionState { Rooms = [.. rows.Keys], ReadMarkers = rows };
+        await base.OnActivateAsync(cancellationToken);
+    }
 
     public Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease)
     {
@@ -61,7 +70,7 @@ public sealed class UserSessionGrain(
 
     public Task<UserSessionState> GetState() => Task.FromResult(Session);
 
-    public async Task ApplyMembership(MembershipChange item)
+    public Task ApplyMembership(MembershipChange item)
     {
         bool changed;
         if (item.Joined)
@@ -75,9 +84,9 @@ public sealed class UserSessionGrain(
             changed = Session.Rooms.Remove(item.Room);
             Session.ReadMarkers.Remove(item.Room);
         }
+        // The room has committed the row already: only this copy and the user's devices are behind.
         if (changed)
         {
-            await state.WriteStateAsync();
             if (_online)
             {
                 _ = Relay(item.Room).Presence(User, item.Joined, NextPresenceStamp());
@@ -87,6 +96,7 @@ public sealed class UserSessionGrain(
         {
             gateway.OnMembershipChanged(item);
         }
+        return Task.CompletedTask;
     }
 
     public async Task<IReadOnlyList<RoomSummary>> Summarize(IReadOnlyList<string> rooms)
@@ -122,8 +132,8 @@ public sealed class UserSessionGrain(
         {
             return; // markers only move forward
         }
+        await DatabaseFaults.Guard(async () => { await markers.MoveForward(User, room, marker); return true; });
         Session.ReadMarkers[room] = marker;
-        await state.WriteStateAsync();
         var counts = await DatabaseFaults.Guard(() => unread.Count(User, new Dictionary<string, long> { [room] = marker }));
         var left = counts.GetValueOrDefault(room);
         var change = new UnreadChange(User, room, left.Messages, marker, left.Mentions);

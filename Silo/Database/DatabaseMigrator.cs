@@ -19,8 +19,12 @@ public static class DatabaseMigrator
     private const string ScriptPrefix = "sql.";
 
     /// <summary>Creates the database if needed, then applies the scripts not yet applied.</summary>
+    /// <param name="through">
+    /// The last script to apply (its file name, e.g. <c>0009_search_words.sql</c>), for making a
+    /// database as an older release left it; null applies them all.
+    /// </param>
     /// <exception cref="InvalidOperationException">A script failed; nothing of it was kept.</exception>
-    public static void Apply(string connectionString, ILogger logger)
+    public static void Apply(string connectionString, ILogger logger, string? through = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(logger);
@@ -30,7 +34,8 @@ public static class DatabaseMigrator
 
         var upgrader = DeployChanges.To
             .PostgresqlDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, IsMigrationScript)
+            .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => IsMigrationScript(name)
+                && (through is null || string.CompareOrdinal(name, ScriptPrefix + through) <= 0))
             // One transaction per script: a failing script leaves nothing half-applied behind it.
             .WithTransactionPerScript()
             // Dollar-quoted plpgsql bodies must reach PostgreSQL untouched: DbUp would take a

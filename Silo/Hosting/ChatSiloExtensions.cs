@@ -45,6 +45,8 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton(_ => new ChatApp.Search.SearchDatabase(connectionString));
         silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSingleton<RoomLog>();
+        silo.Services.AddSingleton<MembershipLog>();
+        silo.Services.AddSingleton<ChatApp.Users.ReadMarkers>();
         silo.Services.AddOptions<RoomLimits>().BindConfiguration("Limits");
         silo.Services.AddOptions<ChatApp.Users.PresenceOptions>().BindConfiguration("Presence");
         silo.Services.AddSingleton<ChatApp.Users.UnreadCounts>();

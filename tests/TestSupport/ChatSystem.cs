@@ -75,13 +75,15 @@ public sealed class ChatSystem : IAsyncDisposable
     /// </summary>
     /// <param name="siloSettings">Extra configuration of every silo (Dashboard:Username, say), over the defaults.</param>
     /// <param name="configureGateway">Last changes to the gateway's services (a log capture, say) before it is built.</param>
+    /// <param name="database">A database made beforehand (an older release's data, say), which the system then owns; else a fresh one.</param>
     public static async Task<ChatSystem> StartAsync(
         int silos = 1,
         IReadOnlyDictionary<string, string>? gatewaySettings = null,
         IReadOnlyDictionary<string, string>? siloSettings = null,
-        Action<WebApplicationBuilder>? configureGateway = null)
+        Action<WebApplicationBuilder>? configureGateway = null,
+        TestDatabase? database = null)
     {
-        var system = new ChatSystem(await TestDatabase.CreateAsync(), gatewaySettings, siloSettings, configureGateway);
+        var system = new ChatSystem(database ?? await TestDatabase.CreateAsync(), gatewaySettings, siloSettings, configureGateway);
         try
         {
             await system.StartProcessesAsync(silos);

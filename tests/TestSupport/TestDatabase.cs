@@ -35,7 +35,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("CHATAPP_DB") is { Length: > 0 } fromEnvironment ? fromEnvironment : LocalServer;
 
-    public static async Task<TestDatabase> CreateAsync()
+    /// <param name="migratedThrough">The last migration to apply (a file name in sql/); null: all of them.</param>
+    public static async Task<TestDatabase> CreateAsync(string? migratedThrough = null)
     {
         var server = ServerConnectionString;
         var name = $"chatapp_test_{Guid.NewGuid():N}";
@@ -46,7 +47,7 @@ public sealed class TestDatabase : IAsyncDisposable
         try
         {
             // DbUp is synchronous; keep it off the test's thread.
-            await Task.Run(() => DatabaseMigrator.Apply(connectionString, NullLogger.Instance));
+            await Task.Run(() => DatabaseMigrator.Apply(connectionString, NullLogger.Instance, migratedThrough));
             return database;
         }
         catch

@@ -104,7 +104,8 @@ public sealed class JoiningTests(ClusterFixture cluster) : IClassFixture<Cluster
         Assert.Equal(
             new Dictionary<string, string> { [alice] = RoomRoles.Owner, [bob] = RoomRoles.Member },
             state.Members);
-        Assert.Empty(state.Banned);
+        Assert.Equal(2, state.MemberCount);
+        Assert.Equal(0, state.BannedCount);
         Assert.Equal(3, state.LastSeq);
         Assert.NotEqual(default, state.CreatedAt);
     }

@@ -36,6 +36,22 @@ public sealed class ChatTables(string connectionString)
             (long)r[0]!, (string)r[1]!, (string?)r[2], (string)r[3]!, (DateTime)r[4]!, (DateTime?)r[5], (bool)r[6]!)).ToList();
     }
 
+    /// <summary>A room's rows of room_members as (user, role, read seq), by user name.</summary>
+    public async Task<IReadOnlyList<(string User, string Role, long ReadSeq)>> MembersAsync(string room)
+    {
+        var rows = await QueryAsync(
+            "SELECT user_name, role, read_seq FROM room_members WHERE room = $1 ORDER BY user_name COLLATE \"C\"", room);
+        return [.. rows.Select(r => ((string)r[0]!, (string)r[1]!, (long)r[2]!))];
+    }
+
+    /// <summary>How many times the room's Orleans state has been written (its ETag version; 0 when never).</summary>
+    public async Task<int> RoomStateWritesAsync(string room)
+    {
+        var rows = await QueryAsync(
+            "SELECT Version FROM OrleansStorage WHERE GrainTypeString = 'room' AND GrainIdExtensionString = $1", room);
+        return rows.Count == 0 ? 0 : (int)rows[0][0]!;
+    }
+
     /// <summary>How many rows the room has in each table: a write that should not happen shows here.</summary>
     public async Task<(long Events, long Messages)> CountAsync(string room)
     {

@@ -1,0 +1,94 @@
+using ChatApp.Storage;
+using Npgsql;
+
+namespace ChatApp.Rooms;
+
+/// <summary>
+/// A room's members and bans as rows (sql/0010_room_members.sql). Each change is one statement that
+/// appends the event recording it and changes the row together, so the log and the rows cannot
+/// disagree; the statements share round trips and commits with the silo's other writes through
+/// <see cref="GroupCommit"/>. A join costs one row whatever the room's size.
+/// </summary>
+public sealed class MembershipLog(NpgsqlDataSource db, GroupCommit commits)
+{
+    /// <summary>Everything the room grain keeps in memory about its members, read when it activates.</summary>
+    public async Task<RoomMembers> Load(string room)
+    {
+        var members = new RoomMembers();
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT user_name, role FROM room_members WHERE room = $1") { Parameters = { new() { Value = room } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT user_name FROM room_bans WHERE room = $1") { Parameters = { new() { Value = room } } });
+        await using var reader = await batch.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            members.Set(reader.GetString(0), reader.GetString(1));
+        }
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            members.Ban(reader.GetString(0));
+        }
+        return members;
+    }
+
+    /// <summary>How many rooms the user belongs to, for the per-user cap before a room is made.</summary>
+    public async Task<long> RoomCountOf(string user)
+    {
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM room_members WHERE user_name = $1");
+        cmd.Parameters.AddWithValue(user);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Appends the join event <paramref name="e"/> and makes <paramref name="user"/> a member with
+    /// <paramref name="role"/>, read up to the join, unless the user already belongs to
+    /// <paramref name="roomCap"/> rooms: then nothing is written and false is returned. The cap is
+    /// counted inside the statement, so a join asks nobody else first.
+    /// </summary>
+    public async Task<bool> TryAppendJoin(RoomEvent e, string user, string role, int roomCap) => await commits.Execute(() =>
+    {
+        var statement = new NpgsqlBatchCommand("""
+            WITH e AS (
+                INSERT INTO room_events (room, seq, kind, sender, payload, ts)
+                SELECT $1, $2, $6, $3, $4, $5
+                WHERE (SELECT count(*) FROM room_members WHERE user_name = $7) < $9
+                RETURNING room, seq)
+            INSERT INTO room_members (room, user_name, role, read_seq)
+            SELECT room, $7, $8, seq FROM e
+            ON CONFLICT (room, user_name) DO UPDATE SET role = excluded.role, read_seq = excluded.read_seq
+            """);
+        RoomLog.AddEventParameters(statement.Parameters, e);
+        statement.Parameters.AddWithValue(e.Kind);
+        statement.Parameters.AddWithValue(user);
+        statement.Parameters.AddWithValue(role);
+        statement.Parameters.AddWithValue((long)roomCap);
+        return statement;
+    }) == 1;
+
+    /// <summary>Appends a leave, kick or ban event and removes the user's row; a ban also keeps them out.</summary>
+    public Task AppendRemoval(RoomEvent e, string user, bool ban) => commits.Execute(() =>
+    {
+        var statement = new NpgsqlBatchCommand("""
+            WITH e AS (
+                INSERT INTO room_events (room, seq, kind, sender, payload, ts)
+                VALUES ($1, $2, $6, $3, $4, $5)
+                RETURNING room),
+            gone AS (
+                DELETE FROM room_members WHERE room = $1 AND user_name = $7)
+            INSERT INTO room_bans (room, user_name)
+            SELECT room, $7 FROM e WHERE $8
+            ON CONFLICT DO NOTHING
+            """);
+        RoomLog.AddEventParameters(statement.Parameters, e);
+        statement.Parameters.AddWithValue(e.Kind);
+        statement.Parameters.AddWithValue(user);
+        statement.Parameters.AddWithValue(ban);
+        return statement;
+    });
+
+    public Task SetRole(string room, string user, string role) => commits.Execute(() => new NpgsqlBatchCommand(
+        "UPDATE room_members SET role = $3 WHERE room = $1 AND user_name = $2")
+    {
+        Parameters = { new() { Value = room }, new() { Value = user }, new() { Value = role } },
+    });
+}
