@@ -389,8 +389,10 @@ export function renderMembers(room, o) {
     ui.members.replaceChildren();
     return;
   }
-  ui.membersTitle.textContent = `Members (${members.length})`;
-  ui.toggleMembers.textContent = `Members (${members.length})`;
+  // A big room sends its first page of members and its count, not every member.
+  const count = Math.max(room.details.memberCount ?? 0, members.length);
+  ui.membersTitle.textContent = `Members (${count})`;
+  ui.toggleMembers.textContent = `Members (${count})`;
   const isPrivate = room.details.visibility === 'private';
   ui.addMemberForm.hidden = !(isPrivate && (o.myRole === 'owner' || o.myRole === 'moderator'));
 
@@ -426,6 +428,9 @@ export function renderMembers(room, o) {
     }
     return li;
   }));
+  if (count > members.length) {
+    ui.members.append(make('li', 'member more', `and ${count - members.length} more`));
+  }
 }
 
 // ---- search ----------------------------------------------------------------------------
