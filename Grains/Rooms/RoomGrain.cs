@@ -29,6 +29,7 @@ public sealed partial class RoomGrain(
     private string Id => this.GetPrimaryKeyString();
     private RoomState Room => state.State;
     private RoomMembers _members = new();
+    private readonly RecentMessages _recent = new(JoinPageSize);
 
     // Set after a write whose outcome is unknown: the next write first re-reads the log's last seq.
     private bool _seqInDoubt = true;
@@ -63,8 +64,11 @@ public sealed partial class RoomGrain(
             await TellSession(new MembershipChange(user, Id, Joined: true, _lastSeq));
         }
 
-        var recent = await Guarded(() => log.MessagesBefore(Id, long.MaxValue, JoinPageSize));
-        return new JoinResult(await Details(user), recent.Messages, _lastSeq);
+        if (!_recent.IsLoaded)
+        {
+            _recent.Load((await Guarded(() => log.MessagesBefore(Id, long.MaxValue, JoinPageSize))).Messages);
+        }
+        return new JoinResult(await Details(user), _recent.Newest, _lastSeq);
     }
 
     public Task Leave(string user)
@@ -90,6 +94,7 @@ public sealed partial class RoomGrain(
             return first ?? throw new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry.");
         }
 
+        _recent.Added(new ChatMessage(Id, e.Seq, user, text, e.Ts, EditedTs: null, Deleted: false, clientMsgId));
         await Committed(e);
         metrics.MessageSent();
         await NotifyMentions(e);
@@ -335,6 +340,9 @@ public sealed partial class RoomGrain(
             // Deleted between our read and our write: by another call of ours, since we run one at a time.
             throw new ChatException(ErrorCodes.NotFound, "No such message.");
         }
+        _recent.Changed(e.Target!.Value, m => e.Kind == RoomEventKind.Delete
+            ? m with { Deleted = true, Text = "" }
+            : m with { Text = e.Text ?? "", EditedTs = e.Ts });
         await Committed(e);
         return e.Seq;
     }
@@ -447,6 +455,7 @@ public sealed partial class RoomGrain(
         catch
         {
             _seqInDoubt = true;
+            _recent.Forget();
             this.DeactivateOnIdle();
             throw;
         }

@@ -40,6 +40,30 @@ public sealed class HistoryTests(ClusterFixture cluster) : IClassFixture<Cluster
     }
 
     [Fact]
+    public async Task A_join_shows_the_newest_messages_exactly_as_stored_edits_and_deletes_included()
+    {
+        var (grain, alice) = await RoomWithTenMessagesAsync();
+        var bob = Fresh.User("bob");
+        await grain.Join(bob); // the room's newest page is now in memory
+        for (var i = 0; i < 55; i++)
+        {
+            await grain.Send(bob, Fresh.MsgId(), $"more {i}");
+        }
+        var page = await grain.History(alice, before: null, after: null, limit: 50);
+        await grain.Edit(bob, page.Messages[1].Seq, "edited, oldest shown"); // still among the newest 50 after the next send
+        await grain.Delete(bob, page.Messages[^1].Seq);
+        await grain.Send(bob, "retry-me", "said once");
+        await grain.Send(bob, "retry-me", "said once");
+
+        var joined = await grain.Join(Fresh.User("carol"));
+
+        var stored = await grain.History(alice, before: null, after: null, limit: 50);
+        Assert.Equal(stored.Messages, joined.Messages);
+        Assert.Contains(joined.Messages, m => m is { Deleted: true, Text: "" });
+        Assert.Contains(joined.Messages, m => m.Text == "edited, oldest shown" && m.EditedTs is not null);
+    }
+
+    [Fact]
     public async Task History_after_pages_forward_ascending()
     {
         var (grain, alice) = await RoomWithTenMessagesAsync();
