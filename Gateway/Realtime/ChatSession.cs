@@ -96,7 +96,8 @@ public sealed partial class ChatSession(
                 await RefuseAsync(connection, reference, "The first frame must be hello.");
                 return false;
             }
-            var token = await tokens.Validate(frame.Has("token") ? frame.String("token") : null);
+            // A revoked token passes this, and is refused by the user's session in hub.AddAsync below.
+            var token = await tokens.ValidateSignature(frame.Has("token") ? frame.String("token") : null);
             if (token is null)
             {
                 await RefuseAsync(connection, reference, "The token is missing, invalid or expired.");
