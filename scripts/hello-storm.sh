@@ -62,6 +62,8 @@ status=0
 (
     cd "$copy"
     export BENCH_DB="Host=127.0.0.1;Port=$pg_port;Username=chatapp;Password=chatapp;Database=chatapp_bench"
+    # The pool size run.sh gives 2 silos and 1 gateway (90 connections over 8 pools).
+    export Database__MaxPoolSize="${Database__MaxPoolSize:-11}"
     export BENCH_GATEWAYS=1 BENCH_READY_TO_RUN="${BENCH_READY_TO_RUN:-0}" BENCH_MAX_SECONDS="$max_seconds"
     export BENCH_PORT="${BENCH_PORT:-5431}" BENCH_BASELINE_PORT="${BENCH_BASELINE_PORT:-5441}"
     export BENCH_SILO_PORT="${BENCH_SILO_PORT:-11461}" BENCH_SILO_GATEWAY_PORT="${BENCH_SILO_GATEWAY_PORT:-30461}"
