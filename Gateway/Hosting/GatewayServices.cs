@@ -83,6 +83,7 @@ public static class GatewayServices
     {
         builder.Services.AddOptions<ChatSocketOptions>().Bind(builder.Configuration.GetSection("Gateway"));
         builder.Services.AddSingleton<ConnectionHub>();
+        builder.Services.AddSingleton<HelloGate>();
         builder.Services.AddSingleton<SharedGapReads>();
         builder.Services.AddSingleton<ChatSession>();
         builder.Services.AddHostedService<LeaseRenewal>();

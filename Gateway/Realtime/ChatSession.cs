@@ -18,6 +18,7 @@ namespace ChatApp.Gateway.Realtime;
 /// </summary>
 public sealed partial class ChatSession(
     ConnectionHub hub,
+    HelloGate gate,
     IClusterClient cluster,
     SharedGapReads gapReads,
     TokenService tokens,
@@ -118,8 +119,16 @@ public sealed partial class ChatSession(
             {
                 metrics.Resumed();
             }
-            var rooms = await hub.AddAsync(connection);
-            var summaries = await RoomsApi.Summaries(cluster, user.Name, rooms);
+            IReadOnlyList<RoomSummary> summaries;
+            using (var slot = await gate.EnterAsync(connection.Closing))
+            {
+                if (slot is null)
+                {
+                    throw new TimeoutException("No hello slot came free in time.");
+                }
+                var rooms = await hub.AddAsync(connection);
+                summaries = await RoomsApi.Summaries(cluster, user.Name, rooms);
+            }
             if (reference is not null)
             {
                 connection.Send(ServerFrames.Reply(reference, new { user, sessionId = connection.Id, rooms = summaries }));
