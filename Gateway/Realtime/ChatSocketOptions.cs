@@ -13,7 +13,7 @@ public sealed class ChatSocketOptions
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Hellos this gateway has in the cluster at once; more wait their turn (<see cref="HelloGate"/>).</summary>
-    public int HellosInFlight { get; set; } = 64;
+    public int HellosInFlight { get; set; } = 256;
 
     /// <summary>How long a hello may wait for its turn before it is answered "unavailable" (1013).</summary>
     public TimeSpan HelloQueueTimeout { get; set; } = TimeSpan.FromSeconds(30);
