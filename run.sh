@@ -21,6 +21,17 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
+# Each silo opens 3 pools to PostgreSQL and each gateway 2; every pool is capped so that all of
+# them stay under the server's connections (a stock server: 100, 3 reserved for superusers; the
+# rest of the 97 left for psql, migrations and tests). docs/deploy.md, "Sizing the connection pools".
+db_connections="${CHATAPP_DB_CONNECTIONS:-90}"
+pool_size=$((db_connections / (3 * silos + 2 * gateways)))
+if ((pool_size < 2)); then
+    echo "$silos silos and $gateways gateways do not fit in $db_connections connections (CHATAPP_DB_CONNECTIONS)" >&2
+    exit 2
+fi
+export Database__MaxPoolSize="${Database__MaxPoolSize:-$pool_size}"
+
 started=$(date +%s%N)
 source scripts/dev-env.sh
 echo "building…" >&2
@@ -77,7 +88,7 @@ done
 echo "  admin:     http://127.0.0.1:$port/admin/ (users named in Admin__Users__0, ...); metrics at /metrics"
 echo "  silos:     $silos (ports 11111.. and gateways 30000..), logs in $logs/"
 for ((i = 0; i < silos; i++)); do echo "  silo $i:    http://127.0.0.1:$((admin + i))/ (Orleans Dashboard; /metrics /healthz /readyz)"; done
-echo "  database:  $CHATAPP_DB"
+echo "  database:  $CHATAPP_DB (at most $Database__MaxPoolSize connections per pool)"
 echo "Ctrl-C stops everything."
 wait -n "${pids[@]}" || true
 echo "a process exited; see $logs/" >&2

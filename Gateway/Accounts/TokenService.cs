@@ -21,9 +21,10 @@ public sealed class AuthOptions
 /// <summary>
 /// Issues and checks the signed, expiring JWTs that HTTP calls and the WebSocket <c>hello</c>
 /// both carry. The user name in the token is the only identity the gateway ever acts for. A
-/// token also names its user's credentials version, so logout and password changes revoke it.
+/// token also names its user's credentials version, so logout and password changes revoke it;
+/// the user's session grain knows the current version, so checking it costs no database query.
 /// </summary>
-public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider time, UserAccounts accounts)
+public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider time, IClusterClient cluster)
 {
     public const string NameClaim = "name";
     public const string UserIdClaim = "uid";
@@ -53,24 +54,33 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
         });
     }
 
-    /// <summary>The user a token speaks for and its credentials version, or null when it is forged, expired, malformed or revoked.</summary>
-    public async Task<ValidToken?> Validate(string? token)
+    /// <summary>
+    /// The user a token speaks for and its credentials version, or null when it is forged, expired
+    /// or malformed. Whether it was revoked is not checked here: the user's session refuses a
+    /// revoked version when the socket attaches (<see cref="ChatApp.Users.IUserSessionGrain"/>).
+    /// </summary>
+    public async Task<ValidToken?> ValidateSignature(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 8192)
         {
             return null;
         }
         var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
-        return result.IsValid && await IsCurrent(result.ClaimsIdentity) && UserOf(result.ClaimsIdentity) is { } user
-            ? new ValidToken(user, VersionOf(result.ClaimsIdentity)!.Value)
+        return result.IsValid && UserOf(result.ClaimsIdentity) is { } user && VersionOf(result.ClaimsIdentity) is { } version
+            ? new ValidToken(user, version)
             : null;
     }
 
-    /// <summary>Whether a validly signed token was issued for the user's current credentials.</summary>
+    /// <summary>
+    /// Whether a validly signed token was issued for the user's current credentials, as the user's
+    /// session knows them: a logout or password change updates the session before it returns, so a
+    /// revoked token is refused on every gateway at once.
+    /// </summary>
     public async Task<bool> IsCurrent(ClaimsIdentity? identity)
     {
         var name = identity?.FindFirst(NameClaim)?.Value;
-        return name is not null && VersionOf(identity) is { } version && await accounts.TokenVersion(name) == version;
+        return name is not null && VersionOf(identity) is { } version
+            && await cluster.GetGrain<ChatApp.Users.IUserSessionGrain>(name).IsCurrent(version);
     }
 
     private static int? VersionOf(ClaimsIdentity? identity) =>

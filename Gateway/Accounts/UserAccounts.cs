@@ -52,14 +52,6 @@ public sealed class UserAccounts(NpgsqlDataSource db)
         return await cmd.ExecuteScalarAsync() is long id ? new UserView(id, name) : null;
     }
 
-    /// <summary>The current credentials version, or null for an unknown user.</summary>
-    public async Task<int?> TokenVersion(string name)
-    {
-        await using var cmd = db.CreateCommand("SELECT token_version FROM users WHERE name = $1");
-        cmd.Parameters.AddWithValue(name);
-        return await cmd.ExecuteScalarAsync() as int?;
-    }
-
     /// <summary>Refuses every token issued so far: logout everywhere.</summary>
     public async Task<int> RevokeTokens(string name)
     {

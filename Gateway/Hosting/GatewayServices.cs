@@ -13,9 +13,10 @@ namespace ChatApp.Gateway.Hosting;
 /// <summary>The gateway's parts, one call each; Program.cs reads as their list.</summary>
 public static class GatewayServices
 {
+    /// <summary>The database, with every pool of this process capped at Database:MaxPoolSize.</summary>
     public static string ChatConnectionString(this IConfiguration config) =>
-        config.GetConnectionString("Chat") ?? config["CHATAPP_DB"]
-            ?? throw new InvalidOperationException("No database: set ConnectionStrings__Chat or CHATAPP_DB.");
+        ChatApp.Hosting.DatabasePool.Capped(config.GetConnectionString("Chat") ?? config["CHATAPP_DB"]
+            ?? throw new InvalidOperationException("No database: set ConnectionStrings__Chat or CHATAPP_DB."), config);
 
     /// <summary>An Orleans client that finds silo gateways through the membership table in PostgreSQL.</summary>
     public static WebApplicationBuilder AddChatCluster(this WebApplicationBuilder builder)
@@ -82,6 +83,7 @@ public static class GatewayServices
     {
         builder.Services.AddOptions<ChatSocketOptions>().Bind(builder.Configuration.GetSection("Gateway"));
         builder.Services.AddSingleton<ConnectionHub>();
+        builder.Services.AddSingleton<HelloGate>();
         builder.Services.AddSingleton<SharedGapReads>();
         builder.Services.AddSingleton<ChatSession>();
         builder.Services.AddHostedService<LeaseRenewal>();

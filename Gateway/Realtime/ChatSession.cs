@@ -18,6 +18,7 @@ namespace ChatApp.Gateway.Realtime;
 /// </summary>
 public sealed partial class ChatSession(
     ConnectionHub hub,
+    HelloGate gate,
     IClusterClient cluster,
     SharedGapReads gapReads,
     TokenService tokens,
@@ -96,7 +97,8 @@ public sealed partial class ChatSession(
                 await RefuseAsync(connection, reference, "The first frame must be hello.");
                 return false;
             }
-            var token = await tokens.Validate(frame.Has("token") ? frame.String("token") : null);
+            // A revoked token passes this, and is refused by the user's session in hub.AddAsync below.
+            var token = await tokens.ValidateSignature(frame.Has("token") ? frame.String("token") : null);
             if (token is null)
             {
                 await RefuseAsync(connection, reference, "The token is missing, invalid or expired.");
@@ -117,8 +119,16 @@ public sealed partial class ChatSession(
             {
                 metrics.Resumed();
             }
-            var rooms = await hub.AddAsync(connection);
-            var summaries = await RoomsApi.Summaries(cluster, user.Name, rooms);
+            IReadOnlyList<RoomSummary> summaries;
+            using (var slot = await gate.EnterAsync(connection.Closing))
+            {
+                if (slot is null)
+                {
+                    throw new TimeoutException("No hello slot came free in time.");
+                }
+                var rooms = await hub.AddAsync(connection);
+                summaries = await RoomsApi.Summaries(cluster, user.Name, rooms);
+            }
             if (reference is not null)
             {
                 connection.Send(ServerFrames.Reply(reference, new { user, sessionId = connection.Id, rooms = summaries }));

@@ -12,6 +12,12 @@ public sealed class ChatSocketOptions
     /// <summary>How long a new socket may take to say hello.</summary>
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Hellos this gateway has in the cluster at once; more wait their turn (<see cref="HelloGate"/>).</summary>
+    public int HellosInFlight { get; set; } = 256;
+
+    /// <summary>How long a hello may wait for its turn before it is answered "unavailable" (1013).</summary>
+    public TimeSpan HelloQueueTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Frames waiting for one slow socket before it is cut off with 1013.</summary>
     public int SendQueueLimit { get; set; } = 1024;
 

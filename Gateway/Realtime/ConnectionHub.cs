@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChatApp.Errors;
 using ChatApp.Gateway.Observability;
 using ChatApp.Rooms;
 using ChatApp.Users;
@@ -54,7 +55,8 @@ public sealed partial class ConnectionHub : IChatObserver
         {
             Add(_byUser, connection.User!, connection);
         }
-        return await Session(connection.User!).Attach(_self.Value, _options.LeaseDuration);
+        // The session refuses a revoked token here: it knows the user's credentials version.
+        return await Session(connection.User!).Attach(_self.Value, _options.LeaseDuration, connection.TokenVersion);
     }
 
     public void Remove(ChatConnection connection)
@@ -310,7 +312,23 @@ public sealed partial class ConnectionHub : IChatObserver
 
     private async Task RenewSessionAsync(string user)
     {
-        var rooms = await Session(user).Attach(_self.Value, _options.LeaseDuration);
+        var newest = ConnectionsOf(user).Select(c => c.TokenVersion).DefaultIfEmpty(-1).Max();
+        if (newest < 0)
+        {
+            return; // the user's last socket here closed since the renewal began
+        }
+        IReadOnlyList<string> rooms;
+        try
+        {
+            rooms = await Session(user).Attach(_self.Value, _options.LeaseDuration, newest);
+        }
+        catch (ChatException ex) when (ex.Code == ErrorCodes.Unauthorized)
+        {
+            // Every token the user's sockets here carry was revoked, and the sign-out notice, a
+            // one-way call, was lost on the way: they close now instead.
+            await CloseUserAsync(user, newest + 1);
+            return;
+        }
         if (CountOf(user) == 0)
         {
             // The user's last socket closed while this renewal was on its way, and its detach may

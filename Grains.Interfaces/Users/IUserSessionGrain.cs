@@ -16,6 +16,18 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("Attach")]
     Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease);
 
+    /// <summary>
+    /// Attach for a socket that signed in with a token of <paramref name="tokenVersion"/>: refused
+    /// with <c>unauthorized</c> when the user's tokens of that version were revoked. The session
+    /// knows the current version, so a hello costs no database query.
+    /// </summary>
+    [Alias("AttachSignedIn")]
+    Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease, int tokenVersion);
+
+    /// <summary>Whether a token of this credentials version is still good (not revoked by logout or a new password).</summary>
+    [Alias("IsCurrent")]
+    Task<bool> IsCurrent(int tokenVersion);
+
     [Alias("Detach")]
     Task Detach(IChatObserver gateway);
 

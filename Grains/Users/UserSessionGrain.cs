@@ -19,10 +19,12 @@ public sealed class UserSessionGrain(
     ReadMarkers markers,
     UnreadCounts unread,
     Microsoft.Extensions.Options.IOptions<PresenceOptions> presence,
+    TokenVersions tokenVersions,
     TimeProvider time)
     : Grain, IUserSessionGrain, IStreamSubscriptionObserver, IAsyncObserver<Mention>
 {
     private readonly ObserverLeases _gateways = new(time);
+    private readonly CredentialsVersion _credentials = new(tokenVersions);
     private IGrainTimer? _presenceTimer;
     private bool _online;
     private long _presenceStamp;
@@ -47,6 +49,13 @@ public sealed class UserSessionGrain(
         return GetRooms();
     }
 
+    public async Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease, int tokenVersion) =>
+        await _credentials.Accepts(User, tokenVersion)
+            ? await Attach(gateway, lease)
+            : throw new ChatException(ErrorCodes.Unauthorized, "The token was revoked.");
+
+    public Task<bool> IsCurrent(int tokenVersion) => _credentials.Accepts(User, tokenVersion);
+
     public Task Detach(IChatObserver gateway)
     {
         _gateways.Remove(gateway);
@@ -56,6 +65,7 @@ public sealed class UserSessionGrain(
 
     public Task SignOut(int tokenVersion)
     {
+        _credentials.SignedOut(tokenVersion);
         foreach (var gateway in _gateways.Live())
         {
             gateway.OnSignedOut(User, tokenVersion);

@@ -50,6 +50,7 @@ public static class ChatSiloExtensions
         silo.Services.AddOptions<RoomLimits>().BindConfiguration("Limits");
         silo.Services.AddOptions<ChatApp.Users.PresenceOptions>().BindConfiguration("Presence");
         silo.Services.AddSingleton<ChatApp.Users.UnreadCounts>();
+        silo.Services.AddSingleton<ChatApp.Users.TokenVersions>();
         silo.Services.AddSingleton<ChatApp.Observability.ChatMetrics>();
         silo.Services.AddSingleton(TimeProvider.System);
         return silo;

@@ -67,6 +67,27 @@ public sealed class SignOutEverywhereTests(SignOutEverywhereTests.Fixture fixtur
         ChatTestClient.Ok(await phoneAgain.RequestAsync("join", new { room = $"pw-{Guid.NewGuid():N}"[..20] }));
     }
 
+    [Fact]
+    public async Task A_token_logged_out_on_one_gateway_is_refused_on_the_other_as_soon_as_logout_returns()
+    {
+        var (alice, token) = await Cluster.RegisterAsync("alice");
+        using var phoneHttp = Http(fixture.Phone, token);
+        using var laptop = Http(fixture.Laptop, token);
+        // The phone's gateway has seen the token succeed over HTTP and WebSocket, so nothing it keeps is cold.
+        Assert.Equal(HttpStatusCode.OK, (await phoneHttp.GetAsync("/api/me")).StatusCode);
+        await (await ConnectAsync(fixture.Phone, alice, token)).DisposeAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await laptop.PostAsync("/api/auth/logout", null)).StatusCode);
+
+        // No waiting: the logout answered after the user's session knew.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await phoneHttp.GetAsync("/api/me")).StatusCode);
+        await using var again = await ChatTestClient.ConnectAsync(fixture.Phone.SocketUri, alice, token);
+        var answer = await again.RequestAsync("hello", new { token });
+        Assert.Equal("unauthorized", answer.GetProperty("code").GetString());
+        await again.Closed.WaitAsync(ChatTestClient.DefaultWait);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, again.CloseStatus);
+    }
+
     private static async Task<ChatTestClient> ConnectAsync(GatewayHost gateway, string user, string token)
     {
         var client = await ChatTestClient.ConnectAsync(gateway.SocketUri, user, token);
