@@ -9,7 +9,7 @@ namespace ChatApp.Hosting;
 /// grains' data source; search's), a gateway two (Orleans' clustering; accounts): under a burst
 /// of work three processes asked for more than a stock server's 100 connections, and the server
 /// refused the excess (53300). With a cap the excess waits in Npgsql for a free connection.
-/// Linked into the silo and the gateway, so that both read the setting the same way.
+/// The gateway links this file in (the top level has no shared project), so both read the setting the same way.
 /// </summary>
 public static class DatabasePool
 {
