@@ -17,7 +17,7 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
 
     public override string Name => "connections";
 
-    public override IReadOnlyList<string> Headline => ["connectRate", "connect.p99", "rssAfter", "rssGrowth", "mbAt20000", "cpuPer1000Connections"];
+    public override IReadOnlyList<string> Headline => ["connectRate", "connect.p99", "rssAfter", "rssGrowth", "mbAt20000", "cpuPer1000Connections", "heldIdleCpu", "heldIdleOthers"];
 
     public override IReadOnlyList<Goal> Goals =>
     [
@@ -40,11 +40,13 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
         Setup["open-file limit (hard) per process"] = fileLimit.ToString("N0", CultureInfo.InvariantCulture);
         var concurrency = Options.Int("concurrency", 64);
         var hold = Seconds("hold", 15);
+        var idleWindow = Seconds("idle-window", 20);
         Setup["connections"] = n.ToString("N0", CultureInfo.InvariantCulture);
         Setup["connect concurrency"] = $"{concurrency} in all ({Math.Max(1, concurrency / holders)} in each holder process)";
         Setup["load generator"] = $"{holders} holder processes (children of the load generator) of at most {perProcess:N0} sockets each; their CPU counts as the load generator's";
         Setup[$"{target.Name} servers"] = $"{target.Servers.Count} ({string.Join(", ", target.Servers.Select(s => s.Authority))}); socket i goes to server i mod {target.Servers.Count}";
         Setup["hold before measuring memory"] = $"{hold.TotalSeconds} s";
+        Setup["held idle"] = $"server CPU over {idleWindow.TotalSeconds} s with every socket open and nothing sent, after the connects' work drained (up to --settle 60 s; --idle-window)";
         if (n < Wanted)
         {
             GoalNotes["held"] = $"measured at {n:N0}; memory extrapolated linearly to {Wanted:N0}";
@@ -91,6 +93,12 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
             progress.Phase($"holding {connected.Sum(a => a.Open):N0}");
             await Task.Delay(hold, cancellationToken);
             var after = target.Pids.ToDictionary(p => p.Key, p => ProcessStats.RssBytes(p.Value));
+
+            // What holding them costs with nothing sent: once the connects' work has drained, a fixed window.
+            progress.Phase("draining the connects' work (servers idle)");
+            await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), Seconds("settle", 60), cancellationToken);
+            progress.Phase($"{connected.Sum(a => a.Open):N0} sockets held, nothing sent: measuring CPU for {idleWindow.TotalSeconds} s");
+            AddHeldIdle(run, target, await HeldIdleAsync(target, idleWindow, cancellationToken), $"{connected.Sum(a => a.Open):N0} sockets", idleWindow);
 
             // Still alive and served? Every held socket answers a ping.
             var pingLatency = new Latency("ping", "ping while holding all");

@@ -73,6 +73,34 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
 
     protected static void AddCpu(TargetRun run, CpuWindow window) => run.CpuPercent = window.Stop();
 
+    /// <summary>CPU of the target's servers and PostgreSQL (% of a core) in a window's reading.</summary>
+    protected static double ServerPercent(Target target, IReadOnlyDictionary<string, double> cpu) =>
+        target.Pids.Keys.Sum(k => cpu.GetValueOrDefault(k)) + cpu.GetValueOrDefault("postgres");
+
+    /// <summary>CPU of every process over <paramref name="window"/> while the clients stay connected and send nothing.</summary>
+    protected static async Task<Dictionary<string, double>> HeldIdleAsync(Target target, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var cpu = new CpuWindow(target.Pids);
+        await Task.Delay(window, cancellationToken);
+        return cpu.Stop();
+    }
+
+    /// <summary>
+    /// What holding the clients costs when nobody sends anything (leases, pings, timers): the
+    /// servers' and PostgreSQL's CPU over a fixed window once the setup's work has drained, each
+    /// process apart, and "others" so that a window on a busy machine shows as such.
+    /// </summary>
+    protected static void AddHeldIdle(TargetRun run, Target target, Dictionary<string, double> cpu, string held, TimeSpan window)
+    {
+        run.CpuPhases["held idle"] = cpu;
+        run.Add("heldIdleCpu", $"server CPU holding {held}, nothing sent ({window.TotalSeconds:0} s after setup drained; processes + PostgreSQL)", ServerPercent(target, cpu), "% of a core");
+        foreach (var name in target.Pids.Keys.Append("postgres"))
+        {
+            run.Add($"heldIdleCpu.{name}", $"… of which {name}", cpu.GetValueOrDefault(name), "% of a core");
+        }
+        run.Add("heldIdleOthers", "… other processes on the machine meanwhile (> 10 %: the window is an upper bound)", cpu.GetValueOrDefault("others"), "% of a core");
+    }
+
     /// <summary>
     /// CPU the system under test (its processes and PostgreSQL) spent per unit of work in the
     /// measured window. Unlike latency, this hardly depends on what else the machine is running.
