@@ -57,6 +57,7 @@ public static class Runner
             "durable" => new DurableScenario(options, http, sources),
             "history" or "search" => new HistoryScenario(name, options, http, sources),
             "presence" => new PresenceScenario(options, http, sources),
+            "scaling" => new ScalingScenario(options, http, sources),
             _ => throw new InvalidOperationException($"unknown scenario '{name}'"),
         };
 
@@ -113,12 +114,21 @@ public static class Runner
                 scenario.GoalNotes.GetValueOrDefault(goal.Key), goal.OfBaseline ? goal.Threshold : null));
         }
         report.Headline.AddRange(scenario.Headline);
+        report.PlotName = scenario.PlotName;
+        if (scenario.Section(report) is { } section)
+        {
+            report.Sections.Add(section);
+        }
 
         var basePath = Path.Combine(outDir, name);
         await File.WriteAllTextAsync(basePath + ".json", JsonSerializer.Serialize(report, Json));
         await File.WriteAllTextAsync(basePath + ".md", Markdown.Page(report));
-        Plots.Write(basePath + ".png", $"{name}: latency percentiles",
-            report.Targets.SelectMany(t => t.Histograms.Where(h => Plotted(name, h.Name)).Select(h => (t.Target, h))));
+        if (report.PlotName == "latency percentiles")
+        {
+            Plots.Write(basePath + ".png", $"{name}: latency percentiles",
+                report.Targets.SelectMany(t => t.Histograms.Where(h => Plotted(name, h.Name)).Select(h => (t.Target, h))));
+        }
+        scenario.WritePlots(basePath, report);
         if (report.Targets.Any(t => t.Sweep.Count > 0))
         {
             Plots.WriteSweep(basePath + "-sweep.png", $"{name}: rate sweep, p99 send → receipt by deliveries/s",

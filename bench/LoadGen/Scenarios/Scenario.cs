@@ -31,6 +31,17 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
     /// <summary>Remarks on goals: e.g. that a size was scaled down.</summary>
     public Dictionary<string, string> GoalNotes { get; } = [];
 
+    /// <summary>What &lt;scenario&gt;.png shows: the latency percentiles, unless the scenario writes its own (<see cref="WritePlots"/>).</summary>
+    public virtual string PlotName => "latency percentiles";
+
+    /// <summary>A Markdown section of the scenario's own for its report, once every target has run; null: none.</summary>
+    public virtual string? Section(ScenarioReport report) => null;
+
+    /// <summary>Writes &lt;scenario&gt;.png when it is not the latency percentiles (see <see cref="PlotName"/>).</summary>
+    public virtual void WritePlots(string basePath, ScenarioReport report)
+    {
+    }
+
     public abstract Task<TargetRun> RunAsync(Target target, Progress progress, CancellationToken cancellationToken);
 
     protected TimeSpan Seconds(string name, double fallback) => TimeSpan.FromSeconds(Options.Double(name, fallback));
