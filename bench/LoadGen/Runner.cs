@@ -57,6 +57,7 @@ public static class Runner
             "durable" => new DurableScenario(options, http, sources),
             "history" or "search" => new HistoryScenario(name, options, http, sources),
             "presence" => new PresenceScenario(options, http, sources),
+            "hellostorm" => new HelloStormScenario(options, http, sources),
             "scaling" => new ScalingScenario(options, http, sources),
             _ => throw new InvalidOperationException($"unknown scenario '{name}'"),
         };
