@@ -59,6 +59,7 @@ public static class Runner
             "presence" => new PresenceScenario(options, http, sources),
             "hellostorm" => new HelloStormScenario(options, http, sources),
             "scaling" => new ScalingScenario(options, http, sources),
+            "bigroom" => new BigRoomScenario(options, http, sources),
             _ => throw new InvalidOperationException($"unknown scenario '{name}'"),
         };
 

@@ -32,7 +32,7 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
         // without privileges): the sockets are opened by holder processes of at most --per-process
         // each, and spread in turn over the target's servers (bench.sh starts two gateways and two
         // baseline processes for this scenario).
-        var fileLimit = OpenFileLimit();
+        var fileLimit = HolderProcess.OpenFileLimit();
         var room = (int)Math.Max(1000, fileLimit - 1000);
         var perProcess = Options.Int("per-process", Math.Min(10_000, room));
         var n = Options.Int("n", (int)Math.Min(Wanted, (long)room * target.Servers.Count));
@@ -145,12 +145,5 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
             await Task.WhenAll(processes.Select(p => p.DisposeAsync().AsTask()));
         }
         return run;
-    }
-
-    private static long OpenFileLimit()
-    {
-        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
-        var fields = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields is { Length: >= 5 } && long.TryParse(fields[4], CultureInfo.InvariantCulture, out var hard) ? hard : 1_048_576;
     }
 }
