@@ -42,7 +42,7 @@ public sealed class ScalingScenario(Options options, HttpClient http, SourceAddr
         var sockets = points.Max(p => p.Sockets);
         Setup["points (rooms × members)"] = string.Join(", ", points.Select(p => p.Label));
         Setup["sockets"] = $"{sockets:N0}, connected once; each point's members (sockets 0 … rooms × members − 1) join fresh rooms of that point and stay in them";
-        Setup["joins per point"] = $"2 per room in flight (at most 32); no join starts after {joinLimit.TotalSeconds} s (--point-join-seconds); the join window runs until the servers are idle again, so the join events' delivery to the members counts as the joins' cost";
+        Setup["joins per point"] = $"2 per room in flight (at most 32); no join starts after {joinLimit.TotalSeconds} s (--point-join-seconds); at most as many members per room as keep the join events (m(m − 1)/2 per room, each join's event reaching every member already in) under {Options.Double("join-event-budget", 5_000_000):N0} frames (--join-event-budget): 3,162 of the room of 10,000; the join window runs until the servers are idle again, so the join events' delivery to the members counts as the joins' cost";
         Setup["messages per point"] = $"{sendFor.TotalSeconds} s at {wantedDeliveries:N0} deliveries/s ÷ members per room, between 2 and {maxRate} msg/s (--deliveries, --max-rate), from random members; window until every delivery is read (at most 20 s more)";
         Setup["CPU per join / per 1,000 deliveries"] = $"server CPU (processes + PostgreSQL) in the window less that of holding the sockets idle ({idleWindow.TotalSeconds} s after connecting), × window ÷ joins or deliveries";
         var run = new TargetRun { Target = target.Name };
@@ -82,12 +82,21 @@ public sealed class ScalingScenario(Options options, HttpClient http, SourceAddr
         var k = point.Key;
         string RoomOf(int index) => $"s{Tag}-{k}-{index / point.Members}";
 
+        // Each join's event goes to every member already in: a room of m costs m(m − 1)/2 frames to
+        // join, 50 M for 10,000 — minutes of reading for the load generator alone. A point joins at
+        // most as many members per room as keep that under the budget, and says so.
+        var budget = Options.Double("join-event-budget", 5_000_000);
+        var perRoom = Math.Min(point.Members, (int)Math.Floor(Math.Sqrt(2 * budget / point.Rooms)));
+        if (perRoom < point.Members)
+        {
+            run.Notes.Add($"{point.Label}: {perRoom:N0} members per room asked to join, not {point.Members:N0}: their join events alone are {perRoom * (perRoom - 1L) / 2 * point.Rooms:N0} frames (--join-event-budget {budget:N0})");
+        }
         var join = new Latency($"{k}.join", "join");
         progress.Phase($"{point.Label}: joining", () => $"{fleet.Done:N0}/{point.Sockets:N0} events {fleet.Sum(c => c.Events):N0}");
         var window = new CpuWindow(target.Pids);
         var started = Stopwatch.GetTimestamp();
         var joinRate = await fleet.JoinAsync(RoomOf, Math.Clamp(point.Rooms * 2, 2, 32), join, cancellationToken,
-            Enumerable.Range(0, point.Sockets), Seconds("point-join-seconds", 60));
+            Enumerable.Range(0, point.Sockets).Where(i => i % point.Members < perRoom), Seconds("point-join-seconds", 60));
         var joinSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         progress.Phase($"{point.Label}: draining the joins' work", () => $"events {fleet.Sum(c => c.Events):N0}");
         await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(60), cancellationToken);
@@ -106,8 +115,7 @@ public sealed class ScalingScenario(Options options, HttpClient http, SourceAddr
 
         var members = Enumerable.Range(0, point.Rooms)
             .Select(r => Enumerable.Range(r * point.Members, point.Members).Where(fleet.Joined).ToArray()).ToArray();
-        var perRoom = Math.Max(1.0, (double)joined / point.Rooms);
-        var rate = Math.Clamp(Options.Double("deliveries", 5000) / perRoom, 2, Options.Double("max-rate", 400));
+        var rate = Math.Clamp(Options.Double("deliveries", 5000) / Math.Max(1.0, (double)joined / point.Rooms), 2, Options.Double("max-rate", 400));
         var e2e = new Latency($"{k}.e2e", "send → receipt");
         var sender = new FanoutSender(fleet, ledger, members, RoomOf);
         var first = ledger.Count;
