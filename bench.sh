@@ -14,16 +14,25 @@
 # 5391+g, BENCH_PG_PORT 55433, BENCH_SILO_PORT 11411+i, BENCH_SILO_GATEWAY_PORT 30411+i,
 # BENCH_ADMIN_PORT 8411+i. BENCH_READY_TO_RUN=0: servers without ReadyToRun. Options go to the load generator, e.g.
 #   ./bench.sh connections --n 5000        ./bench.sh fanout --rooms 10 --members 50 --duration 20
+#   ./bench.sh bigroom,scaling              (several scenarios, one build; the options go to each)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 all=(connections fanout hotroom durable history search presence bigroom scaling hellostorm)
+# One scenario, several separated by commas (built once, run in that order), or all.
 scenario="${1:-}"
-case "$scenario" in
-    all) scenarios=("${all[@]}") ;;
-    connections | fanout | hotroom | durable | history | search | presence | bigroom | scaling | hellostorm) scenarios=("$scenario") ;;
-    *) echo "usage: ./bench.sh <$(IFS="|"; echo "${all[*]}")|all> [load generator options]" >&2; exit 2 ;;
-esac
+if [[ "$scenario" == all ]]; then
+    scenarios=("${all[@]}")
+else
+    IFS=, read -ra scenarios <<<"$scenario"
+    known=0
+    for name in "${scenarios[@]}"; do
+        [[ -n "$name" && " ${all[*]} " == *" $name "* ]] && known=$((known + 1))
+    done
+    if ((known == 0 || known != ${#scenarios[@]})); then
+        echo "usage: ./bench.sh <$(IFS="|"; echo "${all[*]}")|all>[,…] [load generator options]" >&2; exit 2
+    fi
+fi
 shift
 
 silos="${BENCH_SILOS:-2}"
