@@ -95,7 +95,8 @@ public sealed class BigRoomScenario(Options options, HttpClient http, SourceAddr
                 connect.Add(answer.Latency ?? []);
             }
             run.Add(connect);
-            await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(60), cancellationToken);
+            progress.Phase("draining the connects' work (servers idle)");
+            await WaitForQuietAsync(target, QuietPercent, TimeSpan.FromSeconds(60), cancellationToken);
 
             // ── Join: the senders first, then every holder's sockets at once ──
             var join = new Latency("join", "join");
@@ -122,11 +123,12 @@ public sealed class BigRoomScenario(Options options, HttpClient http, SourceAddr
             run.Add("joinOthers", "others during the joins", joinCpu.GetValueOrDefault("others"), "% of a core");
             var rssAfterJoin = target.RssBytes();
             run.Add("rssAfterJoin", "RSS of the servers with all joined", Mb(rssAfterJoin), "MB");
-            run.Add("kbPerMember", "RSS growth per member (connect + join)", joined == 0 ? 0 : (rssAfterJoin - rssBefore) / 1024.0 / joined, "KB");
+            var open = connected.Sum(a => a.Open) + senderFleet.OpenCount;
+            run.Add("kbPerMember", "RSS growth per socket (connect + hello, and join for those that joined)", open == 0 ? 0 : (rssAfterJoin - rssBefore) / 1024.0 / open, "KB");
 
             // Each join's event reaches every member already in: O(N²) frames that drain before messages.
             progress.Phase("draining the joins' work (servers idle)");
-            run.Add("settle", "the joins' work drained in (servers idle)", await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), Seconds("settle", 120), cancellationToken), "s");
+            run.Add("settle", "the joins' work drained in (servers idle)", await WaitForQuietAsync(target, QuietPercent, Seconds("settle", 120), cancellationToken), "s");
 
             // ── Messages ──
             var sentAt = new long[messages];

@@ -96,7 +96,7 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
 
             // What holding them costs with nothing sent: once the connects' work has drained, a fixed window.
             progress.Phase("draining the connects' work (servers idle)");
-            await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), Seconds("settle", 60), cancellationToken);
+            await WaitForQuietAsync(target, QuietPercent, Seconds("settle", 60), cancellationToken);
             progress.Phase($"{connected.Sum(a => a.Open):N0} sockets held, nothing sent: measuring CPU for {idleWindow.TotalSeconds} s");
             AddHeldIdle(run, target, await HeldIdleAsync(target, idleWindow, cancellationToken), $"{connected.Sum(a => a.Open):N0} sockets", idleWindow);
 

@@ -74,7 +74,7 @@ public sealed class HelloStormScenario(Options options, HttpClient http, SourceA
             run.Add("openSeconds", "sockets opened in (before any hello)", Stopwatch.GetElapsedTime(opening).TotalSeconds, "s");
             // Opening sockets costs the servers little; what it left behind drains before the storm,
             // briefly: the first sockets are waiting for their hello (bench.sh gives the gateway 3 minutes).
-            await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(10), cancellationToken);
+            await WaitForQuietAsync(target, QuietPercent, TimeSpan.FromSeconds(10), cancellationToken);
 
             var hello = new Latency("hello", "hello → reply (all written at once)");
             var answered = 0;

@@ -42,7 +42,7 @@ public sealed class ScalingScenario(Options options, HttpClient http, SourceAddr
         var sockets = points.Max(p => p.Sockets);
         Setup["points (rooms × members)"] = string.Join(", ", points.Select(p => p.Label));
         Setup["sockets"] = $"{sockets:N0}, connected once; each point's members (sockets 0 … rooms × members − 1) join fresh rooms of that point and stay in them";
-        Setup["joins per point"] = $"2 per room in flight (at most 32); no join starts after {joinLimit.TotalSeconds} s (--point-join-seconds); at most as many members per room as keep the join events (m(m − 1)/2 per room, each join's event reaching every member already in) under {Options.Double("join-event-budget", 5_000_000):N0} frames (--join-event-budget): 3,162 of the room of 10,000; the join window runs until the servers are idle again, so the join events' delivery to the members counts as the joins' cost";
+        Setup["joins per point"] = $"2 per room in flight (at most 32); no join starts after {joinLimit.TotalSeconds} s (--point-join-seconds); at most as many members per room as keep the join events (m(m − 1)/2 per room, each join's event reaching every member already in) under {Options.Double("join-event-budget", 5_000_000):N0} frames (--join-event-budget): 3,162 of the room of 10,000; the join window runs until the servers are idle again (at most --point-settle, 30 s), so the join events' delivery to the members counts as the joins' cost";
         Setup["messages per point"] = $"{sendFor.TotalSeconds} s at {wantedDeliveries:N0} deliveries/s ÷ members per room, between 2 and {maxRate} msg/s (--deliveries, --max-rate), from random members; window until every delivery is read (at most 20 s more)";
         Setup["CPU per join / per 1,000 deliveries"] = $"server CPU (processes + PostgreSQL) in the window less that of holding the sockets idle ({idleWindow.TotalSeconds} s after connecting), × window ÷ joins or deliveries";
         var run = new TargetRun { Target = target.Name };
@@ -57,7 +57,7 @@ public sealed class ScalingScenario(Options options, HttpClient http, SourceAddr
         progress.Phase("connecting", () => $"{fleet.Done:N0}/{sockets:N0} failed {fleet.FailureCount}");
         run.Add("connectRate", "connect rate", await fleet.ConnectAsync(users, Options.Int("concurrency", 64), connect, cancellationToken), "/s", higherIsBetter: true);
 
-        await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(60), cancellationToken);
+        await WaitForQuietAsync(target, QuietPercent, TimeSpan.FromSeconds(60), cancellationToken);
         progress.Phase($"{fleet.OpenCount:N0} sockets held, no room: measuring CPU for {idleWindow.TotalSeconds} s");
         var held = await HeldIdleAsync(target, idleWindow, cancellationToken);
         AddHeldIdle(run, target, held, $"{fleet.OpenCount:N0} sockets in no room", idleWindow);
@@ -99,7 +99,7 @@ public sealed class ScalingScenario(Options options, HttpClient http, SourceAddr
             Enumerable.Range(0, point.Sockets).Where(i => i % point.Members < perRoom), Seconds("point-join-seconds", 60));
         var joinSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         progress.Phase($"{point.Label}: draining the joins' work", () => $"events {fleet.Sum(c => c.Events):N0}");
-        await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(60), cancellationToken);
+        await WaitForQuietAsync(target, QuietPercent, Seconds("point-settle", 30), cancellationToken);
         var joinCpu = window.Stop();
         var joinWindow = Stopwatch.GetElapsedTime(started).TotalSeconds;
         run.CpuPhases[$"{k} joins"] = joinCpu;

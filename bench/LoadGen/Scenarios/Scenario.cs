@@ -128,6 +128,13 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
         }
     }
 
+    /// <summary>
+    /// Below this the servers count as quiet (--quiet-percent): 25 % of a core, or the idle CPU the
+    /// runner measured before the scenario plus 10 points when that is higher, since ChatApp's own
+    /// timers alone use 21–34 % with nobody connected and a wait for 25 % would only run out.
+    /// </summary>
+    protected double QuietPercent => Options.Double("quiet-percent", Math.Max(25, IdleCpuPercent + 10));
+
     /// <summary>CPU of the target's processes and PostgreSQL while idle, measured by the runner before the scenario.</summary>
     public double IdleCpuPercent { get; set; }
 
