@@ -39,12 +39,7 @@ public static class Plots
             ticks.AddMajor(x, label);
         }
         plot.Axes.Bottom.TickGenerator = ticks;
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.##" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-        };
+        plot.Axes.Left.TickGenerator = LogTicks();
         plot.Title(title);
         plot.XLabel("percentile");
         plot.YLabel("latency (ms, log scale)");
@@ -83,12 +78,7 @@ public static class Plots
                 mean.LinePattern = LinePattern.Dashed;
             }
         }
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.##" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-        };
+        plot.Axes.Left.TickGenerator = LogTicks();
         plot.Title(title);
         plot.XLabel("second of the run (by send time; warm-up included)");
         plot.YLabel("latency (ms, log scale)");
@@ -159,12 +149,7 @@ public static class Plots
         limit.LegendText = $"{limitMs:0} ms";
         limit.Color = Colors.Red;
         limit.LinePattern = LinePattern.Dotted;
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.##" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-        };
+        plot.Axes.Left.TickGenerator = LogTicks();
         plot.Title(title);
         plot.XLabel("deliveries/s read by the members' sockets");
         plot.YLabel("p99 send → receipt (ms, log scale)");
