@@ -151,6 +151,26 @@ public static class Runner
         return exit;
     }
 
+    /// <summary>
+    /// <c>replot &lt;scaling&gt; --out DIR [its options]</c>: writes a scenario's own plot again from
+    /// its results/&lt;scenario&gt;.json, e.g. after the plot's layout changed, without running it again.
+    /// </summary>
+    public static int Replot(Options options)
+    {
+        var name = options.Words.ElementAtOrDefault(1) ?? throw new InvalidOperationException("which scenario?");
+        var basePath = Path.Combine(options.String("out", "bench/results"), name);
+        var report = JsonSerializer.Deserialize<ScenarioReport>(File.ReadAllText(basePath + ".json"), Json)!;
+        using var http = new HttpClient();
+        using var sources = new SourceAddresses(1);
+        Scenario scenario = name switch
+        {
+            "scaling" => new ScalingScenario(options, http, sources),
+            _ => throw new InvalidOperationException($"'{name}' has no plot of its own"),
+        };
+        scenario.WritePlots(basePath, report);
+        return 0;
+    }
+
     private static bool IsChatApp(this TargetRun run) => run.Target == Target.ChatAppName;
 
     private static bool Plotted(string scenario, string latency) =>

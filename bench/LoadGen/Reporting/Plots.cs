@@ -113,8 +113,9 @@ public static class Plots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(path, 1000, 600);
+        // Beside the plot: eight lines leave no corner of it free.
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, 1300, 600);
     }
 
     /// <summary>Ticks of an axis that holds log10 of the values, labelled with the values.</summary>
