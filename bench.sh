@@ -1,28 +1,38 @@
 #!/usr/bin/env bash
 # Benchmarks ChatApp against a bare WebSocket server (bench/Baseline) on this machine.
 #
-#   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|all> [load generator options]
+#   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|bigroom|scaling|hellostorm|all> [load generator options]
 #
 # For each scenario: builds in Release (the servers published ReadyToRun), re-creates the bench's database (chatapp_bench on the bench's
 # own PostgreSQL, bench/pg.sh: durable settings, port 55433), applies the migrations, starts 2 silos,
 # the gateways and as many baseline processes on ports of their own, runs bench/LoadGen against both,
 # stops everything, and writes bench/results/<scenario>.{json,md,png}; then the table in bench/README.md.
 # Every step is bounded in time and all traffic stays on 127.0.0.0/8. Gateways: BENCH_GATEWAYS, else 2
-# for connections (20,000 sockets do not fit in one process where the hard open-file limit is 20,000)
-# and 1 for the rest. Ports (environment, defaults): BENCH_PORT gateway 5381+g, BENCH_BASELINE_PORT
+# for connections and bigroom (20,000 sockets do not fit in one process where the hard open-file limit is 20,000)
+# and 1 for the rest. hellostorm runs against the bench's PostgreSQL restarted with max_connections
+# 100 (PostgreSQL's default; BENCH_STORM_PG_MAX_CONNECTIONS), the others with 400. Ports (environment, defaults): BENCH_PORT gateway 5381+g, BENCH_BASELINE_PORT
 # 5391+g, BENCH_PG_PORT 55433, BENCH_SILO_PORT 11411+i, BENCH_SILO_GATEWAY_PORT 30411+i,
 # BENCH_ADMIN_PORT 8411+i. BENCH_READY_TO_RUN=0: servers without ReadyToRun. Options go to the load generator, e.g.
 #   ./bench.sh connections --n 5000        ./bench.sh fanout --rooms 10 --members 50 --duration 20
+#   ./bench.sh bigroom,scaling              (several scenarios, one build; the options go to each)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-all=(connections fanout hotroom durable history search presence)
+all=(connections fanout hotroom durable history search presence bigroom scaling hellostorm)
+# One scenario, several separated by commas (built once, run in that order), or all.
 scenario="${1:-}"
-case "$scenario" in
-    all) scenarios=("${all[@]}") ;;
-    connections | fanout | hotroom | durable | history | search | presence) scenarios=("$scenario") ;;
-    *) echo "usage: ./bench.sh <$(IFS="|"; echo "${all[*]}")|all> [load generator options]" >&2; exit 2 ;;
-esac
+if [[ "$scenario" == all ]]; then
+    scenarios=("${all[@]}")
+else
+    IFS=, read -ra scenarios <<<"$scenario"
+    known=0
+    for name in "${scenarios[@]}"; do
+        [[ -n "$name" && " ${all[*]} " == *" $name "* ]] && known=$((known + 1))
+    done
+    if ((known == 0 || known != ${#scenarios[@]})); then
+        echo "usage: ./bench.sh <$(IFS="|"; echo "${all[*]}")|all>[,…] [load generator options]" >&2; exit 2
+    fi
+fi
 shift
 
 silos="${BENCH_SILOS:-2}"
@@ -108,7 +118,16 @@ wait_ready() { # url seconds
 status=0
 for name in "${scenarios[@]}"; do
     gateways="${BENCH_GATEWAYS:-}"
-    [[ -n "$gateways" ]] || { [[ "$name" == connections ]] && gateways=2 || gateways=1; }
+    [[ -n "$gateways" ]] || { [[ "$name" == connections || "$name" == bigroom ]] && gateways=2 || gateways=1; }
+    # PostgreSQL's default max_connections for the storm of hellos, the bench's 400 for the rest
+    # (bench/pg.sh restarts the server only when the setting changes).
+    pg_max=400
+    [[ "$name" != hellostorm ]] || pg_max="${BENCH_STORM_PG_MAX_CONNECTIONS:-100}"
+    if [[ -z "${BENCH_DB:-}" ]]; then BENCH_PG_MAX_CONNECTIONS=$pg_max bench/pg.sh start >/dev/null; fi
+    # hellostorm opens every socket before any hello: the gateway's 10 s for a hello would close the
+    # first ones while the last are still opening, so the run allows 3 minutes (and says so).
+    run_limits=("${limits[@]}")
+    [[ "$name" != hellostorm ]] || run_limits+=(Gateway__HelloTimeout=00:03:00)
     if ((port < baseline_port + gateways && baseline_port < port + gateways)); then
         echo "bench: the gateways' ports ($port..) and the baseline's ($baseline_port..) overlap for $gateways of each" >&2
         exit 2
@@ -131,7 +150,7 @@ for name in "${scenarios[@]}"; do
     for ((g = 0; g < gateways; g++)); do
         # The first keeps the names of the one-gateway runs (gateway, its log), so that reports compare.
         suffix=""; ((g == 0)) || suffix="$g"
-        (cd "$build/Gateway" && exec env "${system_env[@]}" "${limits[@]}" dotnet ChatApp.Gateway.dll --urls "http://127.0.0.1:$((port + g))") \
+        (cd "$build/Gateway" && exec env "${system_env[@]}" "${run_limits[@]}" dotnet ChatApp.Gateway.dll --urls "http://127.0.0.1:$((port + g))") \
             >"$logs/$name-gateway${suffix:+-$suffix}.log" 2>&1 &
         pids+=($!)
         gateway_pids+=("gateway$suffix=$!")
@@ -165,8 +184,9 @@ for name in "${scenarios[@]}"; do
             --chatapp "$(IFS=,; echo "${gateway_urls[*]}")" --chatapp-pids "$chatapp_pids" "${pg_pid[@]}" \
             --baseline "$(IFS=,; echo "${baseline_urls[*]}")" --baseline-pids "$(IFS=,; echo "${baseline_pids[*]}")" \
             --db "$bench_db" --out "$results" --max-seconds "$max_seconds" \
-            --system "$silos silos + $gateways gateway(s), Release builds published with ReadyToRun=$r2r, default logging, own PostgreSQL (bench/pg.sh, durable=${BENCH_PG_DURABLE:-1}); baseline: bench/Baseline ($gateways process(es))" \
-            --limits "${limits[*]}" "$@" || status=$?
+            --system "$silos silos + $gateways gateway(s), Release builds published with ReadyToRun=$r2r, default logging, own PostgreSQL (bench/pg.sh, durable=${BENCH_PG_DURABLE:-1}, max_connections=$pg_max); baseline: bench/Baseline ($gateways process(es))" \
+            --pg-max-connections "$pg_max" \
+            --limits "${run_limits[*]}" "$@" || status=$?
         for pid in "${counter_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
     else
         status=1

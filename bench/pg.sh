@@ -9,12 +9,15 @@
 #
 # Settings: durable like production (fsync and synchronous_commit on: an acknowledged message
 # has reached the disk) unless BENCH_PG_DURABLE=0; max_connections 400, since 2 silos and a
-# gateway each keep Npgsql pools of up to 100 connections per connection string.
+# gateway each keep Npgsql pools of up to 100 connections per connection string, unless
+# BENCH_PG_MAX_CONNECTIONS says otherwise (the hellostorm scenario runs with PostgreSQL's default,
+# 100). A start with other settings than the running server's restarts it with them.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PORT="${BENCH_PG_PORT:-55433}"
 DURABLE="${BENCH_PG_DURABLE:-1}"
+MAX_CONNECTIONS="${BENCH_PG_MAX_CONNECTIONS:-400}"
 AREA="/var/tmp/chatapp-bench-pg-$(printf '%s' "$REPO" | sha256sum | cut -c1-12)"
 PGDATA="$AREA/cluster"
 SOCKETS="$AREA/sockets"
@@ -52,7 +55,7 @@ start() {
 listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = '$SOCKETS'
-max_connections = 400
+max_connections = $MAX_CONNECTIONS
 shared_buffers = 512MB
 fsync = $sync
 synchronous_commit = $sync
@@ -66,7 +69,7 @@ EOF
         as_owner "$BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >&2
     fi
     printf '%s\n' "$wanted" | as_owner tee "$PGDATA/bench.conf" >/dev/null
-    log "starting PostgreSQL on 127.0.0.1:$PORT (durable=$DURABLE; log: $LOGFILE)"
+    log "starting PostgreSQL on 127.0.0.1:$PORT (durable=$DURABLE, max_connections=$MAX_CONNECTIONS; log: $LOGFILE)"
     as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$LOGFILE" -w -t 60 start >&2
     as_owner "$BIN/psql" -h "$SOCKETS" -p "$PORT" -d postgres -v ON_ERROR_STOP=1 -qAt -c "DO \$\$ BEGIN
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chatapp') THEN

@@ -57,6 +57,9 @@ public static class Runner
             "durable" => new DurableScenario(options, http, sources),
             "history" or "search" => new HistoryScenario(name, options, http, sources),
             "presence" => new PresenceScenario(options, http, sources),
+            "hellostorm" => new HelloStormScenario(options, http, sources),
+            "scaling" => new ScalingScenario(options, http, sources),
+            "bigroom" => new BigRoomScenario(options, http, sources),
             _ => throw new InvalidOperationException($"unknown scenario '{name}'"),
         };
 
@@ -113,12 +116,21 @@ public static class Runner
                 scenario.GoalNotes.GetValueOrDefault(goal.Key), goal.OfBaseline ? goal.Threshold : null));
         }
         report.Headline.AddRange(scenario.Headline);
+        report.PlotName = scenario.PlotName;
+        if (scenario.Section(report) is { } section)
+        {
+            report.Sections.Add(section);
+        }
 
         var basePath = Path.Combine(outDir, name);
         await File.WriteAllTextAsync(basePath + ".json", JsonSerializer.Serialize(report, Json));
         await File.WriteAllTextAsync(basePath + ".md", Markdown.Page(report));
-        Plots.Write(basePath + ".png", $"{name}: latency percentiles",
-            report.Targets.SelectMany(t => t.Histograms.Where(h => Plotted(name, h.Name)).Select(h => (t.Target, h))));
+        if (report.PlotName == "latency percentiles")
+        {
+            Plots.Write(basePath + ".png", $"{name}: latency percentiles",
+                report.Targets.SelectMany(t => t.Histograms.Where(h => Plotted(name, h.Name)).Select(h => (t.Target, h))));
+        }
+        scenario.WritePlots(basePath, report);
         if (report.Targets.Any(t => t.Sweep.Count > 0))
         {
             Plots.WriteSweep(basePath + "-sweep.png", $"{name}: rate sweep, p99 send → receipt by deliveries/s",
@@ -137,6 +149,26 @@ public static class Runner
             Console.Error.WriteLine($"warning: option --{unused} was not used");
         }
         return exit;
+    }
+
+    /// <summary>
+    /// <c>replot &lt;scaling&gt; --out DIR [its options]</c>: writes a scenario's own plot again from
+    /// its results/&lt;scenario&gt;.json, e.g. after the plot's layout changed, without running it again.
+    /// </summary>
+    public static int Replot(Options options)
+    {
+        var name = options.Words.ElementAtOrDefault(1) ?? throw new InvalidOperationException("which scenario?");
+        var basePath = Path.Combine(options.String("out", "bench/results"), name);
+        var report = JsonSerializer.Deserialize<ScenarioReport>(File.ReadAllText(basePath + ".json"), Json)!;
+        using var http = new HttpClient();
+        using var sources = new SourceAddresses(1);
+        Scenario scenario = name switch
+        {
+            "scaling" => new ScalingScenario(options, http, sources),
+            _ => throw new InvalidOperationException($"'{name}' has no plot of its own"),
+        };
+        scenario.WritePlots(basePath, report);
+        return 0;
     }
 
     private static bool IsChatApp(this TargetRun run) => run.Target == Target.ChatAppName;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using ChatApp.Bench.LoadGen.Measure;
 
@@ -81,6 +82,14 @@ public sealed class HolderProcess : IAsyncDisposable
         {
             _answer.TrySetException(new InvalidOperationException($"holder process {_process.Id} ended"));
         }
+    }
+
+    /// <summary>The hard limit of open files of a process here (each socket is one): it sets how many sockets one holder may take.</summary>
+    public static long OpenFileLimit()
+    {
+        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var fields = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields is { Length: >= 5 } && long.TryParse(fields[4], CultureInfo.InvariantCulture, out var hard) ? hard : 1_048_576;
     }
 
     public async ValueTask DisposeAsync()

@@ -40,6 +40,13 @@ public sealed class MessageLedger(int capacity, Latency endToEnd, Timeline? time
 
     public static string Text(int id) => $"b:{id}:{Filler}";
 
+    /// <summary>The number of one of the benchmark's messages from its text (<c>b:{number}:…</c>); false for any other text.</summary>
+    public static bool TryParseId(ReadOnlySpan<byte> text, out int id)
+    {
+        id = -1;
+        return text.Length >= 3 && text[0] == (byte)'b' && text[1] == (byte)':' && Utf8Parser.TryParse(text[2..], out id, out _);
+    }
+
     /// <summary>Records the send just before it goes out; recipients are counted once the server acknowledges it.</summary>
     public void Sending(int id, bool measured) => Sending(id, measured ? endToEnd : null);
 
@@ -54,8 +61,7 @@ public sealed class MessageLedger(int capacity, Latency endToEnd, Timeline? time
 
     public void OnMessage(BenchClient client, string room, long seq, ReadOnlySpan<byte> text, long receivedAt)
     {
-        if (text.Length < 3 || text[0] != (byte)'b' || text[1] != (byte)':'
-            || !Utf8Parser.TryParse(text[2..], out int id, out _) || (uint)id >= (uint)capacity)
+        if (!TryParseId(text, out var id) || (uint)id >= (uint)capacity)
         {
             Interlocked.Increment(ref _unknown);
             return;

@@ -16,6 +16,7 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
     private bool[] _joined = [];
     private long _done;
     private long _retries;
+    private long _notTried;
 
     public IReadOnlyList<BenchClient> Clients => [.. _clients.Where(c => c is not null).Select(c => c!)];
 
@@ -71,16 +72,29 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
         return (users.Count - FailureCount) / seconds;
     }
 
-    /// <summary>Each client joins the room chosen for it; returns joins per second.</summary>
-    public async Task<double> JoinAsync(Func<int, string> roomOf, int concurrency, Latency latency, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each client (of <paramref name="indices"/>, else all) joins the room chosen for it; returns
+    /// joins per second. With <paramref name="issueFor"/>, no join starts after that time (those in
+    /// flight finish), so that a room whose joins slow down as it grows bounds the run; the clients
+    /// left out count in <see cref="NotTried"/>, not as failures.
+    /// </summary>
+    public async Task<double> JoinAsync(Func<int, string> roomOf, int concurrency, Latency latency, CancellationToken cancellationToken,
+        IEnumerable<int>? indices = null, TimeSpan? issueFor = null)
     {
         _done = 0;
+        _notTried = 0;
         _joined = new bool[_clients.Length];
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(_clients.Where(c => c is not null).Select(c => c!),
+        var chosen = indices is null ? _clients.Where(c => c is not null) : indices.Select(i => _clients[i]).Where(c => c is not null);
+        await Parallel.ForEachAsync(chosen.Select(c => c!),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (client, ct) =>
             {
+                if (issueFor is { } limit && System.Diagnostics.Stopwatch.GetElapsedTime(started) > limit)
+                {
+                    Interlocked.Increment(ref _notTried);
+                    return;
+                }
                 var reply = await client.JoinAsync(roomOf(client.Index)).WaitAsync(TimeSpan.FromSeconds(60), ct);
                 // A client would retry a join the server could not finish in time; so does the bench (and counts it).
                 for (var attempt = 1; !reply.Ok && reply.Code is "unavailable" or "rate_limited" && attempt < 4; attempt++)
@@ -102,6 +116,12 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
             });
         return _done / System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
+
+    /// <summary>Clients of the last <see cref="JoinAsync"/> that did not try, its time being up.</summary>
+    public long NotTried => Interlocked.Read(ref _notTried);
+
+    /// <summary>Clients that joined in the last <see cref="JoinAsync"/>.</summary>
+    public int JoinedCount => _joined.Count(j => j);
 
     /// <summary>
     /// Puts another client in a slot (a reconnect), or empties it (null: the socket was closed on

@@ -50,6 +50,10 @@ public static class Markdown
         {
             md.Append(SweepTable(target));
         }
+        foreach (var section in report.Sections)
+        {
+            md.Append(section);
+        }
         var cpuKeys = report.Targets.SelectMany(t => t.CpuPercent.Keys).Distinct().ToList();
         if (cpuKeys.Count > 0)
         {
@@ -90,7 +94,7 @@ public static class Markdown
             }
             md.AppendLine();
         }
-        md.AppendLine(CultureInfo.InvariantCulture, $"![latency percentiles]({report.Scenario}.png)");
+        md.AppendLine(CultureInfo.InvariantCulture, $"![{report.PlotName}]({report.Scenario}.png)");
         if (report.Targets.Any(t => t.Sweep.Count > 0))
         {
             md.AppendLine();

@@ -39,12 +39,7 @@ public static class Plots
             ticks.AddMajor(x, label);
         }
         plot.Axes.Bottom.TickGenerator = ticks;
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.##" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-        };
+        plot.Axes.Left.TickGenerator = LogTicks();
         plot.Title(title);
         plot.XLabel("percentile");
         plot.YLabel("latency (ms, log scale)");
@@ -83,18 +78,53 @@ public static class Plots
                 mean.LinePattern = LinePattern.Dashed;
             }
         }
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.##" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-        };
+        plot.Axes.Left.TickGenerator = LogTicks();
         plot.Title(title);
         plot.XLabel("second of the run (by send time; warm-up included)");
         plot.YLabel("latency (ms, log scale)");
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, 1000, 600);
     }
+
+    /// <summary>Lines of (x, y) on log-log axes, e.g. a cost by size: a flat line is a constant cost. Dashed: the baseline's.</summary>
+    public static void WriteLogLog(string path, string title, string xLabel, string yLabel, IEnumerable<(string Label, double[] Xs, double[] Ys, bool Dashed)> series)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var i = 0;
+        foreach (var (label, xs, ys, dashed) in series)
+        {
+            if (xs.Length == 0)
+            {
+                continue;
+            }
+            var line = plot.Add.Scatter(xs.Select(Math.Log10).ToArray(), ys.Select(y => Math.Log10(Math.Max(y, 0.001))).ToArray());
+            line.LegendText = label;
+            line.Color = palette.GetColor(i++);
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+            if (dashed)
+            {
+                line.LinePattern = LinePattern.Dashed;
+            }
+        }
+        plot.Axes.Bottom.TickGenerator = LogTicks();
+        plot.Axes.Left.TickGenerator = LogTicks();
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        // Beside the plot: eight lines leave no corner of it free.
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, 1300, 600);
+    }
+
+    /// <summary>Ticks of an axis that holds log10 of the values, labelled with the values.</summary>
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    {
+        LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.###" : "#,0.#", System.Globalization.CultureInfo.InvariantCulture),
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+    };
 
     /// <summary>A rate sweep: p99 send → receipt (log scale) by deliveries/s achieved, one line per target, and the limit.</summary>
     public static void WriteSweep(string path, string title, IEnumerable<(string Target, IReadOnlyList<SweepStep> Steps)> series, double limitMs)
@@ -120,12 +150,7 @@ public static class Plots
         limit.LegendText = $"{limitMs:0} ms";
         limit.Color = Colors.Red;
         limit.LinePattern = LinePattern.Dotted;
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = y => Math.Pow(10, y).ToString(Math.Pow(10, y) < 1 ? "0.##" : "0.#", System.Globalization.CultureInfo.InvariantCulture),
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-        };
+        plot.Axes.Left.TickGenerator = LogTicks();
         plot.Title(title);
         plot.XLabel("deliveries/s read by the members' sockets");
         plot.YLabel("p99 send → receipt (ms, log scale)");

@@ -8,7 +8,7 @@ public static class Readme
 {
     private const string Start = "<!-- results:start (written by ./bench.sh; edits inside are lost) -->";
     private const string End = "<!-- results:end -->";
-    private static readonly string[] Order = ["connections", "fanout", "hotroom", "durable", "history", "search", "presence"];
+    private static readonly string[] Order = ["connections", "fanout", "hotroom", "durable", "history", "search", "presence", "bigroom", "scaling", "hellostorm"];
 
     public static int Write(Setup.Options options)
     {

@@ -91,4 +91,10 @@ public sealed class ScenarioReport
 
     /// <summary>Figures that go into bench/README.md besides the goals.</summary>
     public List<string> Headline { get; } = [];
+
+    /// <summary>Markdown of the scenario's own, after the figures (e.g. scaling's table by size).</summary>
+    public List<string> Sections { get; } = [];
+
+    /// <summary>What &lt;scenario&gt;.png shows.</summary>
+    public string PlotName { get; set; } = "latency percentiles";
 }

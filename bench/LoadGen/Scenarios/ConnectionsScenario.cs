@@ -17,7 +17,7 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
 
     public override string Name => "connections";
 
-    public override IReadOnlyList<string> Headline => ["connectRate", "connect.p99", "rssAfter", "rssGrowth", "mbAt20000", "cpuPer1000Connections"];
+    public override IReadOnlyList<string> Headline => ["connectRate", "connect.p99", "rssAfter", "rssGrowth", "mbAt20000", "cpuPer1000Connections", "heldIdleCpu", "heldIdleOthers"];
 
     public override IReadOnlyList<Goal> Goals =>
     [
@@ -32,7 +32,7 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
         // without privileges): the sockets are opened by holder processes of at most --per-process
         // each, and spread in turn over the target's servers (bench.sh starts two gateways and two
         // baseline processes for this scenario).
-        var fileLimit = OpenFileLimit();
+        var fileLimit = HolderProcess.OpenFileLimit();
         var room = (int)Math.Max(1000, fileLimit - 1000);
         var perProcess = Options.Int("per-process", Math.Min(10_000, room));
         var n = Options.Int("n", (int)Math.Min(Wanted, (long)room * target.Servers.Count));
@@ -40,11 +40,13 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
         Setup["open-file limit (hard) per process"] = fileLimit.ToString("N0", CultureInfo.InvariantCulture);
         var concurrency = Options.Int("concurrency", 64);
         var hold = Seconds("hold", 15);
+        var idleWindow = Seconds("idle-window", 20);
         Setup["connections"] = n.ToString("N0", CultureInfo.InvariantCulture);
         Setup["connect concurrency"] = $"{concurrency} in all ({Math.Max(1, concurrency / holders)} in each holder process)";
         Setup["load generator"] = $"{holders} holder processes (children of the load generator) of at most {perProcess:N0} sockets each; their CPU counts as the load generator's";
         Setup[$"{target.Name} servers"] = $"{target.Servers.Count} ({string.Join(", ", target.Servers.Select(s => s.Authority))}); socket i goes to server i mod {target.Servers.Count}";
         Setup["hold before measuring memory"] = $"{hold.TotalSeconds} s";
+        Setup["held idle"] = $"server CPU over {idleWindow.TotalSeconds} s with every socket open and nothing sent, after the connects' work drained (up to --settle 60 s; --idle-window)";
         if (n < Wanted)
         {
             GoalNotes["held"] = $"measured at {n:N0}; memory extrapolated linearly to {Wanted:N0}";
@@ -92,6 +94,12 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
             await Task.Delay(hold, cancellationToken);
             var after = target.Pids.ToDictionary(p => p.Key, p => ProcessStats.RssBytes(p.Value));
 
+            // What holding them costs with nothing sent: once the connects' work has drained, a fixed window.
+            progress.Phase("draining the connects' work (servers idle)");
+            await WaitForQuietAsync(target, QuietPercent, Seconds("settle", 60), cancellationToken);
+            progress.Phase($"{connected.Sum(a => a.Open):N0} sockets held, nothing sent: measuring CPU for {idleWindow.TotalSeconds} s");
+            AddHeldIdle(run, target, await HeldIdleAsync(target, idleWindow, cancellationToken), $"{connected.Sum(a => a.Open):N0} sockets", idleWindow);
+
             // Still alive and served? Every held socket answers a ping.
             var pingLatency = new Latency("ping", "ping while holding all");
             progress.Phase("pinging all");
@@ -137,12 +145,5 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
             await Task.WhenAll(processes.Select(p => p.DisposeAsync().AsTask()));
         }
         return run;
-    }
-
-    private static long OpenFileLimit()
-    {
-        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
-        var fields = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields is { Length: >= 5 } && long.TryParse(fields[4], CultureInfo.InvariantCulture, out var hard) ? hard : 1_048_576;
     }
 }

@@ -39,7 +39,7 @@ public sealed class FanoutScenario : Scenario
     public override string Name => _name;
 
     public override IReadOnlyList<string> Headline =>
-        ["sendRate", "deliveryRate", "e2e.p50", "e2e.max", "ack.p99", "joinRate", "cpuPer1000Deliveries", .. _sweep ? ["sweep.bestSendRate"] : Array.Empty<string>()];
+        ["sendRate", "deliveryRate", "e2e.p50", "e2e.max", "ack.p99", "joinRate", "cpuPer1000Deliveries", "heldIdleCpu", "heldIdleOthers", .. _sweep ? ["sweep.bestSendRate"] : Array.Empty<string>()];
 
     public override IReadOnlyList<Goal> Goals =>
     [
@@ -57,6 +57,7 @@ public sealed class FanoutScenario : Scenario
         Setup["rooms × members"] = $"{_rooms} × {_members} ({_rooms * _members:N0} users, one socket each)";
         Setup["send rate"] = $"{_rate} msg/s in total, by random members (open loop)";
         Setup["duration"] = $"{warmup.TotalSeconds} s warm-up (not measured) + {duration.TotalSeconds} s measured";
+        Setup["held idle"] = $"server CPU over {Options.Double("idle-window", 20)} s with every member joined and nothing sent, after the joins' work drained (--idle-window)";
         if (_name == "fanout" && (_rooms, _members, _rate) != (100, 100, 200) || _name == "hotroom" && (_rooms, _members, _rate) != (1, 2000, 10))
         {
             GoalNotes["e2e.p99"] = $"run at {_rooms} × {_members}, {_rate} msg/s, not the issue's size";
@@ -95,6 +96,11 @@ public sealed class FanoutScenario : Scenario
         progress.Phase("draining join events", () => $"events {fleet.Sum(c => c.Events):N0}");
         // Then until the servers are idle: joins leave session writes and notices behind them.
         var settleSeconds = await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(Options.Double("settle", 120)), cancellationToken);
+
+        // What holding the members costs with nothing sent, beside the baseline's: a fixed window once the joins' work has drained.
+        var idleWindow = Seconds("idle-window", 20);
+        progress.Phase($"{fleet.JoinedCount:N0} members held, nothing sent: measuring CPU for {idleWindow.TotalSeconds} s");
+        AddHeldIdle(run, target, await HeldIdleAsync(target, idleWindow, cancellationToken), $"{fleet.JoinedCount:N0} members", idleWindow);
 
         var members = Enumerable.Range(0, _rooms)
             .Select(r => Enumerable.Range(r * _members, _members).Where(fleet.Joined).ToArray()).ToArray();

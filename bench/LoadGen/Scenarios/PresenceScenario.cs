@@ -353,13 +353,6 @@ public sealed class PresenceScenario(Options options, HttpClient http, SourceAdd
         return run;
     }
 
-    private static async Task<Dictionary<string, double>> HeldIdleAsync(Target target, TimeSpan window, CancellationToken cancellationToken)
-    {
-        var cpu = new CpuWindow(target.Pids);
-        await Task.Delay(window, cancellationToken);
-        return cpu.Stop();
-    }
-
     /// <summary>A member leaves: no longer owed frames; the others online now are owed its offline frame.</summary>
     private bool[] Away(int member)
     {
@@ -396,9 +389,6 @@ public sealed class PresenceScenario(Options options, HttpClient http, SourceAdd
             return Reply.Failed("timeout", "no reply within 60 s", 0);
         }
     }
-
-    private static double ServerPercent(Target target, IReadOnlyDictionary<string, double> cpu) =>
-        target.Pids.Keys.Sum(k => cpu.GetValueOrDefault(k)) + cpu.GetValueOrDefault("postgres");
 
     private static double Per(long count, long per) => per == 0 ? 0 : (double)count / per;
 

@@ -31,6 +31,17 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
     /// <summary>Remarks on goals: e.g. that a size was scaled down.</summary>
     public Dictionary<string, string> GoalNotes { get; } = [];
 
+    /// <summary>What &lt;scenario&gt;.png shows: the latency percentiles, unless the scenario writes its own (<see cref="WritePlots"/>).</summary>
+    public virtual string PlotName => "latency percentiles";
+
+    /// <summary>A Markdown section of the scenario's own for its report, once every target has run; null: none.</summary>
+    public virtual string? Section(ScenarioReport report) => null;
+
+    /// <summary>Writes &lt;scenario&gt;.png when it is not the latency percentiles (see <see cref="PlotName"/>).</summary>
+    public virtual void WritePlots(string basePath, ScenarioReport report)
+    {
+    }
+
     public abstract Task<TargetRun> RunAsync(Target target, Progress progress, CancellationToken cancellationToken);
 
     protected TimeSpan Seconds(string name, double fallback) => TimeSpan.FromSeconds(Options.Double(name, fallback));
@@ -73,6 +84,34 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
 
     protected static void AddCpu(TargetRun run, CpuWindow window) => run.CpuPercent = window.Stop();
 
+    /// <summary>CPU of the target's servers and PostgreSQL (% of a core) in a window's reading.</summary>
+    protected static double ServerPercent(Target target, IReadOnlyDictionary<string, double> cpu) =>
+        target.Pids.Keys.Sum(k => cpu.GetValueOrDefault(k)) + cpu.GetValueOrDefault("postgres");
+
+    /// <summary>CPU of every process over <paramref name="window"/> while the clients stay connected and send nothing.</summary>
+    protected static async Task<Dictionary<string, double>> HeldIdleAsync(Target target, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var cpu = new CpuWindow(target.Pids);
+        await Task.Delay(window, cancellationToken);
+        return cpu.Stop();
+    }
+
+    /// <summary>
+    /// What holding the clients costs when nobody sends anything (leases, pings, timers): the
+    /// servers' and PostgreSQL's CPU over a fixed window once the setup's work has drained, each
+    /// process apart, and "others" so that a window on a busy machine shows as such.
+    /// </summary>
+    protected static void AddHeldIdle(TargetRun run, Target target, Dictionary<string, double> cpu, string held, TimeSpan window)
+    {
+        run.CpuPhases["held idle"] = cpu;
+        run.Add("heldIdleCpu", $"server CPU holding {held}, nothing sent ({window.TotalSeconds:0} s after setup drained; processes + PostgreSQL)", ServerPercent(target, cpu), "% of a core");
+        foreach (var name in target.Pids.Keys.Append("postgres"))
+        {
+            run.Add($"heldIdleCpu.{name}", $"… of which {name}", cpu.GetValueOrDefault(name), "% of a core");
+        }
+        run.Add("heldIdleOthers", "… other processes on the machine meanwhile (> 10 %: the window is an upper bound)", cpu.GetValueOrDefault("others"), "% of a core");
+    }
+
     /// <summary>
     /// CPU the system under test (its processes and PostgreSQL) spent per unit of work in the
     /// measured window. Unlike latency, this hardly depends on what else the machine is running.
@@ -88,6 +127,13 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
             run.Add(key, label + " (net of idle)", Math.Max(0, percent - IdleCpuPercent) / 100 * 1000 / unitsPerSecond, "ms CPU");
         }
     }
+
+    /// <summary>
+    /// Below this the servers count as quiet (--quiet-percent): 25 % of a core, or the idle CPU the
+    /// runner measured before the scenario plus 10 points when that is higher, since ChatApp's own
+    /// timers alone use 21–34 % with nobody connected and a wait for 25 % would only run out.
+    /// </summary>
+    protected double QuietPercent => Options.Double("quiet-percent", Math.Max(25, IdleCpuPercent + 10));
 
     /// <summary>CPU of the target's processes and PostgreSQL while idle, measured by the runner before the scenario.</summary>
     public double IdleCpuPercent { get; set; }

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChatApp.Bench.LoadGen.Measure;
+using ChatApp.Bench.LoadGen.Protocol;
+using ChatApp.Bench.LoadGen.Reporting;
+using ChatApp.Bench.LoadGen.Setup;
+
+namespace ChatApp.Bench.LoadGen.Scenarios;
+
+/// <summary>
+/// A reconnect storm: N sockets are opened first (no hello), then every one says <c>hello</c> at
+/// the same moment, as after a gateway restart. bench.sh runs it against a PostgreSQL with the
+/// default max_connections (100), so that the servers' pools compete for too few connections the
+/// way they would on a default install. Reports which hellos succeeded, why the others failed
+/// (error code, or the close code of a socket the server closed) and how long they took.
+/// </summary>
+public sealed class HelloStormScenario(Options options, HttpClient http, SourceAddresses sources) : Scenario(options, http, sources)
+{
+    public override string Name => "hellostorm";
+
+    public override IReadOnlyList<Goal> Goals => [];
+
+    public override IReadOnlyList<string> Headline =>
+        ["succeeded", "failed", "hello.p50", "hello.p99", "hello.max", "helloRate", "cpuPer1000Hellos", "stormOthers"];
+
+    private static string Close(BenchClient client) =>
+        client.CloseStatus is { } status ? $"close code {(int)status} ({status})" : "no close frame (aborted)";
+
+    public override async Task<TargetRun> RunAsync(Target target, Progress progress, CancellationToken cancellationToken)
+    {
+        var n = Options.Int("n", 5000);
+        var limit = Seconds("hello-timeout", 90);
+        Setup["sockets"] = $"{n:N0}, opened first (64 at a time, not measured), then every hello written at once";
+        Setup["hello timeout"] = $"{limit.TotalSeconds} s (a hello not answered by then counts as failed: timeout); the gateway's own wait for a hello is raised to 3 minutes for this scenario (Gateway__HelloTimeout), since its 10 s would close the first sockets while the last are opening";
+        if (Options.String("pg-max-connections") is { } max)
+        {
+            Setup["PostgreSQL max_connections"] = max;
+        }
+        var run = new TargetRun { Target = target.Name };
+
+        progress.Phase("users");
+        var users = await Users.CreateAsync(target, $"h{Tag}-", n, cancellationToken);
+        run.Details["users"] = Users.Description;
+
+        var clients = new BenchClient?[n];
+        var failures = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Fail(string reason)
+        {
+            lock (failures)
+            {
+                failures[reason] = failures.GetValueOrDefault(reason) + 1;
+            }
+        }
+        try
+        {
+            var opened = 0;
+            var opening = Stopwatch.GetTimestamp();
+            progress.Phase("opening sockets (no hello yet)", () => $"{Volatile.Read(ref opened):N0}/{n:N0}");
+            await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    try
+                    {
+                        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                        clients[i] = await BenchClient.ConnectAsync(target.WebSocketFor(i), Sources.Next(), i, users[i].Name, NoSink.Instance, timeout.Token);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        Fail("connect " + ex.GetType().Name);
+                    }
+                    Interlocked.Increment(ref opened);
+                });
+            run.Add("openSeconds", "sockets opened in (before any hello)", Stopwatch.GetElapsedTime(opening).TotalSeconds, "s");
+            // Opening sockets costs the servers little; what it left behind drains before the storm,
+            // briefly: the first sockets are waiting for their hello (bench.sh gives the gateway 3 minutes).
+            await WaitForQuietAsync(target, QuietPercent, TimeSpan.FromSeconds(10), cancellationToken);
+
+            var hello = new Latency("hello", "hello → reply (all written at once)");
+            var answered = 0;
+            progress.Phase("hello storm", () => $"answered {Volatile.Read(ref answered):N0}/{n:N0}");
+            var cpu = new CpuWindow(target.Pids);
+            var released = Stopwatch.GetTimestamp();
+            // Written one after another without waiting for any reply: the whole storm is on the wire within milliseconds.
+            var hellos = clients.Select((c, i) => c is null ? Task.FromResult<Reply?>(null) : Answer(c.HelloAsync(users[i].Token))).ToArray();
+            async Task<Reply?> Answer(Task<Reply> request)
+            {
+                try
+                {
+                    return await request.WaitAsync(limit, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    return Reply.Failed("timeout", $"no reply within {limit.TotalSeconds} s", 0);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref answered);
+                }
+            }
+            var replies = await Task.WhenAll(hellos);
+            var ok = 0;
+            var lastOk = released;
+            for (var i = 0; i < n; i++)
+            {
+                if (replies[i] is not { } reply)
+                {
+                    continue;
+                }
+                if (reply.Ok)
+                {
+                    ok++;
+                    hello.Record(reply.SentAt, reply.ReceivedAt);
+                    lastOk = Math.Max(lastOk, reply.ReceivedAt);
+                }
+                else
+                {
+                    Fail(reply.Code switch
+                    {
+                        "closed" => $"socket closed by the server before the reply: {Close(clients[i]!)}",
+                        "socket" => $"socket closed before the hello could be written: {Close(clients[i]!)}",
+                        _ => $"hello error {reply.Code}: {reply.Message}",
+                    });
+                }
+            }
+            var stormSeconds = Stopwatch.GetElapsedTime(released).TotalSeconds;
+            AddCpu(run, cpu);
+            var okSeconds = Stopwatch.GetElapsedTime(released, lastOk).TotalSeconds;
+
+            run.Add("succeeded", "hellos answered ok", ok, "", higherIsBetter: true);
+            run.Add("failed", "failed (connect, hello error, closed, timeout)", n - ok, "");
+            run.Add(hello);
+            run.Add("helloRate", "hellos/s (ok ÷ time from the release to the last ok reply)", okSeconds > 0 ? ok / okSeconds : 0, "/s", higherIsBetter: true);
+            run.Add("stormSeconds", "storm: release to last reply", stormSeconds, "s");
+            AddCpuCost(run, target, okSeconds > 0 ? ok / stormSeconds / 1000 : 0, "cpuPer1000Hellos", "server CPU per 1,000 hellos");
+            run.Add("stormOthers", "other processes on the machine during the storm (> 10 %: latencies are upper bounds)", run.CpuPercent.GetValueOrDefault("others"), "% of a core");
+            run.Add("openAfter", "sockets still open after the storm", clients.Count(c => c is { IsOpen: true }), "");
+            foreach (var (reason, count) in failures.OrderByDescending(f => f.Value))
+            {
+                run.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{count:N0} × {reason}"));
+            }
+            progress.Phase("closing");
+        }
+        finally
+        {
+            await Parallel.ForEachAsync(clients.Where(c => c is not null), new ParallelOptions { MaxDegreeOfParallelism = 500 },
+                async (c, _) => await c!.CloseAsync(TimeSpan.FromSeconds(5)));
+        }
+        return run;
+    }
+}
