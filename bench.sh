@@ -128,6 +128,9 @@ for name in "${scenarios[@]}"; do
     # first ones while the last are still opening, so the run allows 3 minutes (and says so).
     run_limits=("${limits[@]}")
     [[ "$name" != hellostorm ]] || run_limits+=(Gateway__HelloTimeout=00:03:00)
+    # Every pool capped as run.sh caps them: all processes together stay 10 under the server's limit.
+    pool_size=$(( (pg_max - 10) / (3 * silos + 2 * gateways) ))
+    export Database__MaxPoolSize="${BENCH_POOL_SIZE:-$pool_size}"
     if ((port < baseline_port + gateways && baseline_port < port + gateways)); then
         echo "bench: the gateways' ports ($port..) and the baseline's ($baseline_port..) overlap for $gateways of each" >&2
         exit 2
