@@ -39,7 +39,7 @@ public sealed class FanoutScenario : Scenario
     public override string Name => _name;
 
     public override IReadOnlyList<string> Headline =>
-        ["sendRate", "deliveryRate", "e2e.p50", "e2e.max", "ack.p99", "joinRate", "cpuPer1000Deliveries", .. _sweep ? ["sweep.bestSendRate"] : Array.Empty<string>()];
+        ["sendRate", "deliveryRate", "e2e.p50", "e2e.max", "ack.p99", "joinRate", "heldIdleCpu", "cpuPer1000Deliveries", .. _sweep ? ["sweep.bestSendRate"] : Array.Empty<string>()];
 
     public override IReadOnlyList<Goal> Goals =>
     [
@@ -96,6 +96,21 @@ public sealed class FanoutScenario : Scenario
         // Then until the servers are idle: joins leave session writes and notices behind them.
         var settleSeconds = await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(Options.Double("settle", 120)), cancellationToken);
 
+        // What holding the members costs with nothing sent: leases, presence, stream agents, pings.
+        // Longer than one 20 s renewal period, so that any periodic work shows in the window.
+        var heldIdle = Seconds("held-idle", 45);
+        var heldIdlePercent = double.NaN;
+        if (heldIdle > TimeSpan.Zero)
+        {
+            progress.Phase($"{fleet.Clients.Count(c => fleet.Joined(c.Index)):N0} members held, nothing sent: measuring CPU for {heldIdle.TotalSeconds} s");
+            var held = new CpuWindow(target.Pids);
+            await Task.Delay(heldIdle, cancellationToken);
+            var heldCpu = held.Stop();
+            run.CpuPhases["held idle"] = heldCpu;
+            heldIdlePercent = target.Pids.Keys.Sum(k => heldCpu.GetValueOrDefault(k)) + heldCpu.GetValueOrDefault("postgres");
+            Setup["held idle"] = $"CPU over {heldIdle.TotalSeconds} s with every member joined and nothing sent (--held-idle seconds, 0: skipped)";
+        }
+
         var members = Enumerable.Range(0, _rooms)
             .Select(r => Enumerable.Range(r * _members, _members).Where(fleet.Joined).ToArray()).ToArray();
         var sender = new FanoutSender(fleet, ledger, members, RoomOf);
@@ -137,6 +152,10 @@ public sealed class FanoutScenario : Scenario
         run.Add(join);
         run.Add("joinRetries", "joins retried (unavailable)", fleet.Retries, "");
         run.Add("settle", "setup work drained in (servers idle)", settleSeconds, "s");
+        if (!double.IsNaN(heldIdlePercent))
+        {
+            run.Add("heldIdleCpu", $"server CPU holding {count:N0} members, nothing sent (processes + PostgreSQL)", heldIdlePercent, "% of a core");
+        }
         run.Add("sent", "messages sent", sent, "");
         run.Add("acked", "messages acknowledged", sender.Acked, "", higherIsBetter: true);
         run.Add("sendErrors", "send errors", sender.ErrorCount, "");
