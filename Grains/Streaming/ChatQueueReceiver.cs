@@ -1,0 +1,41 @@
+using Orleans.Streams;
+
+namespace ChatApp.Streaming;
+
+/// <summary>
+/// A pulling agent's reader of one queue. The agent asks on a short timer and keeps asking
+/// while batches come; each ask waits in the queue grain until an event arrives or the wait
+/// ends, so the agent hears of an event at once and, idle, wakes once per wait.
+/// </summary>
+public sealed class ChatQueueReceiver(IChatQueueGrain queue, ChatQueueOptions options) : IQueueAdapterReceiver
+{
+    private volatile bool _stopped;
+
+    public Task Initialize(TimeSpan timeout) => Task.CompletedTask;
+
+    [Obsolete("The agent calls the overload with a CancellationToken.")]
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        if (_stopped || cancellationToken.IsCancellationRequested)
+        {
+            return [];
+        }
+        var limit = maxCount < 0 ? options.MaxBatchesPerDequeue : Math.Min(maxCount, options.MaxBatchesPerDequeue);
+        var batches = await queue.Dequeue(limit, options.DequeueWait);
+        return [.. batches];
+    }
+
+    // Delivered batches are already gone from the queue grain: nothing to acknowledge.
+    [Obsolete("The agent calls the overload with a CancellationToken.")]
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => Task.CompletedTask;
+
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task Shutdown(TimeSpan timeout)
+    {
+        _stopped = true;
+        return Task.CompletedTask;
+    }
+}
