@@ -114,4 +114,28 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
         await bob.WaitForEventAsync(room, live);
         Assert.DoesNotContain(bob.Seqs(room), seq => seq > 3 && seq < live);
     }
+
+    [Fact]
+    public async Task A_relay_found_new_on_renewal_relearns_who_is_online_from_the_followers_sessions()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        // The relay as it comes back after its silo died: it knows neither this gateway nor who is online.
+        await Relay(room).Unwatch(Hub.Observer);
+        await Relay(room).Presence(bob.User, online: false, stamp: DateTime.UtcNow.Ticks);
+        Assert.DoesNotContain(bob.User, await Relay(room).OnlineMembers());
+        await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
+
+        var deadline = DateTime.UtcNow + ChatTestClient.DefaultWait;
+        while (!(await Relay(room).OnlineMembers()).Contains(bob.User))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the relay never relearned that bob is online");
+            await Task.Delay(20);
+        }
+        Assert.Contains(alice.User, await Relay(room).OnlineMembers());
+    }
 }
