@@ -23,8 +23,18 @@ public sealed class ChatQueueReceiver(IChatQueueGrain queue, ChatQueueOptions op
             return [];
         }
         var limit = maxCount < 0 ? options.MaxBatchesPerDequeue : Math.Min(maxCount, options.MaxBatchesPerDequeue);
-        var batches = await queue.Dequeue(limit, options.DequeueWait);
-        return [.. batches];
+        try
+        {
+            // The agent cancels when it stops (its silo shutting down, or the queue moving to another
+            // silo): it would drop whatever this read returned anyway, so it need not wait out the
+            // dequeue. Events the abandoned dequeue takes are lost to the stream, not to the room:
+            // gateways fill such gaps from the event log.
+            return [.. await queue.Dequeue(limit, options.DequeueWait).WaitAsync(cancellationToken)];
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return [];
+        }
     }
 
     // Delivered batches are already gone from the queue grain: nothing to acknowledge.
