@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ChatApp.Errors;
 using ChatApp.Gateway.Observability;
+using ChatApp.Gateways;
 using ChatApp.Rooms;
 using ChatApp.Users;
 using Microsoft.Extensions.Options;
@@ -270,18 +271,22 @@ public sealed partial class ConnectionHub : IChatObserver
     }
 
     /// <summary>
-    /// Renews every lease this gateway holds. A relay that did not know us (it was lost with its
-    /// silo) may have dropped events, so the sockets following it check the log; a session's room
-    /// list catches any membership notice that went missing.
+    /// Renews this gateway's lease and its watches of rooms, and, after a silo left or when the
+    /// lease was not running (<paramref name="sessions"/>, or the lease grain's answer), attaches
+    /// every local user again. A relay that did not know us (it was lost with its silo) may have
+    /// dropped events, so the sockets following it check the log; a session's room list catches
+    /// any membership notice that went missing. Sessions hold this gateway until its lease lapses,
+    /// so that periodic work is one call per gateway and one per room, not one per user.
     /// </summary>
-    public async Task RenewLeasesAsync(CancellationToken cancellationToken)
+    public async Task RenewLeasesAsync(bool sessions, CancellationToken cancellationToken)
     {
+        var lapsed = await _cluster.LeaseOf(_self.Value).Renew(_self.Value, _options.LeaseDuration).WaitAsync(cancellationToken);
         string[] rooms;
         string[] users;
         lock (_gate)
         {
             rooms = [.. _byRoom.Where(r => r.Value.Length > 0).Select(r => r.Key)];
-            users = [.. _byUser.Keys];
+            users = sessions || lapsed ? [.. _byUser.Keys] : [];
         }
         // A few renewals at a time: all at once, 10,000 users' renewals flooded the silos every 20 s
         // and held up live messages for 100-300 ms (bench/README.md, fanout timeline). Rooms go
@@ -303,9 +308,15 @@ public sealed partial class ConnectionHub : IChatObserver
     {
         if (await Relay(room).Watch(_self.Value, _options.LeaseDuration))
         {
-            foreach (var connection in _byRoom.GetValueOrDefault(room, []))
+            var followers = _byRoom.GetValueOrDefault(room, []);
+            foreach (var connection in followers)
             {
                 connection.Enqueue(new Outbound.CatchUp(room));
+            }
+            // A new relay knows nobody online: the sessions of our followers tell it (one-way calls).
+            foreach (var user in followers.Select(c => c.User!).Distinct(StringComparer.Ordinal))
+            {
+                _ = Session(user).RefreshPresence(room);
             }
         }
     }

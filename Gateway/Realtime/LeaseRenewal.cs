@@ -41,7 +41,8 @@ public sealed partial class LeaseRenewal(ConnectionHub hub, IClusterClient clust
                 continue;
             }
             due = Stopwatch.GetTimestamp();
-            retries = await RenewAsync(stoppingToken) ? 0 : Math.Max(retries - 1, 0);
+            // Sessions are attached again only after a silo left: they hold this gateway until its lease lapses.
+            retries = await RenewAsync(sessions: retries > 0, stoppingToken) ? 0 : Math.Max(retries - 1, 0);
         }
     }
 
@@ -58,11 +59,11 @@ public sealed partial class LeaseRenewal(ConnectionHub hub, IClusterClient clust
         }
     }
 
-    private async Task<bool> RenewAsync(CancellationToken stoppingToken)
+    private async Task<bool> RenewAsync(bool sessions, CancellationToken stoppingToken)
     {
         try
         {
-            await hub.RenewLeasesAsync(stoppingToken);
+            await hub.RenewLeasesAsync(sessions, stoppingToken);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

@@ -12,7 +12,11 @@ namespace ChatApp.Users;
 [Alias("ChatApp.IUserSessionGrain")]
 public interface IUserSessionGrain : IGrainWithStringKey
 {
-    /// <summary>Registers or renews a gateway holding this user's sockets; returns the user's rooms.</summary>
+    /// <summary>
+    /// Registers a gateway holding this user's sockets and returns the user's rooms. The gateway
+    /// is held until it detaches or its <see cref="Gateways.IGatewayLeaseGrain"/> lapses, which
+    /// <paramref name="lease"/> extends to at least that long.
+    /// </summary>
     [Alias("Attach")]
     Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease);
 
@@ -27,6 +31,14 @@ public interface IUserSessionGrain : IGrainWithStringKey
     /// <summary>Whether a token of this credentials version is still good (not revoked by logout or a new password).</summary>
     [Alias("IsCurrent")]
     Task<bool> IsCurrent(int tokenVersion);
+
+    /// <summary>
+    /// Tells the room's relay again whether the user is online: a gateway asks when it finds the
+    /// relay new (lost with its silo), so that the relay relearns its online members from their
+    /// sessions instead of every session re-announcing itself on a timer.
+    /// </summary>
+    [OneWay, Alias("RefreshPresence")]
+    Task RefreshPresence(string room);
 
     [Alias("Detach")]
     Task Detach(IChatObserver gateway);

@@ -14,14 +14,13 @@ namespace ChatApp.Rooms;
 public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayGrain> logger)
     : Grain, IRoomRelayGrain, IStreamSubscriptionObserver, IAsyncObserver<RoomEvent>
 {
-    /// <summary>Presence not re-announced within this is forgotten: its session was lost with a silo.</summary>
-    public static readonly TimeSpan PresenceTtl = TimeSpan.FromSeconds(75);
-
     /// <summary>At most one typing notice per member in this long.</summary>
     public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(3);
 
     private readonly ObserverLeases _gateways = new(time);
-    private readonly Dictionary<string, DateTimeOffset> _onlineUntil = new(StringComparer.Ordinal);
+    // Until a session says otherwise: sessions announce every change, and a relay that comes back
+    // after its silo died relearns the rest from the sessions its gateways ask (RefreshPresence).
+    private readonly HashSet<string> _online = new(StringComparer.Ordinal);
     // The newest presence stamp heard per member, kept after they go offline to refuse an older "online".
     private readonly Dictionary<string, long> _presenceStamps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
@@ -48,18 +47,8 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
             return Task.CompletedTask; // overtaken by a newer announcement
         }
         _presenceStamps[user] = stamp;
-        var now = time.GetUtcNow();
-        var wasOnline = _onlineUntil.TryGetValue(user, out var until) && until > now;
-        if (online)
-        {
-            _onlineUntil[user] = now + PresenceTtl;
-            this.DelayDeactivation(PresenceTtl);
-        }
-        else
-        {
-            _onlineUntil.Remove(user);
-        }
-        if (wasOnline != online)
+        var changed = online ? _online.Add(user) : _online.Remove(user);
+        if (changed)
         {
             var change = new PresenceChange(this.GetPrimaryKeyString(), user, online, stamp);
             foreach (var gateway in _gateways.Live())
@@ -88,16 +77,12 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
 
     public Task<IReadOnlyCollection<string>> OnlineMembers()
     {
-        var now = time.GetUtcNow();
-        return Task.FromResult<IReadOnlyCollection<string>>(
-            _onlineUntil.Where(u => u.Value > now).Select(u => u.Key).ToHashSet(StringComparer.Ordinal));
+        return Task.FromResult<IReadOnlyCollection<string>>(_online.ToHashSet(StringComparer.Ordinal));
     }
 
     public Task<IReadOnlySet<string>> OnlineAmong(IReadOnlyList<string> users)
     {
-        var now = time.GetUtcNow();
-        return Task.FromResult<IReadOnlySet<string>>(
-            users.Where(u => _onlineUntil.TryGetValue(u, out var until) && until > now).ToHashSet(StringComparer.Ordinal));
+        return Task.FromResult<IReadOnlySet<string>>(users.Where(_online.Contains).ToHashSet(StringComparer.Ordinal));
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>

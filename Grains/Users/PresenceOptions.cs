@@ -4,9 +4,9 @@ namespace ChatApp.Users;
 public sealed class PresenceOptions
 {
     /// <summary>
-    /// How often an online user's presence is re-announced to their rooms and lapsed gateway leases
-    /// are noticed. A user whose gateway died without a word goes offline within one lease plus
-    /// one tick; a relay lost with its silo relearns who is online within one tick.
+    /// How often each gateway's lease grain checks whether its gateway stopped renewing. A user
+    /// whose gateway died without a word goes offline within one lease plus one tick. One timer
+    /// per gateway: nothing here runs per user.
     /// </summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(20);
 }

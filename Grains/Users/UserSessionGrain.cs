@@ -18,14 +18,13 @@ namespace ChatApp.Users;
 public sealed class UserSessionGrain(
     ReadMarkers markers,
     UnreadCounts unread,
-    Microsoft.Extensions.Options.IOptions<PresenceOptions> presence,
     TokenVersions tokenVersions,
     TimeProvider time)
     : Grain, IUserSessionGrain, IStreamSubscriptionObserver, IAsyncObserver<Mention>
 {
-    private readonly ObserverLeases _gateways = new(time);
+    // Held until they detach or their lease grain lapses (GatewayLeaseGrain): no timer here.
+    private readonly HashSet<IChatObserver> _gateways = [];
     private readonly CredentialsVersion _credentials = new(tokenVersions);
-    private IGrainTimer? _presenceTimer;
     private bool _online;
     private long _presenceStamp;
 
@@ -43,8 +42,8 @@ public sealed class UserSessionGrain(
 
     public Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease)
     {
-        _gateways.Renew(gateway, lease);
-        this.DelayDeactivation(lease);
+        _gateways.Add(gateway);
+        _ = GrainFactory.LeaseOf(gateway).Hold(gateway, this.AsReference<IUserSessionGrain>(), lease);
         SetOnline(true);
         return GetRooms();
     }
@@ -58,15 +57,18 @@ public sealed class UserSessionGrain(
 
     public Task Detach(IChatObserver gateway)
     {
-        _gateways.Remove(gateway);
-        SetOnline(!_gateways.IsEmpty);
+        if (_gateways.Remove(gateway))
+        {
+            _ = GrainFactory.LeaseOf(gateway).Release(this.AsReference<IUserSessionGrain>());
+        }
+        SetOnline(_gateways.Count > 0);
         return Task.CompletedTask;
     }
 
     public Task SignOut(int tokenVersion)
     {
         _credentials.SignedOut(tokenVersion);
-        foreach (var gateway in _gateways.Live())
+        foreach (var gateway in _gateways)
         {
             gateway.OnSignedOut(User, tokenVersion);
         }
@@ -102,7 +104,7 @@ public sealed class UserSessionGrain(
                 _ = Relay(item.Room).Presence(User, item.Joined, NextPresenceStamp());
             }
         }
-        foreach (var gateway in _gateways.Live())
+        foreach (var gateway in _gateways)
         {
             gateway.OnMembershipChanged(item);
         }
@@ -147,7 +149,7 @@ public sealed class UserSessionGrain(
         var counts = await DatabaseFaults.Guard(() => unread.Count(User, new Dictionary<string, long> { [room] = marker }));
         var left = counts.GetValueOrDefault(room);
         var change = new UnreadChange(User, room, left.Messages, marker, left.Mentions);
-        foreach (var gateway in _gateways.Live())
+        foreach (var gateway in _gateways)
         {
             gateway.OnUnread(change);
         }
@@ -159,7 +161,7 @@ public sealed class UserSessionGrain(
     /// <summary>A mention from the user's stream, for every device of the user whatever room is on screen.</summary>
     public Task OnNextAsync(Mention item, StreamSequenceToken? token = null)
     {
-        foreach (var gateway in _gateways.Live())
+        foreach (var gateway in _gateways)
         {
             gateway.OnMention(item);
         }
@@ -181,7 +183,16 @@ public sealed class UserSessionGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Announces a change of presence to every room of the user, and keeps a timer while online.</summary>
+    public Task RefreshPresence(string room)
+    {
+        if (Session.Rooms.Contains(room))
+        {
+            _ = Relay(room).Presence(User, _online, NextPresenceStamp());
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Announces a change of presence to every room of the user.</summary>
     private void SetOnline(bool online)
     {
         if (online == _online)
@@ -190,29 +201,8 @@ public sealed class UserSessionGrain(
         }
         _online = online;
         AnnouncePresence();
-        if (online)
-        {
-            _presenceTimer ??= this.RegisterGrainTimer(OnPresenceTick, presence.Value.Tick, presence.Value.Tick);
-        }
-        else
-        {
-            _presenceTimer?.Dispose();
-            _presenceTimer = null;
-        }
-    }
-
-    /// <summary>Notices gateways that stopped renewing (crashed), and refreshes the rooms' view of an online user.</summary>
-    private Task OnPresenceTick()
-    {
-        if (_gateways.Live().Count == 0)
-        {
-            SetOnline(false);
-        }
-        else
-        {
-            AnnouncePresence();
-        }
-        return Task.CompletedTask;
+        // The gateways are known in memory only: an online user's session stays active until offline.
+        this.DelayDeactivation(online ? TimeSpan.MaxValue : TimeSpan.Zero);
     }
 
     private void AnnouncePresence()

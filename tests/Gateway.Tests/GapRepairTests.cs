@@ -86,7 +86,7 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
         await Relay(room).Unwatch(Hub.Observer);
         var sent = await SendMany(alice, room, 3);
         await RelayedUpTo(room, sent[^1]);
-        await Hub.RenewLeasesAsync(CancellationToken.None);
+        await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
 
         await bob.WaitForEventAsync(room, sent[^1]);
         Assert.Equal(Enumerable.Range(1, (int)(sent[^1] - firstSeen)).Select(i => firstSeen + i), bob.Seqs(room));
@@ -113,5 +113,35 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
         Assert.Equal(lost.Max(), resync.GetProperty("lastSeq").GetInt64());
         await bob.WaitForEventAsync(room, live);
         Assert.DoesNotContain(bob.Seqs(room), seq => seq > 3 && seq < live);
+    }
+
+    [Fact]
+    public async Task A_relay_found_new_on_renewal_relearns_who_is_online_from_the_followers_sessions()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = ChatSteps.NewRoom();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        // The relay as it comes back after its silo died: it knows neither this gateway nor who is online.
+        await Relay(room).Unwatch(Hub.Observer);
+        await Relay(room).Presence(bob.User, online: false, stamp: DateTime.UtcNow.Ticks);
+        await OnlineWhenAsync(room, bob.User, online: false);
+        await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
+
+        await OnlineWhenAsync(room, bob.User, online: true);
+        Assert.Contains(alice.User, await Relay(room).OnlineMembers());
+    }
+
+    /// <summary>Waits until the relay counts the user online (or not); presence calls are one-way.</summary>
+    private async Task OnlineWhenAsync(string room, string user, bool online)
+    {
+        var deadline = DateTime.UtcNow + ChatTestClient.DefaultWait;
+        while ((await Relay(room).OnlineMembers()).Contains(user) != online)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the relay never counted {user} online = {online}");
+            await Task.Delay(20);
+        }
     }
 }

@@ -79,6 +79,28 @@ public sealed class PresenceAndTypingTests(ClusterFixture cluster) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_relay_that_lost_its_presence_relearns_it_from_the_session_when_asked()
+    {
+        var (room, bob) = (Fresh.Room(), Fresh.User("bob"));
+        await cluster.Room(room).Join(bob);
+        using var watcher = cluster.NewGateway();
+        using var bobsDevice = cluster.NewGateway();
+        await cluster.Relay(room).Watch(watcher.Reference, LongLease);
+        await cluster.Session(bob).Attach(bobsDevice.Reference, LongLease);
+        await watcher.PresenceWhenAsync(room, bob, online: true);
+
+        // What a relay come back after its silo died knows: nobody online (as a stale "offline").
+        await cluster.Relay(room).Presence(bob, online: false, stamp: DateTime.UtcNow.Ticks);
+        await watcher.PresenceWhenAsync(room, bob, online: false);
+        // Nothing re-announces on a timer any more: the gateway that found the relay new asks.
+        await cluster.Session(bob).RefreshPresence(room);
+
+        var changes = await watcher.PresenceWhenAsync(room, bob, online: true);
+        Assert.Equal([true, false, true], changes.Select(c => c.Online));
+        Assert.Contains(bob, await cluster.Relay(room).OnlineMembers());
+    }
+
+    [Fact]
     public async Task Typing_reaches_the_rooms_watchers_once_per_interval_and_only_from_members()
     {
         var (room, alice, stranger) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("stranger"));
