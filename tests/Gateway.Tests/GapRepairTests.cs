@@ -135,13 +135,7 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     }
 
     /// <summary>Waits until the relay counts the user online (or not); presence calls are one-way.</summary>
-    private async Task OnlineWhenAsync(string room, string user, bool online)
-    {
-        var deadline = DateTime.UtcNow + ChatTestClient.DefaultWait;
-        while ((await Relay(room).OnlineMembers()).Contains(user) != online)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the relay never counted {user} online = {online}");
-            await Task.Delay(20);
-        }
-    }
+    private Task OnlineWhenAsync(string room, string user, bool online) =>
+        Eventually.Until(() => Relay(room).OnlineMembers(), members => members.Contains(user) == online,
+            $"{user} counted online = {online} by the relay");
 }
