@@ -1,3 +1,4 @@
+using ChatApp.Defaults;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Api;
 using ChatApp.Gateway.Health;
@@ -15,7 +16,7 @@ public static class GatewayServices
 {
     /// <summary>The database, with every pool of this process capped at Database:MaxPoolSize.</summary>
     public static string ChatConnectionString(this IConfiguration config) =>
-        ChatApp.Hosting.DatabasePool.Capped(config.GetConnectionString("Chat") ?? config["CHATAPP_DB"]
+        DatabasePool.Capped(config.GetConnectionString("Chat") ?? config["CHATAPP_DB"]
             ?? throw new InvalidOperationException("No database: set ConnectionStrings__Chat or CHATAPP_DB."), config);
 
     /// <summary>An Orleans client that finds silo gateways through the membership table in PostgreSQL.</summary>
@@ -74,8 +75,8 @@ public static class GatewayServices
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks()
-            .AddNpgSql(tags: ["ready"])
-            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+            .AddNpgSql(tags: [HealthAndMetrics.Ready])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthAndMetrics.Ready]);
         return builder;
     }
 
@@ -101,8 +102,6 @@ public static class GatewayServices
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapAuth();
         app.MapRooms();
         app.MapMessages();

@@ -1,13 +1,12 @@
+using ChatApp.Defaults;
 using ChatApp.Gateway.Admin;
-using Npgsql;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 
 namespace ChatApp.Gateway.Observability;
 
 /// <summary>
 /// What an operator needs from a gateway: one-line console logs (<c>Logging:Format</c>), metrics at
-/// /metrics in Prometheus' format, and the admin overview at /admin and /api/admin/overview.
+/// /metrics in Prometheus' format, health at /healthz and /readyz (the same as a silo's, from
+/// ChatApp.Defaults), and the admin overview at /admin and /api/admin/overview.
 /// </summary>
 public static class OperationsSetup
 {
@@ -16,20 +15,13 @@ public static class OperationsSetup
         builder.Logging.AddChatConsole(builder.Configuration);
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section));
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("chatapp-gateway"))
-            .WithMetrics(metrics => metrics
-                .AddMeter(GatewayMetrics.MeterName, "Microsoft.Orleans")
-                .AddAspNetCoreInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddNpgsqlInstrumentation()
-                .AddPrometheusExporter());
+        builder.Services.AddChatMetrics("chatapp-gateway", GatewayMetrics.MeterName);
         return builder;
     }
 
     public static WebApplication MapChatOperations(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthAndMetrics();
         app.MapAdmin();
         return app;
     }

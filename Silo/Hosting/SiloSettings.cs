@@ -31,7 +31,7 @@ public sealed record SiloSettings(
     public static SiloSettings From(IConfiguration config)
     {
         // Capped here, so that every pool of the silo (Orleans' providers, the grains', search's) is.
-        var connectionString = ChatApp.Hosting.DatabasePool.Capped(config.GetConnectionString("Chat") ?? config["CHATAPP_DB"]
+        var connectionString = ChatApp.Defaults.DatabasePool.Capped(config.GetConnectionString("Chat") ?? config["CHATAPP_DB"]
             ?? throw new InvalidOperationException("No database: set ConnectionStrings__Chat or CHATAPP_DB."), config);
         var orleans = config.GetSection("Orleans");
         var advertised = orleans["AdvertisedAddress"];

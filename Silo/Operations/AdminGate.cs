@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using ChatApp.Defaults;
 using Microsoft.AspNetCore.Http;
 
 namespace ChatApp.Silo.Operations;
@@ -18,7 +19,7 @@ public sealed class AdminGate(RequestDelegate next, AdminSettings settings)
     public Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (path.Equals("/healthz", StringComparison.OrdinalIgnoreCase) || path.Equals("/readyz", StringComparison.OrdinalIgnoreCase))
+        if (path.Equals(HealthAndMetrics.LivePath, StringComparison.OrdinalIgnoreCase) || path.Equals(HealthAndMetrics.ReadyPath, StringComparison.OrdinalIgnoreCase))
         {
             return next(context);
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using ChatApp.Defaults;
 using ChatApp.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,8 +10,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using Orleans.Dashboard;
 
 namespace ChatApp.Silo.Operations;
@@ -120,25 +119,16 @@ public sealed partial class SiloAdminServer(
         builder.Services.AddSingleton(settings);
 
         builder.Services.AddHealthChecks()
-            .AddNpgSql(_ => silo.GetRequiredService<NpgsqlDataSource>(), tags: ["ready"], timeout: TimeSpan.FromSeconds(3))
-            .AddCheck("silo", new SiloActiveCheck(silo.GetRequiredService<ILocalSiloDetails>(), silo.GetRequiredService<IClusterMembershipService>()), tags: ["ready"]);
+            .AddNpgSql(_ => silo.GetRequiredService<NpgsqlDataSource>(), tags: [HealthAndMetrics.Ready], timeout: TimeSpan.FromSeconds(3))
+            .AddCheck("silo", new SiloActiveCheck(silo.GetRequiredService<ILocalSiloDetails>(), silo.GetRequiredService<IClusterMembershipService>()), tags: [HealthAndMetrics.Ready]);
 
         // Meters are process-wide and found by name, so this provider sees the silo's instruments too.
         var local = silo.GetRequiredService<ILocalSiloDetails>();
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("chatapp-silo", serviceInstanceId: local.SiloAddress.ToParsableString()))
-            .WithMetrics(metrics => metrics
-                .AddMeter(ChatMetrics.MeterName, "Microsoft.Orleans")
-                .AddNpgsqlInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddAspNetCoreInstrumentation()
-                .AddPrometheusExporter());
+        builder.Services.AddChatMetrics("chatapp-silo", ChatMetrics.MeterName, instanceId: local.SiloAddress.ToParsableString());
 
         var app = builder.Build();
         app.UseMiddleware<AdminGate>();
-        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthAndMetrics();
         app.MapOrleansDashboard();
         return app;
     }

@@ -1,3 +1,4 @@
+using ChatApp.Defaults;
 using ChatApp.Silo.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

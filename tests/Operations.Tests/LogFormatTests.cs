@@ -18,8 +18,8 @@ public sealed class LogFormatTests
     {
         foreach (var add in new Action<ILoggingBuilder, IConfiguration>[]
         {
-            (logging, config) => Gateway.Observability.ConsoleLogFormat.AddChatConsole(logging, config),
-            (logging, config) => Silo.Operations.ConsoleLogFormat.AddChatConsole(logging, config),
+            (logging, config) => Defaults.ConsoleLogFormat.AddChatConsole(logging, config),
+            (logging, config) => Defaults.ConsoleLogFormat.AddChatConsole(logging, config),
         })
         {
             var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:Format"] = format }).Build();
@@ -39,7 +39,7 @@ public sealed class LogFormatTests
     public void An_unknown_logging_format_is_refused_at_startup()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:Format"] = "xml" }).Build();
-        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLogging(logging => Gateway.Observability.ConsoleLogFormat.AddChatConsole(logging, config)));
-        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLogging(logging => Silo.Operations.ConsoleLogFormat.AddChatConsole(logging, config)));
+        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLogging(logging => Defaults.ConsoleLogFormat.AddChatConsole(logging, config)));
+        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLogging(logging => Defaults.ConsoleLogFormat.AddChatConsole(logging, config)));
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
-namespace ChatApp.Hosting;
+namespace ChatApp.Defaults;
 
 /// <summary>
 /// Caps every connection pool a process opens to PostgreSQL. Npgsql's own cap is 100 per pool,
@@ -9,7 +9,7 @@ namespace ChatApp.Hosting;
 /// grains' data source; search's), a gateway two (Orleans' clustering; accounts): under a burst
 /// of work three processes asked for more than a stock server's 100 connections, and the server
 /// refused the excess (53300). With a cap the excess waits in Npgsql for a free connection.
-/// The gateway links this file in (the top level has no shared project), so both read the setting the same way.
+/// Both hosts read the setting through here, the same way.
 /// </summary>
 public static class DatabasePool
 {

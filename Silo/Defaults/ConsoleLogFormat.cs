@@ -1,10 +1,13 @@
-namespace ChatApp.Gateway.Observability;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace ChatApp.Defaults;
 
 /// <summary>
 /// One console line per log event, with its scopes: <c>Logging:Format</c> = <c>simple</c> (the
 /// default, for people) or <c>json</c> (for a log shipper). Timestamps are UTC; a timestamp format
-/// set in configuration (Logging:Console:FormatterOptions:TimestampFormat) is kept. The silo has
-/// the same rules (Silo/Operations/ConsoleLogFormat.cs).
+/// set in configuration (Logging:Console:FormatterOptions:TimestampFormat) is kept. The silo and
+/// the gateway both log this way.
 /// </summary>
 public static class ConsoleLogFormat
 {

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace ChatApp.Defaults;
+
+/// <summary>
+/// What an operator scrapes and probes on either host: metrics in Prometheus' text format at
+/// /metrics, liveness at /healthz and readiness at /readyz. The gateway serves them on its own
+/// port, a silo on its admin port; each says what being ready means by tagging its checks <see cref="Ready"/>.
+/// </summary>
+public static class HealthAndMetrics
+{
+    public const string LivePath = "/healthz";
+    public const string ReadyPath = "/readyz";
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The tag of the health checks /readyz runs; /healthz runs none (it answers while the process runs).</summary>
+    public const string Ready = "ready";
+
+    /// <summary>
+    /// Metrics for Prometheus: the host's own meter, Orleans', Npgsql's, ASP.NET Core's and the
+    /// runtime's. Meters are process-wide and found by name, so this sees instruments made anywhere in the process.
+    /// </summary>
+    /// <param name="instanceId">Which of several processes of the service this is; null lets OpenTelemetry make one up.</param>
+    public static IServiceCollection AddChatMetrics(this IServiceCollection services, string serviceName, string meterName, string? instanceId = null)
+    {
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: instanceId))
+            .WithMetrics(metrics => metrics
+                .AddMeter(meterName, "Microsoft.Orleans")
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddPrometheusExporter());
+        return services;
+    }
+
+    /// <summary>/healthz, /readyz and /metrics.</summary>
+    public static IEndpointRouteBuilder MapHealthAndMetrics(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealthChecks(LivePath, new() { Predicate = _ => false });
+        routes.MapHealthChecks(ReadyPath, new() { Predicate = check => check.Tags.Contains(Ready) });
+        routes.MapPrometheusScrapingEndpoint(MetricsPath);
+        return routes;
+    }
+}
