@@ -1,3 +1,4 @@
+using ChatApp.Defaults;
 using ChatApp.Silo.Database;
 using ChatApp.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -8,7 +9,7 @@ if (args is ["migrate", ..])
 {
     var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args[1..]).Build();
     using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-    DatabaseMigrator.Apply(SiloSettings.From(config).ConnectionString, loggers.CreateLogger("Migrations"));
+    DatabaseMigrator.Apply(DatabaseOptions.From(config).CappedConnectionString(), loggers.CreateLogger("Migrations"));
     return;
 }
 

@@ -1,3 +1,4 @@
+using ChatApp.Defaults;
 using ChatApp.Errors;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -7,9 +8,9 @@ namespace ChatApp.Gateway.Accounts;
 public static class AuthSetup
 {
     /// <summary>Bearer authentication on the same keys the WebSocket <c>hello</c> is checked with.</summary>
-    public static IServiceCollection AddChatAuth(this IServiceCollection services, IConfiguration config)
+    public static IServiceCollection AddChatAuth(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().Bind(config.GetSection("Auth"));
+        services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserAccounts>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -8,16 +8,6 @@ using ChatApp.Gateway.Api;
 
 namespace ChatApp.Gateway.Accounts;
 
-/// <summary>Settings of the bearer tokens, bound from the "Auth" section of configuration.</summary>
-public sealed class AuthOptions
-{
-    /// <summary>The HMAC key; at least 32 bytes. ./run.sh generates one into the ignored .data folder.</summary>
-    public string SigningKey { get; set; } = "";
-    public string Issuer { get; set; } = "chatapp";
-    public string Audience { get; set; } = "chatapp";
-    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
-}
-
 /// <summary>
 /// Issues and checks the signed, expiring JWTs that HTTP calls and the WebSocket <c>hello</c>
 /// both carry. The user name in the token is the only identity the gateway ever acts for. A
@@ -105,11 +95,10 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
 
     private static SymmetricSecurityKey KeyOf(AuthOptions options)
     {
-        var bytes = Encoding.UTF8.GetBytes(options.SigningKey);
-        if (bytes.Length < 32)
+        if (!options.HasStrongKey)
         {
-            throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes; ./run.sh generates one.");
+            throw new InvalidOperationException(AuthOptions.WeakKey);
         }
-        return new SymmetricSecurityKey(bytes);
+        return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey));
     }
 }

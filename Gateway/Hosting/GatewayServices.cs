@@ -14,16 +14,14 @@ namespace ChatApp.Gateway.Hosting;
 /// <summary>The gateway's parts, one call each; Program.cs reads as their list.</summary>
 public static class GatewayServices
 {
-    /// <summary>The database, with every pool of this process capped at Database:MaxPoolSize.</summary>
-    public static string ChatConnectionString(this IConfiguration config) =>
-        DatabasePool.Capped(config.GetConnectionString("Chat") ?? config["CHATAPP_DB"]
-            ?? throw new InvalidOperationException("No database: set ConnectionStrings__Chat or CHATAPP_DB."), config);
-
     /// <summary>An Orleans client that finds silo gateways through the membership table in PostgreSQL.</summary>
     public static WebApplicationBuilder AddChatCluster(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.ChatConnectionString();
-        var orleans = builder.Configuration.GetSection("Orleans");
+        // The client is built from these, so they are read and validated now, by the rules the silo uses too.
+        var database = builder.Services.AddDatabaseOptions(builder.Configuration);
+        var cluster = builder.Services.AddValidatedOptions<ClusterIdentityOptions>(builder.Configuration.GetSection(ClusterIdentityOptions.Section));
+        // Every pool of this process capped at Database:MaxPoolSize.
+        var connectionString = database.CappedConnectionString();
         // Fail over fast (docs/deploy.md): re-read the silo list every 5 s instead of every minute, and
         // give up on a call lost with a dead silo after 5 s instead of 30. Registered before the client,
         // so Orleans:Gateway:GatewayListRefreshPeriod and Orleans:Messaging:ResponseTimeout override them.
@@ -33,8 +31,8 @@ public static class GatewayServices
         {
             client.Configure<ClusterOptions>(o =>
             {
-                o.ClusterId = orleans["ClusterId"] ?? "chatapp";
-                o.ServiceId = orleans["ServiceId"] ?? "chatapp";
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
             });
             client.UseAdoNetClustering(o =>
             {
@@ -51,8 +49,8 @@ public static class GatewayServices
         builder.Services.ConfigureHttpJsonOptions(o => ChatJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ChatProblems.Handler>();
-        builder.Services.AddChatAuth(builder.Configuration);
-        builder.Services.AddOptions<LimitOptions>().Bind(builder.Configuration.GetSection("Limits"));
+        builder.Services.AddChatAuth();
+        builder.Services.AddValidatedOptions<LimitOptions>(LimitOptions.Section);
         builder.Services.AddSingleton<AbuseLimits>();
         builder.Services.AddRateLimiter(o =>
         {
@@ -82,7 +80,7 @@ public static class GatewayServices
 
     public static WebApplicationBuilder AddChatSockets(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ChatSocketOptions>().Bind(builder.Configuration.GetSection("Gateway"));
+        builder.Services.AddValidatedOptions<ChatSocketOptions>(ChatSocketOptions.Section);
         builder.Services.AddSingleton<ConnectionHub>();
         builder.Services.AddSingleton<HelloGate>();
         builder.Services.AddSingleton<SharedGapReads>();

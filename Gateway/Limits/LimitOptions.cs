@@ -1,3 +1,5 @@
+using ChatApp.Defaults;
+
 namespace ChatApp.Gateway.Limits;
 
 /// <summary>
@@ -6,25 +8,35 @@ namespace ChatApp.Gateway.Limits;
 /// </summary>
 public sealed class LimitOptions
 {
+    public const string Section = "Limits";
+
     /// <summary>Messages (send, edit, delete) a user may make per second, sustained…</summary>
+    [Positive]
     public double MessagesPerSecond { get; set; } = 5;
 
     /// <summary>…and in one burst after being quiet.</summary>
+    [Positive]
     public int MessageBurst { get; set; } = 20;
 
     /// <summary>Frames of any kind one socket may send per second, sustained, and in a burst.</summary>
+    [Positive]
     public double FramesPerSecond { get; set; } = 50;
 
+    [Positive]
     public int FrameBurst { get; set; } = 200;
 
     /// <summary>Failed logins per user name before further attempts wait, and how fast they are forgiven.</summary>
+    [Positive]
     public int LoginFailuresPerUser { get; set; } = 5;
 
+    [Positive]
     public TimeSpan LoginFailureForgiveness { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Login and register calls per client address per minute.</summary>
+    [Positive]
     public int AuthCallsPerAddressPerMinute { get; set; } = 30;
 
     /// <summary>Open sockets one user may hold on one gateway.</summary>
+    [Positive]
     public int ConnectionsPerUser { get; set; } = 10;
 }

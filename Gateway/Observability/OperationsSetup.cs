@@ -14,7 +14,7 @@ public static class OperationsSetup
     {
         builder.Logging.AddChatConsole(builder.Configuration);
         builder.Services.AddSingleton<GatewayMetrics>();
-        builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section));
+        builder.Services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
         builder.Services.AddChatMetrics("chatapp-gateway", GatewayMetrics.MeterName);
         return builder;
     }

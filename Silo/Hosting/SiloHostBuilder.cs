@@ -1,3 +1,4 @@
+using ChatApp.Defaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,28 +13,34 @@ public static class SiloHostBuilder
     {
         var builder = Host.CreateApplicationBuilder(args);
         configure?.Invoke(builder.Configuration);
-        var settings = SiloSettings.From(builder.Configuration);
+        // The silo is built from these, so they are read and validated now: a missing database or a
+        // bad port stops it here, with a line that names the setting.
+        var database = builder.Services.AddDatabaseOptions(builder.Configuration);
+        var cluster = builder.Services.AddValidatedOptions<ClusterIdentityOptions>(builder.Configuration.GetSection(ClusterIdentityOptions.Section));
+        var settings = builder.Services.AddValidatedOptions<SiloOptions>(builder.Configuration.GetSection(SiloOptions.Section));
+        // Capped here, so that every pool of the silo (Orleans' providers, the grains', search's) is.
+        var connectionString = database.CappedConnectionString();
 
         // SIGTERM (or Ctrl-C) stops the host: Orleans then marks the silo ShuttingDown, deactivates
         // its grains and hands their directory entries over before the silo leaves the table as Dead.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         // Our tuning first, then anything set under Orleans:Membership on top of it.
-        builder.Services.Configure<ClusterMembershipOptions>(SiloSettings.TuneMembership);
-        builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloSettings.MembershipSection));
+        builder.Services.Configure<ClusterMembershipOptions>(SiloOptions.TuneMembership);
+        builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloOptions.MembershipSection));
 
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
             {
-                o.ClusterId = settings.ClusterId;
-                o.ServiceId = settings.ServiceId;
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
             });
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
-                o.ConnectionString = settings.ConnectionString;
+                o.ConnectionString = connectionString;
             });
-            if (settings.AdvertisedAddress is { } address)
+            if (settings.AdvertisedIPAddress() is { } address)
             {
                 silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyHostAddress);
             }
@@ -41,7 +48,7 @@ public static class SiloHostBuilder
             {
                 silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
             }
-            silo.UseChatApp(settings.ConnectionString);
+            silo.UseChatApp(connectionString);
             silo.UseChatOperations();
         });
         return builder.Build();

@@ -12,7 +12,7 @@ namespace ChatApp.Silo.Operations;
 /// stay open to all, since probes carry no credentials and the answers reveal nothing.
 /// The Authorization header is compared, never logged.
 /// </summary>
-public sealed class AdminGate(RequestDelegate next, AdminSettings settings)
+public sealed class AdminGate(RequestDelegate next, AdminPortOptions settings)
 {
     private readonly byte[]? _expected = settings.HasCredentials ? Digest($"{settings.Username}:{settings.Password}") : null;
 

@@ -27,13 +27,14 @@ namespace ChatApp.Silo.Operations;
 /// </remarks>
 public sealed partial class SiloAdminServer(
     IServiceProvider silo,
-    AdminSettings settings,
+    IOptions<AdminPortOptions> options,
     SiloAdminServer.ForwardedServices forwarded,
     ILogger<SiloAdminServer> logger) : IHostedLifecycleService, IAsyncDisposable
 {
     /// <summary>The dashboard's own service types, registered in the silo and served from it.</summary>
     public sealed record ForwardedServices(IReadOnlyList<Type> Types);
 
+    private readonly AdminPortOptions _settings = options.Value;
     private WebApplication? _app;
 
     /// <summary>Where the listener answers, once started (its port may have been chosen by the system).</summary>
@@ -41,9 +42,9 @@ public sealed partial class SiloAdminServer(
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        if (!settings.IsLoopbackOnly && !settings.HasCredentials)
+        if (!_settings.IsLoopbackOnly && !_settings.HasCredentials)
         {
-            LogOpenWithoutCredentials(logger, settings.Host);
+            LogOpenWithoutCredentials(logger, _settings.Host);
         }
         var app = Build();
         try
@@ -52,14 +53,14 @@ public sealed partial class SiloAdminServer(
         }
         catch (IOException ex)
         {
-            LogCannotListen(logger, settings.Host, settings.Port, ex.Message);
+            LogCannotListen(logger, _settings.Host, _settings.Port, ex.Message);
             await app.DisposeAsync();
             return;
         }
         _app = app;
         var port = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            .Select(a => new Uri(a).Port).FirstOrDefault() ?? settings.Port;
-        Url = new Uri(settings.Url(port));
+            .Select(a => new Uri(a).Port).FirstOrDefault() ?? _settings.Port;
+        Url = new Uri(_settings.Url(port));
         LogListening(logger, Url);
     }
 
@@ -93,17 +94,17 @@ public sealed partial class SiloAdminServer(
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            if (settings.Host is "*" or "0.0.0.0" or "::")
+            if (_settings.IsAnyAddress)
             {
-                kestrel.ListenAnyIP(settings.Port);
+                kestrel.ListenAnyIP(_settings.Port);
             }
-            else if (settings.Host == "localhost")
+            else if (_settings.Host == "localhost")
             {
-                kestrel.ListenLocalhost(settings.Port);
+                kestrel.ListenLocalhost(_settings.Port);
             }
             else
             {
-                kestrel.Listen(IPAddress.Parse(settings.Host), settings.Port);
+                kestrel.Listen(IPAddress.Parse(_settings.Host), _settings.Port);
             }
         });
         // Its log lines go where the silo's go, in the silo's format; Ctrl-C is the silo's business.
@@ -116,7 +117,7 @@ public sealed partial class SiloAdminServer(
             builder.Services.AddSingleton(type, _ => silo.GetRequiredService(type));
         }
         builder.Services.AddSingleton(silo.GetRequiredService<IOptions<DashboardOptions>>());
-        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(_settings);
 
         builder.Services.AddHealthChecks()
             .AddNpgSql(_ => silo.GetRequiredService<NpgsqlDataSource>(), tags: [HealthAndMetrics.Ready], timeout: TimeSpan.FromSeconds(3))

@@ -11,15 +11,15 @@ public static class SiloOperationsExtensions
 {
     /// <summary>
     /// What an operator needs from a silo: the Orleans Dashboard (every silo runs its collector,
-    /// and serves the UI), metrics, health and readiness on the admin port (<see cref="AdminSettings"/>),
+    /// and serves the UI), metrics, health and readiness on the admin port (<see cref="AdminPortOptions"/>),
     /// and one-line console logs in the format <c>Logging:Format</c> names.
     /// </summary>
     public static ISiloBuilder UseChatOperations(this ISiloBuilder silo)
     {
-        var settings = AdminSettings.From(silo.Configuration);
+        silo.Services.AddValidatedOptions<AdminPortOptions>(AdminPortOptions.Section);
         silo.Services.AddLogging(logging => logging.AddChatConsole(silo.Configuration));
         // HideTrace, CounterUpdateIntervalMs and HistoryLength may be set in the same section.
-        silo.AddDashboard(options => silo.Configuration.GetSection(AdminSettings.Section).Bind(options));
+        silo.AddDashboard(options => silo.Configuration.GetSection(AdminPortOptions.Section).Bind(options));
 
         var dashboardTypes = silo.Services
             .Where(d => d.Lifetime == ServiceLifetime.Singleton && !d.IsKeyedService && !d.ServiceType.ContainsGenericParameters
@@ -27,7 +27,6 @@ public static class SiloOperationsExtensions
             .Select(d => d.ServiceType)
             .Distinct()
             .ToList();
-        silo.Services.AddSingleton(settings);
         silo.Services.AddSingleton(new SiloAdminServer.ForwardedServices(dashboardTypes));
         silo.Services.AddSingleton<SiloAdminServer>();
         silo.Services.AddHostedService(services => services.GetRequiredService<SiloAdminServer>());

@@ -1,24 +1,20 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
-using Microsoft.Extensions.Configuration;
+using ChatApp.Defaults;
 using Orleans.Configuration;
 
 namespace ChatApp.Silo.Hosting;
 
 /// <summary>
-/// Where this silo listens and which cluster it joins, from configuration (appsettings,
-/// command line, or environment: Orleans__SiloPort=11112, ConnectionStrings__Chat=..., CHATAPP_DB).
-/// Defaults suit one machine; several silos side by side differ only in their ports.
+/// Where this silo listens, from the "Orleans" section (appsettings, command line, or environment:
+/// Orleans__SiloPort=11112). Which cluster it joins is <see cref="ClusterIdentityOptions"/>, its
+/// database <see cref="DatabaseOptions"/>. Defaults suit one machine; several silos side by side
+/// differ only in their ports.
 /// </summary>
-public sealed record SiloSettings(
-    string ConnectionString,
-    string ClusterId,
-    string ServiceId,
-    int SiloPort,
-    int GatewayPort,
-    IPAddress? AdvertisedAddress,
-    bool ListenOnAnyHostAddress,
-    TimeSpan ShutdownTimeout)
+public sealed class SiloOptions : IValidatableObject
 {
+    public const string Section = "Orleans";
+
     /// <summary>The configuration section whose keys override <see cref="ClusterMembershipOptions"/> (Orleans__Membership__ProbeTimeout=00:00:02).</summary>
     public const string MembershipSection = "Orleans:Membership";
 
@@ -28,24 +24,35 @@ public sealed record SiloSettings(
     /// </summary>
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(25);
 
-    public static SiloSettings From(IConfiguration config)
+    /// <summary>Silo-to-silo.</summary>
+    [Range(0, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Gateway-to-silo (the gateways' Orleans clients).</summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and gateways reach this silo at; none: the first local address.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// With an advertised address, listen on every interface: behind NAT or in a container the
+    /// advertised address is not a local one. Tests and benches that advertise 127.0.0.1 turn this off to stay on loopback.
+    /// </summary>
+    public bool ListenOnAnyHostAddress { get; set; } = true;
+
+    [Positive]
+    public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
+
+    /// <summary>The advertised address, parsed (validation has checked it); null when none is set.</summary>
+    public IPAddress? AdvertisedIPAddress() => string.IsNullOrEmpty(AdvertisedAddress) ? null : IPAddress.Parse(AdvertisedAddress);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        // Capped here, so that every pool of the silo (Orleans' providers, the grains', search's) is.
-        var connectionString = ChatApp.Defaults.DatabasePool.Capped(config.GetConnectionString("Chat") ?? config["CHATAPP_DB"]
-            ?? throw new InvalidOperationException("No database: set ConnectionStrings__Chat or CHATAPP_DB."), config);
-        var orleans = config.GetSection("Orleans");
-        var advertised = orleans["AdvertisedAddress"];
-        return new SiloSettings(
-            connectionString,
-            orleans["ClusterId"] ?? "chatapp",
-            orleans["ServiceId"] ?? "chatapp",
-            orleans.GetValue("SiloPort", 11111),
-            orleans.GetValue("GatewayPort", 30000),
-            string.IsNullOrEmpty(advertised) ? null : IPAddress.Parse(advertised),
-            // Behind NAT or in a container the advertised address is not a local one: listen on all.
-            // Tests and benches that advertise 127.0.0.1 turn this off to stay on loopback.
-            orleans.GetValue("ListenOnAnyHostAddress", true),
-            orleans.GetValue("ShutdownTimeout", DefaultShutdownTimeout));
+        if (!string.IsNullOrEmpty(AdvertisedAddress) && !IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return new ValidationResult($"Orleans:AdvertisedAddress is an IP address, not '{AdvertisedAddress}'.", [nameof(AdvertisedAddress)]);
+        }
     }
 
     /// <summary>
