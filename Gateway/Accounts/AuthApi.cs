@@ -1,5 +1,5 @@
 using ChatApp.Errors;
-using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Realtime;
 using ChatApp.Users;

@@ -1,5 +1,6 @@
 using ChatApp.Defaults;
 using ChatApp.Errors;
+using ChatApp.Gateway.Contract;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -34,7 +35,7 @@ public static class AuthSetup
                     OnChallenge = async context =>
                     {
                         context.HandleResponse();
-                        await Api.ChatProblems.Problem(ErrorCodes.Unauthorized, "A valid bearer token is required.")
+                        await ChatProblems.Problem(ErrorCodes.Unauthorized, "A valid bearer token is required.")
                             .ExecuteAsync(context.HttpContext);
                     },
                 };
@@ -44,7 +45,7 @@ public static class AuthSetup
     }
 
     /// <summary>The signed-in user of an authorized request.</summary>
-    public static Api.UserView User(this HttpContext context) =>
+    public static UserView User(this HttpContext context) =>
         TokenService.UserOf(context.User.Identity as System.Security.Claims.ClaimsIdentity)
             ?? throw new ChatException(ErrorCodes.Unauthorized, "A valid bearer token is required.");
 }

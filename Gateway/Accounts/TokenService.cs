@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using ChatApp.Gateway.Contract;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using ChatApp.Gateway.Api;
 
 namespace ChatApp.Gateway.Accounts;
 

@@ -1,4 +1,4 @@
-using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Contract;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
 

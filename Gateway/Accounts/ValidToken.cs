@@ -1,4 +1,4 @@
-using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Contract;
 
 namespace ChatApp.Gateway.Accounts;
 

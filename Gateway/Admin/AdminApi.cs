@@ -1,7 +1,7 @@
 using ChatApp.Admin;
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
-using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

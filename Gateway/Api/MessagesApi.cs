@@ -1,4 +1,5 @@
 using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Rooms;
 

@@ -1,5 +1,6 @@
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 using ChatApp.Users;
 

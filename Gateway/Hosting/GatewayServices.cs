@@ -1,10 +1,10 @@
+using System.Threading.RateLimiting;
 using ChatApp.Defaults;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Health;
-using ChatApp.Gateway.Json;
 using ChatApp.Gateway.Limits;
-using System.Threading.RateLimiting;
 using ChatApp.Gateway.Realtime;
 using Npgsql;
 using Orleans.Configuration;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ChatApp.Gateway.Json;
+using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 
 namespace ChatApp.Gateway.Realtime;

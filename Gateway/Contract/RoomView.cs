@@ -1,6 +1,6 @@
 using ChatApp.Rooms;
 
-namespace ChatApp.Gateway.Api;
+namespace ChatApp.Gateway.Contract;
 
 /// <summary>The contract's <c>Room</c>: a RoomSummary's fields plus the owner and the members.</summary>
 public sealed record RoomView(
@@ -11,6 +11,3 @@ public sealed record RoomView(
         d.Summary.Id, d.Summary.Topic, d.Summary.Visibility, d.Summary.MemberCount, d.Summary.LastSeq, d.Summary.Unread,
         d.Summary.Mentions, d.Owner, d.Members);
 }
-
-/// <summary>A signed-in user as the contract shows one.</summary>
-public sealed record UserView(long Id, string Name);

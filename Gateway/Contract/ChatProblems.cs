@@ -1,7 +1,7 @@
 using ChatApp.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace ChatApp.Gateway.Api;
+namespace ChatApp.Gateway.Contract;
 
 /// <summary>
 /// Turns every refusal into an RFC 7807 problem with the contract's extra <c>code</c> field,

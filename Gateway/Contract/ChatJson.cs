@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ChatApp.Gateway.Json;
+namespace ChatApp.Gateway.Contract;
 
 /// <summary>The contract's JSON: camelCase names, absent rather than null fields, times with milliseconds.</summary>
 public static class ChatJson
