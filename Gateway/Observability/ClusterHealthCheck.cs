@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ChatApp.Gateway.Health;
+namespace ChatApp.Gateway.Observability;
 
 /// <summary>Ready only when a grain call reaches a silo: the gateway is useless without the cluster.</summary>
 public sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
