@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using ChatApp.Errors;
 using ChatApp.Gateway.Observability;
+using ChatApp.Gateway.Protocol;
 using ChatApp.Rooms;
 
 namespace ChatApp.Gateway.Realtime;

@@ -7,6 +7,7 @@ using ChatApp.Gateway.Api;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Observability;
+using ChatApp.Gateway.Protocol;
 using ChatApp.Rooms;
 using Microsoft.Extensions.Options;
 

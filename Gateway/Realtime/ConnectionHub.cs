@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ChatApp.Errors;
 using ChatApp.Gateway.Observability;
+using ChatApp.Gateway.Protocol;
 using ChatApp.Gateways;
 using ChatApp.Rooms;
 using ChatApp.Users;

@@ -2,6 +2,7 @@ using ChatApp.Errors;
 using ChatApp.Gateway.Api;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
+using ChatApp.Gateway.Protocol;
 using ChatApp.Rooms;
 
 namespace ChatApp.Gateway.Realtime;

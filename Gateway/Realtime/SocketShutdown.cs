@@ -1,3 +1,5 @@
+using ChatApp.Gateway.Protocol;
+
 namespace ChatApp.Gateway.Realtime;
 
 /// <summary>

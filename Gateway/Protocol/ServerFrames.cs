@@ -2,7 +2,7 @@ using System.Text.Json;
 using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Protocol;
 
 /// <summary>
 /// The frames the server sends, as UTF-8 bytes ready for the socket. An event is serialized

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ChatApp.Errors;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Protocol;
 
 /// <summary>
 /// One parsed client frame. Field readers throw <see cref="ChatException"/> with code

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Protocol;
 
 /// <summary>The WebSocket close statuses the contract uses, by what they mean to a ChatApp client.</summary>
 public static class CloseCodes
