@@ -1,7 +1,7 @@
 using ChatApp.Errors;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
-using ChatApp.Gateway.Realtime;
 using ChatApp.Users;
 
 namespace ChatApp.Gateway.Accounts;

@@ -1,8 +1,8 @@
 using ChatApp.Admin;
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
-using ChatApp.Gateway.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using ChatApp.Defaults;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Observability;

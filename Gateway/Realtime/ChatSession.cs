@@ -4,6 +4,7 @@ using System.Text.Json;
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Api;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Observability;

@@ -1,3 +1,4 @@
+using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Protocol;
 
 namespace ChatApp.Gateway.Realtime;

@@ -1,4 +1,4 @@
-using ChatApp.Gateway.Realtime;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Rooms;
 using Xunit;
 

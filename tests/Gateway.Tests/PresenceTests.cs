@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ChatApp.Gateway.Realtime;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Rooms;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

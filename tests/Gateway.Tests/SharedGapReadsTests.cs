@@ -1,5 +1,5 @@
 using ChatApp.Errors;
-using ChatApp.Gateway.Realtime;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Rooms;
 using Xunit;
 

@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using ChatApp.Errors;
 using ChatApp.Gateway.Observability;
 using ChatApp.Gateway.Protocol;
+using ChatApp.Gateway.Realtime;
 using ChatApp.Gateways;
 using ChatApp.Rooms;
 using ChatApp.Users;
 using Microsoft.Extensions.Options;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Cluster;
 
 /// <summary>
 /// This gateway's sockets, indexed by user and by room, and its one observer in the cluster.

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using ChatApp.Gateway.Realtime;
 using Microsoft.Extensions.Options;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Cluster;
 
 /// <summary>
 /// Renews the hub's leases on a timer, for as long as the gateway runs, and at once when a silo

@@ -5,7 +5,7 @@ using ChatApp.Gateway.Observability;
 using ChatApp.Gateway.Protocol;
 using ChatApp.Rooms;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Cluster;
 
 /// <summary>
 /// One socket's sending side. A single writer loop drains a bounded queue, and it alone keeps

@@ -1,6 +1,6 @@
 using ChatApp.Rooms;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Cluster;
 
 /// <summary>
 /// Keeps presence changes in order on their way to the sockets. A room's relay tells this gateway

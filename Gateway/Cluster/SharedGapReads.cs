@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ChatApp.Rooms;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Cluster;
 
 /// <summary>
 /// One read of a room's log for a gap that many local sockets see at once. When the live path

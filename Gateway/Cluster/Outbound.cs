@@ -1,6 +1,6 @@
 using ChatApp.Rooms;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Cluster;
 
 /// <summary>
 /// What waits in a connection's send queue. Besides ready frames, the queue carries the

@@ -1,4 +1,4 @@
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Cluster;
 
 /// <summary>
 /// Puts one room's live events back in seq order before they reach the sockets. Orleans does
