@@ -65,16 +65,16 @@ public static class AuthApi
     }
 
     /// <summary>Revokes every token of the caller and closes the caller's sockets on every gateway.</summary>
-    private static async Task<IResult> Logout(HttpContext http, UserAccounts accounts, ConnectionHub hub, IClusterClient cluster)
+    private static async Task<IResult> Logout(HttpContext http, UserAccounts accounts, SocketIndex sockets, IClusterClient cluster)
     {
         var user = http.User();
         var version = await accounts.RevokeTokens(user.Name);
-        await CloseEverywhere(user.Name, version, hub, cluster);
+        await CloseEverywhere(user.Name, version, sockets, cluster);
         return TypedResults.NoContent();
     }
 
     /// <summary>Sets a new password; older tokens stop working and a fresh one is returned.</summary>
-    private static async Task<IResult> ChangePassword(PasswordChange body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits, ConnectionHub hub, IClusterClient cluster)
+    private static async Task<IResult> ChangePassword(PasswordChange body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits, SocketIndex sockets, IClusterClient cluster)
     {
         var user = http.User();
         if (!IsPassword(body.NewPassword))
@@ -88,7 +88,7 @@ public static class AuthApi
             return ChatProblems.Problem(ErrorCodes.Forbidden, "The current password is wrong.");
         }
         var version = await accounts.ChangePassword(user.Name, body.NewPassword!);
-        await CloseEverywhere(user.Name, version, hub, cluster);
+        await CloseEverywhere(user.Name, version, sockets, cluster);
         return TypedResults.Ok(new SignedIn(tokens.Issue(new UserAccounts.Account(user, version)), user));
     }
 
@@ -96,9 +96,9 @@ public static class AuthApi
     /// Closes the user's sockets here at once, and through the user's session on the other
     /// gateways that hold some. The tokens are revoked by then, so none of them can come back.
     /// </summary>
-    private static async Task CloseEverywhere(string user, int tokenVersion, ConnectionHub hub, IClusterClient cluster)
+    private static async Task CloseEverywhere(string user, int tokenVersion, SocketIndex sockets, IClusterClient cluster)
     {
-        await hub.CloseUserAsync(user, tokenVersion);
+        await sockets.CloseUserAsync(user, tokenVersion);
         await cluster.GetGrain<IUserSessionGrain>(user).SignOut(tokenVersion);
     }
 

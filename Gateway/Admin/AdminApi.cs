@@ -31,10 +31,10 @@ public static class AdminApi
         return group;
     }
 
-    private static async Task<Ok<Overview>> GetOverview(IClusterClient cluster, ConnectionHub hub, TimeProvider time)
+    private static async Task<Ok<Overview>> GetOverview(IClusterClient cluster, SocketIndex sockets, TimeProvider time)
     {
         var rooms = await cluster.GetGrain<IAdminGrain>(0).Rooms(RoomLimit);
-        var users = hub.All()
+        var users = sockets.All()
             .GroupBy(c => c.User!, StringComparer.Ordinal)
             .Select(g => new ConnectedUser(g.Key, g.Count()))
             .OrderBy(u => u.Name, StringComparer.Ordinal)

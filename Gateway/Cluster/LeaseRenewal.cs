@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ChatApp.Gateway.Realtime;
 using Microsoft.Extensions.Options;
 
 namespace ChatApp.Gateway.Cluster;
@@ -11,7 +10,7 @@ namespace ChatApp.Gateway.Cluster;
 /// sockets hear nothing live. Renewing tells each new relay about this gateway, and the sockets
 /// following its room fill what they missed from the log.
 /// </summary>
-public sealed partial class LeaseRenewal(ConnectionHub hub, IClusterClient cluster, IOptions<ChatSocketOptions> options, ILogger<LeaseRenewal> logger)
+public sealed partial class LeaseRenewal(ConnectionHub hub, IClusterClient cluster, IOptions<FanOutOptions> options, ILogger<LeaseRenewal> logger)
     : BackgroundService
 {
     // How often the set of active silos is read (one small call to the cluster).

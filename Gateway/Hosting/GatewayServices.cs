@@ -82,6 +82,9 @@ public static class GatewayServices
     public static WebApplicationBuilder AddChatSockets(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<ChatSocketOptions>(ChatSocketOptions.Section);
+        builder.Services.AddValidatedOptions<FanOutOptions>(FanOutOptions.Section);
+        builder.Services.AddSingleton<SocketIndex>();
+        builder.Services.AddSingleton<JoinGuard>();
         builder.Services.AddSingleton<ConnectionHub>();
         builder.Services.AddSingleton<HelloGate>();
         builder.Services.AddSingleton<SharedGapReads>();

@@ -21,6 +21,8 @@ namespace ChatApp.Gateway.Realtime;
 /// </summary>
 public sealed partial class ChatSession(
     ConnectionHub hub,
+    SocketIndex sockets,
+    JoinGuard joins,
     HelloGate gate,
     IClusterClient cluster,
     SharedGapReads gapReads,
@@ -108,7 +110,7 @@ public sealed partial class ChatSession(
                 return false;
             }
             var user = token.User;
-            if (hub.CountOf(user.Name) >= limits.Options.ConnectionsPerUser)
+            if (sockets.CountOf(user.Name) >= limits.Options.ConnectionsPerUser)
             {
                 metrics.RateLimited("connections");
                 await connection.CloseAsync(CloseCodes.TryAgainLater, "too many connections",
@@ -217,7 +219,7 @@ public sealed partial class ChatSession(
             {
                 var frame = ClientFrame.Parse(bytes, out reference);
                 limits.TakeFrame(connection.Id);
-                var data = await FrameHandlers.HandleAsync(frame, connection, hub, cluster, limits);
+                var data = await FrameHandlers.HandleAsync(frame, connection, hub, joins, cluster, limits);
                 if (reference is not null)
                 {
                     connection.Send(ServerFrames.Reply(reference, data));

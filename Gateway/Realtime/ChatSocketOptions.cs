@@ -2,7 +2,10 @@ using ChatApp.Defaults;
 
 namespace ChatApp.Gateway.Realtime;
 
-/// <summary>Settings of the WebSocket side, bound from the "Gateway" section; the defaults suit one machine.</summary>
+/// <summary>
+/// Settings of the WebSocket side, bound from the "Gateway" section; the defaults suit one machine.
+/// The same section's lease and reordering settings are the fan-out's (Cluster/FanOutOptions.cs).
+/// </summary>
 public sealed class ChatSocketOptions
 {
     public const string Section = "Gateway";
@@ -29,16 +32,4 @@ public sealed class ChatSocketOptions
     /// <summary>Frames waiting for one slow socket before it is cut off with 1013.</summary>
     [Positive]
     public int SendQueueLimit { get; set; } = 1024;
-
-    /// <summary>How long an early live event waits for the ones before it before the sockets repair the gap from the log.</summary>
-    [Positive(OrZero = true)]
-    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How long a room relay or user session keeps this gateway's observer without hearing from it.</summary>
-    [Positive]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>How often leases are renewed: a third of their length, so two renewals may fail before one lapses.</summary>
-    [Positive]
-    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(20);
 }

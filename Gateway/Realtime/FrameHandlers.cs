@@ -17,12 +17,12 @@ public static class FrameHandlers
     private static readonly object Empty = new();
 
     /// <summary>Runs a frame and returns the reply's <c>data</c>.</summary>
-    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
+    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, JoinGuard joins, IClusterClient cluster, AbuseLimits limits)
     {
         var user = connection.User!;
         return frame.Type switch
         {
-            "join" => Join(frame, user, hub, cluster),
+            "join" => Join(frame, user, hub, joins, cluster),
             "leave" => Leave(frame, user, cluster),
             "send" => Send(frame, user, cluster, limits),
             "edit" => Edit(frame, user, cluster, limits),
@@ -36,7 +36,7 @@ public static class FrameHandlers
         };
     }
 
-    private static async Task<object> Join(ClientFrame frame, string user, ConnectionHub hub, IClusterClient cluster)
+    private static async Task<object> Join(ClientFrame frame, string user, ConnectionHub hub, JoinGuard joins, IClusterClient cluster)
     {
         var room = RoomOf(frame);
         if (!RoomId.IsValid(room))
@@ -46,7 +46,7 @@ public static class FrameHandlers
         JoinResult joined;
         // The room tells the user's session before Join returns, and the session tells this gateway:
         // that notice must not make the sockets follow "from now", past the seq the joiner is shown.
-        using (hub.BeginJoin(user, room))
+        using (joins.Begin(user, room))
         {
             joined = await Room(cluster, room).Join(user);
             // Every socket of this user here follows the room from the point the joiner was shown.

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using ChatApp.Gateway.Protocol;
+using ChatApp.Rooms;
+using ChatApp.Users;
+
+namespace ChatApp.Gateway.Cluster;
+
+/// <summary>
+/// The observer callbacks: what the cluster tells this gateway (one-way calls, which Orleans does
+/// not keep in order), put back in order where order matters and passed on to the local sockets.
+/// </summary>
+public sealed partial class ConnectionHub
+{
+    private readonly ConcurrentDictionary<string, RoomSequencer> _sequencers = new(StringComparer.Ordinal);
+    // The newest membership notice applied per (user, room): one-way notices may cross on the way.
+    private readonly ConcurrentDictionary<(string User, string Room), long> _membershipSeqs = new();
+    private readonly PresenceOrder _presence = new();
+
+    public void OnRoomEvent(RoomEvent roomEvent)
+    {
+        if (!_sockets.IsFollowed(roomEvent.Room))
+        {
+            return;
+        }
+        var sequencer = _sequencers.GetOrAdd(roomEvent.Room, room => new RoomSequencer(Release, _options.ReorderWindow));
+        sequencer.Accept(new Outbound.Event(roomEvent, ServerFrames.Event(roomEvent)));
+    }
+
+    /// <summary>An event in order (or given up waiting for): the same bytes queued on every local follower.</summary>
+    private void Release(Outbound.Event item)
+    {
+        foreach (var connection in _sockets.FollowersOf(item.RoomEvent.Room))
+        {
+            connection.Enqueue(item);
+        }
+        _metrics.FannedOut(item.RoomEvent.Ts);
+    }
+
+    public void OnPresence(PresenceChange change)
+    {
+        if (!_sockets.IsFollowed(change.Room) || !_presence.IsNewest(change))
+        {
+            return; // nobody here follows the room, or a newer change about the member came first
+        }
+        SendToFollowers(change.Room, ServerFrames.Presence(change), except: null);
+    }
+
+    public void OnTyping(TypingNotice notice) =>
+        SendToFollowers(notice.Room, ServerFrames.Typing(notice), except: notice.User);
+
+    public void OnUnread(UnreadChange change) => SendToUser(change.User, ServerFrames.Unread(change));
+
+    public void OnMention(Mention mention) => SendToUser(mention.User, ServerFrames.Mention(mention));
+
+    /// <summary>Some gateway revoked the user's older tokens: their sockets here close as well.</summary>
+    public void OnSignedOut(string user, int tokenVersion) => _ = _sockets.CloseUserAsync(user, tokenVersion);
+
+    /// <summary>An ephemeral frame (no seq) for the room's local followers, the same bytes for all.</summary>
+    private void SendToFollowers(string room, byte[] frame, string? except)
+    {
+        foreach (var connection in _sockets.FollowersOf(room))
+        {
+            if (connection.User != except)
+            {
+                connection.Send(frame);
+            }
+        }
+    }
+
+    private void SendToUser(string user, byte[] frame)
+    {
+        foreach (var connection in _sockets.ConnectionsOf(user))
+        {
+            connection.Send(frame);
+        }
+    }
+
+    public void OnMembershipChanged(MembershipChange change)
+    {
+        var key = (change.User, change.Room);
+        var newest = _membershipSeqs.AddOrUpdate(key, change.Seq, (_, seen) => Math.Max(seen, change.Seq));
+        if (newest != change.Seq)
+        {
+            return; // an older notice overtaken by a newer one
+        }
+        if (change.Joined)
+        {
+            // A join handled here follows the user's sockets from its reply; a notice must not, and
+            // above all must not unfollow them.
+            if (!_joins.IsJoiningHere(change.User, change.Room))
+            {
+                // The user's other devices see the join event itself and everything after it.
+                _ = Quietly(FollowForUserAsync(change.User, change.Room, afterSeq: change.Seq - 1), "follow");
+            }
+        }
+        else
+        {
+            UnfollowForUser(change.User, change.Room, change.Event);
+        }
+    }
+
+    /// <summary>
+    /// A room that lost its last local follower: its ordering state goes with it, in the same step
+    /// (the index runs this under its lock).
+    /// </summary>
+    private void ForgetRoom(string room)
+    {
+        _sequencers.TryRemove(room, out _);
+        _presence.Forget(room);
+    }
+}
