@@ -6,7 +6,7 @@ using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Observability;
-using ChatApp.Gateway.Realtime;
+using ChatApp.Gateway.Sockets;
 using Npgsql;
 using Orleans.Configuration;
 
@@ -88,7 +88,7 @@ public static class GatewayServices
         builder.Services.AddSingleton<ConnectionHub>();
         builder.Services.AddSingleton<HelloGate>();
         builder.Services.AddSingleton<SharedGapReads>();
-        builder.Services.AddSingleton<ChatSession>();
+        builder.Services.AddSingleton<SocketReader>();
         builder.Services.AddHostedService<LeaseRenewal>();
         builder.Services.AddHostedService<SocketShutdown>();
         return builder;

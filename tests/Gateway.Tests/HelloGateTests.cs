@@ -1,4 +1,4 @@
-using ChatApp.Gateway.Realtime;
+using ChatApp.Gateway.Sockets;
 using Microsoft.Extensions.Options;
 using Xunit;
 

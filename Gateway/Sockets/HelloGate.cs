@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Sockets;
 
 /// <summary>
 /// Bounds the hellos this gateway has in the cluster at once. A hello attaches the user's

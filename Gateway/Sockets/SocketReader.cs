@@ -12,14 +12,14 @@ using ChatApp.Gateway.Protocol;
 using ChatApp.Rooms;
 using Microsoft.Extensions.Options;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Sockets;
 
 /// <summary>
 /// The reading side of one socket: it waits for <c>hello</c>, then answers each frame in the
 /// order it came. Frames are handled one at a time, so one client's sends are stored in the
 /// order it sent them. A bad frame costs an error frame, never the connection.
 /// </summary>
-public sealed partial class ChatSession(
+public sealed partial class SocketReader(
     ConnectionHub hub,
     SocketIndex sockets,
     JoinGuard joins,
@@ -30,7 +30,7 @@ public sealed partial class ChatSession(
     AbuseLimits limits,
     IOptions<ChatSocketOptions> options,
     GatewayMetrics metrics,
-    ILogger<ChatSession> logger)
+    ILogger<SocketReader> logger)
 {
     private readonly ChatSocketOptions _options = options.Value;
 
@@ -53,7 +53,7 @@ public sealed partial class ChatSession(
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // The client went away or the gateway is stopping: both end the session the same way.
+            // The client went away or the gateway is stopping: both end the connection the same way.
         }
         finally
         {

@@ -1,6 +1,6 @@
 using ChatApp.Defaults;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Sockets;
 
 /// <summary>
 /// Settings of the WebSocket side, bound from the "Gateway" section; the defaults suit one machine.

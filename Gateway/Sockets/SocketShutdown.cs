@@ -1,7 +1,7 @@
 using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Protocol;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Sockets;
 
 /// <summary>
 /// Closes every socket with 1001 as soon as the gateway begins to stop, before Kestrel waits

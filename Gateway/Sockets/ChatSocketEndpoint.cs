@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Options;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Sockets;
 
-/// <summary><c>GET /ws</c>: the origin check, the upgrade, and a session for the socket's life.</summary>
+/// <summary><c>GET /ws</c>: the origin check, the upgrade, and a reader for the socket's life.</summary>
 public static class ChatSocketEndpoint
 {
     public static IEndpointConventionBuilder MapChatSocket(this IEndpointRouteBuilder routes) =>
         routes.Map("/ws", Accept);
 
-    private static async Task Accept(HttpContext http, ChatSession session, IOptions<ChatSocketOptions> options, IHostApplicationLifetime lifetime)
+    private static async Task Accept(HttpContext http, SocketReader reader, IOptions<ChatSocketOptions> options, IHostApplicationLifetime lifetime)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -22,7 +22,7 @@ public static class ChatSocketEndpoint
             return;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        await session.RunAsync(socket, lifetime.ApplicationStopping);
+        await reader.RunAsync(socket, lifetime.ApplicationStopping);
     }
 
     private static bool IsAllowed(string origin, HttpRequest request, ChatSocketOptions options) =>

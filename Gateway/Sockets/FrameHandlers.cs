@@ -6,7 +6,7 @@ using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Protocol;
 using ChatApp.Rooms;
 
-namespace ChatApp.Gateway.Realtime;
+namespace ChatApp.Gateway.Sockets;
 
 /// <summary>
 /// What each client frame does once the socket said hello. Every grain call names the user
