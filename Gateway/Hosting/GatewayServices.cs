@@ -87,6 +87,7 @@ public static class GatewayServices
         builder.Services.AddSingleton<JoinGuard>();
         builder.Services.AddSingleton<ConnectionHub>();
         builder.Services.AddSingleton<HelloGate>();
+        builder.Services.AddSingleton<HelloHandshake>();
         builder.Services.AddSingleton<SharedGapReads>();
         builder.Services.AddSingleton<SocketReader>();
         builder.Services.AddHostedService<LeaseRenewal>();
