@@ -1,9 +1,9 @@
 using System.Threading.RateLimiting;
 using ChatApp.Defaults;
 using ChatApp.Gateway.Accounts;
-using ChatApp.Gateway.Api;
 using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
+using ChatApp.Gateway.Http;
 using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Observability;
 using ChatApp.Gateway.Sockets;

@@ -1,5 +1,4 @@
 using ChatApp.Errors;
-using ChatApp.Gateway.Api;
 using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;

@@ -4,7 +4,7 @@ using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 using ChatApp.Users;
 
-namespace ChatApp.Gateway.Api;
+namespace ChatApp.Gateway.Http;
 
 /// <summary>
 /// Creating rooms and changing who is in them. The gateway only checks that a named user

@@ -4,7 +4,7 @@ using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 using ChatApp.Users;
 
-namespace ChatApp.Gateway.Api;
+namespace ChatApp.Gateway.Http;
 
 /// <summary>Direct messages and read markers over HTTP.</summary>
 public static class DirectMessagesApi

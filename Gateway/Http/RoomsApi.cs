@@ -4,7 +4,7 @@ using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 using ChatApp.Users;
 
-namespace ChatApp.Gateway.Api;
+namespace ChatApp.Gateway.Http;
 
 /// <summary>The room calls of the HTTP API; every one acts for the token's user and asks the room grain.</summary>
 public static class RoomsApi

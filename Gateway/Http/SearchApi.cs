@@ -3,7 +3,7 @@ using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Contract;
 using ChatApp.Search;
 
-namespace ChatApp.Gateway.Api;
+namespace ChatApp.Gateway.Http;
 
 /// <summary><c>GET /api/search</c>: PostgreSQL full-text search over the rooms the caller belongs to.</summary>
 public static class SearchApi

@@ -3,7 +3,7 @@ using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Rooms;
 
-namespace ChatApp.Gateway.Api;
+namespace ChatApp.Gateway.Http;
 
 /// <summary>
 /// Sending, editing and deleting over HTTP, for bots and scripts: the same grain calls, and so
