@@ -106,10 +106,11 @@ public static class GatewayServices
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapAuth();
+        app.MapMe();
         app.MapRooms();
         app.MapMessages();
-        app.MapMembership();
-        app.MapDirectMessages();
+        app.MapReadMarkers();
+        app.MapDirectRooms();
         app.MapSearch();
         app.MapChatSocket();
         return app;

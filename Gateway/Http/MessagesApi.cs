@@ -1,3 +1,4 @@
+using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
@@ -6,8 +7,9 @@ using ChatApp.Rooms;
 namespace ChatApp.Gateway.Http;
 
 /// <summary>
-/// Sending, editing and deleting over HTTP, for bots and scripts: the same grain calls, and so
-/// the same rules and the same idempotency, as the WebSocket frames.
+/// <c>/api/rooms/{id}/messages</c>: history pages, and sending, editing and deleting over HTTP for
+/// bots and scripts: the same grain calls, and so the same rules and the same idempotency, as the
+/// WebSocket frames.
 /// </summary>
 public static class MessagesApi
 {
@@ -18,10 +20,25 @@ public static class MessagesApi
     public static RouteGroupBuilder MapMessages(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/rooms/{id}/messages").RequireAuthorization();
+        group.MapGet("/", History);
         group.MapPost("/", Send);
         group.MapPatch("/{seq:long}", Edit);
         group.MapDelete("/{seq:long}", Delete);
         return group;
+    }
+
+    private static async Task<IResult> History(string id, long? before, long? after, int? limit, HttpContext http, IClusterClient cluster)
+    {
+        if (limit is < 1 or > 200)
+        {
+            return ChatProblems.Problem(ErrorCodes.Validation, "limit is 1 to 200.");
+        }
+        if (before is not null && after is not null)
+        {
+            return ChatProblems.Problem(ErrorCodes.Validation, "Give before or after, not both.");
+        }
+        var page = await cluster.GetGrain<IRoomGrain>(id).History(http.User().Name, before, after, limit ?? 50);
+        return TypedResults.Ok(page);
     }
 
     private static async Task<IResult> Send(string id, NewMessage body, HttpContext http, IClusterClient cluster, AbuseLimits limits)

@@ -6,26 +6,31 @@ using ChatApp.Users;
 
 namespace ChatApp.Gateway.Http;
 
-/// <summary>The room calls of the HTTP API; every one acts for the token's user and asks the room grain.</summary>
+/// <summary>
+/// <c>/api/rooms</c>: the rooms, and who is in them (members, bans, roles). Every call acts for
+/// the token's user and asks the room grain. The gateway only checks that a named user exists;
+/// whether the caller may do it is the room grain's decision, every time.
+/// </summary>
 public static class RoomsApi
 {
+    public sealed record NewRoom(string? Id, string? Topic, string? Visibility);
+
+    public sealed record UserRef(string? User);
+
+    public sealed record RoleChange(string? Role);
+
     public static RouteGroupBuilder MapRooms(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").RequireAuthorization();
-        group.MapGet("/me", GetMe);
-        group.MapGet("/rooms", ListRooms);
-        group.MapGet("/rooms/{id}", GetRoom);
-        group.MapGet("/rooms/{id}/messages", GetMessages);
+        var group = routes.MapGroup("/api/rooms").RequireAuthorization();
+        group.MapGet("/", ListRooms);
+        group.MapPost("/", Create);
+        group.MapGet("/{id}", GetRoom);
+        group.MapGet("/{id}/members", ListMembers);
+        group.MapPost("/{id}/members", AddMember);
+        group.MapDelete("/{id}/members/{user}", RemoveMember);
+        group.MapPut("/{id}/members/{user}/role", SetRole);
+        group.MapPost("/{id}/bans", Ban);
         return group;
-    }
-
-    public sealed record Me(UserView User, IReadOnlyList<RoomSummary> Rooms);
-
-    private static async Task<IResult> GetMe(HttpContext http, IClusterClient cluster)
-    {
-        var user = http.User();
-        var rooms = await cluster.GetGrain<IUserSessionGrain>(user.Name).GetRooms();
-        return TypedResults.Ok(new Me(user, await Summaries(cluster, user.Name, rooms)));
     }
 
     /// <summary>Every public room and every room the caller belongs to.</summary>
@@ -38,30 +43,64 @@ public static class RoomsApi
         return TypedResults.Ok(await Summaries(cluster, user.Name, ids));
     }
 
+    private static async Task<IResult> Create(NewRoom body, HttpContext http, IClusterClient cluster)
+    {
+        if (!RoomId.IsValid(body.Id))
+        {
+            return ChatProblems.Problem(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit.");
+        }
+        var details = await cluster.GetGrain<IRoomGrain>(body.Id).Create(http.User().Name, body.Visibility ?? RoomVisibility.Public, body.Topic ?? "");
+        return TypedResults.Created($"/api/rooms/{body.Id}", RoomView.From(details));
+    }
+
     private static async Task<IResult> GetRoom(string id, HttpContext http, IClusterClient cluster)
     {
         var details = await cluster.GetGrain<IRoomGrain>(id).GetDetails(http.User().Name);
         return TypedResults.Ok(RoomView.From(details));
     }
 
-    private static async Task<IResult> GetMessages(string id, long? before, long? after, int? limit, HttpContext http, IClusterClient cluster)
+    /// <summary>A page of members in name order: a room lists its first 100, and a big room is read on from there.</summary>
+    private static async Task<IResult> ListMembers(string id, string? after, int? limit, HttpContext http, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IRoomGrain>(id).Members(http.User().Name, after, limit ?? 100));
+
+    private static async Task<IResult> AddMember(string id, UserRef body, HttpContext http, IClusterClient cluster, UserAccounts accounts)
     {
-        if (limit is < 1 or > 200)
-        {
-            return ChatProblems.Problem(ErrorCodes.Validation, "limit is 1 to 200.");
-        }
-        if (before is not null && after is not null)
-        {
-            return ChatProblems.Problem(ErrorCodes.Validation, "Give before or after, not both.");
-        }
-        var page = await cluster.GetGrain<IRoomGrain>(id).History(http.User().Name, before, after, limit ?? 50);
-        return TypedResults.Ok(page);
+        var user = await ExistingUser(body.User, accounts);
+        await cluster.GetGrain<IRoomGrain>(id).AddMember(http.User().Name, user);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> RemoveMember(string id, string user, HttpContext http, IClusterClient cluster)
+    {
+        await cluster.GetGrain<IRoomGrain>(id).RemoveMember(http.User().Name, UserName.Normalize(user));
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> SetRole(string id, string user, RoleChange body, HttpContext http, IClusterClient cluster)
+    {
+        await cluster.GetGrain<IRoomGrain>(id).SetRole(http.User().Name, UserName.Normalize(user), body.Role ?? "");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> Ban(string id, UserRef body, HttpContext http, IClusterClient cluster, UserAccounts accounts)
+    {
+        var user = await ExistingUser(body.User, accounts);
+        await cluster.GetGrain<IRoomGrain>(id).Ban(http.User().Name, user);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<string> ExistingUser(string? name, UserAccounts accounts)
+    {
+        var normalized = UserName.Normalize(name ?? "");
+        return UserName.IsValid(normalized) && await accounts.Find(normalized) is { } user
+            ? user.Name
+            : throw new ChatException(ErrorCodes.NotFound, "No such user.");
     }
 
     /// <summary>
     /// Summaries as the user sees them, unread counts included, from the user's session; a room
     /// that refuses (say, left meanwhile) is left out.
     /// </summary>
-    public static Task<IReadOnlyList<RoomSummary>> Summaries(IClusterClient cluster, string user, IEnumerable<string> ids) =>
+    internal static Task<IReadOnlyList<RoomSummary>> Summaries(IClusterClient cluster, string user, IEnumerable<string> ids) =>
         cluster.GetGrain<IUserSessionGrain>(user).Summarize([.. ids]);
 }

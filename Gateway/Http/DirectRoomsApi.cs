@@ -6,18 +6,15 @@ using ChatApp.Users;
 
 namespace ChatApp.Gateway.Http;
 
-/// <summary>Direct messages and read markers over HTTP.</summary>
-public static class DirectMessagesApi
+/// <summary><c>POST /api/dms</c>: the direct-message room of the caller and another user.</summary>
+public static class DirectRoomsApi
 {
     public sealed record OtherUser(string? User);
 
-    public sealed record ReadUpTo(long? Seq);
-
-    public static RouteGroupBuilder MapDirectMessages(this IEndpointRouteBuilder routes)
+    public static RouteGroupBuilder MapDirectRooms(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").RequireAuthorization();
-        group.MapPost("/dms", Open);
-        group.MapPost("/rooms/{id}/read", Read);
+        var group = routes.MapGroup("/api/dms").RequireAuthorization();
+        group.MapPost("/", Open);
         return group;
     }
 
@@ -36,15 +33,5 @@ public static class DirectMessagesApi
         }
         var details = await cluster.GetGrain<IRoomGrain>(DirectRoom.IdOf(me, other)).OpenDirect(me, other);
         return TypedResults.Ok(RoomView.From(details));
-    }
-
-    private static async Task<IResult> Read(string id, ReadUpTo body, HttpContext http, IClusterClient cluster)
-    {
-        if (body.Seq is not { } seq || seq < 0)
-        {
-            return ChatProblems.Problem(ErrorCodes.Validation, "seq is a non-negative integer.");
-        }
-        await cluster.GetGrain<IUserSessionGrain>(http.User().Name).MarkRead(id, seq);
-        return TypedResults.NoContent();
     }
 }
