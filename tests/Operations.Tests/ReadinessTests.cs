@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using ChatApp.Gateway.Hosting;
+using ChatApp.Gateway;
 using ChatApp.Tests.Operations.Support;
 using ChatApp.Tests.Support;
 using Npgsql;

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using ChatApp.Gateway.Hosting;
+using ChatApp.Gateway;
 using ChatApp.Silo.Hosting;
 using ChatApp.Silo.Operations;
 using Microsoft.AspNetCore.Builder;

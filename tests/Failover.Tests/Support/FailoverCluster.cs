@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using ChatApp.Gateway.Hosting;
+using ChatApp.Gateway;
 using ChatApp.Rooms;
 using ChatApp.Tests.Support;
 using Microsoft.AspNetCore.Builder;

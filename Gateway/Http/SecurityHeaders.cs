@@ -1,4 +1,4 @@
-namespace ChatApp.Gateway.Hosting;
+namespace ChatApp.Gateway.Http;
 
 /// <summary>
 /// Headers that keep the page safe even if some text slipped into HTML: no inline script, no
