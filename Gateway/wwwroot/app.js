@@ -10,6 +10,8 @@ import {
 } from './js/view.js';
 import { mentionsMe, WaitingMentions } from './js/mentions.js';
 import { notify, renderNotificationButton, askForNotifications } from './js/notifications.js';
+import { page, onScreen } from './js/page.js';
+import { saved } from './js/saved.js';
 
 const HISTORY_PAGE = 50;
 // A search result outside what is loaded opens a page of history around it: this many before it.
@@ -18,39 +20,10 @@ const SEARCH_LIMIT = 20;
 const TYPING_SEND_EVERY_MS = 3_000;
 const TYPING_SHOW_MS = 4_000;
 
-// sessionStorage: a reload stays signed in, a new tab or browser session does not.
-const saved = {
-  get token() { return sessionStorage.getItem('chat.token'); },
-  get user() { return sessionStorage.getItem('chat.user'); },
-  get room() { return sessionStorage.getItem('chat.room'); },
-  set room(id) { id ? sessionStorage.setItem('chat.room', id) : sessionStorage.removeItem('chat.room'); },
-  signIn(token, user) {
-    sessionStorage.setItem('chat.token', token);
-    sessionStorage.setItem('chat.user', user);
-  },
-  // The outbox survives a reload so a pending message is retried, with the same clientMsgId.
-  get outbox() {
-    try { return JSON.parse(sessionStorage.getItem('chat.outbox')) ?? []; } catch { return []; }
-  },
-  set outbox(items) { sessionStorage.setItem('chat.outbox', JSON.stringify(items)); },
-  clear() { sessionStorage.clear(); },
-};
-
-let store = new ChatStore();
-let currentId = null;
-/** The message being edited in place: {room, seq, box, input}. */
-let editing = null;
-/** The message a search result opened, highlighted until another room is opened. */
-let flash = null;
-/** Rooms whose older history is being fetched. */
-const loadingOlder = new Set();
-// The member list beside the room; narrow screens start without it.
-let membersOpen = matchMedia('(min-width: 900px)').matches;
-
-const conn = new Connection({
+page.conn = new Connection({
   hello: () => {
     // resume: {roomId: lastSeq} for every loaded room, so events missed while away are replayed.
-    const resume = store.resume();
+    const resume = page.store.resume();
     return Object.keys(resume).length ? { token: saved.token, resume } : { token: saved.token };
   },
   onReady: connected,
@@ -73,24 +46,24 @@ function render() {
 }
 
 function renderNow() {
-  const room = currentId ? store.room(currentId) : null;
-  if (editing && (editing.room !== currentId || !room?.member || room.items.get(editing.seq)?.deleted !== false)) {
-    editing = null; // left the room, or the message was deleted meanwhile
+  const room = page.currentId ? page.store.room(page.currentId) : null;
+  if (page.editing && (page.editing.room !== page.currentId || !room?.member || room.items.get(page.editing.seq)?.deleted !== false)) {
+    page.editing = null; // left the room, or the message was deleted meanwhile
   }
-  const myRole = room?.roleOf(store.me) ?? null;
-  renderRooms(store.visibleRooms(), currentId, store.me);
-  renderNotificationButton(ui.enableNotifications, Boolean(store.me));
+  const myRole = room?.roleOf(page.store.me) ?? null;
+  renderRooms(page.store.visibleRooms(), page.currentId, page.store.me);
+  renderNotificationButton(ui.enableNotifications, Boolean(page.store.me));
   renderRoom(room, {
-    pending: store.outbox.filter((o) => o.room === currentId),
-    me: store.me,
-    connected: conn.ready,
+    pending: page.store.outbox.filter((o) => o.room === page.currentId),
+    me: page.store.me,
+    connected: page.conn.ready,
     moderator: canModerate(myRole),
-    editing,
-    flashSeq: flash?.room === currentId ? flash.seq : undefined,
-    loadingOlder: loadingOlder.has(currentId),
-    isMention: (item) => mentionsMe(item, store.me, room.mentionSeqs),
+    editing: page.editing,
+    flashSeq: page.flash?.room === page.currentId ? page.flash.seq : undefined,
+    loadingOlder: page.loadingOlder.has(page.currentId),
+    isMention: (item) => mentionsMe(item, page.store.me, room.mentionSeqs),
   });
-  renderMembers(room, { me: store.me, myRole, open: membersOpen, outranks });
+  renderMembers(room, { me: page.store.me, myRole, open: page.membersOpen, outranks });
 }
 
 function notice(message) {
@@ -121,13 +94,13 @@ async function authenticate(kind) {
 }
 
 function start() {
-  store = new ChatStore();
-  store.me = saved.user ?? '';
-  store.outbox = saved.outbox.map((o) => ({ ...o, state: o.state === 'failed' ? 'failed' : 'queued' }));
-  currentId = saved.room;
-  showSignedIn(store.me);
+  page.store = new ChatStore();
+  page.store.me = saved.user ?? '';
+  page.store.outbox = saved.outbox.map((o) => ({ ...o, state: o.state === 'failed' ? 'failed' : 'queued' }));
+  page.currentId = saved.room;
+  showSignedIn(page.store.me);
   render();
-  conn.start();
+  page.conn.start();
 }
 
 /**
@@ -136,12 +109,12 @@ function start() {
  */
 function signOut(reason) {
   const token = saved.token;
-  conn.stop(); // first, so the server closing our socket is not taken for a refused token
+  page.conn.stop(); // first, so the server closing our socket is not taken for a refused token
   saved.clear();
   waitingMentions.clear();
-  store = new ChatStore();
-  currentId = null;
-  editing = flash = null;
+  page.store = new ChatStore();
+  page.currentId = null;
+  page.editing = page.flash = null;
   showSignedIn(null);
   showError(ui.authError, reason ?? '');
   render();
@@ -167,16 +140,16 @@ async function authedApi(path, options) {
 
 /** hello succeeded, on the first connection and on every reconnect. */
 function connected(data) {
-  if (data.user) store.me = userName(data.user) || store.me;
-  showSignedIn(store.me);
-  store.setMemberRooms(data.rooms);
+  if (data.user) page.store.me = userName(data.user) || page.store.me;
+  showSignedIn(page.store.me);
+  page.store.setMemberRooms(data.rooms);
   notice('');
   render();
   refreshRoomList();
   // Reopen the room on screen (or the one saved before a reload), unless we
   // were removed from it meanwhile: rejoining is for the user to decide.
-  if (currentId && store.room(currentId).member) openRoom(currentId);
-  else if (currentId) notice('You are no longer a member of this room.');
+  if (page.currentId && page.store.room(page.currentId).member) openRoom(page.currentId);
+  else if (page.currentId) notice('You are no longer a member of this room.');
   pumpOutbox();
 }
 
@@ -192,7 +165,7 @@ function oneAtATime(work) {
 
 async function refreshRoomList() {
   try {
-    store.setListedRooms(await oneAtATime(() => authedApi('/api/rooms')));
+    page.store.setListedRooms(await oneAtATime(() => authedApi('/api/rooms')));
     render();
   } catch (err) {
     if (err.status !== 401) notice(`Could not load the room list: ${err.message}`);
@@ -203,54 +176,54 @@ async function refreshRoomList() {
 function receive(frame) {
   switch (frame.type) {
     case 'event': {
-      const applied = store.applyEvent(frame);
+      const applied = page.store.applyEvent(frame);
       if (!applied) return; // duplicate
       const { room } = applied;
       if (applied.gap) fillGap(room, applied.gap);
       if (!room.member) {
         room.details = null;
-        if (frame.room === currentId) notice('You are no longer a member of this room.');
+        if (frame.room === page.currentId) notice('You are no longer a member of this room.');
       }
-      if (frame.room === currentId) markReadSoon();
+      if (frame.room === page.currentId) markReadSoon();
       if (frame.kind === 'message') {
-        saved.outbox = store.outbox; // it may have confirmed one of ours
-        if (!onScreen(frame.room)) store.countUnread(room, frame);
+        saved.outbox = page.store.outbox; // it may have confirmed one of ours
+        if (!onScreen(frame.room)) page.store.countUnread(room, frame);
         waitingMentions.arrived(frame.room, frame.seq, frame.text);
       }
       // Membership changed: the member list, and for a room someone added us to, its visibility
       // and topic. Not GET /api/rooms: the room may still be telling our session of the join.
-      const added = frame.kind === 'join' && userName(frame.user) === store.me && frame.room !== currentId;
-      if (room.member && (added || (frame.room === currentId && ['join', 'leave', 'kick', 'ban'].includes(frame.kind)))) {
+      const added = frame.kind === 'join' && userName(frame.user) === page.store.me && frame.room !== page.currentId;
+      if (room.member && (added || (frame.room === page.currentId && ['join', 'leave', 'kick', 'ban'].includes(frame.kind)))) {
         refreshDetailsSoon(room);
       }
       break;
     }
     case 'resync':
-      resync(store.room(frame.room), frame.lastSeq);
+      resync(page.store.room(frame.room), frame.lastSeq);
       break;
     case 'presence': {
       // The member list's online marks; the room's next GET /api/rooms/{id} says the same.
-      const room = store.room(frame.room);
+      const room = page.store.room(frame.room);
       const user = userName(frame.user);
       if (!room.details?.members) return;
       room.details = {
         ...room.details,
         members: room.details.members.map((m) => (userName(m.user) === user ? { ...m, online: Boolean(frame.online) } : m)),
       };
-      if (frame.room !== currentId) return;
+      if (frame.room !== page.currentId) return;
       break;
     }
     case 'unread':
-      store.setUnread(store.room(frame.room), frame.room === currentId ? 0 : frame.count, frame.lastReadSeq ?? 0,
-        frame.room === currentId ? 0 : frame.mentions ?? 0);
+      page.store.setUnread(page.store.room(frame.room), frame.room === page.currentId ? 0 : frame.count, frame.lastReadSeq ?? 0,
+        frame.room === page.currentId ? 0 : frame.mentions ?? 0);
       break;
     case 'mention':
-      mentioned(store.room(frame.room), Number(frame.seq), userName(frame.sender));
+      mentioned(page.store.room(frame.room), Number(frame.seq), userName(frame.sender));
       break;
     case 'typing': {
       const user = userName(frame.user);
-      if (user === store.me) return;
-      store.room(frame.room).typing.set(user, Date.now() + TYPING_SHOW_MS);
+      if (user === page.store.me) return;
+      page.store.room(frame.room).typing.set(user, Date.now() + TYPING_SHOW_MS);
       setTimeout(render, TYPING_SHOW_MS + 50); // to clear the indicator
       break;
     }
@@ -260,11 +233,6 @@ function receive(frame) {
       return;
   }
   render();
-}
-
-/** The user reads this room now: it is the one on screen and the page is visible. */
-function onScreen(roomId) {
-  return roomId === currentId && document.visibilityState === 'visible';
 }
 
 /**
@@ -281,8 +249,8 @@ function mentioned(room, seq, sender) {
 
 const waitingMentions = new WaitingMentions(({ room: id, seq, sender }, text) => {
   // Read meanwhile, here or on another device: nothing left to point at.
-  if (!store.room(id).unseenMentions.has(seq)) return;
-  const title = roomTitle(id, store.me);
+  if (!page.store.room(id).unseenMentions.has(seq)) return;
+  const title = roomTitle(id, page.store.me);
   notify(title === sender ? `${sender} mentioned you` : `${sender} mentioned you in ${title}`, {
     body: text ?? '',
     tag: `mention:${id}:${seq}`,
@@ -298,8 +266,8 @@ async function fillGap(room, { after, before }) {
     return;
   }
   try {
-    const data = await conn.request('history', { room: room.id, before, limit: missing });
-    store.mergeMessages(room, data.messages ?? []); // the span already covers it
+    const data = await page.conn.request('history', { room: room.id, before, limit: missing });
+    page.store.mergeMessages(room, data.messages ?? []); // the span already covers it
     render();
   } catch {
     resync(room, room.lastSeq);
@@ -309,7 +277,7 @@ async function fillGap(room, { after, before }) {
 /** The server could not deliver every event: the latest history page becomes the truth. */
 async function resync(room, lastSeq) {
   room.lastSeq = lastSeq; // live events continue after this
-  if (!room.loaded || room.id !== currentId) {
+  if (!room.loaded || room.id !== page.currentId) {
     // Not on screen: drop what we have; the next open loads the latest page.
     room.loaded = false;
     room.items.clear();
@@ -317,9 +285,9 @@ async function resync(room, lastSeq) {
     return;
   }
   try {
-    const data = await conn.request('history', { room: room.id, before: lastSeq + 1, limit: HISTORY_PAGE });
-    store.mergeMessages(room, data.messages ?? [], { replace: true }); // drops the old spans too
-    store.mergePage(room, data, { before: lastSeq + 1 });
+    const data = await page.conn.request('history', { room: room.id, before: lastSeq + 1, limit: HISTORY_PAGE });
+    page.store.mergeMessages(room, data.messages ?? [], { replace: true }); // drops the old spans too
+    page.store.mergePage(room, data, { before: lastSeq + 1 });
   } catch (err) {
     room.loaded = false; // load again on the next open or reconnect
     notice(`Could not reload ${room.id}: ${err.message}`);
@@ -334,17 +302,17 @@ async function resync(room, lastSeq) {
  * here (false if it could not be, e.g. not connected: connected() opens it again).
  */
 async function openRoom(id) {
-  if (currentId !== id) {
+  if (page.currentId !== id) {
     notice('');
-    flash = null;
+    page.flash = null;
     // What the room on screen showed until now has been seen, however soon the user moves on.
     if (readTimer) markRead();
   }
-  currentId = id;
+  page.currentId = id;
   saved.room = id;
-  const room = store.room(id);
+  const room = page.store.room(id);
   render();
-  if (!conn.ready) return false;
+  if (!page.conn.ready) return false;
   if (!room.member) return joinRoom(id);
   if (!room.loaded) return loadRoom(room);
   markReadSoon();
@@ -367,8 +335,8 @@ async function fetchLatest(room) {
   refreshDetails(room);
   try {
     const before = room.lastSeq + 1;
-    const data = await conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
-    store.mergePage(room, data, { before });
+    const data = await page.conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
+    page.store.mergePage(room, data, { before });
     room.loaded = true;
     markReadSoon();
     return true;
@@ -387,23 +355,23 @@ async function fetchLatest(room) {
 
 async function joinRoom(id) {
   try {
-    const data = await oneAtATime(() => conn.request('join', { room: id }));
-    const room = store.room(id);
+    const data = await oneAtATime(() => page.conn.request('join', { room: id }));
+    const room = page.store.room(id);
     room.summary = { ...room.summary, ...data.room };
     room.details = data.room;
     room.member = true;
     const messages = data.messages ?? [];
-    store.mergeMessages(room, messages);
+    page.store.mergeMessages(room, messages);
     room.lastSeq = Math.max(room.lastSeq, data.lastSeq ?? 0);
     room.loaded = true;
     // The join reply has no hasMore: a full page suggests there is more.
     room.cover(messages.length >= HISTORY_PAGE ? messages[0].seq : 1, room.lastSeq);
-    if (currentId !== id) openRoom(id);
+    if (page.currentId !== id) openRoom(id);
     markReadSoon();
     return true;
   } catch (err) {
     const message = `Could not join ${id}: ${err.message}`;
-    if (currentId === id) notice(message);
+    if (page.currentId === id) notice(message);
     else showError(ui.roomError, message);
     return false;
   } finally {
@@ -424,18 +392,18 @@ async function createRoom(id, visibility) {
 
 /** The page of messages before everything loaded; the view keeps the reader's place. */
 async function loadOlder() {
-  const room = currentId && store.room(currentId);
-  if (!room?.loaded || !room.hasMore || loadingOlder.has(room.id) || !conn.ready) return;
-  loadingOlder.add(room.id);
+  const room = page.currentId && page.store.room(page.currentId);
+  if (!room?.loaded || !room.hasMore || page.loadingOlder.has(room.id) || !page.conn.ready) return;
+  page.loadingOlder.add(room.id);
   render();
   try {
     const before = room.firstSeq();
-    const data = await conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
-    store.mergePage(room, data, { before });
+    const data = await page.conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
+    page.store.mergePage(room, data, { before });
   } catch (err) {
     if (err.code !== 'disconnected') notice(`Could not load older messages: ${err.message}`);
   } finally {
-    loadingOlder.delete(room.id);
+    page.loadingOlder.delete(room.id);
     render();
   }
 }
@@ -453,10 +421,10 @@ async function loadHole(room, { after, before, below }) {
   try {
     if (below) {
       const data = await authedApi(`/api/rooms/${encodeURIComponent(room.id)}/messages?after=${after}&limit=${HISTORY_PAGE}`);
-      store.mergePage(room, data, { after });
+      page.store.mergePage(room, data, { after });
     } else {
-      const data = await conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
-      store.mergePage(room, data, { before });
+      const data = await page.conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
+      page.store.mergePage(room, data, { before });
     }
   } catch (err) {
     if (err.code !== 'disconnected' && err.status !== 401) notice(`Could not load messages: ${err.message}`);
@@ -468,20 +436,20 @@ async function loadHole(room, { after, before, below }) {
 
 /** Opens a room at one message (a search result): loads the history around it if needed, then flashes it. */
 async function jumpTo(roomId, seq) {
-  if (!await openRoom(roomId) || currentId !== roomId) return;
-  const room = store.room(roomId);
+  if (!await openRoom(roomId) || page.currentId !== roomId) return;
+  const room = page.store.room(roomId);
   if (!room.items.has(seq) && !room.isCovered(seq)) {
     const after = Math.max(0, seq - JUMP_CONTEXT);
     try {
       const data = await authedApi(`/api/rooms/${encodeURIComponent(roomId)}/messages?after=${after}&limit=${HISTORY_PAGE}`);
-      store.mergePage(room, data, { after });
+      page.store.mergePage(room, data, { after });
     } catch (err) {
       notice(`Could not load that message: ${err.message}`);
       return;
     }
   }
-  if (currentId !== roomId) return;
-  flash = { room: roomId, seq };
+  if (page.currentId !== roomId) return;
+  page.flash = { room: roomId, seq };
   renderNow();
   // A result newer than our events is on its way as one; otherwise it was deleted meanwhile.
   if (!revealMessage(seq) && seq <= room.lastSeq) notice('That message is no longer there.');
@@ -499,7 +467,7 @@ function refreshDetailsSoon(room) {
 /** The room with its members and their roles, from the server. */
 async function refreshDetails(room) {
   // Offline it would only fail; connected() opens the room again, which refreshes it.
-  if (!conn.ready || !navigator.onLine) return;
+  if (!page.conn.ready || !navigator.onLine) return;
   try {
     const details = await authedApi(`/api/rooms/${encodeURIComponent(room.id)}`);
     if (!room.member) return;
@@ -513,7 +481,7 @@ async function refreshDetails(room) {
 
 /** Add, kick, ban or change a role: the room decides, its events update every page. */
 async function manageMember(action, user, role) {
-  const room = currentId && store.room(currentId);
+  const room = page.currentId && page.store.room(page.currentId);
   if (!room?.member) return;
   const base = `/api/rooms/${encodeURIComponent(room.id)}`;
   showError(ui.membersError, '');
@@ -545,7 +513,7 @@ async function openDirect(user) {
     if (err.status !== 401) showError(ui.membersError, `Could not open a conversation with ${user}: ${err.message}`);
     return false;
   }
-  const room = store.room(details.id);
+  const room = page.store.room(details.id);
   room.member = true;
   room.details = details;
   room.summary = { ...room.summary, ...details, members: undefined };
@@ -554,19 +522,19 @@ async function openDirect(user) {
 }
 
 async function leaveRoom() {
-  const id = currentId;
+  const id = page.currentId;
   if (!id) return;
   try {
-    await oneAtATime(() => conn.request('leave', { room: id }));
+    await oneAtATime(() => page.conn.request('leave', { room: id }));
   } catch (err) {
     notice(`Could not leave ${id}: ${err.message}`);
     return;
   }
-  store.forget(store.room(id));
-  store.outbox = store.outbox.filter((o) => o.room !== id);
-  saved.outbox = store.outbox;
-  currentId = null;
-  flash = null;
+  page.store.forget(page.store.room(id));
+  page.store.outbox = page.store.outbox.filter((o) => o.room !== id);
+  saved.outbox = page.store.outbox;
+  page.currentId = null;
+  page.flash = null;
   saved.room = null;
   notice('');
   render();
@@ -586,14 +554,14 @@ function markReadSoon() {
 function markRead() {
   clearTimeout(readTimer);
   readTimer = 0;
-  const room = currentId && store.room(currentId);
-  if (!room?.loaded || !conn.ready || document.visibilityState !== 'visible') return;
+  const room = page.currentId && page.store.room(page.currentId);
+  if (!room?.loaded || !page.conn.ready || document.visibilityState !== 'visible') return;
   room.unread = 0;
   room.unseenMentions.clear();
   room.mentions = 0;
   if (room.lastSeq > (room.readSeq ?? 0)) {
     room.readSeq = room.lastSeq;
-    conn.request('read', { room: room.id, seq: room.lastSeq }).catch(() => { room.readSeq = 0; });
+    page.conn.request('read', { room: room.id, seq: room.lastSeq }).catch(() => { room.readSeq = 0; });
   }
   render();
 }
@@ -603,14 +571,14 @@ function markRead() {
 function submitMessage() {
   const text = ui.composer.value;
   const trimmed = text.trim();
-  if (!currentId || !trimmed) return;
+  if (!page.currentId || !trimmed) return;
   if (trimmed.length > MAX_TEXT) {
     notice(`A message can have at most ${MAX_TEXT} characters (this one has ${trimmed.length}).`);
     return;
   }
   notice('');
-  store.queue(currentId, text); // sent exactly as typed
-  saved.outbox = store.outbox;
+  page.store.queue(page.currentId, text); // sent exactly as typed
+  saved.outbox = page.store.outbox;
   ui.composer.value = '';
   render();
   pumpOutbox();
@@ -628,19 +596,19 @@ async function pumpOutbox() {
   pumping = true;
   try {
     for (;;) {
-      const item = conn.ready && store.outbox.find((o) => o.state === 'queued');
+      const item = page.conn.ready && page.store.outbox.find((o) => o.state === 'queued');
       if (!item) break;
       item.state = 'sending';
       render();
       try {
-        const data = await conn.request('send', { room: item.room, clientMsgId: item.clientMsgId, text: item.text });
-        store.confirm(item, data);
+        const data = await page.conn.request('send', { room: item.room, clientMsgId: item.clientMsgId, text: item.text });
+        page.store.confirm(item, data);
       } catch (err) {
         item.state = 'queued';
         if (err.code === 'rate_limited') {
           await new Promise((resolve) => setTimeout(resolve, err.retryAfterMs ?? 1000));
         } else if (err.code === 'timeout') {
-          conn.reconnect(); // treat the socket as dead; connected() pumps again
+          page.conn.reconnect(); // treat the socket as dead; connected() pumps again
           break;
         } else if (err.code === 'disconnected') {
           break;
@@ -649,7 +617,7 @@ async function pumpOutbox() {
           item.error = err.message;
         }
       } finally {
-        saved.outbox = store.outbox;
+        saved.outbox = page.store.outbox;
       }
     }
   } finally {
@@ -660,7 +628,7 @@ async function pumpOutbox() {
 
 async function deleteMessage(seq) {
   try {
-    await conn.request('delete', { room: currentId, seq });
+    await page.conn.request('delete', { room: page.currentId, seq });
   } catch (err) {
     notice(`Could not delete the message: ${err.message}`);
   }
@@ -669,26 +637,26 @@ async function deleteMessage(seq) {
 // ---- editing -----------------------------------------------------------------------
 
 function startEdit(seq) {
-  const item = currentId && store.room(currentId).items.get(seq);
-  if (item?.kind !== 'message' || item.deleted || item.sender !== store.me) return;
+  const item = page.currentId && page.store.room(page.currentId).items.get(seq);
+  if (item?.kind !== 'message' || item.deleted || item.sender !== page.store.me) return;
   const { box, input } = makeEditor(item.text);
-  editing = { room: currentId, seq, box, input };
+  page.editing = { room: page.currentId, seq, box, input };
   renderNow();
   input.focus();
   input.setSelectionRange(input.value.length, input.value.length);
 }
 
 function cancelEdit() {
-  editing = null;
+  page.editing = null;
   renderNow();
   ui.composer.focus();
 }
 
 /** Saves the edit with an `edit` frame; the room's edit event then updates every page. */
 async function saveEdit() {
-  if (!editing || editing.input.disabled) return;
-  const { room: roomId, seq, input } = editing;
-  const room = store.room(roomId);
+  if (!page.editing || page.editing.input.disabled) return;
+  const { room: roomId, seq, input } = page.editing;
+  const room = page.store.room(roomId);
   const text = input.value;
   const trimmed = text.trim();
   if (text === room.items.get(seq)?.text) {
@@ -705,7 +673,7 @@ async function saveEdit() {
   }
   input.disabled = true;
   try {
-    await conn.request('edit', { room: roomId, seq, text });
+    await page.conn.request('edit', { room: roomId, seq, text });
   } catch (err) {
     input.disabled = false;
     notice(`Could not save the edit: ${err.message}`);
@@ -713,8 +681,8 @@ async function saveEdit() {
     return;
   }
   notice('');
-  store.edited(room, seq, text);
-  if (editing?.input === input) cancelEdit();
+  page.store.edited(room, seq, text);
+  if (page.editing?.input === input) cancelEdit();
   else render();
 }
 
@@ -733,7 +701,7 @@ async function search(query) {
   renderSearch(q, { loading: true });
   try {
     const data = await authedApi(`/api/search?q=${encodeURIComponent(q)}&limit=${SEARCH_LIMIT}`);
-    if (run === searchRun) renderSearch(q, { results: data?.results ?? [], me: store.me });
+    if (run === searchRun) renderSearch(q, { results: data?.results ?? [], me: page.store.me });
   } catch (err) {
     if (run === searchRun && err.status !== 401) renderSearch(q, { error: `Search failed: ${err.message}` });
   }
@@ -748,9 +716,9 @@ function stopSearch() {
 let lastTypingSent = 0;
 function typed() {
   const now = Date.now();
-  if (!currentId || now - lastTypingSent < TYPING_SEND_EVERY_MS) return;
+  if (!page.currentId || now - lastTypingSent < TYPING_SEND_EVERY_MS) return;
   lastTypingSent = now;
-  conn.notify('typing', { room: currentId });
+  page.conn.notify('typing', { room: page.currentId });
 }
 
 // ---- DOM events ------------------------------------------------------------------
@@ -771,7 +739,7 @@ ui.joinForm.addEventListener('submit', async (e) => {
     return;
   }
   showError(ui.roomError, '');
-  if (!conn.ready) {
+  if (!page.conn.ready) {
     showError(ui.roomError, 'Not connected. Try again in a moment.');
     return;
   }
@@ -816,7 +784,7 @@ document.addEventListener('click', (e) => {
 });
 
 ui.toggleMembers.addEventListener('click', () => {
-  membersOpen = !membersOpen;
+  page.membersOpen = !page.membersOpen;
   renderNow();
 });
 ui.addMemberForm.addEventListener('submit', async (e) => {
@@ -844,7 +812,7 @@ ui.leave.addEventListener('click', leaveRoom);
 
 // Scrolling near an edge of the loaded history loads the next page there.
 watchEdges((edge) => {
-  const room = currentId && store.room(currentId);
+  const room = page.currentId && page.store.room(page.currentId);
   if (!room?.loaded) return;
   if (edge.kind === 'older') loadOlder();
   else loadHole(room, edge);
@@ -856,14 +824,14 @@ ui.messages.addEventListener('click', (e) => {
   const seq = Number(li.dataset.seq);
   if (e.target.closest('button.load-older')) loadOlder();
   else if (e.target.closest('button.load-gap')) {
-    loadHole(store.room(currentId), { after: Number(li.dataset.after), before: Number(li.dataset.before), below: true });
+    loadHole(page.store.room(page.currentId), { after: Number(li.dataset.after), before: Number(li.dataset.before), below: true });
   } else if (e.target.closest('button.edit')) startEdit(seq);
   else if (e.target.closest('button.save-edit')) saveEdit();
   else if (e.target.closest('button.cancel-edit')) cancelEdit();
   else if (e.target.closest('button.delete')) deleteMessage(seq);
   else if (e.target.closest('button.discard')) {
-    store.discard(li.dataset.clientMsgId);
-    saved.outbox = store.outbox;
+    page.store.discard(li.dataset.clientMsgId);
+    saved.outbox = page.store.outbox;
     render();
   }
 });
@@ -891,7 +859,7 @@ ui.composer.addEventListener('keydown', (e) => {
     submitMessage();
   } else if (e.key === 'ArrowUp' && !ui.composer.value) {
     // Up in an empty composer edits one's last message, as in most chat apps.
-    const mine = currentId && store.room(currentId).sorted().findLast((i) => i.kind === 'message' && i.sender === store.me && !i.deleted);
+    const mine = page.currentId && page.store.room(page.currentId).sorted().findLast((i) => i.kind === 'message' && i.sender === page.store.me && !i.deleted);
     if (mine) {
       e.preventDefault();
       startEdit(mine.seq);
@@ -900,7 +868,7 @@ ui.composer.addEventListener('keydown', (e) => {
 });
 ui.composer.addEventListener('input', typed);
 
-window.addEventListener('online', () => conn.retryNow());
+window.addEventListener('online', () => page.conn.retryNow());
 document.addEventListener('visibilitychange', markReadSoon);
 
 // ---- boot --------------------------------------------------------------------------
