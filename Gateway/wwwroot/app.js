@@ -3,14 +3,14 @@
 
 import { api, ApiError } from './js/api.js';
 import { Connection } from './js/protocol.js';
-import { ChatStore, ROOM_ID, MAX_TEXT, userName, canModerate, outranks, roomTitle } from './js/store.js';
+import { ChatStore, ROOM_ID, MAX_TEXT, userName, roomTitle } from './js/store.js';
 import {
-  ui, showError, showSignedIn, renderConnection, renderRooms, renderRoom, renderMembers,
-  makeEditor, revealMessage, watchEdges, renderSearch, closeSearch,
+  ui, showError, showSignedIn, renderConnection, makeEditor, revealMessage, watchEdges, renderSearch, closeSearch,
 } from './js/view.js';
-import { mentionsMe, WaitingMentions } from './js/mentions.js';
-import { notify, renderNotificationButton, askForNotifications } from './js/notifications.js';
+import { WaitingMentions } from './js/mentions.js';
+import { notify, askForNotifications } from './js/notifications.js';
 import { page, onScreen } from './js/page.js';
+import { render, renderNow, notice } from './js/render.js';
 import { saved } from './js/saved.js';
 
 const HISTORY_PAGE = 50;
@@ -31,44 +31,6 @@ page.conn = new Connection({
   onState: (state) => { renderConnection(state); render(); },
   onUnauthorized: () => signOut('Your session has ended. Please sign in again.'),
 });
-
-// ---- rendering ---------------------------------------------------------------
-
-let renderQueued = false;
-/** Coalesce the many changes of one burst of frames into one render. */
-function render() {
-  if (renderQueued) return;
-  renderQueued = true;
-  queueMicrotask(() => {
-    renderQueued = false;
-    renderNow();
-  });
-}
-
-function renderNow() {
-  const room = page.currentId ? page.store.room(page.currentId) : null;
-  if (page.editing && (page.editing.room !== page.currentId || !room?.member || room.items.get(page.editing.seq)?.deleted !== false)) {
-    page.editing = null; // left the room, or the message was deleted meanwhile
-  }
-  const myRole = room?.roleOf(page.store.me) ?? null;
-  renderRooms(page.store.visibleRooms(), page.currentId, page.store.me);
-  renderNotificationButton(ui.enableNotifications, Boolean(page.store.me));
-  renderRoom(room, {
-    pending: page.store.outbox.filter((o) => o.room === page.currentId),
-    me: page.store.me,
-    connected: page.conn.ready,
-    moderator: canModerate(myRole),
-    editing: page.editing,
-    flashSeq: page.flash?.room === page.currentId ? page.flash.seq : undefined,
-    loadingOlder: page.loadingOlder.has(page.currentId),
-    isMention: (item) => mentionsMe(item, page.store.me, room.mentionSeqs),
-  });
-  renderMembers(room, { me: page.store.me, myRole, open: page.membersOpen, outranks });
-}
-
-function notice(message) {
-  showError(ui.notice, message);
-}
 
 // ---- sign-in -------------------------------------------------------------------
 
