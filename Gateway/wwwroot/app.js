@@ -12,13 +12,13 @@ import { notify, askForNotifications } from './js/notifications.js';
 import { page, onScreen } from './js/page.js';
 import { render, renderNow, notice } from './js/render.js';
 import { saved } from './js/saved.js';
+import { markReadSoon, markReadIfDue } from './js/readmarkers.js';
+import { someoneTyping, wireTyping } from './js/typing.js';
 
 const HISTORY_PAGE = 50;
 // A search result outside what is loaded opens a page of history around it: this many before it.
 const JUMP_CONTEXT = 25;
 const SEARCH_LIMIT = 20;
-const TYPING_SEND_EVERY_MS = 3_000;
-const TYPING_SHOW_MS = 4_000;
 
 page.conn = new Connection({
   hello: () => {
@@ -182,13 +182,9 @@ function receive(frame) {
     case 'mention':
       mentioned(page.store.room(frame.room), Number(frame.seq), userName(frame.sender));
       break;
-    case 'typing': {
-      const user = userName(frame.user);
-      if (user === page.store.me) return;
-      page.store.room(frame.room).typing.set(user, Date.now() + TYPING_SHOW_MS);
-      setTimeout(render, TYPING_SHOW_MS + 50); // to clear the indicator
+    case 'typing':
+      if (!someoneTyping(frame)) return;
       break;
-    }
     default:
       // Server pings, and errors answering ref-less frames (typing): nothing to show.
       // A refused token also closes with 1008, handled there.
@@ -268,7 +264,7 @@ async function openRoom(id) {
     notice('');
     page.flash = null;
     // What the room on screen showed until now has been seen, however soon the user moves on.
-    if (readTimer) markRead();
+    markReadIfDue();
   }
   page.currentId = id;
   saved.room = id;
@@ -503,31 +499,6 @@ async function leaveRoom() {
   refreshRoomList(); // a public room stays listed, a private one goes
 }
 
-// ---- read markers ------------------------------------------------------------------
-
-let readTimer = 0;
-/** Tell the server what we have seen, at most about once a second. */
-function markReadSoon() {
-  clearTimeout(readTimer);
-  readTimer = setTimeout(markRead, 800);
-}
-
-/** The room on screen is read up to its last event. */
-function markRead() {
-  clearTimeout(readTimer);
-  readTimer = 0;
-  const room = page.currentId && page.store.room(page.currentId);
-  if (!room?.loaded || !page.conn.ready || document.visibilityState !== 'visible') return;
-  room.unread = 0;
-  room.unseenMentions.clear();
-  room.mentions = 0;
-  if (room.lastSeq > (room.readSeq ?? 0)) {
-    room.readSeq = room.lastSeq;
-    page.conn.request('read', { room: room.id, seq: room.lastSeq }).catch(() => { room.readSeq = 0; });
-  }
-  render();
-}
-
 // ---- sending -----------------------------------------------------------------------
 
 function submitMessage() {
@@ -675,14 +646,6 @@ function stopSearch() {
   closeSearch();
 }
 
-let lastTypingSent = 0;
-function typed() {
-  const now = Date.now();
-  if (!page.currentId || now - lastTypingSent < TYPING_SEND_EVERY_MS) return;
-  lastTypingSent = now;
-  page.conn.notify('typing', { room: page.currentId });
-}
-
 // ---- DOM events ------------------------------------------------------------------
 
 ui.authForm.addEventListener('submit', (e) => {
@@ -828,7 +791,7 @@ ui.composer.addEventListener('keydown', (e) => {
     }
   }
 });
-ui.composer.addEventListener('input', typed);
+wireTyping();
 
 window.addEventListener('online', () => page.conn.retryNow());
 document.addEventListener('visibilitychange', markReadSoon);
