@@ -1,9 +1,8 @@
 // ChatApp web page: wires the HTTP API, the /ws protocol client, the store and
 // the view. PROTOCOL.md (docs/protocol.md in the repo) is the contract.
 
-import { api, ApiError } from './js/api.js';
 import { Connection } from './js/protocol.js';
-import { ChatStore, ROOM_ID, MAX_TEXT, userName, roomTitle } from './js/store.js';
+import { ROOM_ID, MAX_TEXT, userName, roomTitle } from './js/store.js';
 import {
   ui, showError, showSignedIn, renderConnection, makeEditor, revealMessage, watchEdges, renderSearch, closeSearch,
 } from './js/view.js';
@@ -14,6 +13,7 @@ import { render, renderNow, notice } from './js/render.js';
 import { saved } from './js/saved.js';
 import { markReadSoon, markReadIfDue } from './js/readmarkers.js';
 import { someoneTyping, wireTyping } from './js/typing.js';
+import { start, signOut, authedApi, wireAuth, SESSION_ENDED } from './js/auth.js';
 
 const HISTORY_PAGE = 50;
 // A search result outside what is loaded opens a page of history around it: this many before it.
@@ -29,74 +29,8 @@ page.conn = new Connection({
   onReady: connected,
   onFrame: receive,
   onState: (state) => { renderConnection(state); render(); },
-  onUnauthorized: () => signOut('Your session has ended. Please sign in again.'),
+  onUnauthorized: () => signOut(SESSION_ENDED),
 });
-
-// ---- sign-in -------------------------------------------------------------------
-
-async function authenticate(kind) {
-  showError(ui.authError, '');
-  const username = ui.username.value.trim();
-  const password = ui.password.value;
-  if (!username || !password) {
-    showError(ui.authError, 'Enter a username and a password.');
-    return;
-  }
-  ui.signin.disabled = ui.register.disabled = true;
-  try {
-    const data = await api(`/api/auth/${kind}`, { method: 'POST', body: { username, password } });
-    saved.signIn(data.token, userName(data.user) || username.toLowerCase());
-    ui.password.value = '';
-    start();
-  } catch (err) {
-    showError(ui.authError, err.message);
-  } finally {
-    ui.signin.disabled = ui.register.disabled = false;
-  }
-}
-
-function start() {
-  page.store = new ChatStore();
-  page.store.me = saved.user ?? '';
-  page.store.outbox = saved.outbox.map((o) => ({ ...o, state: o.state === 'failed' ? 'failed' : 'queued' }));
-  page.currentId = saved.room;
-  showSignedIn(page.store.me);
-  render();
-  page.conn.start();
-}
-
-/**
- * Back to the sign-in form. Signing out on purpose also revokes the token on the server (every
- * token of the user: their other tabs end too); a refused token has nothing left to revoke.
- */
-function signOut(reason) {
-  const token = saved.token;
-  page.conn.stop(); // first, so the server closing our socket is not taken for a refused token
-  saved.clear();
-  waitingMentions.clear();
-  page.store = new ChatStore();
-  page.currentId = null;
-  page.editing = page.flash = null;
-  showSignedIn(null);
-  showError(ui.authError, reason ?? '');
-  render();
-  ui.username.focus();
-  if (token && reason === undefined) {
-    api('/api/auth/logout', { method: 'POST', token }).catch(() => {
-      // Offline or already revoked: the page has forgotten the token either way.
-    });
-  }
-}
-
-/** Bearer-authenticated API call; a refused token ends the session. */
-async function authedApi(path, options) {
-  try {
-    return await api(path, { ...options, token: saved.token });
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) signOut('Your session has ended. Please sign in again.');
-    throw err;
-  }
-}
 
 // ---- connection ------------------------------------------------------------------
 
@@ -203,6 +137,10 @@ function mentioned(room, seq, sender) {
   if (onScreen(room.id)) return;
   room.unseenMentions.add(seq);
   waitingMentions.add({ room: room.id, seq, sender }, room.items.get(seq)?.text);
+}
+
+export function forgetWaitingMentions() {
+  waitingMentions.clear();
 }
 
 const waitingMentions = new WaitingMentions(({ room: id, seq, sender }, text) => {
@@ -648,12 +586,7 @@ function stopSearch() {
 
 // ---- DOM events ------------------------------------------------------------------
 
-ui.authForm.addEventListener('submit', (e) => {
-  e.preventDefault();
-  authenticate(e.submitter === ui.register ? 'register' : 'login');
-});
-
-ui.signout.addEventListener('click', () => signOut());
+wireAuth();
 ui.enableNotifications.addEventListener('click', () => askForNotifications(ui.enableNotifications));
 
 ui.joinForm.addEventListener('submit', async (e) => {
