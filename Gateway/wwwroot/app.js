@@ -3,9 +3,7 @@
 
 import { Connection } from './js/protocol.js';
 import { ROOM_ID, MAX_TEXT, userName, roomTitle } from './js/store.js';
-import {
-  ui, showError, showSignedIn, renderConnection, makeEditor, revealMessage, watchEdges, renderSearch, closeSearch,
-} from './js/view.js';
+import { ui, showError, showSignedIn, renderConnection, makeEditor, revealMessage, watchEdges } from './js/view.js';
 import { WaitingMentions } from './js/mentions.js';
 import { notify, askForNotifications } from './js/notifications.js';
 import { page, onScreen } from './js/page.js';
@@ -14,11 +12,11 @@ import { saved } from './js/saved.js';
 import { markReadSoon, markReadIfDue } from './js/readmarkers.js';
 import { someoneTyping, wireTyping } from './js/typing.js';
 import { start, signOut, authedApi, wireAuth, SESSION_ENDED } from './js/auth.js';
+import { wireSearch } from './js/search.js';
 
 const HISTORY_PAGE = 50;
 // A search result outside what is loaded opens a page of history around it: this many before it.
 const JUMP_CONTEXT = 25;
-const SEARCH_LIMIT = 20;
 
 page.conn = new Connection({
   hello: () => {
@@ -331,7 +329,7 @@ async function loadHole(room, { after, before, below }) {
 }
 
 /** Opens a room at one message (a search result): loads the history around it if needed, then flashes it. */
-async function jumpTo(roomId, seq) {
+export async function jumpTo(roomId, seq) {
   if (!await openRoom(roomId) || page.currentId !== roomId) return;
   const room = page.store.room(roomId);
   if (!room.items.has(seq) && !room.isCovered(seq)) {
@@ -557,33 +555,6 @@ async function saveEdit() {
   else render();
 }
 
-// ---- search ------------------------------------------------------------------------
-
-let searchRun = 0;
-let searchTimer = 0;
-async function search(query) {
-  clearTimeout(searchTimer);
-  const run = ++searchRun;
-  const q = query.trim();
-  if (!q) {
-    closeSearch();
-    return;
-  }
-  renderSearch(q, { loading: true });
-  try {
-    const data = await authedApi(`/api/search?q=${encodeURIComponent(q)}&limit=${SEARCH_LIMIT}`);
-    if (run === searchRun) renderSearch(q, { results: data?.results ?? [], me: page.store.me });
-  } catch (err) {
-    if (run === searchRun && err.status !== 401) renderSearch(q, { error: `Search failed: ${err.message}` });
-  }
-}
-
-function stopSearch() {
-  searchRun++;
-  clearTimeout(searchTimer);
-  closeSearch();
-}
-
 // ---- DOM events ------------------------------------------------------------------
 
 wireAuth();
@@ -614,32 +585,7 @@ ui.roomPrivate.addEventListener('change', () => {
   ui.join.textContent = ui.roomPrivate.checked ? 'Create' : 'Join';
 });
 
-ui.searchForm.addEventListener('submit', (e) => {
-  e.preventDefault();
-  search(ui.searchInput.value);
-});
-ui.searchInput.addEventListener('input', () => {
-  clearTimeout(searchTimer);
-  if (!ui.searchInput.value.trim()) stopSearch();
-  else searchTimer = setTimeout(() => search(ui.searchInput.value), 300);
-});
-ui.searchInput.addEventListener('keydown', (e) => {
-  if (e.key === 'Escape') {
-    ui.searchInput.value = '';
-    stopSearch();
-  }
-});
-ui.searchClose.addEventListener('click', stopSearch);
-ui.searchList.addEventListener('click', (e) => {
-  const hit = e.target.closest('button.search-hit');
-  if (!hit) return;
-  stopSearch();
-  jumpTo(hit.dataset.room, Number(hit.dataset.seq));
-});
-// A click elsewhere closes the results, as a menu would.
-document.addEventListener('click', (e) => {
-  if (!ui.searchResults.hidden && !e.target.closest('#search-results, #search-form')) stopSearch();
-});
+wireSearch();
 
 ui.toggleMembers.addEventListener('click', () => {
   page.membersOpen = !page.membersOpen;
