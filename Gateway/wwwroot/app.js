@@ -2,8 +2,8 @@
 // the view. PROTOCOL.md (docs/protocol.md in the repo) is the contract.
 
 import { Connection } from './js/protocol.js';
-import { ROOM_ID, MAX_TEXT, userName, roomTitle } from './js/store.js';
-import { ui, showError, showSignedIn, renderConnection, makeEditor, revealMessage, watchEdges } from './js/view.js';
+import { ROOM_ID, userName, roomTitle } from './js/store.js';
+import { ui, showError, showSignedIn, renderConnection, revealMessage, watchEdges } from './js/view.js';
 import { WaitingMentions } from './js/mentions.js';
 import { notify, askForNotifications } from './js/notifications.js';
 import { page, onScreen } from './js/page.js';
@@ -13,6 +13,8 @@ import { markReadSoon, markReadIfDue } from './js/readmarkers.js';
 import { someoneTyping, wireTyping } from './js/typing.js';
 import { start, signOut, authedApi, wireAuth, SESSION_ENDED } from './js/auth.js';
 import { wireSearch } from './js/search.js';
+import { wireEditing } from './js/editing.js';
+import { pumpOutbox, wireOutbox } from './js/outbox.js';
 
 const HISTORY_PAGE = 50;
 // A search result outside what is loaded opens a page of history around it: this many before it.
@@ -435,126 +437,6 @@ async function leaveRoom() {
   refreshRoomList(); // a public room stays listed, a private one goes
 }
 
-// ---- sending -----------------------------------------------------------------------
-
-function submitMessage() {
-  const text = ui.composer.value;
-  const trimmed = text.trim();
-  if (!page.currentId || !trimmed) return;
-  if (trimmed.length > MAX_TEXT) {
-    notice(`A message can have at most ${MAX_TEXT} characters (this one has ${trimmed.length}).`);
-    return;
-  }
-  notice('');
-  page.store.queue(page.currentId, text); // sent exactly as typed
-  saved.outbox = page.store.outbox;
-  ui.composer.value = '';
-  render();
-  pumpOutbox();
-}
-
-let pumping = false;
-/**
- * Send queued messages one at a time, oldest first, so they are stored in the
- * order typed. A message whose fate is unknown (socket lost, no answer) stays
- * queued and goes again after the reconnect with the same clientMsgId, which
- * the server stores only once.
- */
-async function pumpOutbox() {
-  if (pumping) return;
-  pumping = true;
-  try {
-    for (;;) {
-      const item = page.conn.ready && page.store.outbox.find((o) => o.state === 'queued');
-      if (!item) break;
-      item.state = 'sending';
-      render();
-      try {
-        const data = await page.conn.request('send', { room: item.room, clientMsgId: item.clientMsgId, text: item.text });
-        page.store.confirm(item, data);
-      } catch (err) {
-        item.state = 'queued';
-        if (err.code === 'rate_limited') {
-          await new Promise((resolve) => setTimeout(resolve, err.retryAfterMs ?? 1000));
-        } else if (err.code === 'timeout') {
-          page.conn.reconnect(); // treat the socket as dead; connected() pumps again
-          break;
-        } else if (err.code === 'disconnected') {
-          break;
-        } else {
-          item.state = 'failed'; // validation, forbidden, ...: retrying will not help
-          item.error = err.message;
-        }
-      } finally {
-        saved.outbox = page.store.outbox;
-      }
-    }
-  } finally {
-    pumping = false;
-    render();
-  }
-}
-
-async function deleteMessage(seq) {
-  try {
-    await page.conn.request('delete', { room: page.currentId, seq });
-  } catch (err) {
-    notice(`Could not delete the message: ${err.message}`);
-  }
-}
-
-// ---- editing -----------------------------------------------------------------------
-
-function startEdit(seq) {
-  const item = page.currentId && page.store.room(page.currentId).items.get(seq);
-  if (item?.kind !== 'message' || item.deleted || item.sender !== page.store.me) return;
-  const { box, input } = makeEditor(item.text);
-  page.editing = { room: page.currentId, seq, box, input };
-  renderNow();
-  input.focus();
-  input.setSelectionRange(input.value.length, input.value.length);
-}
-
-function cancelEdit() {
-  page.editing = null;
-  renderNow();
-  ui.composer.focus();
-}
-
-/** Saves the edit with an `edit` frame; the room's edit event then updates every page. */
-async function saveEdit() {
-  if (!page.editing || page.editing.input.disabled) return;
-  const { room: roomId, seq, input } = page.editing;
-  const room = page.store.room(roomId);
-  const text = input.value;
-  const trimmed = text.trim();
-  if (text === room.items.get(seq)?.text) {
-    cancelEdit();
-    return;
-  }
-  if (!trimmed) {
-    notice('A message cannot be empty; use Delete to remove it.');
-    return;
-  }
-  if (trimmed.length > MAX_TEXT) {
-    notice(`A message can have at most ${MAX_TEXT} characters (this one has ${trimmed.length}).`);
-    return;
-  }
-  input.disabled = true;
-  try {
-    await page.conn.request('edit', { room: roomId, seq, text });
-  } catch (err) {
-    input.disabled = false;
-    notice(`Could not save the edit: ${err.message}`);
-    input.focus();
-    return;
-  }
-  notice('');
-  page.store.edited(room, seq, text);
-  if (page.editing?.input === input) cancelEdit();
-  else render();
-}
-
 // ---- DOM events ------------------------------------------------------------------
 
 wireAuth();
@@ -625,51 +507,14 @@ watchEdges((edge) => {
 ui.messages.addEventListener('click', (e) => {
   const li = e.target.closest('li');
   if (!li) return;
-  const seq = Number(li.dataset.seq);
   if (e.target.closest('button.load-older')) loadOlder();
   else if (e.target.closest('button.load-gap')) {
     loadHole(page.store.room(page.currentId), { after: Number(li.dataset.after), before: Number(li.dataset.before), below: true });
-  } else if (e.target.closest('button.edit')) startEdit(seq);
-  else if (e.target.closest('button.save-edit')) saveEdit();
-  else if (e.target.closest('button.cancel-edit')) cancelEdit();
-  else if (e.target.closest('button.delete')) deleteMessage(seq);
-  else if (e.target.closest('button.discard')) {
-    page.store.discard(li.dataset.clientMsgId);
-    saved.outbox = page.store.outbox;
-    render();
   }
 });
 
-ui.messages.addEventListener('keydown', (e) => {
-  if (!e.target.matches('.edit-input')) return;
-  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-    e.preventDefault();
-    saveEdit();
-  } else if (e.key === 'Escape') {
-    e.preventDefault();
-    cancelEdit();
-  }
-});
-
-ui.composerForm.addEventListener('submit', (e) => {
-  e.preventDefault();
-  submitMessage();
-});
-
-ui.composer.addEventListener('keydown', (e) => {
-  // Enter sends, Shift+Enter is a new line; an IME composing text keeps its Enter.
-  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-    e.preventDefault();
-    submitMessage();
-  } else if (e.key === 'ArrowUp' && !ui.composer.value) {
-    // Up in an empty composer edits one's last message, as in most chat apps.
-    const mine = page.currentId && page.store.room(page.currentId).sorted().findLast((i) => i.kind === 'message' && i.sender === page.store.me && !i.deleted);
-    if (mine) {
-      e.preventDefault();
-      startEdit(mine.seq);
-    }
-  }
-});
+wireEditing();
+wireOutbox();
 wireTyping();
 
 window.addEventListener('online', () => page.conn.retryNow());
