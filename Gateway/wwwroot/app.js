@@ -15,6 +15,7 @@ import { start, signOut, authedApi, wireAuth, SESSION_ENDED } from './js/auth.js
 import { wireSearch } from './js/search.js';
 import { wireEditing } from './js/editing.js';
 import { pumpOutbox, wireOutbox } from './js/outbox.js';
+import { refreshDetails, refreshDetailsSoon, presenceChanged, wireMembers } from './js/members.js';
 
 const HISTORY_PAGE = 50;
 // A search result outside what is loaded opens a page of history around it: this many before it.
@@ -53,7 +54,7 @@ function connected(data) {
 // list asks each room through our session while a join has the room tell our session, and the
 // two can stall each other for seconds when they overlap.
 let roomOps = Promise.resolve();
-function oneAtATime(work) {
+export function oneAtATime(work) {
   const run = roomOps.then(work, work);
   roomOps = run.catch(() => {});
   return run;
@@ -97,18 +98,9 @@ function receive(frame) {
     case 'resync':
       resync(page.store.room(frame.room), frame.lastSeq);
       break;
-    case 'presence': {
-      // The member list's online marks; the room's next GET /api/rooms/{id} says the same.
-      const room = page.store.room(frame.room);
-      const user = userName(frame.user);
-      if (!room.details?.members) return;
-      room.details = {
-        ...room.details,
-        members: room.details.members.map((m) => (userName(m.user) === user ? { ...m, online: Boolean(frame.online) } : m)),
-      };
-      if (frame.room !== page.currentId) return;
+    case 'presence':
+      if (!presenceChanged(frame)) return;
       break;
-    }
     case 'unread':
       page.store.setUnread(page.store.room(frame.room), frame.room === page.currentId ? 0 : frame.count, frame.lastReadSeq ?? 0,
         frame.room === page.currentId ? 0 : frame.mentions ?? 0);
@@ -197,7 +189,7 @@ async function resync(room, lastSeq) {
  * Shows a room, loading or joining it as needed. Resolves true once its latest history is
  * here (false if it could not be, e.g. not connected: connected() opens it again).
  */
-async function openRoom(id) {
+export async function openRoom(id) {
   if (page.currentId !== id) {
     notice('');
     page.flash = null;
@@ -351,71 +343,7 @@ export async function jumpTo(roomId, seq) {
   if (!revealMessage(seq) && seq <= room.lastSeq) notice('That message is no longer there.');
 }
 
-// ---- members -----------------------------------------------------------------------
-
-const detailsTimers = new Map();
-/** Membership events come in bursts (a kick, then a ban): one refresh for all of them. */
-function refreshDetailsSoon(room) {
-  clearTimeout(detailsTimers.get(room.id));
-  detailsTimers.set(room.id, setTimeout(() => refreshDetails(room), 150));
-}
-
-/** The room with its members and their roles, from the server. */
-async function refreshDetails(room) {
-  // Offline it would only fail; connected() opens the room again, which refreshes it.
-  if (!page.conn.ready || !navigator.onLine) return;
-  try {
-    const details = await authedApi(`/api/rooms/${encodeURIComponent(room.id)}`);
-    if (!room.member) return;
-    room.details = details;
-    room.summary = { ...room.summary, ...details, members: undefined };
-  } catch (err) {
-    if (err.status === 404 || err.status === 403) room.details = null;
-  }
-  render();
-}
-
-/** Add, kick, ban or change a role: the room decides, its events update every page. */
-async function manageMember(action, user, role) {
-  const room = page.currentId && page.store.room(page.currentId);
-  if (!room?.member) return;
-  const base = `/api/rooms/${encodeURIComponent(room.id)}`;
-  showError(ui.membersError, '');
-  try {
-    if (action === 'add') await authedApi(`${base}/members`, { method: 'POST', body: { user } });
-    else if (action === 'kick') await authedApi(`${base}/members/${encodeURIComponent(user)}`, { method: 'DELETE' });
-    else if (action === 'ban') await authedApi(`${base}/bans`, { method: 'POST', body: { user } });
-    else if (action === 'role') await authedApi(`${base}/members/${encodeURIComponent(user)}/role`, { method: 'PUT', body: { role } });
-  } catch (err) {
-    const what = { add: 'add', kick: 'remove', ban: 'ban', role: 'change the role of' }[action];
-    showError(ui.membersError, err.status === 404 && action === 'add' ? `There is no user named ${user}.` : `Could not ${what} ${user}: ${err.message}`);
-    return false;
-  }
-  await refreshDetails(room);
-  return true;
-}
-
-/**
- * The direct-message room with `user`, made by the server on first use, then opened like any
- * room of ours (a `join` frame cannot open it: direct rooms are refused by name).
- */
-async function openDirect(user) {
-  showError(ui.membersError, '');
-  let details;
-  try {
-    // Making the room tells both sessions of the joins, like a join: one at a time with those.
-    details = await oneAtATime(() => authedApi('/api/dms', { method: 'POST', body: { user } }));
-  } catch (err) {
-    if (err.status !== 401) showError(ui.membersError, `Could not open a conversation with ${user}: ${err.message}`);
-    return false;
-  }
-  const room = page.store.room(details.id);
-  room.member = true;
-  room.details = details;
-  room.summary = { ...room.summary, ...details, members: undefined };
-  if (!room.loaded) room.lastSeq = Math.max(room.lastSeq, details.lastSeq ?? 0);
-  return openRoom(details.id);
-}
+// ---- leaving ---------------------------------------------------------------------
 
 async function leaveRoom() {
   const id = page.currentId;
@@ -469,25 +397,7 @@ ui.roomPrivate.addEventListener('change', () => {
 
 wireSearch();
 
-ui.toggleMembers.addEventListener('click', () => {
-  page.membersOpen = !page.membersOpen;
-  renderNow();
-});
-ui.addMemberForm.addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const user = ui.addMemberInput.value.trim().toLowerCase();
-  if (!user) return;
-  if (await manageMember('add', user)) ui.addMemberInput.value = '';
-});
-ui.members.addEventListener('click', (e) => {
-  const li = e.target.closest('li[data-user]');
-  const b = e.target.closest('button');
-  if (!li || !b) return;
-  if (b.classList.contains('kick')) manageMember('kick', li.dataset.user);
-  else if (b.classList.contains('ban')) manageMember('ban', li.dataset.user);
-  else if (b.classList.contains('role-change')) manageMember('role', li.dataset.user, b.dataset.role);
-  else if (b.classList.contains('dm')) openDirect(li.dataset.user);
-});
+wireMembers();
 
 ui.rooms.addEventListener('click', (e) => {
   const li = e.target.closest('li[data-room]');

@@ -1,0 +1,28 @@
+// Direct conversations: the room of two people, named dm:{a}:{b} and made only by the server.
+
+import { ui, showError } from './view.js';
+import { page } from './page.js';
+import { authedApi } from './auth.js';
+import { oneAtATime, openRoom } from '../app.js';
+
+/**
+ * The direct-message room with `user`, made by the server on first use, then opened like any
+ * room of ours (a `join` frame cannot open it: direct rooms are refused by name).
+ */
+export async function openDirect(user) {
+  showError(ui.membersError, '');
+  let details;
+  try {
+    // Making the room tells both sessions of the joins, like a join: one at a time with those.
+    details = await oneAtATime(() => authedApi('/api/dms', { method: 'POST', body: { user } }));
+  } catch (err) {
+    if (err.status !== 401) showError(ui.membersError, `Could not open a conversation with ${user}: ${err.message}`);
+    return false;
+  }
+  const room = page.store.room(details.id);
+  room.member = true;
+  room.details = details;
+  room.summary = { ...room.summary, ...details, members: undefined };
+  if (!room.loaded) room.lastSeq = Math.max(room.lastSeq, details.lastSeq ?? 0);
+  return openRoom(details.id);
+}
