@@ -4,7 +4,7 @@
 import { ui, renderSearch, closeSearch } from './view.js';
 import { page } from './page.js';
 import { authedApi } from './auth.js';
-import { jumpTo } from '../app.js';
+import { jumpTo } from './history.js';
 
 const LIMIT = 20;
 const TYPING_PAUSE_MS = 300;
