@@ -2,70 +2,31 @@
 // the view. PROTOCOL.md (docs/protocol.md in the repo) is the contract.
 
 import { Connection } from './js/protocol.js';
-import { ROOM_ID, userName, roomTitle } from './js/store.js';
-import { ui, showError, showSignedIn, renderConnection } from './js/view.js';
+import { userName, roomTitle } from './js/store.js';
+import { ui, showSignedIn, renderConnection } from './js/view.js';
 import { WaitingMentions } from './js/mentions.js';
 import { notify, askForNotifications } from './js/notifications.js';
 import { page, onScreen } from './js/page.js';
 import { render, notice } from './js/render.js';
 import { saved } from './js/saved.js';
-import { markReadSoon, markReadIfDue } from './js/readmarkers.js';
+import { markReadSoon } from './js/readmarkers.js';
 import { someoneTyping, wireTyping } from './js/typing.js';
-import { start, signOut, authedApi, wireAuth, SESSION_ENDED } from './js/auth.js';
+import { start, signOut, wireAuth, SESSION_ENDED } from './js/auth.js';
 import { wireSearch } from './js/search.js';
 import { wireEditing } from './js/editing.js';
-import { pumpOutbox, wireOutbox } from './js/outbox.js';
-import { refreshDetails, refreshDetailsSoon, presenceChanged, wireMembers } from './js/members.js';
-import { HISTORY_PAGE, fillGap, resync, jumpTo, wireHistory } from './js/history.js';
-
+import { wireOutbox } from './js/outbox.js';
+import { refreshDetailsSoon, presenceChanged, wireMembers } from './js/members.js';
+import { fillGap, resync, jumpTo, wireHistory } from './js/history.js';
+import { helloFields, connected } from './js/connection.js';
+import { wireRooms } from './js/rooms.js';
 
 page.conn = new Connection({
-  hello: () => {
-    // resume: {roomId: lastSeq} for every loaded room, so events missed while away are replayed.
-    const resume = page.store.resume();
-    return Object.keys(resume).length ? { token: saved.token, resume } : { token: saved.token };
-  },
+  hello: helloFields,
   onReady: connected,
   onFrame: receive,
   onState: (state) => { renderConnection(state); render(); },
   onUnauthorized: () => signOut(SESSION_ENDED),
 });
-
-// ---- connection ------------------------------------------------------------------
-
-/** hello succeeded, on the first connection and on every reconnect. */
-function connected(data) {
-  if (data.user) page.store.me = userName(data.user) || page.store.me;
-  showSignedIn(page.store.me);
-  page.store.setMemberRooms(data.rooms);
-  notice('');
-  render();
-  refreshRoomList();
-  // Reopen the room on screen (or the one saved before a reload), unless we
-  // were removed from it meanwhile: rejoining is for the user to decide.
-  if (page.currentId && page.store.room(page.currentId).member) openRoom(page.currentId);
-  else if (page.currentId) notice('You are no longer a member of this room.');
-  pumpOutbox();
-}
-
-// The room list and our own joins, creations and leaves run one at a time: on the server the
-// list asks each room through our session while a join has the room tell our session, and the
-// two can stall each other for seconds when they overlap.
-let roomOps = Promise.resolve();
-export function oneAtATime(work) {
-  const run = roomOps.then(work, work);
-  roomOps = run.catch(() => {});
-  return run;
-}
-
-async function refreshRoomList() {
-  try {
-    page.store.setListedRooms(await oneAtATime(() => authedApi('/api/rooms')));
-    render();
-  } catch (err) {
-    if (err.status !== 401) notice(`Could not load the room list: ${err.message}`);
-  }
-}
 
 /** Server frames that are not answers to our requests. */
 function receive(frame) {
@@ -144,163 +105,15 @@ const waitingMentions = new WaitingMentions(({ room: id, seq, sender }, text) =>
   });
 });
 
-// ---- rooms -------------------------------------------------------------------------
-
-/**
- * Shows a room, loading or joining it as needed. Resolves true once its latest history is
- * here (false if it could not be, e.g. not connected: connected() opens it again).
- */
-export async function openRoom(id) {
-  if (page.currentId !== id) {
-    notice('');
-    page.flash = null;
-    // What the room on screen showed until now has been seen, however soon the user moves on.
-    markReadIfDue();
-  }
-  page.currentId = id;
-  saved.room = id;
-  const room = page.store.room(id);
-  render();
-  if (!page.conn.ready) return false;
-  if (!room.member) return joinRoom(id);
-  if (!room.loaded) return loadRoom(room);
-  markReadSoon();
-  refreshDetails(room);
-  return true;
-}
-
-const loading = new Map(); // room id → the load in flight
-/** First open of a room we belong to: its latest page of history, and its members. */
-function loadRoom(room) {
-  let load = loading.get(room.id);
-  if (!load) {
-    load = fetchLatest(room).finally(() => loading.delete(room.id));
-    loading.set(room.id, load);
-  }
-  return load;
-}
-
-async function fetchLatest(room) {
-  refreshDetails(room);
-  try {
-    const before = room.lastSeq + 1;
-    const data = await page.conn.request('history', { room: room.id, before, limit: HISTORY_PAGE });
-    page.store.mergePage(room, data, { before });
-    room.loaded = true;
-    markReadSoon();
-    return true;
-  } catch (err) {
-    // Not (or no longer) a member: joining works for public rooms and says why otherwise.
-    if (['forbidden', 'not_found'].includes(err.code)) {
-      room.member = false;
-      return joinRoom(room.id);
-    }
-    if (err.code !== 'disconnected') notice(`Could not load ${room.id}: ${err.message}`);
-    return false;
-  } finally {
-    render();
-  }
-}
-
-async function joinRoom(id) {
-  try {
-    const data = await oneAtATime(() => page.conn.request('join', { room: id }));
-    const room = page.store.room(id);
-    room.summary = { ...room.summary, ...data.room };
-    room.details = data.room;
-    room.member = true;
-    const messages = data.messages ?? [];
-    page.store.mergeMessages(room, messages);
-    room.lastSeq = Math.max(room.lastSeq, data.lastSeq ?? 0);
-    room.loaded = true;
-    // The join reply has no hasMore: a full page suggests there is more.
-    room.cover(messages.length >= HISTORY_PAGE ? messages[0].seq : 1, room.lastSeq);
-    if (page.currentId !== id) openRoom(id);
-    markReadSoon();
-    return true;
-  } catch (err) {
-    const message = `Could not join ${id}: ${err.message}`;
-    if (page.currentId === id) notice(message);
-    else showError(ui.roomError, message);
-    return false;
-  } finally {
-    render();
-  }
-}
-
-/** Creates a room through the HTTP API (the join frame can only make public ones), then opens it. */
-async function createRoom(id, visibility) {
-  try {
-    await oneAtATime(() => authedApi('/api/rooms', { method: 'POST', body: { id, visibility } }));
-  } catch (err) {
-    showError(ui.roomError, err.status === 409 ? `A room named ${id} already exists.` : `Could not create ${id}: ${err.message}`);
-    return false;
-  }
-  return joinRoom(id); // we are its owner: this loads it and follows it on this socket
-}
-
-// ---- leaving ---------------------------------------------------------------------
-
-async function leaveRoom() {
-  const id = page.currentId;
-  if (!id) return;
-  try {
-    await oneAtATime(() => page.conn.request('leave', { room: id }));
-  } catch (err) {
-    notice(`Could not leave ${id}: ${err.message}`);
-    return;
-  }
-  page.store.forget(page.store.room(id));
-  page.store.outbox = page.store.outbox.filter((o) => o.room !== id);
-  saved.outbox = page.store.outbox;
-  page.currentId = null;
-  page.flash = null;
-  saved.room = null;
-  notice('');
-  render();
-  refreshRoomList(); // a public room stays listed, a private one goes
-}
-
 // ---- DOM events ------------------------------------------------------------------
 
 wireAuth();
 ui.enableNotifications.addEventListener('click', () => askForNotifications(ui.enableNotifications));
 
-ui.joinForm.addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const id = ui.roomInput.value.trim();
-  if (!ROOM_ID.test(id)) {
-    showError(ui.roomError, 'A room id is 1 to 64 characters: lower-case letters, digits, "-" and "_", starting with a letter or digit.');
-    return;
-  }
-  showError(ui.roomError, '');
-  if (!page.conn.ready) {
-    showError(ui.roomError, 'Not connected. Try again in a moment.');
-    return;
-  }
-  const made = ui.roomPrivate.checked ? await createRoom(id, 'private') : await joinRoom(id);
-  if (made) {
-    ui.roomInput.value = '';
-    ui.roomPrivate.checked = false;
-    ui.join.textContent = 'Join';
-  }
-});
-
-// A private room cannot be joined, only made: the button says which will happen.
-ui.roomPrivate.addEventListener('change', () => {
-  ui.join.textContent = ui.roomPrivate.checked ? 'Create' : 'Join';
-});
-
+wireRooms();
 wireSearch();
 
 wireMembers();
-
-ui.rooms.addEventListener('click', (e) => {
-  const li = e.target.closest('li[data-room]');
-  if (li) openRoom(li.dataset.room);
-});
-
-ui.leave.addEventListener('click', leaveRoom);
 
 wireHistory();
 wireEditing();

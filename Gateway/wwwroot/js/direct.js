@@ -3,7 +3,7 @@
 import { ui, showError } from './view.js';
 import { page } from './page.js';
 import { authedApi } from './auth.js';
-import { oneAtATime, openRoom } from '../app.js';
+import { oneAtATime, openRoom } from './rooms.js';
 
 /**
  * The direct-message room with `user`, made by the server on first use, then opened like any

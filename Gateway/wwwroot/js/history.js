@@ -6,7 +6,7 @@ import { ui, revealMessage, watchEdges } from './view.js';
 import { page, currentRoom } from './page.js';
 import { render, renderNow, notice } from './render.js';
 import { authedApi } from './auth.js';
-import { openRoom } from '../app.js';
+import { openRoom } from './rooms.js';
 
 export const HISTORY_PAGE = 50;
 // A message outside what is loaded opens a page of history around it: this many before it.
