@@ -7,7 +7,7 @@ import { ui, showError, showSignedIn } from './view.js';
 import { page } from './page.js';
 import { saved } from './saved.js';
 import { render } from './render.js';
-import { forgetWaitingMentions } from '../app.js';
+import { forgetWaitingMentions } from './events.js';
 
 export const SESSION_ENDED = 'Your session has ended. Please sign in again.';
 
