@@ -4,7 +4,8 @@
 // contract.
 
 import { Connection } from './js/protocol.js';
-import { ui, showSignedIn, renderConnection } from './js/view.js';
+import { ui } from './js/ui.js';
+import { showSignedIn, renderConnection } from './js/view.js';
 import { askForNotifications } from './js/notifications.js';
 import { page } from './js/page.js';
 import { saved } from './js/saved.js';

@@ -3,7 +3,8 @@
 
 import { api, ApiError } from './api.js';
 import { ChatStore, userName } from './store.js';
-import { ui, showError, showSignedIn } from './view.js';
+import { ui, showError } from './ui.js';
+import { showSignedIn } from './view.js';
 import { page } from './page.js';
 import { saved } from './saved.js';
 import { render } from './render.js';

@@ -1,6 +1,6 @@
 // Direct conversations: the room of two people, named dm:{a}:{b} and made only by the server.
 
-import { ui, showError } from './view.js';
+import { ui, showError } from './ui.js';
 import { page } from './page.js';
 import { authedApi } from './auth.js';
 import { oneAtATime, openRoom } from './rooms.js';

@@ -2,7 +2,8 @@
 // edit event then updates every page, this one included.
 
 import { MAX_TEXT } from './store.js';
-import { ui, makeEditor } from './view.js';
+import { ui } from './ui.js';
+import { makeEditor } from './messageitems.js';
 import { page, currentRoom } from './page.js';
 import { render, renderNow, notice } from './render.js';
 

@@ -2,7 +2,8 @@
 // pages as the reader scrolls back, holes between the loaded spans, and the page around one
 // message that a search result or a notification opens.
 
-import { ui, revealMessage, watchEdges } from './view.js';
+import { ui } from './ui.js';
+import { revealMessage, watchEdges } from './roomview.js';
 import { page, currentRoom } from './page.js';
 import { render, renderNow, notice } from './render.js';
 import { authedApi } from './auth.js';

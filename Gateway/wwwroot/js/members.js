@@ -3,7 +3,7 @@
 // page). A member's name opens the direct conversation with them.
 
 import { userName } from './store.js';
-import { ui, showError } from './view.js';
+import { ui, showError } from './ui.js';
 import { page, currentRoom } from './page.js';
 import { render, renderNow } from './render.js';
 import { authedApi } from './auth.js';

@@ -2,7 +2,7 @@
 // until the server confirms it, so nothing typed is lost to a dropped socket or a reload.
 
 import { MAX_TEXT } from './store.js';
-import { ui } from './view.js';
+import { ui } from './ui.js';
 import { page } from './page.js';
 import { saved } from './saved.js';
 import { render, notice } from './render.js';

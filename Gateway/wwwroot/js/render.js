@@ -3,7 +3,10 @@
 
 import { page, currentRoom } from './page.js';
 import { canModerate, outranks } from './store.js';
-import { ui, showError, renderRooms, renderRoom, renderMembers } from './view.js';
+import { ui, showError } from './ui.js';
+import { renderRooms } from './view.js';
+import { renderRoom } from './roomview.js';
+import { renderMembers } from './memberlist.js';
 import { mentionsMe } from './mentions.js';
 import { renderNotificationButton } from './notifications.js';
 

@@ -1,7 +1,7 @@
 // Rooms: the list beside the chat, and opening, loading, joining, creating and leaving a room.
 
 import { ROOM_ID } from './store.js';
-import { ui, showError } from './view.js';
+import { ui, showError } from './ui.js';
 import { page } from './page.js';
 import { saved } from './saved.js';
 import { render, notice } from './render.js';

@@ -1,7 +1,8 @@
 // Message search in the top bar (GET /api/search): results as the user types, and a result opens
 // its room at that message.
 
-import { ui, renderSearch, closeSearch } from './view.js';
+import { ui } from './ui.js';
+import { renderSearch, closeSearch } from './searchresults.js';
 import { page } from './page.js';
 import { authedApi } from './auth.js';
 import { jumpTo } from './history.js';

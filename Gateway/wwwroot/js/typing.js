@@ -2,7 +2,7 @@
 // `typing` frame from someone else shows them for a while unless another one renews it.
 
 import { userName } from './store.js';
-import { ui } from './view.js';
+import { ui } from './ui.js';
 import { page } from './page.js';
 import { render } from './render.js';
 
