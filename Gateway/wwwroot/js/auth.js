@@ -2,7 +2,8 @@
 // socket, ends the session the same way: back to the sign-in form, with the reason.
 
 import { api, ApiError } from './api.js';
-import { ChatStore, userName } from './store.js';
+import { ChatStore } from './store.js';
+import { userName } from './rules.js';
 import { ui, showError } from './ui.js';
 import { showSignedIn } from './view.js';
 import { page } from './page.js';

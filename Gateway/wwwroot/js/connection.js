@@ -1,7 +1,7 @@
 // The page's side of each /ws connection (protocol.js keeps the socket): what its hello says, and
 // picking up where the page was once hello succeeds, on the first connection and every reconnect.
 
-import { userName } from './store.js';
+import { userName } from './rules.js';
 import { showSignedIn } from './view.js';
 import { page } from './page.js';
 import { saved } from './saved.js';

@@ -1,7 +1,7 @@
 // Editing and deleting one's messages in place. An edit is saved with an `edit` frame; the room's
 // edit event then updates every page, this one included.
 
-import { MAX_TEXT } from './store.js';
+import { MAX_TEXT } from './rules.js';
 import { ui } from './ui.js';
 import { makeEditor } from './messageitems.js';
 import { page, currentRoom } from './page.js';

@@ -1,7 +1,7 @@
 // Frames the server sends unasked (PROTOCOL.md "Server frames"): room events, resync, presence,
 // unread counts, mentions and typing. Each changes the page's state, then one render shows it.
 
-import { userName, roomTitle } from './store.js';
+import { userName, roomTitle } from './rules.js';
 import { WaitingMentions } from './mentions.js';
 import { notify } from './notifications.js';
 import { page, onScreen } from './page.js';

@@ -1,6 +1,6 @@
 // The member list beside the room; members.js keeps it fresh and acts on its buttons.
 
-import { userName, isDirect } from './store.js';
+import { userName, isDirect } from './rules.js';
 import { ui, make, button } from './ui.js';
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 };

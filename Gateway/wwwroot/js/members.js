@@ -2,7 +2,7 @@
 // (add to a private room, kick, ban, promote or demote: the room decides, its events update every
 // page). A member's name opens the direct conversation with them.
 
-import { userName } from './store.js';
+import { userName } from './rules.js';
 import { ui, showError } from './ui.js';
 import { page, currentRoom } from './page.js';
 import { render, renderNow } from './render.js';

@@ -1,7 +1,7 @@
 // Sending: a message typed goes into the outbox (kept in sessionStorage) and is shown as pending
 // until the server confirms it, so nothing typed is lost to a dropped socket or a reload.
 
-import { MAX_TEXT } from './store.js';
+import { MAX_TEXT } from './rules.js';
 import { ui } from './ui.js';
 import { page } from './page.js';
 import { saved } from './saved.js';

@@ -2,7 +2,7 @@
 // and call render(); the changes of one burst of frames share one render.
 
 import { page, currentRoom } from './page.js';
-import { canModerate, outranks } from './store.js';
+import { canModerate, outranks } from './rules.js';
 import { ui, showError } from './ui.js';
 import { renderRooms } from './view.js';
 import { renderRoom } from './roomview.js';

@@ -1,6 +1,6 @@
 // Rooms: the list beside the chat, and opening, loading, joining, creating and leaving a room.
 
-import { ROOM_ID } from './store.js';
+import { ROOM_ID } from './rules.js';
 import { ui, showError } from './ui.js';
 import { page } from './page.js';
 import { saved } from './saved.js';

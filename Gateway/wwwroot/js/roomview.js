@@ -1,7 +1,7 @@
 // The room on screen: its header, the message list with the edges of the loaded history, and
 // who is typing.
 
-import { isDirect, roomTitle } from './store.js';
+import { isDirect, roomTitle } from './rules.js';
 import { ui, make, button } from './ui.js';
 import { messageNode, systemNode, pendingNode } from './messageitems.js';
 

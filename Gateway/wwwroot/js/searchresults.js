@@ -1,6 +1,6 @@
 // The search results under the search box; matched words are marked.
 
-import { userName, roomTitle } from './store.js';
+import { userName, roomTitle } from './rules.js';
 import { ui, make, button, timeNode } from './ui.js';
 
 /**

@@ -1,7 +1,7 @@
 // "x is typing…" both ways: the composer tells the room now and then while the user types, and a
 // `typing` frame from someone else shows them for a while unless another one renews it.
 
-import { userName } from './store.js';
+import { userName } from './rules.js';
 import { ui } from './ui.js';
 import { page } from './page.js';
 import { render } from './render.js';

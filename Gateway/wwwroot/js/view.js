@@ -2,7 +2,7 @@
 // room on screen (roomview.js), its members (memberlist.js) and the search results
 // (searchresults.js) have modules of their own; ui.js has the elements and builders they share.
 
-import { isDirect, roomTitle } from './store.js';
+import { isDirect, roomTitle } from './rules.js';
 import { ui, make, button } from './ui.js';
 import { closeSearch } from './searchresults.js';
 
