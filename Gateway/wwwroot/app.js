@@ -15,6 +15,7 @@ import { helloFields, connected } from './js/connection.js';
 import { receive } from './js/events.js';
 import { wireRooms } from './js/rooms.js';
 import { wireMembers } from './js/members.js';
+import { wireDirect } from './js/direct.js';
 import { wireHistory } from './js/history.js';
 import { wireEditing } from './js/editing.js';
 import { wireOutbox } from './js/outbox.js';
@@ -33,6 +34,7 @@ page.conn = new Connection({
 wireAuth();
 wireRooms();
 wireMembers();
+wireDirect();
 wireHistory();
 wireEditing();
 wireOutbox();

@@ -1,4 +1,5 @@
-// Direct conversations: the room of two people, named dm:{a}:{b} and made only by the server.
+// Direct conversations: the room of two people, named dm:{a}:{b} and made only by the server,
+// opened from the other person's name in a member list.
 
 import { ui, showError } from './ui.js';
 import { page } from './page.js';
@@ -9,7 +10,7 @@ import { oneAtATime, openRoom } from './rooms.js';
  * The direct-message room with `user`, made by the server on first use, then opened like any
  * room of ours (a `join` frame cannot open it: direct rooms are refused by name).
  */
-export async function openDirect(user) {
+async function openDirect(user) {
   showError(ui.membersError, '');
   let details;
   try {
@@ -25,4 +26,11 @@ export async function openDirect(user) {
   room.summary = { ...room.summary, ...details, members: undefined };
   if (!room.loaded) room.lastSeq = Math.max(room.lastSeq, details.lastSeq ?? 0);
   return openRoom(details.id);
+}
+
+export function wireDirect() {
+  ui.members.addEventListener('click', (e) => {
+    const li = e.target.closest('li[data-user]');
+    if (li && e.target.closest('button.dm')) openDirect(li.dataset.user);
+  });
 }

@@ -1,13 +1,12 @@
 // The member list beside the room: who is in it, who is online, and what the user may do to them
 // (add to a private room, kick, ban, promote or demote: the room decides, its events update every
-// page). A member's name opens the direct conversation with them.
+// page). A member's name opens the direct conversation with them (direct.js).
 
 import { userName } from './rules.js';
 import { ui, showError } from './ui.js';
 import { page, currentRoom } from './page.js';
 import { render, renderNow } from './render.js';
 import { authedApi } from './auth.js';
-import { openDirect } from './direct.js';
 
 const timers = new Map(); // room id → the refresh waiting for the burst to end
 /** Membership events come in bursts (a kick, then a ban): one refresh for all of them. */
@@ -84,6 +83,5 @@ export function wireMembers() {
     if (b.classList.contains('kick')) manageMember('kick', li.dataset.user);
     else if (b.classList.contains('ban')) manageMember('ban', li.dataset.user);
     else if (b.classList.contains('role-change')) manageMember('role', li.dataset.user, b.dataset.role);
-    else if (b.classList.contains('dm')) openDirect(li.dataset.user);
   });
 }

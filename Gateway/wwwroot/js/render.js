@@ -1,4 +1,4 @@
-// The whole page drawn from its state (page.js) by the view (view.js). Modules change the state
+// The whole page drawn from its state (page.js) by the view modules. Modules change the state
 // and call render(); the changes of one burst of frames share one render.
 
 import { page, currentRoom } from './page.js';
