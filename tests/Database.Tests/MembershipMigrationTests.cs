@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChatApp.Silo.Database;
-using ChatApp.Tests.Database.Support;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
