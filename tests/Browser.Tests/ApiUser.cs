@@ -42,7 +42,7 @@ public sealed class ApiUser : IDisposable
     /// <summary>Sends one message and returns its seq.</summary>
     public async Task<long> SendAsync(string room, string text)
     {
-        var response = await _http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { clientMsgId = Guid.NewGuid().ToString("N"), text });
+        var response = await _http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { clientMsgId = Fresh.MsgId(), text });
         response.EnsureSuccessStatusCode();
         var message = await response.Content.ReadFromJsonAsync<JsonElement>();
         return message.GetProperty("seq").GetInt64();
