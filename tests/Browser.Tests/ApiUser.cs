@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Browser;
@@ -44,8 +43,7 @@ public sealed class ApiUser : IDisposable
     {
         var response = await _http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { clientMsgId = Fresh.MsgId(), text });
         response.EnsureSuccessStatusCode();
-        var message = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return message.GetProperty("seq").GetInt64();
+        return (await response.ReadAsync<Message>()).Seq;
     }
 
     /// <summary>Sends the texts one after another, so their seqs follow their order; returns the seqs.</summary>

@@ -43,3 +43,6 @@ public sealed record SignedIn(string Token, SignedInUser User);
 
 /// <summary>A signed-in user as the contract shows one.</summary>
 public sealed record SignedInUser(long Id, string Name);
+
+/// <summary>GET /api/me: the caller and the rooms it belongs to.</summary>
+public sealed record Me(SignedInUser User, IReadOnlyList<RoomSummary> Rooms);

@@ -134,9 +134,7 @@ public sealed class ChatSystem : IAsyncDisposable
     public async Task<ChatTestClient> ConnectNewUserAsync(string prefix = "user")
     {
         var (name, token) = await RegisterAsync(prefix);
-        var client = await ChatTestClient.ConnectAsync(SocketUri, name, token);
-        await client.HelloAsync();
-        return client;
+        return await ChatTestClient.ConnectGreetedAsync(SocketUri, name, token);
     }
 
     private async Task StartProcessesAsync(int silos)
