@@ -4,7 +4,7 @@
 #   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|bigroom|scaling|hellostorm|all> [load generator options]
 #
 # For each scenario: builds in Release (the servers published ReadyToRun), re-creates the bench's database (chatapp_bench on the bench's
-# own PostgreSQL, bench/pg.sh: durable settings, port 55433), applies the migrations, starts 2 silos,
+# own PostgreSQL, scripts/pg.sh with the bench's options: durable settings, port 55433), applies the migrations, starts 2 silos,
 # the gateways and as many baseline processes on ports of their own, runs bench/LoadGen against both,
 # stops everything, and writes bench/results/<scenario>.{json,md,png}; then the table in bench/README.md.
 # Every step is bounded in time and all traffic stays on 127.0.0.0/8. Gateways: BENCH_GATEWAYS, else 2
@@ -53,8 +53,25 @@ mkdir -p "$results" "$logs"
 export PATH="$PATH:$HOME/.dotnet/tools"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+# The bench's own PostgreSQL: scripts/pg.sh with a cluster, port and database of the bench's, so that
+# the benchmark neither competes with tests for the 100 connections of the development server nor
+# measures its non-durable settings. Durable like production (fsync and synchronous_commit on: an
+# acknowledged message has reached the disk) unless BENCH_PG_DURABLE=0; max_connections 400, since
+# 2 silos and a gateway each keep Npgsql pools of up to 100 connections per connection string, unless
+# BENCH_PG_MAX_CONNECTIONS says otherwise (each scenario starts it with its own; scripts/pg.sh
+# restarts the server when the settings change). CHATAPP_DB, which names the bench's database once
+# set below, is not this server's to trust.
+pg_port="${BENCH_PG_PORT:-55433}"
+pg_data="/var/tmp/chatapp-bench-pg-$(printf '%s' "$PWD" | sha256sum | cut -c1-12)"
+bench_pg() { # [--max-connections N] start|stop|pid
+    local durable=()
+    if [[ "${BENCH_PG_DURABLE:-1}" == 1 ]]; then durable=(--durable); fi
+    env -u CHATAPP_DB scripts/pg.sh --port "$pg_port" --data "$pg_data" --database chatapp_bench \
+        --shared-buffers 512MB "${durable[@]}" "$@"
+}
+
 # BENCH_DB may name another server's database (its name must contain "bench": it is dropped).
-bench_db="${BENCH_DB:-$(bench/pg.sh start)}"
+bench_db="${BENCH_DB:-$(bench_pg --max-connections "${BENCH_PG_MAX_CONNECTIONS:-400}" start)}"
 # The development signing key (Auth__SigningKey) as run.sh uses it; with CHATAPP_DB set to the
 # bench's database, scripts/pg.sh starts no server of its own.
 export CHATAPP_DB="$bench_db"
@@ -99,7 +116,7 @@ stop_all() {
 }
 finish() {
     stop_all
-    if [[ -z "${BENCH_DB:-}" && "${BENCH_KEEP_PG:-0}" != 1 ]]; then bench/pg.sh stop || true; fi
+    if [[ -z "${BENCH_DB:-}" && "${BENCH_KEEP_PG:-0}" != 1 ]]; then bench_pg stop || true; fi
 }
 trap finish EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
@@ -120,10 +137,10 @@ for name in "${scenarios[@]}"; do
     gateways="${BENCH_GATEWAYS:-}"
     [[ -n "$gateways" ]] || { [[ "$name" == connections || "$name" == bigroom ]] && gateways=2 || gateways=1; }
     # PostgreSQL's default max_connections for the storm of hellos, the bench's 400 for the rest
-    # (bench/pg.sh restarts the server only when the setting changes).
+    # (scripts/pg.sh restarts the server only when the setting changes).
     pg_max=400
     [[ "$name" != hellostorm ]] || pg_max="${BENCH_STORM_PG_MAX_CONNECTIONS:-100}"
-    if [[ -z "${BENCH_DB:-}" ]]; then BENCH_PG_MAX_CONNECTIONS=$pg_max bench/pg.sh start >/dev/null; fi
+    if [[ -z "${BENCH_DB:-}" ]]; then bench_pg --max-connections "$pg_max" start >/dev/null; fi
     # hellostorm opens every socket before any hello: the gateway's 10 s for a hello would close the
     # first ones while the last are still opening, so the run allows 3 minutes (and says so).
     run_limits=("${limits[@]}")
@@ -182,12 +199,12 @@ for name in "${scenarios[@]}"; do
         fi
         # Our own cluster's main process: only it and its children count as PostgreSQL's CPU.
         pg_pid=()
-        if [[ -z "${BENCH_DB:-}" ]] && main_pid="$(bench/pg.sh pid 2>/dev/null)"; then pg_pid=(--pg-pid "$main_pid"); fi
+        if [[ -z "${BENCH_DB:-}" ]] && main_pid="$(bench_pg pid 2>/dev/null)"; then pg_pid=(--pg-pid "$main_pid"); fi
         timeout --signal=INT --kill-after=30 $((max_seconds + 60)) "${loadgen[@]}" run "$name" \
             --chatapp "$(IFS=,; echo "${gateway_urls[*]}")" --chatapp-pids "$chatapp_pids" "${pg_pid[@]}" \
             --baseline "$(IFS=,; echo "${baseline_urls[*]}")" --baseline-pids "$(IFS=,; echo "${baseline_pids[*]}")" \
             --db "$bench_db" --out "$results" --max-seconds "$max_seconds" \
-            --system "$silos silos + $gateways gateway(s), Release builds published with ReadyToRun=$r2r, default logging, own PostgreSQL (bench/pg.sh, durable=${BENCH_PG_DURABLE:-1}, max_connections=$pg_max); baseline: bench/Baseline ($gateways process(es))" \
+            --system "$silos silos + $gateways gateway(s), Release builds published with ReadyToRun=$r2r, default logging, own PostgreSQL (scripts/pg.sh on :$pg_port, durable=${BENCH_PG_DURABLE:-1}, max_connections=$pg_max); baseline: bench/Baseline ($gateways process(es))" \
             --pg-max-connections "$pg_max" \
             --limits "${run_limits[*]}" "$@" || status=$?
         for pid in "${counter_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done

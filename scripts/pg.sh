@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
-# A project-local PostgreSQL for development, tests and CI.
+# A project-local PostgreSQL for development, tests and CI, and (with options) the benchmark's own.
 #
-#   scripts/pg.sh start   make sure it runs; print ONLY the Npgsql connection string on stdout
-#   scripts/pg.sh stop    stop it
-#   scripts/pg.sh psql    open psql on it (extra arguments go to psql)
+#   scripts/pg.sh [options] start   make sure it runs; print ONLY the Npgsql connection string on stdout
+#   scripts/pg.sh [options] stop    stop it
+#   scripts/pg.sh [options] psql    open psql on it (extra arguments go to psql)
+#   scripts/pg.sh [options] pid     print the server's main process id (its children are the backends), if it runs
+#
+# Options (each also read from the environment), for a second cluster beside the development one:
+#   --port N               CHATAPP_PG_PORT, default 55432
+#   --data DIR             CHATAPP_PG_DATA: the folder of the cluster, its sockets and its log; default
+#                          <repo>/.data/pg (or /var/tmp/chatapp-pg-<hash of the repo path>, see choose_area)
+#   --database NAME        CHATAPP_PG_DATABASE, default chatapp: made if missing, named in the connection string
+#   --max-connections N    CHATAPP_PG_MAX_CONNECTIONS, default PostgreSQL's (100)
+#   --shared-buffers SIZE  CHATAPP_PG_SHARED_BUFFERS, default PostgreSQL's
+#   --durable              CHATAPP_PG_DURABLE=1: fsync and synchronous commits, as in production; by
+#                          default they are off (disposable development and test data)
+# A start with other settings than the running server's restarts it with them.
 #
 # If CHATAPP_DB is set, `start` trusts it and prints it: someone else provides the server.
 # Everything but the connection string goes to stderr, so `CHATAPP_DB=$(scripts/pg.sh start)` works.
@@ -11,9 +23,28 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PORT="${CHATAPP_PG_PORT:-55432}"
+DATA="${CHATAPP_PG_DATA:-}"
+DATABASE="${CHATAPP_PG_DATABASE:-chatapp}"
+MAX_CONNECTIONS="${CHATAPP_PG_MAX_CONNECTIONS:-}"
+SHARED_BUFFERS="${CHATAPP_PG_SHARED_BUFFERS:-}"
+DURABLE="${CHATAPP_PG_DURABLE:-0}"
 ROLE=chatapp
 PASSWORD=chatapp
-DATABASE=chatapp
+
+usage() { echo "usage: $0 [--port N] [--data DIR] [--database NAME] [--max-connections N] [--shared-buffers SIZE] [--durable] start|stop|psql|pid [psql arguments]" >&2; exit 2; }
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --port) PORT="${2:?}"; shift 2 ;;
+        --data) DATA="${2:?}"; shift 2 ;;
+        --database) DATABASE="${2:?}"; shift 2 ;;
+        --max-connections) MAX_CONNECTIONS="${2:?}"; shift 2 ;;
+        --shared-buffers) SHARED_BUFFERS="${2:?}"; shift 2 ;;
+        --durable) DURABLE=1; shift ;;
+        --*) usage ;;
+        *) break ;;
+    esac
+done
 CONNECTION_STRING="Host=127.0.0.1;Port=${PORT};Username=${ROLE};Password=${PASSWORD};Database=${DATABASE}"
 
 log() { echo "pg.sh: $*" >&2; }
@@ -52,7 +83,15 @@ ensure_binaries() {
 # and a repo under /root (mode 0700) is out of its reach; unix socket paths are also limited to
 # about 100 bytes. In either case the cluster goes to /var/tmp/chatapp-pg-<hash of repo path>:
 # still one cluster per checkout, outside any private home, and it survives reboots like .data does.
+# A folder given with --data is used as it is.
 choose_area() {
+    if [[ -n "$DATA" ]]; then
+        AREA="$DATA"
+        mkdir -p "$AREA"
+        if [[ $EUID -eq 0 ]]; then chown postgres:postgres "$AREA"; fi
+        chmod 0700 "$AREA"
+        return
+    fi
     local preferred="$REPO/.data/pg"
     if (( ${#preferred} < 80 )); then
         mkdir -p "$preferred"
@@ -81,23 +120,36 @@ init_cluster() {
     # peer auth on the socket (only the server's user reaches it), passwords over TCP.
     as_owner "$BIN/initdb" -D "$PGDATA" --encoding=UTF8 --no-locale \
         --auth-local=peer --auth-host=scram-sha-256 >&2
-    # Our settings live in their own file, rewritten on every start (the port may change).
-    echo "include_if_exists = 'chatapp.conf'" | as_owner tee -a "$PGDATA/postgresql.conf" >/dev/null
 }
 
-write_settings() {
-    as_owner mkdir -p "$SOCKETS"
-    as_owner tee "$PGDATA/chatapp.conf" >/dev/null <<EOF
-# Written by scripts/pg.sh on every start.
-listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$SOCKETS'
-# Disposable development and test data: no flushing to disk, which only matters if the machine
-# itself crashes (a killed server loses nothing); tests create and drop a database per fixture.
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-EOF
+# Our settings live in their own file, rewritten on every start (the port may change). A cluster
+# made by an older script (the bench's included bench.conf) gets the include it lacks; the later
+# include wins.
+ensure_include() {
+    if ! as_owner grep -qxF "include_if_exists = 'chatapp.conf'" "$PGDATA/postgresql.conf"; then
+        echo "include_if_exists = 'chatapp.conf'" | as_owner tee -a "$PGDATA/postgresql.conf" >/dev/null
+    fi
+}
+
+# The contents of chatapp.conf for the options given.
+settings() {
+    echo "# Written by scripts/pg.sh on every start."
+    echo "listen_addresses = '127.0.0.1'"
+    echo "port = $PORT"
+    echo "unix_socket_directories = '$SOCKETS'"
+    if [[ -n "$MAX_CONNECTIONS" ]]; then echo "max_connections = $MAX_CONNECTIONS"; fi
+    if [[ -n "$SHARED_BUFFERS" ]]; then echo "shared_buffers = $SHARED_BUFFERS"; fi
+    local sync=on
+    if [[ "$DURABLE" == 1 ]]; then
+        echo "# Durable, as in production: a commit is acknowledged once it has reached the disk."
+    else
+        sync=off
+        echo "# Disposable development and test data: no flushing to disk, which only matters if the machine"
+        echo "# itself crashes (a killed server loses nothing); tests create and drop a database per fixture."
+    fi
+    echo "fsync = $sync"
+    echo "synchronous_commit = $sync"
+    echo "full_page_writes = $sync"
 }
 
 is_running() {
@@ -105,8 +157,17 @@ is_running() {
 }
 
 start_server() {
-    if is_running; then return; fi
-    log "starting PostgreSQL on 127.0.0.1:$PORT (log: $LOGFILE)"
+    as_owner mkdir -p "$SOCKETS"
+    ensure_include
+    local wanted
+    wanted="$(settings)"
+    if is_running; then
+        if [[ "$(as_owner cat "$PGDATA/chatapp.conf" 2>/dev/null)" == "$wanted" ]]; then return; fi
+        log "restarting PostgreSQL on 127.0.0.1:$PORT with new settings"
+        as_owner "$BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >&2
+    fi
+    printf '%s\n' "$wanted" | as_owner tee "$PGDATA/chatapp.conf" >/dev/null
+    log "starting PostgreSQL on 127.0.0.1:$PORT (durable=$DURABLE${MAX_CONNECTIONS:+, max_connections=$MAX_CONNECTIONS}; log: $LOGFILE)"
     as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$LOGFILE" -w -t 60 start >&2 || {
         log "PostgreSQL did not start; last lines of $LOGFILE:"
         tail -n 20 "$LOGFILE" >&2 || true
@@ -143,7 +204,6 @@ start_local() {
     ensure_binaries
     set_paths
     init_cluster
-    write_settings
     start_server
     wait_for_tcp
     ensure_role_and_database
@@ -170,9 +230,18 @@ cmd_psql() {
     PGPASSWORD="$PASSWORD" exec "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U "$ROLE" -d "$DATABASE" "$@"
 }
 
+# The load generator counts only this cluster's processes as PostgreSQL: other clusters on the
+# machine (other checkouts' benches, the development server) are somebody else's load.
+cmd_pid() {
+    set_paths
+    [[ -f "$PGDATA/postmaster.pid" ]] || exit 1
+    as_owner head -n 1 "$PGDATA/postmaster.pid"
+}
+
 case "${1:-}" in
     start) cmd_start ;;
     stop) cmd_stop ;;
     psql) shift; cmd_psql "$@" ;;
-    *) echo "usage: $0 start|stop|psql [psql arguments]" >&2; exit 2 ;;
+    pid) cmd_pid ;;
+    *) usage ;;
 esac

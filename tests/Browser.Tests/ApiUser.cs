@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Browser;
@@ -42,10 +41,9 @@ public sealed class ApiUser : IDisposable
     /// <summary>Sends one message and returns its seq.</summary>
     public async Task<long> SendAsync(string room, string text)
     {
-        var response = await _http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { clientMsgId = Guid.NewGuid().ToString("N"), text });
+        var response = await _http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { clientMsgId = Fresh.MsgId(), text });
         response.EnsureSuccessStatusCode();
-        var message = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return message.GetProperty("seq").GetInt64();
+        return (await response.ReadAsync<Message>()).Seq;
     }
 
     /// <summary>Sends the texts one after another, so their seqs follow their order; returns the seqs.</summary>

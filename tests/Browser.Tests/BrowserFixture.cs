@@ -11,21 +11,6 @@ namespace ChatApp.Tests.Browser;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    /// <summary>Debian's Chromium: Playwright's own browser builds cannot be downloaded here, nor in CI.</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", // the tests run as root, where Chromium's sandbox refuses to start
-        "--disable-gpu",
-        // Without these Chromium keeps calling home (updates, sync, field trials) on a closed network.
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ];
-
     private IPlaywright? _playwright;
 
     public ChatSystem System { get; private set; } = null!;
@@ -33,9 +18,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
+        if (!File.Exists(Chromium.Path))
         {
-            throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install -y chromium");
+            throw new InvalidOperationException($"{Chromium.Path} is missing: apt-get install -y chromium");
         }
         // Expectations retry until they hold; this bounds how long, instead of any sleep.
         Assertions.SetDefaultExpectTimeout(15_000);
@@ -44,9 +29,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ChromiumPath,
+            ExecutablePath = Chromium.Path,
             Headless = true,
-            Args = ChromiumArgs,
+            Args = Chromium.Args,
         });
     }
 

@@ -16,8 +16,6 @@ namespace ChatApp.Tests.Browser;
 /// </summary>
 public sealed class ChatPage : IAsyncDisposable
 {
-    public const string Password = "correct horse battery";
-
     // CSP violations also reach the console, but only as text; this makes each one a distinct
     // console error. An init script runs through the DevTools protocol, outside any CSP.
     private const string ReportCspViolations = """
@@ -27,6 +25,7 @@ public sealed class ChatPage : IAsyncDisposable
 
     private readonly IBrowserContext _context;
     private readonly ConcurrentQueue<string> _problems = new();
+    private string? _name;
 
     private ChatPage(string label, IBrowserContext context, IPage page)
     {
@@ -49,6 +48,10 @@ public sealed class ChatPage : IAsyncDisposable
     }
 
     public string Label { get; }
+
+    /// <summary>The user signed in on this page (by <see cref="RegisterAsync"/> or <see cref="SignInAsync"/>).</summary>
+    public string Name => _name ?? throw new InvalidOperationException($"{Label}'s page has not signed in.");
+
     public IPage Page { get; }
     public IBrowserContext Context => _context;
 
@@ -108,6 +111,15 @@ public sealed class ChatPage : IAsyncDisposable
         return page;
     }
 
+    /// <summary>Opens the page as <see cref="OpenAsync"/> does and registers a fresh user on it, named for <paramref name="label"/>.</summary>
+    public static async Task<ChatPage> OpenAsNewUserAsync(
+        BrowserFixture fixture, string label, Uri? via = null, Func<IBrowserContext, Task>? prepare = null)
+    {
+        var page = await OpenAsync(fixture, label, via, prepare: prepare);
+        await page.RegisterAsync(Fresh.User(label));
+        return page;
+    }
+
     /// <summary>
     /// Waits until the server, asked over HTTP with this page's token, counts <paramref name="field"/>
     /// (unread, mentions) of <paramref name="room"/> as <paramref name="expected"/>: what a reload will show.
@@ -126,21 +138,23 @@ public sealed class ChatPage : IAsyncDisposable
     public async Task RegisterAsync(string username)
     {
         await Page.Locator("#username").FillAsync(username);
-        await Page.Locator("#password").FillAsync(Password);
+        await Page.Locator("#password").FillAsync(Accounts.Password);
         await Page.Locator("#register").ClickAsync();
         await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
         await Expect(Page.Locator("#auth-view")).ToBeHiddenAsync();
         await Expect(ConnectionState).ToHaveTextAsync("connected");
+        _name = username;
     }
 
     /// <summary>Signs in to an existing account (made through the API, say) and waits for the live connection.</summary>
     public async Task SignInAsync(string username)
     {
         await Page.Locator("#username").FillAsync(username);
-        await Page.Locator("#password").FillAsync(Password);
+        await Page.Locator("#password").FillAsync(Accounts.Password);
         await Page.Locator("#signin").ClickAsync();
         await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
         await Expect(ConnectionState).ToHaveTextAsync("connected");
+        _name = username;
     }
 
     /// <summary>Joins (or creates) a room through the sidebar form and waits until it is open for writing.</summary>

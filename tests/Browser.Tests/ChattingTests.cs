@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatApp.Tests.Support;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -7,17 +8,12 @@ namespace ChatApp.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed partial class ChattingTests(BrowserFixture fixture)
 {
-    internal static string NewName(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..16];
-    internal static string NewRoom() => $"room-{Guid.NewGuid():N}"[..20];
-
     [Fact]
     public async Task Two_people_in_one_room_see_each_others_messages()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        await alice.RegisterAsync(NewName("alice"));
-        await bob.RegisterAsync(NewName("bob"));
-        var room = NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
@@ -35,10 +31,8 @@ public sealed partial class ChattingTests(BrowserFixture fixture)
     [Fact]
     public async Task A_reload_keeps_the_person_signed_in_in_the_same_room_with_its_history()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        var name = NewName("alice");
-        await alice.RegisterAsync(name);
-        var room = NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await alice.SendConfirmedAsync("first");
         await alice.SendConfirmedAsync("second");
@@ -46,7 +40,7 @@ public sealed partial class ChattingTests(BrowserFixture fixture)
         await alice.Page.ReloadAsync();
 
         await Expect(alice.ConnectionState).ToHaveTextAsync("connected");
-        await Expect(alice.Page.Locator("#me")).ToHaveTextAsync(name);
+        await Expect(alice.Page.Locator("#me")).ToHaveTextAsync(alice.Name);
         await Expect(alice.CurrentRoom).ToHaveTextAsync(room);
         await Expect(alice.MessageTexts).ToHaveTextAsync(["first", "second"]);
         await alice.SendConfirmedAsync("third");
@@ -58,11 +52,9 @@ public sealed partial class ChattingTests(BrowserFixture fixture)
     public async Task Markup_in_a_message_is_shown_as_text_and_never_run()
     {
         const string markup = "<b>bold</b><img src=x onerror=alert(1)>";
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        await alice.RegisterAsync(NewName("alice"));
-        await bob.RegisterAsync(NewName("bob"));
-        var room = NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
@@ -83,11 +75,9 @@ public sealed partial class ChattingTests(BrowserFixture fixture)
     [Fact]
     public async Task A_message_its_author_deletes_shows_as_deleted_to_the_other_member()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        await alice.RegisterAsync(NewName("alice"));
-        await bob.RegisterAsync(NewName("bob"));
-        var room = NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         var seq = await alice.SendConfirmedAsync("a regrettable message");

@@ -1,4 +1,5 @@
 using ChatApp.Rooms;
+using ChatApp.Tests.Support;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -12,28 +13,24 @@ public sealed class DirectMessageTests(BrowserFixture fixture)
     [Fact]
     public async Task A_members_name_opens_a_direct_room_that_the_other_person_sees_under_the_first_ones_name()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        var aliceName = ChattingTests.NewName("alice");
-        var bobName = ChattingTests.NewName("bob");
-        await alice.RegisterAsync(aliceName);
-        await bob.RegisterAsync(bobName);
-        var room = ChattingTests.NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
-        await Expect(alice.Member(bobName)).ToHaveCountAsync(1);
+        await Expect(alice.Member(bob.Name)).ToHaveCountAsync(1);
         // One's own name offers nothing.
-        await Expect(alice.Member(aliceName).Locator("button")).ToHaveCountAsync(0);
-        var direct = DirectRoom.IdOf(aliceName, bobName);
+        await Expect(alice.Member(alice.Name).Locator("button")).ToHaveCountAsync(0);
+        var direct = DirectRoom.IdOf(alice.Name, bob.Name);
 
         // From the keyboard: the name is a button named for what it does.
-        var messageBob = alice.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Message {bobName} directly", Exact = true });
-        await Expect(messageBob).ToHaveTextAsync(bobName);
+        var messageBob = alice.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Message {bob.Name} directly", Exact = true });
+        await Expect(messageBob).ToHaveTextAsync(bob.Name);
         await messageBob.FocusAsync();
         await alice.Page.Keyboard.PressAsync("Enter");
 
-        await Expect(alice.CurrentRoom).ToHaveTextAsync(bobName);
-        await Expect(alice.RoomInList(direct).Locator(".room-name")).ToHaveTextAsync(bobName);
+        await Expect(alice.CurrentRoom).ToHaveTextAsync(bob.Name);
+        await Expect(alice.RoomInList(direct).Locator(".room-name")).ToHaveTextAsync(bob.Name);
         await Expect(alice.RoomInList(direct)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"(^|\s)current(\s|$)"));
         await Expect(alice.Page.Locator("#room-visibility")).ToHaveTextAsync("direct message");
         await Expect(alice.Members).ToHaveCountAsync(2);
@@ -44,9 +41,9 @@ public sealed class DirectMessageTests(BrowserFixture fixture)
 
         // Bob is still in the shared room; the direct one appears in his list, unread.
         await Expect(bob.CurrentRoom).ToHaveTextAsync(room);
-        await Expect(bob.RoomInList(direct).Locator(".room-name")).ToHaveTextAsync(aliceName);
+        await Expect(bob.RoomInList(direct).Locator(".room-name")).ToHaveTextAsync(alice.Name);
         await Expect(bob.UnreadBadge(direct)).ToHaveTextAsync("1");
-        await bob.OpenFromListAsync(direct, aliceName);
+        await bob.OpenFromListAsync(direct, alice.Name);
         await Expect(bob.MessageTexts).ToHaveTextAsync(["just between us"]);
         await bob.SendConfirmedAsync("sure, what is it?");
         await Expect(alice.MessageTexts).ToHaveTextAsync(["just between us", "sure, what is it?"]);
@@ -55,8 +52,8 @@ public sealed class DirectMessageTests(BrowserFixture fixture)
 
         // Asking again from the shared room opens the same room, not a second one.
         await bob.OpenFromListAsync(room);
-        await bob.Member(aliceName).Locator("button.dm").ClickAsync();
-        await Expect(bob.CurrentRoom).ToHaveTextAsync(aliceName);
+        await bob.Member(alice.Name).Locator("button.dm").ClickAsync();
+        await Expect(bob.CurrentRoom).ToHaveTextAsync(alice.Name);
         await Expect(bob.Page.Locator("#rooms li.direct")).ToHaveCountAsync(1);
         await Expect(bob.MessageTexts).ToHaveTextAsync(["just between us", "sure, what is it?"]);
         alice.AssertNoProblems();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatApp.Tests.Support;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,11 +11,9 @@ public sealed partial class EditingTests(BrowserFixture fixture)
     [Fact]
     public async Task An_edit_and_a_delete_show_live_in_the_other_page_and_after_its_reload()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        await alice.RegisterAsync(ChattingTests.NewName("alice"));
-        await bob.RegisterAsync(ChattingTests.NewName("bob"));
-        var room = ChattingTests.NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         var meeting = await alice.SendConfirmedAsync("the meeting is at 3pm");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ChatApp.Tests.Support;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -37,14 +38,10 @@ public sealed partial class MentionTests(BrowserFixture fixture)
     [Fact]
     public async Task A_mention_in_another_room_marks_it_notifies_and_is_highlighted_there_also_after_a_reload()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice", prepare: Notifying);
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        var aliceName = ChattingTests.NewName("alice");
-        var bobName = ChattingTests.NewName("bob");
-        await alice.RegisterAsync(aliceName);
-        await bob.RegisterAsync(bobName);
-        var lively = ChattingTests.NewRoom();
-        var elsewhere = ChattingTests.NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice", prepare: Notifying);
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var lively = Fresh.Room();
+        var elsewhere = Fresh.Room();
         await alice.JoinAsync(lively);
         await alice.JoinAsync(elsewhere);
         await bob.JoinAsync(lively);
@@ -52,7 +49,7 @@ public sealed partial class MentionTests(BrowserFixture fixture)
         await Expect(alice.Page.Locator("#enable-notifications")).ToBeHiddenAsync();
 
         var plain = await bob.SendConfirmedAsync("nothing for anyone");
-        var text = $"hi @{aliceName}, got a minute?";
+        var text = $"hi @{alice.Name}, got a minute?";
         var mention = await bob.SendConfirmedAsync(text);
 
         await Expect(alice.MentionMark(lively)).ToBeVisibleAsync();
@@ -61,7 +58,7 @@ public sealed partial class MentionTests(BrowserFixture fixture)
         await alice.Page.WaitForFunctionAsync("() => window.__notifications.length > 0");
         var notifications = await alice.Page.EvaluateAsync<JsonElement>("() => window.__notifications");
         var notification = Assert.Single(notifications.EnumerateArray());
-        Assert.Equal($"{bobName} mentioned you in {lively}", notification.GetProperty("title").GetString());
+        Assert.Equal($"{bob.Name} mentioned you in {lively}", notification.GetProperty("title").GetString());
         Assert.Equal(text, notification.GetProperty("body").GetString());
 
         await alice.OpenFromListAsync(lively);
@@ -88,18 +85,15 @@ public sealed partial class MentionTests(BrowserFixture fixture)
     [Fact]
     public async Task A_rooms_mark_for_an_unread_mention_survives_a_reload_and_goes_once_the_room_is_read()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        var aliceName = ChattingTests.NewName("alice");
-        await alice.RegisterAsync(aliceName);
-        await bob.RegisterAsync(ChattingTests.NewName("bob"));
-        var lively = ChattingTests.NewRoom();
-        var elsewhere = ChattingTests.NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var lively = Fresh.Room();
+        var elsewhere = Fresh.Room();
         await alice.JoinAsync(lively);
         await bob.JoinAsync(lively);
         await alice.JoinAsync(elsewhere);
 
-        await bob.SendConfirmedAsync($"@{aliceName} are you there?");
+        await bob.SendConfirmedAsync($"@{alice.Name} are you there?");
         await Expect(alice.MentionMark(lively)).ToBeVisibleAsync();
         await alice.Page.ReloadAsync();
 
@@ -125,7 +119,7 @@ public sealed partial class MentionTests(BrowserFixture fixture)
         await using var alice = await ChatPage.OpenAsync(fixture, "alice", prepare: context => context.AddInitScriptAsync(RecordNotifications));
         var button = alice.Page.Locator("#enable-notifications");
         await Expect(button).ToBeHiddenAsync();
-        await alice.RegisterAsync(ChattingTests.NewName("alice"));
+        await alice.RegisterAsync(Fresh.User("alice"));
         Assert.Equal("default", await alice.Page.EvaluateAsync<string>("() => Notification.permission"));
         await Expect(button).ToBeVisibleAsync();
         Assert.Equal(0, await alice.Page.EvaluateAsync<int>("() => window.__permissionRequests"));

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatApp.Tests.Support;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -12,17 +13,15 @@ public sealed partial class PresenceTypingUnreadTests(BrowserFixture fixture)
     [Fact]
     public async Task A_members_dot_turns_online_when_their_page_opens_the_room_and_offline_when_it_closes()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        var aliceName = ChattingTests.NewName("alice");
-        await alice.RegisterAsync(aliceName);
-        var room = ChattingTests.NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         // Bob belongs to the room but has no page open yet.
         using var bobApi = await ApiUser.RegisterAsync(fixture.System, "bob");
         await bobApi.JoinAsync(room);
         await Expect(alice.Member(bobApi.Name)).ToHaveCountAsync(1);
         await Expect(alice.Member(bobApi.Name)).Not.ToHaveClassAsync(Online());
-        await Expect(alice.Member(aliceName)).ToHaveClassAsync(Online());
+        await Expect(alice.Member(alice.Name)).ToHaveClassAsync(Online());
 
         await using var bob = await ChatPage.OpenAsync(fixture, "bob");
         await bob.SignInAsync(bobApi.Name);
@@ -43,21 +42,18 @@ public sealed partial class PresenceTypingUnreadTests(BrowserFixture fixture)
     [Fact]
     public async Task Typing_shows_on_the_other_members_page_and_goes_away_by_itself()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        var bobName = ChattingTests.NewName("bob");
-        await alice.RegisterAsync(ChattingTests.NewName("alice"));
-        await bob.RegisterAsync(bobName);
-        var room = ChattingTests.NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
-        await Expect(alice.Member(bobName)).ToHaveCountAsync(1);
+        await Expect(alice.Member(bob.Name)).ToHaveCountAsync(1);
         var aliceSees = alice.Page.Locator("#typing");
         await Expect(aliceSees).ToHaveTextAsync("");
 
         await bob.Page.Locator("#composer").PressSequentiallyAsync("half a thou");
 
-        await Expect(aliceSees).ToHaveTextAsync($"{bobName} is typing…");
+        await Expect(aliceSees).ToHaveTextAsync($"{bob.Name} is typing…");
         await Expect(bob.Page.Locator("#typing")).ToHaveTextAsync("");
         // Bob stops without sending: the indicator lasts a few seconds, with nothing else to clear it.
         await Expect(aliceSees).ToHaveTextAsync("", new LocatorAssertionsToHaveTextOptions { Timeout = 10_000 });
@@ -69,12 +65,10 @@ public sealed partial class PresenceTypingUnreadTests(BrowserFixture fixture)
     [Fact]
     public async Task Unread_messages_show_as_a_badge_until_the_room_is_opened_and_stay_read_after_a_reload()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        await alice.RegisterAsync(ChattingTests.NewName("alice"));
-        await bob.RegisterAsync(ChattingTests.NewName("bob"));
-        var busy = ChattingTests.NewRoom();
-        var quiet = ChattingTests.NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var busy = Fresh.Room();
+        var quiet = Fresh.Room();
         await alice.JoinAsync(busy);
         await alice.JoinAsync(quiet);
         await bob.JoinAsync(busy);

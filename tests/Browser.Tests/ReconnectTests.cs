@@ -1,3 +1,4 @@
+using ChatApp.Tests.Support;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -17,9 +18,9 @@ public sealed class ReconnectTests(BrowserFixture fixture)
         alice.Tolerate = text => text.StartsWith("WebSocket connection to ", StringComparison.Ordinal)
             || text.StartsWith("Failed to load resource: net::ERR_CONNECTION_RESET", StringComparison.Ordinal)
             || text.StartsWith("Failed to load resource: net::ERR_INTERNET_DISCONNECTED", StringComparison.Ordinal);
-        await alice.RegisterAsync(ChattingTests.NewName("alice"));
-        await bob.RegisterAsync(ChattingTests.NewName("bob"));
-        var room = ChattingTests.NewRoom();
+        await alice.RegisterAsync(Fresh.User("alice"));
+        await bob.RegisterAsync(Fresh.User("bob"));
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         await alice.SendConfirmedAsync("before the break");

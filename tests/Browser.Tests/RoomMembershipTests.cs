@@ -1,4 +1,5 @@
 using System.Net;
+using ChatApp.Tests.Support;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,33 +11,29 @@ public sealed class RoomMembershipTests(BrowserFixture fixture)
     [Fact]
     public async Task A_private_rooms_owner_adds_a_member_who_then_sees_the_room_until_kicked()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
-        var aliceName = ChattingTests.NewName("alice");
-        var bobName = ChattingTests.NewName("bob");
-        await alice.RegisterAsync(aliceName);
-        await bob.RegisterAsync(bobName);
-        var room = ChattingTests.NewRoom();
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var room = Fresh.Room();
 
         await alice.CreatePrivateRoomAsync(room);
         await alice.SendConfirmedAsync("welcome to the secret room");
 
         await Expect(alice.Page.Locator("#room-visibility")).ToHaveTextAsync("private");
         await Expect(alice.Members).ToHaveCountAsync(1);
-        await Expect(alice.Member(aliceName)).ToHaveAttributeAsync("data-role", "owner");
+        await Expect(alice.Member(alice.Name)).ToHaveAttributeAsync("data-role", "owner");
         await Expect(bob.RoomInList(room)).ToHaveCountAsync(0);
 
-        await alice.Page.Locator("#add-member-input").FillAsync(bobName);
+        await alice.Page.Locator("#add-member-input").FillAsync(bob.Name);
         await alice.Page.Locator("#add-member").ClickAsync();
 
-        await Expect(alice.Member(bobName)).ToHaveAttributeAsync("data-role", "member");
+        await Expect(alice.Member(bob.Name)).ToHaveAttributeAsync("data-role", "member");
         await Expect(alice.Page.Locator("#members-error")).ToBeHiddenAsync();
         // Bob's page learns of it live: the room appears in his list, with its history.
         await Expect(bob.RoomInList(room)).ToHaveCountAsync(1);
         await bob.RoomInList(room).Locator("button").ClickAsync();
         await Expect(bob.CurrentRoom).ToHaveTextAsync(room);
         await Expect(bob.MessageTexts).ToHaveTextAsync(["welcome to the secret room"]);
-        await Expect(bob.Member(aliceName)).ToHaveAttributeAsync("data-role", "owner");
+        await Expect(bob.Member(alice.Name)).ToHaveAttributeAsync("data-role", "owner");
         await Expect(bob.Members).ToHaveCountAsync(2);
         // A plain member may not moderate anyone, nor add people.
         await Expect(bob.Page.Locator("#members .member-actions button")).ToHaveCountAsync(0);
@@ -44,10 +41,10 @@ public sealed class RoomMembershipTests(BrowserFixture fixture)
         await bob.SendConfirmedAsync("thanks for having me");
         await Expect(alice.MessageTexts).ToHaveTextAsync(["welcome to the secret room", "thanks for having me"]);
 
-        await alice.Member(bobName).Locator("button.kick").ClickAsync();
+        await alice.Member(bob.Name).Locator("button.kick").ClickAsync();
 
-        await Expect(alice.Member(bobName)).ToHaveCountAsync(0);
-        await Expect(alice.Page.Locator("#messages li.system").Last).ToHaveTextAsync($"{bobName} was removed by {aliceName}");
+        await Expect(alice.Member(bob.Name)).ToHaveCountAsync(0);
+        await Expect(alice.Page.Locator("#messages li.system").Last).ToHaveTextAsync($"{bob.Name} was removed by {alice.Name}");
         // The room is gone from bob's page once it asks the server again.
         await bob.Page.ReloadAsync();
         await Expect(bob.ConnectionState).ToHaveTextAsync("connected");
@@ -62,8 +59,7 @@ public sealed class RoomMembershipTests(BrowserFixture fixture)
     [Fact]
     public async Task Signing_out_revokes_the_token_on_the_server()
     {
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await alice.RegisterAsync(ChattingTests.NewName("alice"));
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
         var token = await alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('chat.token')");
 
         var logout = await alice.Page.RunAndWaitForResponseAsync(

@@ -1,3 +1,4 @@
+using ChatApp.Tests.Support;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,12 +11,11 @@ public sealed class ScrollBackTests(BrowserFixture fixture)
     public async Task Scrolling_to_the_top_loads_older_pages_in_place_until_the_beginning_of_the_room()
     {
         using var seeder = await ApiUser.RegisterAsync(fixture.System, "seed");
-        var room = ChattingTests.NewRoom();
+        var room = Fresh.Room();
         await seeder.CreateRoomAsync(room);
         var texts = Enumerable.Range(1, 120).Select(i => $"message {i}").ToArray();
         await seeder.SendAllAsync(room, texts);
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await alice.RegisterAsync(ChattingTests.NewName("alice"));
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
 
         await alice.JoinAsync(room);
 

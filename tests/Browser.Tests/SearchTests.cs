@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChatApp.Tests.Support;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,15 +13,14 @@ public sealed partial class SearchTests(BrowserFixture fixture)
     {
         const string needle = "the quokka census is due on Friday";
         using var seeder = await ApiUser.RegisterAsync(fixture.System, "seed");
-        var room = ChattingTests.NewRoom();
+        var room = Fresh.Room();
         await seeder.CreateRoomAsync(room);
         var texts = Enumerable.Range(1, 120).Select(i => i == 10 ? needle : $"message {i}").ToArray();
         var seqs = await seeder.SendAllAsync(room, texts);
-        await using var alice = await ChatPage.OpenAsync(fixture, "alice");
-        await alice.RegisterAsync(ChattingTests.NewName("alice"));
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
         await alice.JoinAsync(room);
         await Expect(alice.MessageTexts).ToHaveCountAsync(50); // the needle is far older than that
-        await alice.JoinAsync(ChattingTests.NewRoom());
+        await alice.JoinAsync(Fresh.Room());
 
         await alice.Page.Locator("#search-input").FillAsync("quokka");
         await alice.Page.Locator("#search-input").PressAsync("Enter");

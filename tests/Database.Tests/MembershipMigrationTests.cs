@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using ChatApp.Silo.Database;
-using ChatApp.Tests.Database.Support;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
@@ -53,22 +51,20 @@ public sealed class MembershipMigrationTests
         await using var system = await ChatSystem.StartAsync(database: await UpgradedV1DatabaseAsync());
 
         using var bob = system.Http(await LoginAsync(system, "bob"));
-        var me = await bob.GetFromJsonAsync<JsonElement>("/api/me");
-        var rooms = me.GetProperty("rooms").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!);
+        var me = await bob.GetFromJsonAsync<Me>("/api/me");
+        var rooms = me!.Rooms.ToDictionary(r => r.Id);
         Assert.Equal(["dm:alice:bob", "lobby", "secret"], rooms.Keys.Order(StringComparer.Ordinal));
         // Carol's five messages name bob; he had read up to seq 6, the second of them.
-        Assert.Equal(3, rooms["lobby"].GetProperty("unread").GetInt64());
-        Assert.Equal(3, rooms["lobby"].GetProperty("mentions").GetInt64());
-        Assert.Equal(3, rooms["lobby"].GetProperty("memberCount").GetInt32());
+        Assert.Equal(3, rooms["lobby"].Unread);
+        Assert.Equal(3, rooms["lobby"].Mentions);
+        Assert.Equal(3, rooms["lobby"].MemberCount);
 
-        var lobby = await bob.GetFromJsonAsync<JsonElement>("/api/rooms/lobby");
-        Assert.Equal(
-            [("alice", "owner"), ("bob", "moderator"), ("carol", "member")],
-            lobby.GetProperty("members").EnumerateArray().Select(m => (m.GetProperty("user").GetString(), m.GetProperty("role").GetString())));
+        var lobby = await bob.GetFromJsonAsync<Room>("/api/rooms/lobby");
+        Assert.Equal([("alice", "owner"), ("bob", "moderator"), ("carol", "member")], lobby!.Members.Select(m => (m.User, m.Role)));
 
         using var carol = system.Http(await LoginAsync(system, "carol"));
-        var carolsRooms = (await carol.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("rooms").EnumerateArray();
-        Assert.Equal(["lobby"], carolsRooms.Select(r => r.GetProperty("id").GetString()));
+        var carolsRooms = (await carol.GetFromJsonAsync<Me>("/api/me"))!.Rooms;
+        Assert.Equal(["lobby"], carolsRooms.Select(r => r.Id));
 
         // The private room is still closed to outsiders, and the ban still holds.
         Assert.Equal(HttpStatusCode.NotFound, (await carol.GetAsync("/api/rooms/secret")).StatusCode);
@@ -87,11 +83,10 @@ public sealed class MembershipMigrationTests
         return database;
     }
 
+    /// <summary>Every user of the fixture's data has the password "password-" and their name.</summary>
     private static async Task<string> LoginAsync(ChatSystem system, string user)
     {
         using var http = system.Http();
-        var response = await http.PostAsJsonAsync("/api/auth/login", new { username = user, password = $"password-{user}" });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return await Accounts.LoginAsync(http, user, $"password-{user}");
     }
 }

@@ -1,5 +1,4 @@
 using ChatApp.Silo.Database;
-using ChatApp.Tests.Database.Support;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
@@ -44,12 +43,12 @@ public sealed class MigrationTests
         await using var database = await TestDatabase.CreateAsync();
         const string Insert = """
             INSERT INTO messages (room, seq, sender, client_msg_id, text, ts)
-            VALUES ('lobby', @seq, 'ada', 'm-1', 'hello', now())
+            VALUES ('lobby', $1, 'ada', 'm-1', 'hello', now())
             """;
-        await Sql.QueryAsync(database.ConnectionString, Insert, ("seq", 1L));
+        await Sql.QueryAsync(database.ConnectionString, Insert, 1L);
 
         var duplicate = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
-            Sql.QueryAsync(database.ConnectionString, Insert, ("seq", 2L)));
+            Sql.QueryAsync(database.ConnectionString, Insert, 2L));
 
         Assert.Equal("messages_idempotency", duplicate.ConstraintName);
     }

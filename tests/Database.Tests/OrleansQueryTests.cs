@@ -38,13 +38,13 @@ public sealed class OrleansQueryTests(TestDatabaseFixture fixture) : IClassFixtu
     [MemberData(nameof(RequiredKeys))]
     public async Task EveryQueryKeyTheProvidersNeedIsPresent(string key)
     {
-        Assert.False(string.IsNullOrWhiteSpace(await Sql.OrleansQueryAsync(Db, key)));
+        Assert.False(string.IsNullOrWhiteSpace(await OrleansQueries.TextAsync(Db, key)));
     }
 
     [Fact]
     public async Task GrainStateWriteWithAStaleVersionIsRefused()
     {
-        var write = await Sql.OrleansQueryAsync(Db, "WriteToStorageKey");
+        var write = await OrleansQueries.TextAsync(Db, "WriteToStorageKey");
         var grain = $"grain-{Guid.NewGuid():N}";
 
         Assert.Equal(new object?[] { 1 }, await WriteStateAsync(write, grain, version: null));
@@ -67,8 +67,8 @@ public sealed class OrleansQueryTests(TestDatabaseFixture fixture) : IClassFixtu
         Assert.Equal(
             new object?[] { 2, 6 },
             (await Sql.QueryAsync(Db,
-                "SELECT v.Version, m.Status FROM OrleansMembershipVersionTable v JOIN OrleansMembershipTable m USING (DeploymentId) WHERE DeploymentId = @c",
-                ("c", cluster))).Single());
+                "SELECT v.Version, m.Status FROM OrleansMembershipVersionTable v JOIN OrleansMembershipTable m USING (DeploymentId) WHERE DeploymentId = $1",
+                cluster)).Single());
     }
 
     private Task<bool> InsertSiloAsync(string cluster, int tableVersion) =>
@@ -101,7 +101,7 @@ public sealed class OrleansQueryTests(TestDatabaseFixture fixture) : IClassFixtu
 
     private async Task<bool> SingleBooleanAsync(string key, params NpgsqlParameter[] parameters)
     {
-        var rows = await ExecuteAsync(await Sql.OrleansQueryAsync(Db, key), parameters);
+        var rows = await ExecuteAsync(await OrleansQueries.TextAsync(Db, key), parameters);
         return Convert.ToBoolean(Assert.Single(rows), System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -112,19 +112,6 @@ public sealed class OrleansQueryTests(TestDatabaseFixture fixture) : IClassFixtu
             Param("GrainIdExtensionString", grain), Param("ServiceId", "service"),
             Param("GrainStateVersion", version, DbType.Int32), Param("PayloadBinary", new byte[] { 1, 2, 3 }));
 
-    private async Task<List<object?>> ExecuteAsync(string sql, params NpgsqlParameter[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(Db);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddRange(parameters);
-        var firstColumn = new List<object?>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            firstColumn.Add(reader.IsDBNull(0) ? null : reader.GetValue(0));
-        }
-
-        return firstColumn;
-    }
+    private async Task<List<object?>> ExecuteAsync(string sql, params NpgsqlParameter[] parameters) =>
+        [.. (await Sql.QueryAsync(Db, sql, parameters)).Select(row => row[0])];
 }

@@ -67,8 +67,8 @@ public sealed class SiloOnPostgresTests(TestDatabaseFixture fixture) : IClassFix
             Assert.Equal(
                 [false],
                 (await Sql.QueryAsync(Db,
-                    "SELECT PayloadBinary IS NOT NULL FROM OrleansStorage WHERE ServiceId = @s AND GrainIdExtensionString = @k",
-                    ("s", cluster.ServiceId), ("k", key))).Select(row => (bool)row[0]!));
+                    "SELECT PayloadBinary IS NOT NULL FROM OrleansStorage WHERE ServiceId = $1 AND GrainIdExtensionString = $2",
+                    cluster.ServiceId, key)).Select(row => (bool)row[0]!));
         }
         finally
         {
@@ -122,7 +122,7 @@ public sealed class SiloOnPostgresTests(TestDatabaseFixture fixture) : IClassFix
 
         await table.DeleteMembershipTableEntriesAsync(cluster.ClusterId);
         Assert.Equal(0L, await Sql.ScalarAsync<long>(Db,
-            "SELECT count(*) FROM OrleansMembershipVersionTable WHERE DeploymentId = @c", ("c", cluster.ClusterId)));
+            "SELECT count(*) FROM OrleansMembershipVersionTable WHERE DeploymentId = $1", cluster.ClusterId));
     }
 
     private static INoteGrain Grain(IHost silo, string key) =>
@@ -130,8 +130,8 @@ public sealed class SiloOnPostgresTests(TestDatabaseFixture fixture) : IClassFix
 
     private async Task<List<int>> SiloStatusesAsync(ClusterOptions cluster) =>
         (await Sql.QueryAsync(Db,
-            "SELECT Status FROM OrleansMembershipTable WHERE DeploymentId = @c ORDER BY Generation",
-            ("c", cluster.ClusterId)))
+            "SELECT Status FROM OrleansMembershipTable WHERE DeploymentId = $1 ORDER BY Generation",
+            cluster.ClusterId))
         .Select(row => (int)row[0]!)
         .ToList();
 }

@@ -19,7 +19,7 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output)
     {
         await using var postgres = await ThrowawayPostgres.StartAsync();
         await using var cluster = await FailoverCluster.StartAsync(silos: 2, postgres.ConnectionString);
-        var room = $"dbdown-{Guid.NewGuid():N}"[..20];
+        var room = Fresh.Room("dbdown");
         var chatters = await Chatters.JoinAsync(cluster, room, 3);
         using var stop = new CancellationTokenSource();
         var chatting = chatters.Select(c => c.ChatAsync(perSecond: 10, TimeSpan.FromSeconds(90), stop.Token)).ToArray();
@@ -73,7 +73,7 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output)
         {
             var answer = await socket.RequestAsync("hello", new { token = user.Token });
             await socket.Closed.WaitAsync(TimeSpan.FromSeconds(10));
-            return (answer.GetProperty("code").GetString(), socket.CloseStatus);
+            return ((answer as ErrorFrame)?.Code, socket.CloseStatus);
         }
         catch (TimeoutException)
         {

@@ -30,14 +30,14 @@ public sealed class GatewayFailoverTests(GatewayFailoverTests.Fixture fixture, I
     {
         var gatewayA = await Cluster.StartGatewayProcessAsync();
         var gatewayB = Cluster.Gateways[0];
-        var room = $"gw-{Guid.NewGuid():N}"[..20];
+        var room = Fresh.Room("gw");
         var (alice, aliceToken) = await Cluster.RegisterAsync("alice");
         var (bob, bobToken) = await Cluster.RegisterAsync("bob");
-        await using var bobSocket = await ConnectAsync(gatewayB.SocketUri, bob, bobToken);
-        var aliceSocket = await ConnectAsync(gatewayA.SocketUri, alice, aliceToken);
-        await JoinAsync(aliceSocket, room);
-        await JoinAsync(bobSocket, room);
-        var lastSeen = await SendAsync(bobSocket, room, "before the crash");
+        await using var bobSocket = await ChatTestClient.ConnectGreetedAsync(gatewayB.SocketUri, bob, bobToken);
+        var aliceSocket = await ChatTestClient.ConnectGreetedAsync(gatewayA.SocketUri, alice, aliceToken);
+        await aliceSocket.JoinAsync(room);
+        await bobSocket.JoinAsync(room);
+        var lastSeen = await bobSocket.SendAsync(room, "before the crash");
         await aliceSocket.WaitForEventAsync(room, lastSeen);
 
         gatewayA.Kill();
@@ -48,16 +48,16 @@ public sealed class GatewayFailoverTests(GatewayFailoverTests.Fixture fixture, I
         var missed = new List<long>();
         for (var i = 0; i < 20; i++)
         {
-            missed.Add(await SendAsync(bobSocket, room, $"while alice is away {i}"));
+            missed.Add(await bobSocket.SendAsync(room, $"while alice is away {i}"));
         }
 
-        await using var aliceAgain = await ChatTestClient.ConnectAsync(gatewayB.SocketUri, alice, aliceToken);
-        await aliceAgain.HelloAsync(new Dictionary<string, long> { [room] = lastSeen });
-        var live = await SendAsync(bobSocket, room, "welcome back");
+        await using var aliceAgain = await ChatTestClient.ConnectGreetedAsync(gatewayB.SocketUri, alice, aliceToken,
+            resume: new Dictionary<string, long> { [room] = lastSeen });
+        var live = await bobSocket.SendAsync(room, "welcome back");
         await aliceAgain.WaitForEventAsync(room, live);
 
-        Assert.Equal([.. missed, live], aliceAgain.Events(room).Select(e => e.GetProperty("seq").GetInt64()));
-        Assert.Equal("while alice is away 0", aliceAgain.Events(room)[0].GetProperty("text").GetString());
+        Assert.Equal([.. missed, live], aliceAgain.Seqs(room));
+        Assert.Equal("while alice is away 0", aliceAgain.Events(room)[0].Text);
         output.WriteLine($"gateway A (pid {gatewayA.Id}) killed; alice resumed on B from seq {lastSeen} and got {missed.Count} missed events, then live");
     }
 
@@ -66,26 +66,26 @@ public sealed class GatewayFailoverTests(GatewayFailoverTests.Fixture fixture, I
     {
         var gatewayA = await Cluster.StartGatewayAsync();
         var gatewayB = Cluster.Gateways[0];
-        var room = $"gw-{Guid.NewGuid():N}"[..20];
+        var room = Fresh.Room("gw");
         var (alice, aliceToken) = await Cluster.RegisterAsync("alice");
         var (bob, bobToken) = await Cluster.RegisterAsync("bob");
-        await using var bobSocket = await ConnectAsync(gatewayB.SocketUri, bob, bobToken);
-        await using var aliceSocket = await ConnectAsync(gatewayA.SocketUri, alice, aliceToken);
-        await JoinAsync(aliceSocket, room);
-        await JoinAsync(bobSocket, room);
-        var lastSeen = await SendAsync(bobSocket, room, "before the restart");
+        await using var bobSocket = await ChatTestClient.ConnectGreetedAsync(gatewayB.SocketUri, bob, bobToken);
+        await using var aliceSocket = await ChatTestClient.ConnectGreetedAsync(gatewayA.SocketUri, alice, aliceToken);
+        await aliceSocket.JoinAsync(room);
+        await bobSocket.JoinAsync(room);
+        var lastSeen = await bobSocket.SendAsync(room, "before the restart");
         await aliceSocket.WaitForEventAsync(room, lastSeen);
 
         var stopping = gatewayA.StopAsync();
         await aliceSocket.Closed.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, aliceSocket.CloseStatus);
         await stopping;
-        var missed = await SendAsync(bobSocket, room, "during the restart");
+        var missed = await bobSocket.SendAsync(room, "during the restart");
 
-        await using var aliceAgain = await ChatTestClient.ConnectAsync(gatewayB.SocketUri, alice, aliceToken);
-        await aliceAgain.HelloAsync(new Dictionary<string, long> { [room] = lastSeen });
+        await using var aliceAgain = await ChatTestClient.ConnectGreetedAsync(gatewayB.SocketUri, alice, aliceToken,
+            resume: new Dictionary<string, long> { [room] = lastSeen });
         await aliceAgain.WaitForEventAsync(room, missed);
-        Assert.Equal([missed], aliceAgain.Events(room).Select(e => e.GetProperty("seq").GetInt64()));
+        Assert.Equal([missed], aliceAgain.Seqs(room));
     }
 
     [Theory]
@@ -119,18 +119,4 @@ public sealed class GatewayFailoverTests(GatewayFailoverTests.Fixture fixture, I
             await gateway.StopAsync();
         }
     }
-
-    private static async Task<ChatTestClient> ConnectAsync(Uri gateway, string user, string token)
-    {
-        var client = await ChatTestClient.ConnectAsync(gateway, user, token);
-        await client.HelloAsync();
-        return client;
-    }
-
-    private static async Task JoinAsync(ChatTestClient client, string room) =>
-        ChatTestClient.Ok(await client.RequestAsync("join", new { room }));
-
-    private static async Task<long> SendAsync(ChatTestClient client, string room, string text) =>
-        ChatTestClient.Ok(await client.RequestAsync("send", new { room, clientMsgId = Guid.NewGuid().ToString("N"), text }))
-            .GetProperty("seq").GetInt64();
 }

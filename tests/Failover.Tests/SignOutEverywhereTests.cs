@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Text.Json;
 using ChatApp.Tests.Failover.Support;
 using ChatApp.Tests.Support;
 using Xunit;
@@ -56,15 +55,15 @@ public sealed class SignOutEverywhereTests(SignOutEverywhereTests.Fixture fixtur
         using var laptop = Http(fixture.Laptop, oldToken);
 
         var changed = await laptop.PostAsJsonAsync("/api/auth/password",
-            new { currentPassword = "correct horse battery", newPassword = "a brand new secret" });
+            new { currentPassword = Accounts.Password, newPassword = "a brand new secret" });
 
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-        var newToken = (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var newToken = (await changed.ReadAsync<SignedIn>()).Token;
         await using var phoneAgain = await ConnectAsync(fixture.Phone, alice, newToken);
         await phone.Closed.WaitAsync(ChatTestClient.DefaultWait);
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, phone.CloseStatus);
         // The sign-out has reached the phone's gateway, and the socket of the new token still answers.
-        ChatTestClient.Ok(await phoneAgain.RequestAsync("join", new { room = $"pw-{Guid.NewGuid():N}"[..20] }));
+        await phoneAgain.JoinAsync(Fresh.Room("pw"));
     }
 
     [Fact]
@@ -83,17 +82,13 @@ public sealed class SignOutEverywhereTests(SignOutEverywhereTests.Fixture fixtur
         Assert.Equal(HttpStatusCode.Unauthorized, (await phoneHttp.GetAsync("/api/me")).StatusCode);
         await using var again = await ChatTestClient.ConnectAsync(fixture.Phone.SocketUri, alice, token);
         var answer = await again.RequestAsync("hello", new { token });
-        Assert.Equal("unauthorized", answer.GetProperty("code").GetString());
+        Assert.Equal("unauthorized", Assert.IsType<ErrorFrame>(answer).Code);
         await again.Closed.WaitAsync(ChatTestClient.DefaultWait);
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, again.CloseStatus);
     }
 
-    private static async Task<ChatTestClient> ConnectAsync(GatewayHost gateway, string user, string token)
-    {
-        var client = await ChatTestClient.ConnectAsync(gateway.SocketUri, user, token);
-        await client.HelloAsync();
-        return client;
-    }
+    private static Task<ChatTestClient> ConnectAsync(GatewayHost gateway, string user, string token) =>
+        ChatTestClient.ConnectGreetedAsync(gateway.SocketUri, user, token);
 
     private static HttpClient Http(GatewayHost gateway, string token)
     {

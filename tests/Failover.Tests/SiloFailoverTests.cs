@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ChatApp.Tests.Failover.Support;
+using ChatApp.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -19,7 +20,7 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
     public async Task Killing_the_silo_of_a_busy_room_loses_and_duplicates_nothing()
     {
         await using var cluster = await FailoverCluster.StartAsync(silos: 3);
-        var room = $"busy-{Guid.NewGuid():N}"[..20];
+        var room = Fresh.Room("busy");
         var chatters = await Chatters.JoinAsync(cluster, room, ChatterCount);
         using var stop = new CancellationTokenSource();
         var chatting = chatters.Select(c => c.ChatAsync(PerSecond, SendWithin, stop.Token)).ToArray();
@@ -58,7 +59,7 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
     public async Task A_silo_stopped_with_SIGTERM_hands_its_rooms_over_and_leaves_the_cluster_cleanly()
     {
         await using var cluster = await FailoverCluster.StartAsync(silos: 2);
-        var room = $"moving-{Guid.NewGuid():N}"[..20];
+        var room = Fresh.Room("moving");
         var chatters = await Chatters.JoinAsync(cluster, room, 2);
         using var stop = new CancellationTokenSource();
         var chatting = chatters.Select(c => c.ChatAsync(PerSecond, SendWithin, stop.Token)).ToArray();

@@ -10,48 +10,46 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
 {
     private ChatSystem System => fixture.System;
 
-    private static string NewName() => $"acct{Guid.NewGuid():N}"[..16];
-
     [Fact]
     public async Task Register_answers_201_with_a_token_and_the_user()
     {
         using var http = System.Http();
-        var name = NewName();
+        var name = Fresh.User("acct");
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = ChatSteps.Password });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = Accounts.Password });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.ReadJsonAsync();
-        Assert.False(string.IsNullOrEmpty(body.GetProperty("token").GetString()));
-        Assert.Equal(name, body.GetProperty("user").GetProperty("name").GetString());
-        Assert.True(body.GetProperty("user").GetProperty("id").GetInt64() > 0);
+        var body = await response.ReadAsync<SignedIn>();
+        Assert.False(string.IsNullOrEmpty(body.Token));
+        Assert.Equal(name, body.User.Name);
+        Assert.True(body.User.Id > 0);
     }
 
     [Fact]
     public async Task Register_lower_cases_the_name()
     {
         using var http = System.Http();
-        var name = NewName();
+        var name = Fresh.User("acct");
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name.ToUpperInvariant(), password = ChatSteps.Password });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name.ToUpperInvariant(), password = Accounts.Password });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(name, (await response.ReadJsonAsync()).GetProperty("user").GetProperty("name").GetString());
+        Assert.Equal(name, (await response.ReadAsync<SignedIn>()).User.Name);
     }
 
     [Fact]
     public async Task Register_of_a_taken_name_is_a_409_conflict_whatever_its_case()
     {
         using var http = System.Http();
-        var name = NewName();
-        var first = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = ChatSteps.Password });
+        var name = Fresh.User("acct");
+        var first = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = Accounts.Password });
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
 
         var again = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = "another password" });
         var shouted = await http.PostAsJsonAsync("/api/auth/register", new { username = name.ToUpperInvariant(), password = "another password" });
 
-        await ChatSteps.AssertProblemAsync(again, HttpStatusCode.Conflict, "conflict");
-        await ChatSteps.AssertProblemAsync(shouted, HttpStatusCode.Conflict, "conflict");
+        await HttpSteps.AssertProblemAsync(again, HttpStatusCode.Conflict, "conflict");
+        await HttpSteps.AssertProblemAsync(shouted, HttpStatusCode.Conflict, "conflict");
     }
 
     [Theory]
@@ -65,9 +63,9 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
     {
         using var http = System.Http();
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { username, password = ChatSteps.Password });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username, password = Accounts.Password });
 
-        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation");
+        await HttpSteps.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation");
     }
 
     [Theory]
@@ -78,9 +76,9 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
     {
         using var http = System.Http();
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = NewName(), password = new string('p', length) });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = Fresh.User("acct"), password = new string('p', length) });
 
-        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation");
+        await HttpSteps.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation");
     }
 
     [Theory]
@@ -90,7 +88,7 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
     {
         using var http = System.Http();
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = NewName(), password = new string('p', length) });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = Fresh.User("acct"), password = new string('p', length) });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -101,15 +99,15 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
         var (name, _) = await System.RegisterAsync("login");
         using var http = System.Http();
 
-        var response = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = ChatSteps.Password });
+        var response = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = Accounts.Password });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.ReadJsonAsync();
-        Assert.Equal(name, body.GetProperty("user").GetProperty("name").GetString());
-        using var signedIn = System.Http(body.GetProperty("token").GetString()!);
+        var body = await response.ReadAsync<SignedIn>();
+        Assert.Equal(name, body.User.Name);
+        using var signedIn = System.Http(body.Token);
         var me = await signedIn.GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        Assert.Equal(name, (await me.ReadJsonAsync()).GetProperty("user").GetProperty("name").GetString());
+        Assert.Equal(name, (await me.ReadAsync<Me>()).User.Name);
     }
 
     [Fact]
@@ -119,10 +117,10 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
         using var http = System.Http();
 
         var wrong = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = "not the password" });
-        var unknown = await http.PostAsJsonAsync("/api/auth/login", new { username = NewName(), password = ChatSteps.Password });
+        var unknown = await http.PostAsJsonAsync("/api/auth/login", new { username = Fresh.User("acct"), password = Accounts.Password });
 
-        await ChatSteps.AssertProblemAsync(wrong, HttpStatusCode.Unauthorized, "unauthorized");
-        await ChatSteps.AssertProblemAsync(unknown, HttpStatusCode.Unauthorized, "unauthorized");
+        await HttpSteps.AssertProblemAsync(wrong, HttpStatusCode.Unauthorized, "unauthorized");
+        await HttpSteps.AssertProblemAsync(unknown, HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Theory]
@@ -134,7 +132,7 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
 
         var response = await http.GetAsync(path);
 
-        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+        await HttpSteps.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Theory]
@@ -147,21 +145,20 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
 
         var response = await http.GetAsync(path);
 
-        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+        await HttpSteps.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Fact]
     public async Task Me_shows_the_user_and_the_rooms_they_joined()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         using var http = System.Http(alice.Token);
 
-        var me = await (await http.GetAsync("/api/me")).ReadJsonAsync();
+        var me = await http.GetFromJsonAsync<Me>("/api/me");
 
-        Assert.Equal(alice.User, me.GetProperty("user").GetProperty("name").GetString());
-        var rooms = me.GetProperty("rooms").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
-        Assert.Equal([room], rooms);
+        Assert.Equal(alice.User, me!.User.Name);
+        Assert.Equal([room], me.Rooms.Select(r => r.Id));
     }
 }

@@ -25,7 +25,7 @@ public sealed class BadInputTests(ChatSystemFixture fixture) : IClassFixture<Cha
 
         await client.SendTextAsync(text);
 
-        var error = await client.WaitForAsync(f => f.GetProperty("type").GetString() == "error");
+        var error = await client.WaitForAsync<ErrorFrame>();
         ChatSteps.AssertError(error, "bad_request");
         await client.AssertStillUsableAsync();
     }
@@ -80,13 +80,13 @@ public sealed class BadInputTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await using var client = await System.ConnectNewUserAsync("sloppy");
         var exactly64 = new string('r', 64);
 
-        await client.SendTextAsync(JsonSerializer.Serialize(new { type = "ping", @ref = new string('r', 65) }));
+        await client.SendFrameAsync("ping", new string('r', 65));
         var refused = await client.WaitForUnreferencedErrorAsync();
-        await client.SendTextAsync(JsonSerializer.Serialize(new { type = "ping", @ref = exactly64 }));
-        var answered = await client.WaitForAsync(f => f.TryGetProperty("ref", out var r) && r.GetString() == exactly64);
+        await client.SendFrameAsync("ping", exactly64);
+        var answered = await client.WaitForAnswerAsync(exactly64);
 
         ChatSteps.AssertError(refused, "bad_request");
-        Assert.Equal("reply", answered.GetProperty("type").GetString());
+        Assert.IsType<ReplyFrame>(answered);
     }
 
     [Fact]
@@ -119,8 +119,7 @@ public sealed class BadInputTests(ChatSystemFixture fixture) : IClassFixture<Cha
 
         await client.SendTextAsync(frame);
 
-        var answer = await client.WaitForAsync(f => f.TryGetProperty("ref", out var r) && r.GetString() == "full");
-        Assert.Equal("reply", answer.GetProperty("type").GetString());
+        Assert.IsType<ReplyFrame>(await client.WaitForAnswerAsync("full"));
     }
 
     [Fact]

@@ -7,45 +7,41 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
 {
     private ChatSystem System => fixture.System;
 
-    private static string NewRoom() => $"room-{Guid.NewGuid():N}"[..20];
-
     [Fact]
     public async Task A_message_reaches_the_other_member_with_its_seq()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = NewRoom();
-        ChatTestClient.Ok(await alice.RequestAsync("join", new { room }));
-        var joined = ChatTestClient.Ok(await bob.RequestAsync("join", new { room }));
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        var joined = await bob.JoinAsync(room);
 
-        var sent = ChatTestClient.Ok(await alice.RequestAsync("send", new { room, clientMsgId = "m1", text = "hello bob" }));
+        var seq = await alice.SendAsync(room, "hello bob", clientMsgId: "m1");
 
-        var seq = sent.GetProperty("seq").GetInt64();
-        Assert.Equal(joined.GetProperty("lastSeq").GetInt64() + 1, seq);
+        Assert.Equal(joined.LastSeq + 1, seq);
         var seen = await bob.WaitForEventAsync(room, seq);
-        Assert.Equal("message", seen.GetProperty("kind").GetString());
-        Assert.Equal("hello bob", seen.GetProperty("text").GetString());
-        Assert.Equal(alice.User, seen.GetProperty("sender").GetString());
-        Assert.Equal("m1", seen.GetProperty("clientMsgId").GetString());
+        Assert.Equal("message", seen.Kind);
+        Assert.Equal("hello bob", seen.Text);
+        Assert.Equal(alice.User, seen.Sender);
+        Assert.Equal("m1", seen.ClientMsgId);
     }
 
     [Fact]
     public async Task Joining_a_new_room_creates_it_public_with_the_joiner_as_owner()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = NewRoom();
+        var room = Fresh.Room();
 
         var joined = await alice.JoinAsync(room);
 
-        var details = joined.GetProperty("room");
-        Assert.Equal(room, details.GetProperty("id").GetString());
-        Assert.Equal("public", details.GetProperty("visibility").GetString());
-        Assert.Equal(alice.User, details.GetProperty("owner").GetString());
-        var member = Assert.Single(details.GetProperty("members").EnumerateArray());
-        Assert.Equal(alice.User, member.GetProperty("user").GetString());
-        Assert.Equal("owner", member.GetProperty("role").GetString());
-        Assert.Equal(1, joined.GetProperty("lastSeq").GetInt64());
-        Assert.Empty(joined.GetProperty("messages").EnumerateArray());
+        Assert.Equal(room, joined.Room.Id);
+        Assert.Equal("public", joined.Room.Visibility);
+        Assert.Equal(alice.User, joined.Room.Owner);
+        var member = Assert.Single(joined.Room.Members);
+        Assert.Equal(alice.User, member.User);
+        Assert.Equal("owner", member.Role);
+        Assert.Equal(1, joined.LastSeq);
+        Assert.Empty(joined.Messages);
     }
 
     [Fact]
@@ -53,22 +49,20 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         var seq = await alice.SendAsync(room, "before bob came");
 
         var joined = await bob.JoinAsync(room);
 
-        var roles = joined.GetProperty("room").GetProperty("members").EnumerateArray()
-            .ToDictionary(m => m.GetProperty("user").GetString()!, m => m.GetProperty("role").GetString());
-        Assert.Equal(new Dictionary<string, string?> { [alice.User] = "owner", [bob.User] = "member" }, roles);
-        Assert.Equal(alice.User, joined.GetProperty("room").GetProperty("owner").GetString());
-        var message = Assert.Single(joined.GetProperty("messages").EnumerateArray());
-        Assert.Equal("before bob came", message.GetProperty("text").GetString());
-        Assert.Equal(seq + 1, joined.GetProperty("lastSeq").GetInt64());
+        Assert.Equal(new Dictionary<string, string> { [alice.User] = "owner", [bob.User] = "member" }, joined.Room.Roles);
+        Assert.Equal(alice.User, joined.Room.Owner);
+        var message = Assert.Single(joined.Messages);
+        Assert.Equal("before bob came", message.Text);
+        Assert.Equal(seq + 1, joined.LastSeq);
         var announced = await alice.WaitForEventAsync(room, seq + 1);
-        Assert.Equal("join", announced.GetProperty("kind").GetString());
-        Assert.Equal(bob.User, announced.GetProperty("user").GetString());
+        Assert.Equal("join", announced.Kind);
+        Assert.Equal(bob.User, announced.User);
     }
 
     [Fact]
@@ -78,12 +72,12 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
         await using var carol = await System.ConnectNewUserAsync("carol");
-        var room = NewRoom();
+        var room = Fresh.Room();
         var members = new[] { alice, bob, carol };
         var startedAt = new Dictionary<ChatTestClient, long>();
         foreach (var member in members)
         {
-            startedAt[member] = (await member.JoinAsync(room)).GetProperty("lastSeq").GetInt64();
+            startedAt[member] = (await member.JoinAsync(room)).LastSeq;
         }
 
         // Frames are written back to back without waiting for replies, from two sockets at once.
@@ -108,14 +102,14 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
 
         var burst = alice.SendBurstAsync(room, 20);
         var joined = await bob.JoinAsync(room);
         var last = (await burst).Max();
 
-        var shown = joined.GetProperty("lastSeq").GetInt64();
+        var shown = joined.LastSeq;
         await bob.WaitForEventAsync(room, last);
         Assert.Equal(Enumerable.Range(1, (int)(last - shown)).Select(i => shown + i), bob.Seqs(room));
     }
@@ -125,15 +119,15 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         await using var bobOnPhone = await System.ConnectAgainAsync(bob);
 
         var seq = await alice.SendAsync(room, "to both of your devices");
 
-        Assert.Equal("to both of your devices", (await bob.WaitForEventAsync(room, seq)).GetProperty("text").GetString());
-        Assert.Equal("to both of your devices", (await bobOnPhone.WaitForEventAsync(room, seq)).GetProperty("text").GetString());
+        Assert.Equal("to both of your devices", (await bob.WaitForEventAsync(room, seq)).Text);
+        Assert.Equal("to both of your devices", (await bobOnPhone.WaitForEventAsync(room, seq)).Text);
     }
 
     [Fact]
@@ -142,15 +136,14 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
         await using var bobOnPhone = await System.ConnectAgainAsync(bob);
-        var room = NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
 
         var joined = await bob.JoinAsync(room);
         var seq = await alice.SendAsync(room, "reaches the phone too");
 
-        Assert.Equal("reaches the phone too", (await bobOnPhone.WaitForEventAsync(room, seq)).GetProperty("text").GetString());
-        Assert.Equal(Enumerable.Range(1, (int)(seq - joined.GetProperty("lastSeq").GetInt64())).Select(i => joined.GetProperty("lastSeq").GetInt64() + i),
-            bobOnPhone.Seqs(room));
+        Assert.Equal("reaches the phone too", (await bobOnPhone.WaitForEventAsync(room, seq)).Text);
+        Assert.Equal(Enumerable.Range(1, (int)(seq - joined.LastSeq)).Select(i => joined.LastSeq + i), bobOnPhone.Seqs(room));
     }
 
     [Fact]
@@ -159,14 +152,14 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
         await using var bobOnPhone = await System.ConnectAgainAsync(bob);
-        var room = NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         var before = await alice.SendAsync(room, "still here");
         await bob.WaitForEventAsync(room, before);
         await bobOnPhone.WaitForEventAsync(room, before);
 
-        ChatTestClient.Ok(await bob.RequestAsync("leave", new { room }));
+        (await bob.RequestAsync("leave", new { room })).Ok();
         var after = await alice.SendAsync(room, "gone already");
         await alice.WaitForEventAsync(room, after);
 

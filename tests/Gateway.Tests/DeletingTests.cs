@@ -13,20 +13,19 @@ public sealed class DeletingTests(ChatSystemFixture fixture) : IClassFixture<Cha
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         var seq = await bob.SendAsync(room, "oops");
 
-        var reply = ChatTestClient.Ok(await bob.RequestAsync("delete", new { room, seq }));
+        var deleteSeq = await bob.DeleteAsync(room, seq);
 
-        var deleteSeq = reply.GetProperty("seq").GetInt64();
         Assert.Equal(seq + 1, deleteSeq);
         var seen = await alice.WaitForEventAsync(room, deleteSeq);
-        Assert.Equal("delete", seen.GetProperty("kind").GetString());
-        Assert.Equal(seq, seen.GetProperty("target").GetInt64());
-        Assert.Equal(bob.User, seen.GetProperty("sender").GetString());
-        Assert.False(seen.TryGetProperty("text", out _));
+        Assert.Equal("delete", seen.Kind);
+        Assert.Equal(seq, seen.Target);
+        Assert.Equal(bob.User, seen.Sender);
+        Assert.Null(seen.Text);
     }
 
     [Fact]
@@ -35,7 +34,7 @@ public sealed class DeletingTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
         await using var mallory = await System.ConnectNewUserAsync("mallory");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         await mallory.JoinAsync(room);
@@ -44,9 +43,9 @@ public sealed class DeletingTests(ChatSystemFixture fixture) : IClassFixture<Cha
         var answer = await mallory.RequestAsync("delete", new { room, seq });
 
         ChatSteps.AssertError(answer, "forbidden");
-        var kept = Assert.Single((await bob.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
-        Assert.False(kept.GetProperty("deleted").GetBoolean());
-        Assert.Equal("mine, not yours", kept.GetProperty("text").GetString());
+        var kept = Assert.Single((await bob.HistoryAsync(room)).Messages);
+        Assert.False(kept.Deleted);
+        Assert.Equal("mine, not yours", kept.Text);
         Assert.Equal(seq + 1, await bob.SendAsync(room, "and the log did not move"));
     }
 
@@ -55,27 +54,27 @@ public sealed class DeletingTests(ChatSystemFixture fixture) : IClassFixture<Cha
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         var seq = await bob.SendAsync(room, "against the rules");
 
-        var reply = ChatTestClient.Ok(await alice.RequestAsync("delete", new { room, seq }));
+        var deleteSeq = await alice.DeleteAsync(room, seq);
 
-        var seen = await bob.WaitForEventAsync(room, reply.GetProperty("seq").GetInt64());
-        Assert.Equal("delete", seen.GetProperty("kind").GetString());
-        Assert.Equal(seq, seen.GetProperty("target").GetInt64());
-        Assert.Equal(alice.User, seen.GetProperty("sender").GetString());
+        var seen = await bob.WaitForEventAsync(room, deleteSeq);
+        Assert.Equal("delete", seen.Kind);
+        Assert.Equal(seq, seen.Target);
+        Assert.Equal(alice.User, seen.Sender);
     }
 
     [Fact]
     public async Task Deleting_a_message_twice_or_one_that_never_existed_is_not_found()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         var seq = await alice.SendAsync(room, "short-lived");
-        ChatTestClient.Ok(await alice.RequestAsync("delete", new { room, seq }));
+        await alice.DeleteAsync(room, seq);
 
         ChatSteps.AssertError(await alice.RequestAsync("delete", new { room, seq }), "not_found");
         ChatSteps.AssertError(await alice.RequestAsync("delete", new { room, seq = 1 }), "not_found"); // seq 1 is the join, not a message

@@ -70,7 +70,7 @@ public sealed class FuzzTests(ChatSystemFixture fixture) : IClassFixture<ChatSys
     {
         var seed = Environment.TickCount;
         var random = new Random(seed);
-        var room = ChatSteps.NewRoom("fuzz");
+        var room = Fresh.Room("fuzz");
         await using var victim = await System.ConnectNewUserAsync("victim");
         await victim.JoinAsync(room);
         var client = await System.ConnectNewUserAsync("fuzzer");
@@ -87,8 +87,7 @@ public sealed class FuzzTests(ChatSystemFixture fixture) : IClassFixture<ChatSys
                 {
                     // A frame closed the socket (too big, say): a real client reconnects.
                     await client.DisposeAsync();
-                    client = await ChatTestClient.ConnectAsync(System.SocketUri, client.User, client.Token);
-                    await client.HelloAsync();
+                    client = await System.ConnectAgainAsync(client);
                     reconnects++;
                 }
                 try
@@ -103,7 +102,7 @@ public sealed class FuzzTests(ChatSystemFixture fixture) : IClassFixture<ChatSys
             }
 
             await using var fresh = await System.ConnectNewUserAsync("after");
-            Assert.Equal("reply", (await fresh.RequestAsync("ping")).GetProperty("type").GetString());
+            await fresh.AssertStillUsableAsync();
             await fresh.JoinAsync(room);
             var seq = await fresh.SendAsync(room, "still here");
             await victim.WaitForEventAsync(room, seq);

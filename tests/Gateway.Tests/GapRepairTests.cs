@@ -34,15 +34,8 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     /// Waits until the relay has taken the events up to <paramref name="seq"/> off the room's
     /// stream, so that they are lost for a gateway it does not know, not merely late.
     /// </summary>
-    private async Task RelayedUpTo(string room, long seq)
-    {
-        var deadline = DateTime.UtcNow + ChatTestClient.DefaultWait;
-        while (await Relay(room).LastRelayedSeq() < seq)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the relay never passed seq {seq}");
-            await Task.Yield();
-        }
-    }
+    private Task RelayedUpTo(string room, long seq) =>
+        Eventually.Until(() => Relay(room).LastRelayedSeq(), relayed => relayed >= seq, $"relayed up to seq {seq}", ChatTestClient.DefaultWait);
 
     private static async Task<long[]> SendMany(ChatTestClient sender, string room, int count)
     {
@@ -59,10 +52,9 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
-        var joined = await bob.JoinAsync(room);
-        var firstSeen = joined.GetProperty("lastSeq").GetInt64();
+        var firstSeen = (await bob.JoinAsync(room)).LastSeq;
 
         await Relay(room).Unwatch(Hub.Observer);
         var lost = await SendMany(alice, room, 5);
@@ -79,9 +71,9 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
-        var firstSeen = (await bob.JoinAsync(room)).GetProperty("lastSeq").GetInt64();
+        var firstSeen = (await bob.JoinAsync(room)).LastSeq;
 
         await Relay(room).Unwatch(Hub.Observer);
         var sent = await SendMany(alice, room, 3);
@@ -97,7 +89,7 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
@@ -107,10 +99,10 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
         await Relay(room).Watch(Hub.Observer, TimeSpan.FromMinutes(1));
         var live = await alice.SendAsync(room, "after the flood");
 
-        var resync = await bob.WaitForAsync(f => f.GetProperty("type").GetString() == "resync");
-        Assert.Equal(room, resync.GetProperty("room").GetString());
-        Assert.Equal(live - 1, resync.GetProperty("lastSeq").GetInt64());
-        Assert.Equal(lost.Max(), resync.GetProperty("lastSeq").GetInt64());
+        var resync = await bob.WaitForAsync<ResyncFrame>();
+        Assert.Equal(room, resync.Room);
+        Assert.Equal(live - 1, resync.LastSeq);
+        Assert.Equal(lost.Max(), resync.LastSeq);
         await bob.WaitForEventAsync(room, live);
         Assert.DoesNotContain(bob.Seqs(room), seq => seq > 3 && seq < live);
     }
@@ -120,7 +112,7 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 

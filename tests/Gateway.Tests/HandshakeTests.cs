@@ -61,7 +61,7 @@ public sealed class HandshakeTests(HandshakeFixture fixture) : IClassFixture<Han
 
         var hello = await client.HelloAsync();
 
-        Assert.Equal(name, hello.GetProperty("user").GetProperty("name").GetString());
+        Assert.Equal(name, hello.User.Name);
     }
 
     [Fact]
@@ -73,6 +73,6 @@ public sealed class HandshakeTests(HandshakeFixture fixture) : IClassFixture<Han
 
         var hello = await client.HelloAsync();
 
-        Assert.Equal(name, hello.GetProperty("user").GetProperty("name").GetString());
+        Assert.Equal(name, hello.User.Name);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using ChatApp.Tests.Support;
 using Xunit;
 
@@ -11,12 +10,6 @@ namespace ChatApp.Tests.Gateway;
 public sealed class HardeningTests(ChatSystemFixture fixture) : IClassFixture<ChatSystemFixture>
 {
     private ChatSystem System => fixture.System;
-
-    private static async Task AssertStillServes(ChatTestClient client) =>
-        Assert.Equal("reply", (await client.RequestAsync("ping")).GetProperty("type").GetString());
-
-    private static async Task<JsonElement> Answer(ChatTestClient client, string reference) =>
-        await client.WaitForAsync(f => f.TryGetProperty("ref", out var r) && r.GetString() == reference);
 
     /// <summary>
     /// A text frame that is not UTF-8 breaks the WebSocket protocol itself (RFC 6455, 8.1), which
@@ -34,8 +27,8 @@ public sealed class HardeningTests(ChatSystemFixture fixture) : IClassFixture<Ch
 
         await client.Closed.WaitAsync(ChatTestClient.DefaultWait);
         Assert.Contains(client.CloseStatus, new WebSocketCloseStatus?[] { WebSocketCloseStatus.InvalidPayloadData, null });
-        Assert.DoesNotContain(client.Frames, f => f.GetProperty("type").GetString() == "reply" && f.GetProperty("ref").GetString() == "u1");
-        await AssertStillServes(bystander);
+        Assert.DoesNotContain(client.Frames, f => f is ReplyFrame { Ref: "u1" });
+        await bystander.AssertStillUsableAsync();
     }
 
     [Theory]
@@ -51,10 +44,9 @@ public sealed class HardeningTests(ChatSystemFixture fixture) : IClassFixture<Ch
 
         await client.SendTextAsync(frame);
 
-        var answer = await Answer(client, "n1");
-        Assert.Equal("error", answer.GetProperty("type").GetString());
-        Assert.Contains(answer.GetProperty("code").GetString(), new[] { "bad_request", "validation" });
-        await AssertStillServes(client);
+        var error = Assert.IsType<ErrorFrame>(await client.WaitForAnswerAsync("n1"));
+        Assert.Contains(error.Code, new[] { "bad_request", "validation" });
+        await client.AssertStillUsableAsync();
     }
 
     [Fact]
@@ -65,38 +57,38 @@ public sealed class HardeningTests(ChatSystemFixture fixture) : IClassFixture<Ch
 
         await client.SendTextAsync(deep);
 
-        var error = await client.WaitForAsync(f => f.GetProperty("type").GetString() == "error");
-        Assert.Equal("bad_request", error.GetProperty("code").GetString());
-        await AssertStillServes(client);
+        var error = await client.WaitForAsync<ErrorFrame>();
+        Assert.Equal("bad_request", error.Code);
+        await client.AssertStillUsableAsync();
     }
 
     [Fact]
     public async Task Control_characters_in_text_are_stored_and_returned_exactly()
     {
         await using var client = await System.ConnectNewUserAsync();
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await client.JoinAsync(room);
         var text = "bell\u0007 tab\t esc\u001b[31m rtl\u202e zero-width\u200b end";
 
         var seq = await client.SendAsync(room, text);
 
         var history = await client.HistoryAsync(room);
-        Assert.Equal(text, history.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("seq").GetInt64() == seq).GetProperty("text").GetString());
+        Assert.Equal(text, history.Messages.Single(m => m.Seq == seq).Text);
     }
 
     [Fact]
     public async Task A_nul_character_which_postgresql_cannot_store_is_refused_as_validation()
     {
         await using var client = await System.ConnectNewUserAsync();
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await client.JoinAsync(room);
 
         var text = await client.RequestAsync("send", new { room, clientMsgId = "nul", text = "before\u0000after" });
         var id = await client.RequestAsync("send", new { room, clientMsgId = "nul\u0000id", text = "fine" });
 
-        Assert.Equal("validation", text.GetProperty("code").GetString());
-        Assert.Equal("validation", id.GetProperty("code").GetString());
-        Assert.Empty((await client.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
+        Assert.Equal("validation", Assert.IsType<ErrorFrame>(text).Code);
+        Assert.Equal("validation", Assert.IsType<ErrorFrame>(id).Code);
+        Assert.Empty((await client.HistoryAsync(room)).Messages);
     }
 
     [Fact]
@@ -107,7 +99,7 @@ public sealed class HardeningTests(ChatSystemFixture fixture) : IClassFixture<Ch
         await halfOpen.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET /ws HTTP/1.1\r\nHost: x\r\n"));
 
         await using var client = await System.ConnectNewUserAsync();
-        await AssertStillServes(client);
+        await client.AssertStillUsableAsync();
     }
 
     [Fact]
@@ -115,7 +107,7 @@ public sealed class HardeningTests(ChatSystemFixture fixture) : IClassFixture<Ch
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         var ghost = await System.ConnectNewUserAsync("ghost");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await ghost.JoinAsync(room);
 

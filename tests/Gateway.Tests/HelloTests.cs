@@ -19,17 +19,17 @@ public sealed class HelloTests(ChatSystemFixture fixture) : IClassFixture<ChatSy
     public async Task Hello_with_a_valid_token_answers_with_the_user_a_session_and_their_rooms()
     {
         await using var first = await System.ConnectNewUserAsync("greeter");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await first.JoinAsync(room);
         await using var client = await ChatTestClient.ConnectAsync(System.SocketUri, first.User, first.Token);
 
         var hello = await client.HelloAsync();
 
-        Assert.Equal(first.User, hello.GetProperty("user").GetProperty("name").GetString());
-        Assert.False(string.IsNullOrEmpty(hello.GetProperty("sessionId").GetString()));
-        var summary = Assert.Single(hello.GetProperty("rooms").EnumerateArray());
-        Assert.Equal(room, summary.GetProperty("id").GetString());
-        Assert.Equal(1, summary.GetProperty("lastSeq").GetInt64());
+        Assert.Equal(first.User, hello.User.Name);
+        Assert.False(string.IsNullOrEmpty(hello.SessionId));
+        var summary = Assert.Single(hello.Rooms);
+        Assert.Equal(room, summary.Id);
+        Assert.Equal(1, summary.LastSeq);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ChatApp.Tests.Support;
 using Xunit;
 
@@ -9,14 +8,11 @@ public sealed class HistoryTests(ChatSystemFixture fixture) : IClassFixture<Chat
 {
     private ChatSystem System => fixture.System;
 
-    private static List<long> SeqsOf(JsonElement page) =>
-        page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()).ToList();
-
     [Fact]
     public async Task History_returns_the_messages_before_a_seq_ascending_with_hasMore()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room); // seq 1
         for (var i = 1; i <= 5; i++)
         {
@@ -27,33 +23,32 @@ public sealed class HistoryTests(ChatSystemFixture fixture) : IClassFixture<Chat
         var older = await alice.HistoryAsync(room, before: 4, limit: 3);
         var whole = await alice.HistoryAsync(room);
 
-        Assert.Equal([4, 5, 6], SeqsOf(newest));
-        Assert.True(newest.GetProperty("hasMore").GetBoolean());
-        Assert.Equal(["message 3", "message 4", "message 5"],
-            newest.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
-        Assert.Equal([2, 3], SeqsOf(older));
-        Assert.False(older.GetProperty("hasMore").GetBoolean());
-        Assert.Equal([2, 3, 4, 5, 6], SeqsOf(whole));
-        Assert.False(whole.GetProperty("hasMore").GetBoolean());
+        Assert.Equal([4, 5, 6], newest.Seqs);
+        Assert.True(newest.HasMore);
+        Assert.Equal(["message 3", "message 4", "message 5"], newest.Messages.Select(m => m.Text));
+        Assert.Equal([2, 3], older.Seqs);
+        Assert.False(older.HasMore);
+        Assert.Equal([2, 3, 4, 5, 6], whole.Seqs);
+        Assert.False(whole.HasMore);
     }
 
     [Fact]
     public async Task A_deleted_message_stays_in_history_with_deleted_true_and_empty_text()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         var kept = await alice.SendAsync(room, "kept");
         var gone = await alice.SendAsync(room, "regrettable");
-        ChatTestClient.Ok(await alice.RequestAsync("delete", new { room, seq = gone }));
+        await alice.DeleteAsync(room, gone);
 
-        var messages = (await alice.HistoryAsync(room)).GetProperty("messages").EnumerateArray().ToList();
+        var messages = (await alice.HistoryAsync(room)).Messages;
 
-        Assert.Equal([kept, gone], messages.Select(m => m.GetProperty("seq").GetInt64()));
-        Assert.False(messages[0].GetProperty("deleted").GetBoolean());
-        Assert.Equal("kept", messages[0].GetProperty("text").GetString());
-        Assert.True(messages[1].GetProperty("deleted").GetBoolean());
-        Assert.Equal("", messages[1].GetProperty("text").GetString());
+        Assert.Equal([kept, gone], messages.Select(m => m.Seq));
+        Assert.False(messages[0].Deleted);
+        Assert.Equal("kept", messages[0].Text);
+        Assert.True(messages[1].Deleted);
+        Assert.Equal("", messages[1].Text);
     }
 
     [Theory]
@@ -62,7 +57,7 @@ public sealed class HistoryTests(ChatSystemFixture fixture) : IClassFixture<Chat
     public async Task History_with_a_limit_outside_1_to_200_is_a_validation_error(int limit)
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
 
         var answer = await alice.RequestAsync("history", new { room, before = 100, limit });
@@ -75,7 +70,7 @@ public sealed class HistoryTests(ChatSystemFixture fixture) : IClassFixture<Chat
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var outsider = await System.ConnectNewUserAsync("outsider");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await alice.SendAsync(room, "members only");
 

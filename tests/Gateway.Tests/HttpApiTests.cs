@@ -11,31 +11,28 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
 {
     private ChatSystem System => fixture.System;
 
-    private static List<long> SeqsOf(JsonElement page) =>
-        page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()).ToList();
-
     [Fact]
     public async Task Rooms_lists_public_rooms_to_everyone_and_the_callers_rooms_with_their_summary()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         var (_, outsiderToken) = await System.RegisterAsync("outsider");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         var seq = await alice.SendAsync(room, "hi");
         using var asMember = System.Http(alice.Token);
         using var asOutsider = System.Http(outsiderToken);
 
-        var forMember = await (await asMember.GetAsync("/api/rooms")).ReadJsonAsync();
-        var forOutsider = await (await asOutsider.GetAsync("/api/rooms")).ReadJsonAsync();
+        var forMember = await asMember.GetFromJsonAsync<RoomSummary[]>("/api/rooms");
+        var forOutsider = await asOutsider.GetFromJsonAsync<RoomSummary[]>("/api/rooms");
 
-        foreach (var list in new[] { forMember, forOutsider })
+        foreach (var list in new[] { forMember!, forOutsider! })
         {
-            var summary = list.EnumerateArray().Single(r => r.GetProperty("id").GetString() == room);
-            Assert.Equal("", summary.GetProperty("topic").GetString());
-            Assert.Equal("public", summary.GetProperty("visibility").GetString());
-            Assert.Equal(1, summary.GetProperty("memberCount").GetInt32());
-            Assert.Equal(seq, summary.GetProperty("lastSeq").GetInt64());
-            Assert.Equal(0, summary.GetProperty("unread").GetInt64());
+            var summary = list.Single(r => r.Id == room);
+            Assert.Equal("", summary.Topic);
+            Assert.Equal("public", summary.Visibility);
+            Assert.Equal(1, summary.MemberCount);
+            Assert.Equal(seq, summary.LastSeq);
+            Assert.Equal(0, summary.Unread);
         }
     }
 
@@ -44,20 +41,20 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
     {
         var (_, ownerToken) = await System.RegisterAsync("owner");
         var (_, outsiderToken) = await System.RegisterAsync("outsider");
-        var room = ChatSteps.NewRoom("private");
+        var room = Fresh.Room("private");
         using var asOwner = System.Http(ownerToken);
         using var asOutsider = System.Http(outsiderToken);
         var created = await asOwner.PostAsJsonAsync("/api/rooms", new { id = room, visibility = "private", topic = "secret plans" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
-        var forOwner = await (await asOwner.GetAsync("/api/rooms")).ReadJsonAsync();
-        var forOutsider = await (await asOutsider.GetAsync("/api/rooms")).ReadJsonAsync();
+        var forOwner = await asOwner.GetFromJsonAsync<RoomSummary[]>("/api/rooms");
+        var forOutsider = await asOutsider.GetFromJsonAsync<RoomSummary[]>("/api/rooms");
 
-        var summary = forOwner.EnumerateArray().Single(r => r.GetProperty("id").GetString() == room);
-        Assert.Equal("private", summary.GetProperty("visibility").GetString());
-        Assert.Equal("secret plans", summary.GetProperty("topic").GetString());
-        Assert.DoesNotContain(forOutsider.EnumerateArray(), r => r.GetProperty("id").GetString() == room);
-        await ChatSteps.AssertProblemAsync(await asOutsider.GetAsync($"/api/rooms/{room}"), HttpStatusCode.NotFound, "not_found");
+        var summary = forOwner!.Single(r => r.Id == room);
+        Assert.Equal("private", summary.Visibility);
+        Assert.Equal("secret plans", summary.Topic);
+        Assert.DoesNotContain(forOutsider!, r => r.Id == room);
+        await HttpSteps.AssertProblemAsync(await asOutsider.GetAsync($"/api/rooms/{room}"), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -65,7 +62,7 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         using var http = System.Http(bob.Token);
@@ -73,15 +70,15 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
         var response = await http.GetAsync($"/api/rooms/{room}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.ReadJsonAsync();
-        Assert.Equal(room, body.GetProperty("id").GetString());
-        Assert.Equal(alice.User, body.GetProperty("owner").GetString());
-        Assert.Equal(2, body.GetProperty("memberCount").GetInt32());
-        Assert.Equal(2, body.GetProperty("lastSeq").GetInt64());
-        var roles = body.GetProperty("members").EnumerateArray()
-            .ToDictionary(m => m.GetProperty("user").GetString()!, m => m.GetProperty("role").GetString());
-        Assert.Equal(new Dictionary<string, string?> { [alice.User] = "owner", [bob.User] = "member" }, roles);
-        Assert.All(body.GetProperty("members").EnumerateArray(), m => Assert.True(m.TryGetProperty("online", out _)));
+        var json = await response.ReadAsync<JsonElement>();
+        var body = json.Deserialize<Room>(JsonSerializerOptions.Web)!;
+        Assert.Equal(room, body.Id);
+        Assert.Equal(alice.User, body.Owner);
+        Assert.Equal(2, body.MemberCount);
+        Assert.Equal(2, body.LastSeq);
+        Assert.Equal(new Dictionary<string, string> { [alice.User] = "owner", [bob.User] = "member" }, body.Roles);
+        // Every member's presence is told, online or not (a record would read a missing field as false).
+        Assert.All(json.GetProperty("members").EnumerateArray(), m => Assert.True(m.TryGetProperty("online", out _)));
     }
 
     [Fact]
@@ -90,16 +87,16 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
         var (_, token) = await System.RegisterAsync("nobody");
         using var http = System.Http(token);
 
-        var response = await http.GetAsync($"/api/rooms/{ChatSteps.NewRoom()}");
+        var response = await http.GetAsync($"/api/rooms/{Fresh.Room()}");
 
-        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
+        await HttpSteps.AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
     public async Task Messages_before_a_seq_come_in_ascending_pages_that_say_whether_more_lie_before()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room); // seq 1 is the join
         for (var i = 1; i <= 5; i++)
         {
@@ -107,30 +104,30 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
         }
         using var http = System.Http(alice.Token);
 
-        var newest = await (await http.GetAsync($"/api/rooms/{room}/messages?before=7&limit=3")).ReadJsonAsync();
-        var oldest = await (await http.GetAsync($"/api/rooms/{room}/messages?before=4&limit=3")).ReadJsonAsync();
-        var all = await (await http.GetAsync($"/api/rooms/{room}/messages")).ReadJsonAsync();
+        var newest = await http.GetFromJsonAsync<HistoryPage>($"/api/rooms/{room}/messages?before=7&limit=3");
+        var oldest = await http.GetFromJsonAsync<HistoryPage>($"/api/rooms/{room}/messages?before=4&limit=3");
+        var all = await http.GetFromJsonAsync<HistoryPage>($"/api/rooms/{room}/messages");
 
-        Assert.Equal([4, 5, 6], SeqsOf(newest));
-        Assert.True(newest.GetProperty("hasMore").GetBoolean());
-        Assert.Equal([2, 3], SeqsOf(oldest));
-        Assert.False(oldest.GetProperty("hasMore").GetBoolean());
-        Assert.Equal([2, 3, 4, 5, 6], SeqsOf(all));
-        Assert.False(all.GetProperty("hasMore").GetBoolean());
-        var first = all.GetProperty("messages")[0];
-        Assert.Equal(room, first.GetProperty("room").GetString());
-        Assert.Equal(alice.User, first.GetProperty("sender").GetString());
-        Assert.Equal("message 1", first.GetProperty("text").GetString());
-        Assert.False(first.GetProperty("deleted").GetBoolean());
-        Assert.True(first.TryGetProperty("ts", out _));
-        Assert.True(first.TryGetProperty("clientMsgId", out _));
+        Assert.Equal([4, 5, 6], newest!.Seqs);
+        Assert.True(newest.HasMore);
+        Assert.Equal([2, 3], oldest!.Seqs);
+        Assert.False(oldest.HasMore);
+        Assert.Equal([2, 3, 4, 5, 6], all!.Seqs);
+        Assert.False(all.HasMore);
+        var first = all.Messages[0];
+        Assert.Equal(room, first.Room);
+        Assert.Equal(alice.User, first.Sender);
+        Assert.Equal("message 1", first.Text);
+        Assert.False(first.Deleted);
+        Assert.NotEqual(default, first.Ts);
+        Assert.NotNull(first.ClientMsgId);
     }
 
     [Fact]
     public async Task Messages_after_a_seq_come_in_ascending_pages_that_say_whether_more_lie_after()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         for (var i = 1; i <= 5; i++)
         {
@@ -138,13 +135,13 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
         }
         using var http = System.Http(alice.Token);
 
-        var start = await (await http.GetAsync($"/api/rooms/{room}/messages?after=0&limit=3")).ReadJsonAsync();
-        var rest = await (await http.GetAsync($"/api/rooms/{room}/messages?after=4&limit=3")).ReadJsonAsync();
+        var start = await http.GetFromJsonAsync<HistoryPage>($"/api/rooms/{room}/messages?after=0&limit=3");
+        var rest = await http.GetFromJsonAsync<HistoryPage>($"/api/rooms/{room}/messages?after=4&limit=3");
 
-        Assert.Equal([2, 3, 4], SeqsOf(start));
-        Assert.True(start.GetProperty("hasMore").GetBoolean());
-        Assert.Equal([5, 6], SeqsOf(rest));
-        Assert.False(rest.GetProperty("hasMore").GetBoolean());
+        Assert.Equal([2, 3, 4], start!.Seqs);
+        Assert.True(start.HasMore);
+        Assert.Equal([5, 6], rest!.Seqs);
+        Assert.False(rest.HasMore);
     }
 
     [Theory]
@@ -154,13 +151,13 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
     public async Task Messages_with_a_limit_outside_1_to_200_or_both_directions_are_400_validation(string query)
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         using var http = System.Http(alice.Token);
 
         var response = await http.GetAsync($"/api/rooms/{room}/messages?{query}");
 
-        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation");
+        await HttpSteps.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation");
     }
 
     [Theory]
@@ -169,7 +166,7 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
     public async Task Messages_accept_a_limit_of_1_or_200(int limit)
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await alice.SendAsync(room, "one");
         await alice.SendAsync(room, "two");
@@ -178,7 +175,7 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
         var response = await http.GetAsync($"/api/rooms/{room}/messages?limit={limit}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(Math.Min(limit, 2), (await response.ReadJsonAsync()).GetProperty("messages").GetArrayLength());
+        Assert.Equal(Math.Min(limit, 2), (await response.ReadAsync<HistoryPage>()).Messages.Count);
     }
 
     [Fact]
@@ -186,14 +183,14 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         var (_, outsiderToken) = await System.RegisterAsync("outsider");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await alice.SendAsync(room, "members only");
         using var http = System.Http(outsiderToken);
 
         var response = await http.GetAsync($"/api/rooms/{room}/messages");
 
-        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
+        await HttpSteps.AssertProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Fact]
@@ -202,9 +199,9 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
         var (_, token) = await System.RegisterAsync("nobody");
         using var http = System.Http(token);
 
-        var response = await http.GetAsync($"/api/rooms/{ChatSteps.NewRoom()}/messages");
+        var response = await http.GetAsync($"/api/rooms/{Fresh.Room()}/messages");
 
-        await ChatSteps.AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
+        await HttpSteps.AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
     }
 
     [Theory]

@@ -13,28 +13,27 @@ public sealed class IdempotencyTests(ChatSystemFixture fixture) : IClassFixture<
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
-        var first = ChatTestClient.Ok(await alice.RequestAsync("send", new { room, clientMsgId = "retry-me", text = "once" }));
-        var again = ChatTestClient.Ok(await alice.RequestAsync("send", new { room, clientMsgId = "retry-me", text = "once" }));
+        var first = (await alice.RequestAsync("send", new { room, clientMsgId = "retry-me", text = "once" })).Ok<SendReply>();
+        var again = (await alice.RequestAsync("send", new { room, clientMsgId = "retry-me", text = "once" })).Ok<SendReply>();
 
-        Assert.Equal(first.GetProperty("seq").GetInt64(), again.GetProperty("seq").GetInt64());
-        Assert.Equal(first.GetProperty("ts").GetString(), again.GetProperty("ts").GetString());
-        var stored = Assert.Single((await alice.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
-        Assert.Equal("retry-me", stored.GetProperty("clientMsgId").GetString());
+        Assert.Equal(first, again);
+        var stored = Assert.Single((await alice.HistoryAsync(room)).Messages);
+        Assert.Equal("retry-me", stored.ClientMsgId);
         var next = await alice.SendAsync(room, "the log did not move");
-        Assert.Equal(first.GetProperty("seq").GetInt64() + 1, next);
+        Assert.Equal(first.Seq + 1, next);
         await bob.WaitForEventAsync(room, next);
-        Assert.Single(bob.Events(room), e => e.TryGetProperty("clientMsgId", out var id) && id.GetString() == "retry-me");
+        Assert.Single(bob.Events(room), e => e.ClientMsgId == "retry-me");
     }
 
     [Fact]
     public async Task A_retry_on_a_new_connection_after_a_reconnect_returns_the_first_seq()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         var seq = await alice.SendAsync(room, "did this arrive?", clientMsgId: "across-reconnect");
         alice.Abort();
@@ -43,8 +42,8 @@ public sealed class IdempotencyTests(ChatSystemFixture fixture) : IClassFixture<
         var retried = await aliceAgain.SendAsync(room, "did this arrive?", clientMsgId: "across-reconnect");
 
         Assert.Equal(seq, retried);
-        var stored = Assert.Single((await aliceAgain.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
-        Assert.Equal(seq, stored.GetProperty("seq").GetInt64());
+        var stored = Assert.Single((await aliceAgain.HistoryAsync(room)).Messages);
+        Assert.Equal(seq, stored.Seq);
     }
 
     [Fact]
@@ -52,7 +51,7 @@ public sealed class IdempotencyTests(ChatSystemFixture fixture) : IClassFixture<
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
@@ -60,6 +59,6 @@ public sealed class IdempotencyTests(ChatSystemFixture fixture) : IClassFixture<
         var fromBob = await bob.SendAsync(room, "from bob", clientMsgId: "m1");
 
         Assert.NotEqual(fromAlice, fromBob);
-        Assert.Equal(2, (await alice.HistoryAsync(room)).GetProperty("messages").GetArrayLength());
+        Assert.Equal(2, (await alice.HistoryAsync(room)).Messages.Count);
     }
 }

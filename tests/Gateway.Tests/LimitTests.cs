@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using ChatApp.Tests.Support;
 using Xunit;
 
@@ -36,11 +35,11 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
     {
         await using var flooder = await System.ConnectNewUserAsync("flood");
         await using var calm = await System.ConnectNewUserAsync("calm");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await flooder.JoinAsync(room);
         await calm.JoinAsync(room);
 
-        var answers = new List<JsonElement>();
+        var answers = new List<AnswerFrame>();
         for (var i = 0; i < 60; i++)
         {
             answers.Add(await flooder.RequestAsync("send", new { room, clientMsgId = $"f{i}", text = $"flood {i}" }));
@@ -50,16 +49,16 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         await calm.WaitForEventAsync(room, calmSeq);
         watch.Stop();
 
-        var refused = answers.Where(a => a.GetProperty("type").GetString() == "error").ToList();
+        var refused = answers.OfType<ErrorFrame>().ToList();
         var stored = answers.Count - refused.Count;
         Assert.InRange(stored, 20, 40);
         Assert.All(refused, r =>
         {
-            Assert.Equal("rate_limited", r.GetProperty("code").GetString());
-            Assert.True(r.GetProperty("retryAfterMs").GetInt64() > 0);
+            Assert.Equal("rate_limited", r.Code);
+            Assert.True(r.RetryAfterMs > 0);
         });
         var history = await calm.HistoryAsync(room, limit: 200);
-        Assert.Equal(stored + 1, history.GetProperty("messages").GetArrayLength());
+        Assert.Equal(stored + 1, history.Messages.Count);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the calm user's message took {watch.Elapsed}");
     }
 
@@ -67,7 +66,7 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
     public async Task Http_sends_share_the_users_budget_and_answer_429_with_retry_after()
     {
         await using var user = await System.ConnectNewUserAsync("http");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await user.JoinAsync(room);
         using var http = System.Http(user.Token);
 
@@ -78,9 +77,9 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         }
 
         var limited = statuses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
-        var problem = await limited.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("rate_limited", problem.GetProperty("code").GetString());
-        Assert.True(problem.GetProperty("retryAfterMs").GetInt64() > 0);
+        var problem = await limited.ReadAsync<Problem>();
+        Assert.Equal("rate_limited", problem.Code);
+        Assert.True(problem.RetryAfterMs > 0);
         Assert.True(limited.Headers.RetryAfter is not null);
     }
 
@@ -94,12 +93,12 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         {
             statuses.Add((await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = $"guess number {i}" })).StatusCode);
         }
-        var right = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = ChatSteps.Password });
+        var right = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = Accounts.Password });
 
         Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
-        Assert.Equal("rate_limited", (await right.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal("rate_limited", (await right.ReadAsync<Problem>()).Code);
     }
 
     [Fact]
@@ -110,13 +109,14 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         // server gets to send them (a socket whose queue overflows is cut off with 1013).
         for (var i = 0; i < 900; i++)
         {
-            await noisy.SendTextAsync($"{{\"type\":\"ping\",\"ref\":\"p{i}\"}}");
+            await noisy.SendFrameAsync("ping", $"p{i}");
         }
-        await noisy.WaitForAsync(f => f.TryGetProperty("ref", out var r) && r.GetString() == "p899");
+        await noisy.WaitForAnswerAsync("p899");
 
-        var limited = noisy.Frames.Count(f => f.TryGetProperty("code", out var c) && c.GetString() == "rate_limited");
+        var limited = noisy.Frames.Count(f => f is ErrorFrame { Code: "rate_limited" });
         Assert.True(limited > 500, $"only {limited} of 900 frames were limited");
-        await WaitUntil(async () => (await noisy.RequestAsync("ping")).GetProperty("type").GetString() == "reply");
+        // The bucket refills with time: pings are answered again.
+        await Eventually.Until(async () => await noisy.RequestAsync("ping") is ReplyFrame, "answering pings again", ChatTestClient.DefaultWait);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
             var answer = await extra.RequestAsync("hello", new { token });
             await extra.Closed.WaitAsync(ChatTestClient.DefaultWait);
 
-            Assert.Equal("rate_limited", answer.GetProperty("code").GetString());
+            Assert.Equal("rate_limited", Assert.IsType<ErrorFrame>(answer).Code);
             Assert.Equal((global::System.Net.WebSockets.WebSocketCloseStatus)1013, extra.CloseStatus);
         }
         finally
@@ -158,15 +158,5 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         Assert.Contains("script-src 'self'", policy);
         Assert.DoesNotContain("unsafe-inline", policy);
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
-    }
-
-    /// <summary>Retries a check until it holds, for state that recovers with time (a refilling bucket).</summary>
-    private static async Task WaitUntil(Func<Task<bool>> check)
-    {
-        var deadline = DateTime.UtcNow + ChatTestClient.DefaultWait;
-        while (!await check())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition never held");
-        }
     }
 }

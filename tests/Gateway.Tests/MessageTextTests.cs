@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using ChatApp.Tests.Support;
 using Xunit;
 
@@ -22,13 +23,13 @@ public sealed class MessageTextTests(ChatSystemFixture fixture) : IClassFixture<
     public async Task Text_that_is_empty_blank_or_over_4000_characters_is_refused_and_nothing_is_stored(string text)
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
-        var lastSeq = (await alice.JoinAsync(room)).GetProperty("lastSeq").GetInt64();
+        var room = Fresh.Room();
+        var lastSeq = (await alice.JoinAsync(room)).LastSeq;
 
         var answer = await alice.RequestAsync("send", new { room, clientMsgId = "refused", text });
 
         ChatSteps.AssertError(answer, "validation");
-        Assert.Empty((await alice.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
+        Assert.Empty((await alice.HistoryAsync(room)).Messages);
         Assert.Equal(lastSeq + 1, await alice.SendAsync(room, "the log did not move"));
         Assert.Equal(lastSeq + 2, await alice.SendAsync(room, "the refused id was not taken", clientMsgId: "refused"));
     }
@@ -46,14 +47,14 @@ public sealed class MessageTextTests(ChatSystemFixture fixture) : IClassFixture<
     public async Task Text_of_1_to_4000_characters_after_trimming_is_stored_exactly(string text)
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
 
         var seq = await alice.SendAsync(room, text);
 
-        var stored = Assert.Single((await alice.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
-        Assert.Equal(seq, stored.GetProperty("seq").GetInt64());
-        Assert.Equal(text, stored.GetProperty("text").GetString());
+        var stored = Assert.Single((await alice.HistoryAsync(room)).Messages);
+        Assert.Equal(seq, stored.Seq);
+        Assert.Equal(text, stored.Text);
     }
 
     [Fact]
@@ -62,17 +63,17 @@ public sealed class MessageTextTests(ChatSystemFixture fixture) : IClassFixture<
         const string Html = "<script>alert('x')</script> <b onmouseover=\"steal()\">bold</b> &amp; &lt; \\u003C";
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
         var seq = await alice.SendAsync(room, Html);
 
-        Assert.Equal(Html, (await bob.WaitForEventAsync(room, seq)).GetProperty("text").GetString());
-        var stored = Assert.Single((await bob.HistoryAsync(room)).GetProperty("messages").EnumerateArray());
-        Assert.Equal(Html, stored.GetProperty("text").GetString());
+        Assert.Equal(Html, (await bob.WaitForEventAsync(room, seq)).Text);
+        var stored = Assert.Single((await bob.HistoryAsync(room)).Messages);
+        Assert.Equal(Html, stored.Text);
         using var http = System.Http(bob.Token);
-        var page = await (await http.GetAsync($"/api/rooms/{room}/messages")).ReadJsonAsync();
-        Assert.Equal(Html, page.GetProperty("messages")[0].GetProperty("text").GetString());
+        var page = await http.GetFromJsonAsync<HistoryPage>($"/api/rooms/{room}/messages");
+        Assert.Equal(Html, page!.Messages[0].Text);
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using ChatApp.Tests.Support;
 using Xunit;
 
@@ -17,12 +16,11 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
 
     private async Task<string> CreatePrivateRoom(ChatTestClient owner)
     {
-        var room = ChatSteps.NewRoom("priv");
+        var room = Fresh.Room("priv");
         using var http = System.Http(owner.Token);
         var response = await http.PostAsJsonAsync("/api/rooms", new { id = room, visibility = "private", topic = "secret" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(owner.User, body.GetProperty("owner").GetString());
+        Assert.Equal(owner.User, (await response.ReadAsync<Room>()).Owner);
         return room;
     }
 
@@ -32,8 +30,7 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
         return (await http.PostAsJsonAsync(path, body)).StatusCode;
     }
 
-    private static string CodeOf(JsonElement answer) =>
-        answer.GetProperty("type").GetString() == "error" ? answer.GetProperty("code").GetString()! : "ok";
+    private static string CodeOf(AnswerFrame answer) => answer is ErrorFrame error ? error.Code : "ok";
 
     [Fact]
     public async Task A_private_room_does_not_exist_for_strangers_anywhere()
@@ -48,7 +45,7 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/rooms/{room}/messages?before=100")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/search?q=classified&room={room}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { clientMsgId = "x", text = "hi" })).StatusCode);
-        Assert.DoesNotContain(await http.GetFromJsonAsync<JsonElement[]>("/api/rooms") ?? [], r => r.GetProperty("id").GetString() == room);
+        Assert.DoesNotContain(await http.GetFromJsonAsync<RoomSummary[]>("/api/rooms") ?? [], r => r.Id == room);
         Assert.Equal("not_found", CodeOf(await stranger.RequestAsync("join", new { room })));
         Assert.Equal("not_found", CodeOf(await stranger.RequestAsync("send", new { room, clientMsgId = "x", text = "hi" })));
         Assert.Equal("not_found", CodeOf(await stranger.RequestAsync("history", new { room, before = 100 })));
@@ -68,7 +65,7 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
         var hello = await spy.HelloAsync(new Dictionary<string, long> { [room] = 0 });
         await spy.RequestAsync("ping");
 
-        Assert.Empty(hello.GetProperty("rooms").EnumerateArray());
+        Assert.Empty(hello.Rooms);
         Assert.Empty(spy.Events(room));
     }
 
@@ -87,7 +84,7 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
         // The added member's open connection follows the room at once.
         var seq = await owner.SendAsync(room, "welcome");
         var seen = await guest.WaitForEventAsync(room, seq);
-        Assert.Equal("welcome", seen.GetProperty("text").GetString());
+        Assert.Equal("welcome", seen.Text);
     }
 
     [Fact]
@@ -95,19 +92,19 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
     {
         await using var owner = await System.ConnectNewUserAsync("owner");
         await using var member = await System.ConnectNewUserAsync("member");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await owner.JoinAsync(room);
         await member.JoinAsync(room);
         using var http = System.Http(owner.Token);
 
         Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/api/rooms/{room}/members/{member.User}")).StatusCode);
-        var kick = await owner.WaitForAsync(f => f.GetProperty("type").GetString() == "event" && f.GetProperty("kind").GetString() == "kick");
+        var kick = await owner.WaitForAsync<EventFrame>(e => e.Kind == "kick");
         var after = await owner.SendAsync(room, "you are gone");
         await member.RequestAsync("ping");
 
-        Assert.Equal(member.User, kick.GetProperty("user").GetString());
-        Assert.Equal(owner.User, kick.GetProperty("sender").GetString());
-        Assert.DoesNotContain(member.Events(room), e => e.GetProperty("seq").GetInt64() == after);
+        Assert.Equal(member.User, kick.User);
+        Assert.Equal(owner.User, kick.Sender);
+        Assert.DoesNotContain(member.Events(room), e => e.Seq == after);
         Assert.Equal("forbidden", CodeOf(await member.RequestAsync("send", new { room, clientMsgId = "x", text = "still here?" })));
     }
 
@@ -116,7 +113,7 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
     {
         await using var owner = await System.ConnectNewUserAsync("owner");
         await using var troll = await System.ConnectNewUserAsync("troll");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await owner.JoinAsync(room);
         await troll.JoinAsync(room);
 
@@ -133,7 +130,7 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
         await using var owner = await System.ConnectNewUserAsync("owner");
         await using var mod = await System.ConnectNewUserAsync("mod");
         await using var member = await System.ConnectNewUserAsync("member");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await owner.JoinAsync(room);
         await mod.JoinAsync(room);
         await member.JoinAsync(room);
@@ -148,9 +145,8 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
         using (var http = System.Http(owner.Token))
         {
             Assert.Equal(HttpStatusCode.NoContent, (await http.PutAsJsonAsync($"/api/rooms/{room}/members/{mod.User}/role", new { role = "moderator" })).StatusCode);
-            var details = await http.GetFromJsonAsync<JsonElement>($"/api/rooms/{room}");
-            Assert.Contains(details.GetProperty("members").EnumerateArray(),
-                m => m.GetProperty("user").GetString() == mod.User && m.GetProperty("role").GetString() == "moderator");
+            var details = await http.GetFromJsonAsync<Room>($"/api/rooms/{room}");
+            Assert.Equal("moderator", details!.Roles[mod.User]);
         }
 
         Assert.Equal("ok", CodeOf(await mod.RequestAsync("delete", new { room, seq = spam })));
@@ -167,15 +163,15 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var mallory = await System.ConnectNewUserAsync("mallory");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await mallory.JoinAsync(room);
 
-        var reply = ChatTestClient.Ok(await mallory.RequestAsync("send",
-            new { room, clientMsgId = "forged", text = "I am alice", sender = alice.User, user = alice.User }));
+        var reply = (await mallory.RequestAsync("send",
+            new { room, clientMsgId = "forged", text = "I am alice", sender = alice.User, user = alice.User })).Ok<SendReply>();
 
-        var seen = await alice.WaitForEventAsync(room, reply.GetProperty("seq").GetInt64());
-        Assert.Equal(mallory.User, seen.GetProperty("sender").GetString());
+        var seen = await alice.WaitForEventAsync(room, reply.Seq);
+        Assert.Equal(mallory.User, seen.Sender);
     }
 
     [Fact]
@@ -186,6 +182,6 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
 
         Assert.Equal(HttpStatusCode.Conflict, await Post(owner, "/api/rooms", new { id = room, visibility = "public" }));
         Assert.Equal(HttpStatusCode.BadRequest, await Post(owner, "/api/rooms", new { id = "Bad Id!", visibility = "public" }));
-        Assert.Equal(HttpStatusCode.BadRequest, await Post(owner, "/api/rooms", new { id = ChatSteps.NewRoom(), visibility = "secret" }));
+        Assert.Equal(HttpStatusCode.BadRequest, await Post(owner, "/api/rooms", new { id = Fresh.Room(), visibility = "secret" }));
     }
 }

@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using ChatApp.Gateway.Cluster;
-using ChatApp.Rooms;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using PresenceChange = ChatApp.Rooms.PresenceChange;
 
 namespace ChatApp.Tests.Gateway;
 
@@ -14,18 +13,15 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
 {
     private ChatSystem System => fixture.System;
 
-    private static Func<JsonElement, bool> Frame(string type, Func<JsonElement, bool>? also = null) =>
-        f => f.GetProperty("type").GetString() == type && (also?.Invoke(f) ?? true);
-
-    private static Func<JsonElement, bool> Presence(string user, bool online) =>
-        Frame("presence", f => f.GetProperty("user").GetString() == user && f.GetProperty("online").GetBoolean() == online);
+    private static Func<PresenceFrame, bool> Presence(string user, bool online) =>
+        p => p.User == user && p.Online == online;
 
     [Fact]
     public async Task Members_see_each_other_come_online_and_go_offline_and_the_member_list_agrees()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         var (bobName, bobToken) = await System.RegisterAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await using (var bob = await ChatTestClient.ConnectAsync(System.SocketUri, bobName, bobToken))
         {
@@ -42,10 +38,10 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await using var bobAgain = await ChatTestClient.ConnectAsync(System.SocketUri, bobName, bobToken);
         await bobAgain.HelloAsync();
 
-        await alice.WaitForAsync(f => alice.Frames.Skip(offlineAt).Any(Presence(bobName, online: true)));
+        await alice.WaitForAsync(_ => alice.Frames.Skip(offlineAt).OfType<PresenceFrame>().Any(Presence(bobName, online: true)));
         using var http = System.Http(alice.Token);
-        var details = await http.GetFromJsonAsync<JsonElement>($"/api/rooms/{room}");
-        Assert.True(details.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("user").GetString() == bobName).GetProperty("online").GetBoolean());
+        var details = await http.GetFromJsonAsync<Room>($"/api/rooms/{room}");
+        Assert.True(details!.Members.Single(m => m.User == bobName).Online);
     }
 
     [Fact]
@@ -53,7 +49,7 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         await alice.WaitForAsync(Presence(bob.User, online: true)); // as above: "online" first, or nothing to see
@@ -68,11 +64,10 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
     public async Task A_presence_change_overtaken_on_the_way_by_a_newer_one_is_not_passed_on()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         var hub = System.GatewayServices.GetRequiredService<ConnectionHub>();
-        var (bob, carol) = ($"bob-{Guid.NewGuid():N}"[..24], $"carol-{Guid.NewGuid():N}"[..24]);
-        static Func<JsonElement, bool> About(string user) => Frame("presence", f => f.GetProperty("user").GetString() == user);
+        var (bob, carol) = (Fresh.User("bob"), Fresh.User("carol"));
 
         // The relay said "online" and then "offline"; the two one-way calls reached the gateway the other way round.
         hub.OnPresence(new PresenceChange(room, bob, Online: false, Stamp: 20));
@@ -80,8 +75,8 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
         // Queued on alice's socket behind whatever the two above queued.
         hub.OnPresence(new PresenceChange(room, carol, Online: true, Stamp: 10));
 
-        await alice.WaitForAsync(About(carol));
-        Assert.Equal([false], alice.Frames.Where(About(bob)).Select(f => f.GetProperty("online").GetBoolean()));
+        await alice.WaitForAsync<PresenceFrame>(p => p.User == carol);
+        Assert.Equal([false], alice.Frames.OfType<PresenceFrame>().Where(p => p.User == bob).Select(p => p.Online));
     }
 
     [Fact]
@@ -90,19 +85,19 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
         await using var stranger = await System.ConnectNewUserAsync("stranger");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
-        await stranger.SendTextAsync($"{{\"type\":\"typing\",\"room\":\"{room}\"}}");
-        await alice.SendTextAsync($"{{\"type\":\"typing\",\"room\":\"{room}\"}}");
+        await stranger.SendFrameAsync("typing", reference: null, new { room });
+        await alice.SendFrameAsync("typing", reference: null, new { room });
 
-        var typing = await bob.WaitForAsync(Frame("typing"));
-        Assert.Equal(alice.User, typing.GetProperty("user").GetString());
-        Assert.Equal(room, typing.GetProperty("room").GetString());
+        var typing = await bob.WaitForAsync<TypingFrame>();
+        Assert.Equal(alice.User, typing.User);
+        Assert.Equal(room, typing.Room);
         await alice.RequestAsync("ping");
-        Assert.DoesNotContain(alice.Frames, f => Frame("typing")(f));
-        Assert.DoesNotContain(bob.Frames, f => Frame("typing", t => t.GetProperty("user").GetString() == stranger.User)(f));
+        Assert.DoesNotContain(alice.Frames, f => f is TypingFrame);
+        Assert.DoesNotContain(bob.Frames, f => f is TypingFrame t && t.User == stranger.User);
     }
 
     [Fact]
@@ -111,7 +106,7 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
         await using var bobsPhone = await System.ConnectAgainAsync(bob);
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         await alice.SendAsync(room, "one");
@@ -119,16 +114,16 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await bob.SendAsync(room, "my own");
 
         using var http = System.Http(bob.Token);
-        var rooms = await http.GetFromJsonAsync<JsonElement[]>("/api/rooms");
-        Assert.Equal(2, rooms!.Single(r => r.GetProperty("id").GetString() == room).GetProperty("unread").GetInt64());
+        var rooms = await http.GetFromJsonAsync<RoomSummary[]>("/api/rooms");
+        Assert.Equal(2, rooms!.Single(r => r.Id == room).Unread);
 
-        ChatTestClient.Ok(await bob.RequestAsync("read", new { room, seq = last }));
+        (await bob.RequestAsync("read", new { room, seq = last })).Ok();
 
-        var unread = await bobsPhone.WaitForAsync(Frame("unread"));
-        Assert.Equal(0, unread.GetProperty("count").GetInt64());
-        Assert.Equal(last, unread.GetProperty("lastReadSeq").GetInt64());
-        var after = await http.GetFromJsonAsync<JsonElement[]>("/api/rooms");
-        Assert.Equal(0, after!.Single(r => r.GetProperty("id").GetString() == room).GetProperty("unread").GetInt64());
+        var unread = await bobsPhone.WaitForAsync<UnreadFrame>();
+        Assert.Equal(0, unread.Count);
+        Assert.Equal(last, unread.LastReadSeq);
+        var after = await http.GetFromJsonAsync<RoomSummary[]>("/api/rooms");
+        Assert.Equal(0, after!.Single(r => r.Id == room).Unread);
         Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsJsonAsync($"/api/rooms/{room}/read", new { seq = 1 })).StatusCode);
     }
 
@@ -141,21 +136,21 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
         using var aliceHttp = System.Http(alice.Token);
         using var bobHttp = System.Http(bob.Token);
 
-        var first = await (await aliceHttp.PostAsJsonAsync("/api/dms", new { user = bob.User })).Content.ReadFromJsonAsync<JsonElement>();
-        var second = await (await bobHttp.PostAsJsonAsync("/api/dms", new { user = alice.User })).Content.ReadFromJsonAsync<JsonElement>();
-        var id = first.GetProperty("id").GetString()!;
+        var first = await (await aliceHttp.PostAsJsonAsync("/api/dms", new { user = bob.User })).ReadAsync<Room>();
+        var second = await (await bobHttp.PostAsJsonAsync("/api/dms", new { user = alice.User })).ReadAsync<Room>();
+        var id = first.Id;
 
-        Assert.Equal(id, second.GetProperty("id").GetString());
+        Assert.Equal(id, second.Id);
         Assert.StartsWith("dm:", id);
-        Assert.Equal(bob.User, first.GetProperty("topic").GetString());
-        Assert.Equal(alice.User, second.GetProperty("topic").GetString());
+        Assert.Equal(bob.User, first.Topic);
+        Assert.Equal(alice.User, second.Topic);
         var seq = await alice.SendAsync(id, "just between us");
-        Assert.Equal("just between us", (await bob.WaitForEventAsync(id, seq)).GetProperty("text").GetString());
+        Assert.Equal("just between us", (await bob.WaitForEventAsync(id, seq)).Text);
         using var eveHttp = System.Http(eve.Token);
         Assert.Equal(HttpStatusCode.NotFound, (await eveHttp.GetAsync($"/api/rooms/{Uri.EscapeDataString(id)}")).StatusCode);
         // Nobody joins a direct-message room by name, whether it exists or not: its existence stays hidden.
-        Assert.Equal("validation", (await eve.RequestAsync("join", new { room = id })).GetProperty("code").GetString());
-        Assert.Equal("not_found", (await eve.RequestAsync("history", new { room = id, before = 10 })).GetProperty("code").GetString());
+        Assert.Equal("validation", Assert.IsType<ErrorFrame>(await eve.RequestAsync("join", new { room = id })).Code);
+        Assert.Equal("not_found", Assert.IsType<ErrorFrame>(await eve.RequestAsync("history", new { room = id, before = 10 })).Code);
     }
 
     [Fact]
@@ -164,19 +159,19 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
         await using var carol = await System.ConnectNewUserAsync("carol");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         await carol.JoinAsync(room);
 
         var seq = await alice.SendAsync(room, $"@{bob.User} can you look?");
 
-        var mention = await bob.WaitForAsync(Frame("mention"));
-        Assert.Equal(room, mention.GetProperty("room").GetString());
-        Assert.Equal(seq, mention.GetProperty("seq").GetInt64());
-        Assert.Equal(alice.User, mention.GetProperty("sender").GetString());
+        var mention = await bob.WaitForAsync<MentionFrame>();
+        Assert.Equal(room, mention.Room);
+        Assert.Equal(seq, mention.Seq);
+        Assert.Equal(alice.User, mention.Sender);
         await carol.WaitForEventAsync(room, seq);
         await carol.RequestAsync("ping");
-        Assert.DoesNotContain(carol.Frames, f => Frame("mention")(f));
+        Assert.DoesNotContain(carol.Frames, f => f is MentionFrame);
     }
 }

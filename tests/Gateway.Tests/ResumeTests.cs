@@ -16,7 +16,7 @@ public sealed class ResumeTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         var lastSeen = await bob.SendAsync(room, "before the tunnel");
@@ -24,18 +24,18 @@ public sealed class ResumeTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         alice.Abort();
 
         var missed = await bob.SendBurstAsync(room, 30);
-        var deleteSeq = ChatTestClient.Ok(await bob.RequestAsync("delete", new { room, seq = missed[9] })).GetProperty("seq").GetInt64();
+        var deleteSeq = await bob.DeleteAsync(room, missed[9]);
         await using var aliceAgain = await System.ConnectAgainAsync(alice, resume: new Dictionary<string, long> { [room] = lastSeen });
         var live = await bob.SendAsync(room, "welcome back");
 
         await aliceAgain.WaitForEventAsync(room, live);
         Assert.Equal(Range(lastSeen + 1, live), aliceAgain.Seqs(room));
         Assert.Equal(lastSeen + 31, deleteSeq);
-        var deleted = aliceAgain.Events(room).Single(e => e.GetProperty("seq").GetInt64() == deleteSeq);
-        Assert.Equal("delete", deleted.GetProperty("kind").GetString());
-        Assert.Equal(missed[9], deleted.GetProperty("target").GetInt64());
+        var deleted = aliceAgain.Events(room).Single(e => e.Seq == deleteSeq);
+        Assert.Equal("delete", deleted.Kind);
+        Assert.Equal(missed[9], deleted.Target);
         // The replay follows the hello reply, never precedes it.
-        Assert.Equal("reply", aliceAgain.Frames[0].GetProperty("type").GetString());
+        Assert.IsType<ReplyFrame>(aliceAgain.Frames[0]);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class ResumeTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         var lastSeen = await bob.SendAsync(room, "seen");
@@ -62,9 +62,9 @@ public sealed class ResumeTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
-        var lastSeen = (await bob.JoinAsync(room)).GetProperty("lastSeq").GetInt64();
+        var lastSeen = (await bob.JoinAsync(room)).LastSeq;
         await alice.WaitForEventAsync(room, lastSeen);
         alice.Abort();
 
@@ -75,11 +75,11 @@ public sealed class ResumeTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         }
         Assert.Equal(lastSeen + 510, lastSeq);
         await using var aliceAgain = await System.ConnectAgainAsync(alice, resume: new Dictionary<string, long> { [room] = lastSeen });
-        var resync = await aliceAgain.WaitForAsync(f => f.GetProperty("type").GetString() == "resync");
+        var resync = await aliceAgain.WaitForAsync<ResyncFrame>();
         var live = await bob.SendAsync(room, "after the resync");
 
-        Assert.Equal(room, resync.GetProperty("room").GetString());
-        Assert.Equal(lastSeq, resync.GetProperty("lastSeq").GetInt64());
+        Assert.Equal(room, resync.Room);
+        Assert.Equal(lastSeq, resync.LastSeq);
         await aliceAgain.WaitForEventAsync(room, live);
         Assert.Equal([live], aliceAgain.Seqs(room));
     }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text;
-using System.Text.Json;
 using ChatApp.Gateway.Cluster;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +34,7 @@ public sealed class RevocationTests(ChatSystemFixture fixture) : IClassFixture<C
         return (await http.GetAsync("/api/me")).StatusCode;
     }
 
-    private async Task<JsonElement> Hello(string name, string token)
+    private async Task<AnswerFrame> Hello(string name, string token)
     {
         await using var client = await ChatTestClient.ConnectAsync(System.SocketUri, name, token);
         var answer = await client.RequestAsync("hello", new { token });
@@ -50,7 +49,7 @@ public sealed class RevocationTests(ChatSystemFixture fixture) : IClassFixture<C
         var expired = Forge(name, ChatSystem.SigningKey, DateTime.UtcNow.AddMinutes(-5));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await Me(expired));
-        Assert.Equal("unauthorized", (await Hello(name, expired)).GetProperty("code").GetString());
+        ChatSteps.AssertError(await Hello(name, expired), "unauthorized");
     }
 
     [Fact]
@@ -60,7 +59,7 @@ public sealed class RevocationTests(ChatSystemFixture fixture) : IClassFixture<C
         var foreign = Forge(name, "another-key-of-the-same-length-as-the-real-one!!", DateTime.UtcNow.AddHours(1));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await Me(foreign));
-        Assert.Equal("unauthorized", (await Hello(name, foreign)).GetProperty("code").GetString());
+        ChatSteps.AssertError(await Hello(name, foreign), "unauthorized");
     }
 
     [Fact]
@@ -77,8 +76,7 @@ public sealed class RevocationTests(ChatSystemFixture fixture) : IClassFixture<C
     public async Task Logout_revokes_every_token_of_the_user_and_closes_their_sockets()
     {
         var (name, token) = await System.RegisterAsync();
-        await using var open = await ChatTestClient.ConnectAsync(System.SocketUri, name, token);
-        await open.HelloAsync();
+        await using var open = await ChatTestClient.ConnectGreetedAsync(System.SocketUri, name, token);
         using var http = System.Http(token);
 
         Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync("/api/auth/logout", null)).StatusCode);
@@ -86,7 +84,7 @@ public sealed class RevocationTests(ChatSystemFixture fixture) : IClassFixture<C
         Assert.Equal(HttpStatusCode.Unauthorized, await Me(token));
         await open.Closed.WaitAsync(ChatTestClient.DefaultWait);
         Assert.Equal(global::System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, open.CloseStatus);
-        Assert.Equal("unauthorized", (await Hello(name, token)).GetProperty("code").GetString());
+        ChatSteps.AssertError(await Hello(name, token), "unauthorized");
     }
 
     [Fact]
@@ -96,15 +94,15 @@ public sealed class RevocationTests(ChatSystemFixture fixture) : IClassFixture<C
         using var http = System.Http(token);
 
         var wrong = await http.PostAsJsonAsync("/api/auth/password", new { currentPassword = "not the password", newPassword = "a brand new secret" });
-        var changed = await http.PostAsJsonAsync("/api/auth/password", new { currentPassword = ChatSteps.Password, newPassword = "a brand new secret" });
+        var changed = await http.PostAsJsonAsync("/api/auth/password", new { currentPassword = Accounts.Password, newPassword = "a brand new secret" });
 
         Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-        var fresh = (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var fresh = (await changed.ReadAsync<SignedIn>()).Token;
         Assert.Equal(HttpStatusCode.Unauthorized, await Me(token));
         Assert.Equal(HttpStatusCode.OK, await Me(fresh));
         using var anonymous = System.Http();
-        var oldLogin = await anonymous.PostAsJsonAsync("/api/auth/login", new { username = name, password = ChatSteps.Password });
+        var oldLogin = await anonymous.PostAsJsonAsync("/api/auth/login", new { username = name, password = Accounts.Password });
         var newLogin = await anonymous.PostAsJsonAsync("/api/auth/login", new { username = name, password = "a brand new secret" });
         Assert.Equal(HttpStatusCode.Unauthorized, oldLogin.StatusCode);
         Assert.Equal(HttpStatusCode.OK, newLogin.StatusCode);
@@ -115,16 +113,15 @@ public sealed class RevocationTests(ChatSystemFixture fixture) : IClassFixture<C
     {
         var (name, token) = await System.RegisterAsync();
         using var http = System.Http(token);
-        var changed = await http.PostAsJsonAsync("/api/auth/password", new { currentPassword = ChatSteps.Password, newPassword = "a brand new secret" });
-        var fresh = (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var changed = await http.PostAsJsonAsync("/api/auth/password", new { currentPassword = Accounts.Password, newPassword = "a brand new secret" });
+        var fresh = (await changed.ReadAsync<SignedIn>()).Token;
         var version = int.Parse(new JsonWebTokenHandler().ReadJsonWebToken(fresh).GetClaim("tv").Value, global::System.Globalization.CultureInfo.InvariantCulture);
-        await using var open = await ChatTestClient.ConnectAsync(System.SocketUri, name, fresh);
-        await open.HelloAsync();
+        await using var open = await ChatTestClient.ConnectGreetedAsync(System.SocketUri, name, fresh);
         var hub = System.GatewayServices.GetRequiredService<ConnectionHub>();
 
         // The change's own notice (tokens older than the new one are revoked) after the new socket opened.
         hub.OnSignedOut(name, version);
-        ChatTestClient.Ok(await open.RequestAsync("join", new { room = $"late-{Guid.NewGuid():N}"[..20] }));
+        await open.JoinAsync(Fresh.Room("late"));
 
         // A later logout revokes the new token too.
         hub.OnSignedOut(name, version + 1);

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using ChatApp.Tests.Support;
 using Xunit;
 
@@ -12,29 +10,25 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
 {
     private ChatSystem System => fixture.System;
 
-    private static string NewRoom() => $"search-{Guid.NewGuid():N}"[..20];
-
     private async Task<(ChatTestClient Client, string Room)> RoomWith(params string[] texts)
     {
         var client = await System.ConnectNewUserAsync("seeker");
-        var room = NewRoom();
-        ChatTestClient.Ok(await client.RequestAsync("join", new { room }));
+        var room = Fresh.Room("search");
+        await client.JoinAsync(room);
         foreach (var text in texts)
         {
-            ChatTestClient.Ok(await client.RequestAsync("send", new { room, clientMsgId = Guid.NewGuid().ToString("N"), text }));
+            await client.SendAsync(room, text);
         }
         return (client, room);
     }
 
     private async Task<List<string>> Search(string token, string q, string? room = null)
     {
-        using var http = System.Http();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var http = System.Http(token);
         var url = $"/api/search?q={Uri.EscapeDataString(q)}" + (room is null ? "" : $"&room={room}");
         var response = await http.GetAsync(url);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("text").GetString()!).ToList();
+        return [.. (await response.ReadAsync<SearchResults>()).Results.Select(r => r.Text)];
     }
 
     [Fact]
@@ -73,15 +67,14 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     {
         var (client, room) = await RoomWith("please deploy the search service tonight");
         await using var _ = client;
-        using var http = System.Http();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", client.Token);
+        using var http = System.Http(client.Token);
 
-        var body = await http.GetFromJsonAsync<JsonElement>($"/api/search?q=deploy&room={room}");
+        var body = await http.GetFromJsonAsync<SearchResults>($"/api/search?q=deploy&room={room}");
 
-        var hit = body.GetProperty("results")[0];
-        Assert.Contains("«deploy»", hit.GetProperty("snippet").GetString());
-        Assert.Equal(room, hit.GetProperty("room").GetString());
-        Assert.Equal(client.User, hit.GetProperty("sender").GetString());
+        var hit = body!.Results[0];
+        Assert.Contains("«deploy»", hit.Snippet);
+        Assert.Equal(room, hit.Room);
+        Assert.Equal(client.User, hit.Sender);
     }
 
     [Fact]
@@ -91,9 +84,9 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         await using var _ = client;
         using var http = System.Http(client.Token);
 
-        var body = await http.GetFromJsonAsync<JsonElement>($"/api/search?q=quokka&room={room}");
+        var body = await http.GetFromJsonAsync<SearchResults>($"/api/search?q=quokka&room={room}");
 
-        var snippet = body.GetProperty("results")[0].GetProperty("snippet").GetString();
+        var snippet = body!.Results[0].Snippet;
         Assert.Contains("<b>«quokka»</b> and a<c for the deploy", snippet);
     }
 
@@ -102,9 +95,8 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     {
         var (client, room) = await RoomWith("secret plan alpha", "typo in bravo");
         await using var _ = client;
-        var events = client.Events(room);
-        ChatTestClient.Ok(await client.RequestAsync("delete", new { room, seq = 2 }));
-        ChatTestClient.Ok(await client.RequestAsync("edit", new { room, seq = 3, text = "fixed in charlie" }));
+        await client.DeleteAsync(room, 2);
+        (await client.RequestAsync("edit", new { room, seq = 3, text = "fixed in charlie" })).Ok();
 
         Assert.Empty(await Search(client.Token, "alpha", room));
         Assert.Empty(await Search(client.Token, "bravo", room));
@@ -119,8 +111,7 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         await using var stranger = await System.ConnectNewUserAsync("stranger");
 
         Assert.Empty(await Search(stranger.Token, "zebra"));
-        using var http = System.Http();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", stranger.Token);
+        using var http = System.Http(stranger.Token);
         var response = await http.GetAsync($"/api/search?q=zebra&room={room}");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -130,9 +121,9 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     {
         var (client, first) = await RoomWith("one kiwi here", "nothing to see");
         await using var _ = client;
-        var second = NewRoom();
-        ChatTestClient.Ok(await client.RequestAsync("join", new { room = second }));
-        ChatTestClient.Ok(await client.RequestAsync("send", new { room = second, clientMsgId = "k", text = "kiwi kiwi kiwi, all kiwi" }));
+        var second = Fresh.Room("search");
+        await client.JoinAsync(second);
+        await client.SendAsync(second, "kiwi kiwi kiwi, all kiwi", clientMsgId: "k");
 
         Assert.Equal(["kiwi kiwi kiwi, all kiwi", "one kiwi here"], await Search(client.Token, "kiwi"));
         Assert.Equal(["one kiwi here"], await Search(client.Token, "kiwi", first));
@@ -145,16 +136,11 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         await using var _ = client;
         // A thousand newer messages that each name the common word once; written straight to the
         // table, as sending them would take the rate limiter's minutes.
-        await using (var db = Npgsql.NpgsqlDataSource.Create(System.Database.ConnectionString))
-        await using (var insert = db.CreateCommand("""
+        await Sql.QueryAsync(System.Database.ConnectionString, """
             INSERT INTO messages (room, seq, sender, text, ts)
             SELECT $1, 1000 + n, 'filler', 'a lemon, number ' || n, now() + n * interval '1 millisecond'
             FROM generate_series(1, 1000) AS n
-            """))
-        {
-            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = room });
-            await insert.ExecuteNonQueryAsync();
-        }
+            """, room);
 
         var lemons = await Search(client.Token, "lemon", room);
         Assert.Equal(20, lemons.Count);
@@ -180,8 +166,7 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     {
         var (client, room) = await RoomWith("needle");
         await using var _ = client;
-        using var http = System.Http();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", client.Token);
+        using var http = System.Http(client.Token);
         var longest = string.Join(' ', Enumerable.Repeat("needle", 600))[..4000];
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/search?q={Uri.EscapeDataString(longest)}&room={room}")).StatusCode);

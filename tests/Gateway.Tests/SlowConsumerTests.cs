@@ -27,7 +27,7 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = ChatSteps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
@@ -45,10 +45,9 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
         var refs = Enumerable.Range(0, 1500).Select(i => $"big{i}").ToList();
         foreach (var reference in refs)
         {
-            await alice.SendTextAsync(JsonSerializer.Serialize(new { type = "send", @ref = reference, room, clientMsgId = reference, text }));
+            await alice.SendFrameAsync("send", reference, new { room, clientMsgId = reference, text });
         }
-        var lastReply = await alice.WaitForAsync(f => f.TryGetProperty("ref", out var r) && r.GetString() == refs[^1]);
-        var last = ChatTestClient.Ok(lastReply).GetProperty("seq").GetInt64();
+        var last = (await alice.WaitForAnswerAsync(refs[^1])).Ok<SendReply>().Seq;
 
         // Alice and Bob kept up all along: each has every event, in order.
         await alice.WaitForEventAsync(room, last);

@@ -26,9 +26,9 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = Chromium.Path,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args = Chromium.Args,
         });
     }
 
@@ -44,7 +44,7 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
     {
         await _system.SignInAsync("admin", AdminPassword);
         await using var alice = await _system.ConnectNewUserAsync("alice");
-        var room = Steps.NewRoom("page");
+        var room = Fresh.Room("page");
         await alice.JoinAsync(room);
         await alice.SendAsync(room, "<b>not bold</b>");
         var (page, errors) = await OpenAsync("/admin/");
@@ -65,7 +65,7 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
         var (name, _) = await _system.RegisterAsync("mallory");
         var (page, errors) = await OpenAsync("/admin/");
 
-        await SignInAsync(page, name, "correct horse battery");
+        await SignInAsync(page, name, Accounts.Password);
 
         await Expect(page.Locator("#message")).ToContainTextAsync("not an administrator");
         await Expect(page.Locator("#overview")).ToBeHiddenAsync();
@@ -105,7 +105,7 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
 
     private async Task<ChatTestClient> ConnectAsync(string name)
     {
-        var token = await _system.SignInAsync(name, "correct horse battery");
+        var token = await _system.SignInAsync(name, Accounts.Password);
         var client = await ChatTestClient.ConnectAsync(_system.SocketUri, name, token);
         await client.HelloAsync();
         return client;

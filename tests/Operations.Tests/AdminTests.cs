@@ -21,8 +21,7 @@ public sealed class AdminTests(OperationsFixture fixture) : IClassFixture<Operat
         using var response = await http.GetAsync("/api/admin/overview");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("forbidden", problem.GetProperty("code").GetString());
+        Assert.Equal("forbidden", (await response.ReadAsync<Problem>()).Code);
     }
 
     [Fact]
@@ -39,7 +38,7 @@ public sealed class AdminTests(OperationsFixture fixture) : IClassFixture<Operat
         var adminToken = await System.SignInAsync(OperationsFixture.AdminName, "admin password 1");
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Steps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         await alice.SendAsync(room, "one");

@@ -14,7 +14,7 @@ public sealed class DashboardTests(OperationsFixture fixture) : IClassFixture<Op
     public async Task Dashboard_serves_its_page_and_shows_a_rooms_and_a_sessions_state()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = Steps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         var seq = await alice.SendAsync(room, "hello, dashboard");
         using var http = new HttpClient { BaseAddress = fixture.SiloAdmin };

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using ChatApp.Tests.Operations.Support;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.Logging;
@@ -29,7 +28,7 @@ public sealed class LogSafetyTests
                 ["Logging:Console:LogLevel:Default"] = "None",
             },
             configureGateway: builder => builder.Logging.AddProvider(capture));
-        var name = $"carol{Guid.NewGuid():N}"[..16];
+        var name = Fresh.User("carol");
         var password = $"pw-{Guid.NewGuid():N}";
         var wrongPassword = $"wrong-{Guid.NewGuid():N}";
         using var http = system.Http();
@@ -37,7 +36,7 @@ public sealed class LogSafetyTests
         var registered = await PostAsync(http, "/api/auth/register", new { username = name, password }, HttpStatusCode.Created);
         await PostAsync(http, "/api/auth/login", new { username = name, password = wrongPassword }, HttpStatusCode.Unauthorized);
         var loggedIn = await PostAsync(http, "/api/auth/login", new { username = name, password }, HttpStatusCode.OK);
-        var token = loggedIn.GetProperty("token").GetString()!;
+        var token = loggedIn!.Token;
         var tampered = token[..^4] + (token.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
         using (var bad = new HttpClient { BaseAddress = system.BaseUri })
         {
@@ -46,13 +45,12 @@ public sealed class LogSafetyTests
         }
         await using (var refused = await ChatTestClient.ConnectAsync(system.SocketUri, name, tampered))
         {
-            var answer = await refused.RequestAsync("hello", new { token = tampered });
-            Assert.Equal("error", answer.GetProperty("type").GetString());
+            Assert.IsType<ErrorFrame>(await refused.RequestAsync("hello", new { token = tampered }));
         }
         await using var client = await ChatTestClient.ConnectAsync(system.SocketUri, name, token);
         var hello = await client.HelloAsync();
-        var connectionId = hello.GetProperty("sessionId").GetString()!;
-        var room = Steps.NewRoom("logs");
+        var connectionId = hello.SessionId;
+        var room = Fresh.Room("logs");
         await client.JoinAsync(room);
         await client.SendAsync(room, "nothing secret here");
 
@@ -67,7 +65,7 @@ public sealed class LogSafetyTests
         [
             password,
             wrongPassword,
-            registered.GetProperty("token").GetString()!,
+            registered!.Token,
             token,
             tampered,
             token.Split('.')[2], // a signature alone would do harm too
@@ -84,10 +82,10 @@ public sealed class LogSafetyTests
         Assert.True(connectionString is null, $"a database password was logged: {connectionString}");
     }
 
-    private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body, HttpStatusCode expected)
+    private static async Task<SignedIn?> PostAsync(HttpClient http, string path, object body, HttpStatusCode expected)
     {
         using var response = await http.PostAsJsonAsync(path, body);
         Assert.Equal(expected, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        return response.IsSuccessStatusCode ? await response.ReadAsync<SignedIn>() : null;
     }
 }

@@ -26,7 +26,7 @@ public sealed class MetricsTests(OperationsFixture fixture) : IClassFixture<Oper
         var before = await PrometheusText.ScrapeAsync(http, GatewayMetrics);
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Steps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
         long last = 0;
@@ -59,7 +59,7 @@ public sealed class MetricsTests(OperationsFixture fixture) : IClassFixture<Oper
         using var http = new HttpClient();
         var before = await PrometheusText.ScrapeAsync(http, SiloMetrics);
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = Steps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         for (var i = 0; i < 3; i++)
         {
@@ -94,11 +94,10 @@ public sealed class MetricsTests(OperationsFixture fixture) : IClassFixture<Oper
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
 
         await using var alice = await System.ConnectNewUserAsync("alice");
-        var room = Steps.NewRoom();
+        var room = Fresh.Room();
         await alice.JoinAsync(room);
         var seq = await alice.SendAsync(room, "before the tunnel");
-        await using var again = await ChatTestClient.ConnectAsync(System.SocketUri, alice.User, alice.Token);
-        await again.HelloAsync(resume: new Dictionary<string, long> { [room] = seq });
+        await using var again = await System.ConnectAgainAsync(alice, resume: new Dictionary<string, long> { [room] = seq });
 
         await GrownAsync(http, GatewayMetrics, before,
             ("chatapp_gateway_rate_limited_total", "limit=\"logins\"", 1),

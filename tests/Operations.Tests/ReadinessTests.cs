@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using ChatApp.Gateway;
-using ChatApp.Tests.Operations.Support;
 using ChatApp.Tests.Support;
 using Npgsql;
 using Xunit;
@@ -10,7 +9,7 @@ namespace ChatApp.Tests.Operations;
 
 /// <summary>
 /// A gateway is ready only while its database answers. A second gateway of a running system reaches
-/// the database through a proxy the test can cut; the shared PostgreSQL server is never stopped.
+/// the database through a cable the test can unplug; the shared PostgreSQL server is never stopped.
 /// </summary>
 public sealed class ReadinessTests
 {
@@ -19,14 +18,14 @@ public sealed class ReadinessTests
     {
         await using var system = await ChatSystem.StartAsync();
         var database = new NpgsqlConnectionStringBuilder(system.Database.ConnectionString);
-        await using var proxy = new TcpProxy(database.Host!, database.Port);
-        var throughProxy = new NpgsqlConnectionStringBuilder(system.Database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Pooling = true };
+        await using var cable = new NetworkCable(database.Host!, database.Port);
+        var throughCable = new NpgsqlConnectionStringBuilder(system.Database.ConnectionString) { Host = "127.0.0.1", Port = cable.Port, Pooling = true };
         var port = FreePort.Next();
         await using var second = GatewayApp.Build(
         [
             $"--urls=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
             $"--contentRoot={Path.Combine(ChatSystem.RepositoryRoot, "Gateway")}",
-            $"--ConnectionStrings:Chat={throughProxy.ConnectionString}",
+            $"--ConnectionStrings:Chat={throughCable.ConnectionString}",
             $"--Orleans:ClusterId={system.ClusterId}",
             $"--Auth:SigningKey={ChatSystem.SigningKey}",
         ]);
@@ -36,13 +35,13 @@ public sealed class ReadinessTests
 
         await Eventually.Until(() => ReadinessAsync(http), s => s == HttpStatusCode.OK, "ready with the database reachable");
 
-        proxy.Cut();
+        cable.Unplug();
         await Eventually.Until(() => ReadinessAsync(http), s => s == HttpStatusCode.ServiceUnavailable, "unready with the database cut off");
         // Liveness is not readiness: the process is fine, and so is the gateway whose path to the database is intact.
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(first));
 
-        proxy.Restore();
+        cable.PlugIn();
         await Eventually.Until(() => ReadinessAsync(http), s => s == HttpStatusCode.OK, "ready again once the database is back");
 
         await second.StopAsync();

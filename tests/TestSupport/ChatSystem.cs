@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using ChatApp.Gateway;
 using ChatApp.Silo.Hosting;
 using ChatApp.Silo.Operations;
@@ -117,24 +116,25 @@ public sealed class ChatSystem : IAsyncDisposable
         return http;
     }
 
-    /// <summary>Registers a fresh user with a unique name and returns its name and token.</summary>
+    /// <summary>Registers a fresh user (its name starts with <paramref name="prefix"/>) and returns its name and token.</summary>
     public async Task<(string Name, string Token)> RegisterAsync(string prefix = "user")
     {
         using var http = Http();
-        var name = $"{prefix}{Guid.NewGuid():N}"[..20];
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = "correct horse battery" });
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<SignedIn>();
-        return (name, body!.Token);
+        return await Accounts.RegisterAsync(http, prefix);
+    }
+
+    /// <summary>Registers the named user, or logs in if the name is taken, and returns its token.</summary>
+    public async Task<string> SignInAsync(string name, string password)
+    {
+        using var http = Http();
+        return await Accounts.SignInAsync(http, name, password);
     }
 
     /// <summary>A registered user with an open, greeted WebSocket.</summary>
     public async Task<ChatTestClient> ConnectNewUserAsync(string prefix = "user")
     {
         var (name, token) = await RegisterAsync(prefix);
-        var client = await ChatTestClient.ConnectAsync(SocketUri, name, token);
-        await client.HelloAsync();
-        return client;
+        return await ChatTestClient.ConnectGreetedAsync(SocketUri, name, token);
     }
 
     private async Task StartProcessesAsync(int silos)
@@ -204,6 +204,4 @@ public sealed class ChatSystem : IAsyncDisposable
         }
         throw new InvalidOperationException("ChatApp.sln not found above " + AppContext.BaseDirectory);
     }
-
-    private sealed record SignedIn(string Token);
 }

@@ -1,22 +1,27 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace ChatApp.Tests.Support;
 
 /// <summary>
 /// A client of docs/protocol.md over a real WebSocket, written the way a bot would be: requests
-/// carry a ref and await their answer; everything the server pushes is kept in arrival order so
-/// a test can wait for the frame it expects, with a deadline instead of a sleep.
+/// carry a ref and await their answer; everything the server pushes is kept in arrival order, as
+/// the typed <see cref="ServerFrame"/>s, so a test can wait for the frame it expects, with a
+/// deadline instead of a sleep.
 /// </summary>
 public sealed class ChatTestClient : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(15);
 
+    private static readonly JsonSerializerOptions WriteOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     private readonly ClientWebSocket _socket;
-    private readonly List<JsonElement> _frames = [];
-    private readonly Dictionary<string, TaskCompletionSource<JsonElement>> _pending = [];
+    private readonly List<ServerFrame> _frames = [];
+    private readonly Dictionary<string, TaskCompletionSource<AnswerFrame>> _pending = [];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _changed = new(0);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,33 +55,41 @@ public sealed class ChatTestClient : IAsyncDisposable
         return new ChatTestClient(socket, user, token);
     }
 
-    public async Task<JsonElement> HelloAsync(object? resume = null)
+    /// <summary>Connects and says hello (with <paramref name="resume"/>, <c>{room: lastSeq}</c>, if given): a socket ready to chat.</summary>
+    public static async Task<ChatTestClient> ConnectGreetedAsync(Uri uri, string user, string token, object? resume = null)
     {
-        var reply = await RequestAsync("hello", new { token = Token, resume });
-        return Ok(reply);
+        var client = await ConnectAsync(uri, user, token);
+        await client.HelloAsync(resume);
+        return client;
     }
 
-    /// <summary>Sends a frame with a fresh ref and returns the answer (a reply or an error frame).</summary>
-    public async Task<JsonElement> RequestAsync(string type, object? fields = null)
+    public async Task<HelloReply> HelloAsync(object? resume = null) =>
+        (await RequestAsync("hello", new { token = Token, resume })).Ok<HelloReply>();
+
+    /// <summary>Sends a frame with a fresh ref and returns its answer: a reply or an error.</summary>
+    public async Task<AnswerFrame> RequestAsync(string type, object? fields = null)
     {
         var reference = $"r{Interlocked.Increment(ref _nextRef)}";
-        var frame = fields is null ? [] : JsonSerializer.SerializeToNode(fields, JsonOptions)!.AsObject();
-        frame["type"] = type;
-        frame["ref"] = reference;
-        var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<AnswerFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
             _pending[reference] = answer;
         }
-        await SendTextAsync(frame.ToJsonString());
+        await SendFrameAsync(type, reference, fields);
         return await answer.Task.WaitAsync(DefaultWait);
     }
 
-    /// <summary>The reply's data; fails the test with the error when the answer was one.</summary>
-    public static JsonElement Ok(JsonElement answer) =>
-        answer.GetProperty("type").GetString() == "reply"
-            ? answer.GetProperty("data")
-            : throw new InvalidOperationException("Expected a reply, got " + answer);
+    /// <summary>Writes a frame of <paramref name="type"/> with these fields and ref (none: no answer unless it is bad), without waiting.</summary>
+    public Task SendFrameAsync(string type, string? reference, object? fields = null)
+    {
+        var frame = fields is null ? [] : JsonSerializer.SerializeToNode(fields, WriteOptions)!.AsObject();
+        frame["type"] = type;
+        if (reference is not null)
+        {
+            frame["ref"] = reference;
+        }
+        return SendTextAsync(frame.ToJsonString());
+    }
 
     public Task SendTextAsync(string text) => SendBytesAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
 
@@ -86,23 +99,21 @@ public sealed class ChatTestClient : IAsyncDisposable
     }
 
     /// <summary>Every frame received so far, in order.</summary>
-    public IReadOnlyList<JsonElement> Frames
+    public IReadOnlyList<ServerFrame> Frames
     {
         get { lock (_gate) { return [.. _frames]; } }
     }
 
     /// <summary>The room's <c>event</c> frames received so far, in arrival order.</summary>
-    public IReadOnlyList<JsonElement> Events(string room) =>
-        Frames.Where(f => f.GetProperty("type").GetString() == "event" && f.GetProperty("room").GetString() == room).ToList();
+    public IReadOnlyList<EventFrame> Events(string room) => [.. Frames.OfType<EventFrame>().Where(e => e.Room == room)];
 
     /// <summary>Waits until some received frame (already or later) matches, and returns it.</summary>
-    public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, TimeSpan? within = null)
+    public async Task<ServerFrame> WaitForAsync(Func<ServerFrame, bool> match, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? DefaultWait);
         while (true)
         {
-            var found = Frames.FirstOrDefault(match);
-            if (found.ValueKind != JsonValueKind.Undefined)
+            if (Frames.FirstOrDefault(match) is { } found)
             {
                 return found;
             }
@@ -115,10 +126,17 @@ public sealed class ChatTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until a frame of type <typeparamref name="T"/> (that matches, if a match is given) was received, and returns it.</summary>
+    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null, TimeSpan? within = null) where T : ServerFrame =>
+        (T)await WaitForAsync(f => f is T frame && (match?.Invoke(frame) ?? true), within);
+
     /// <summary>Waits for the room's event with this seq.</summary>
-    public Task<JsonElement> WaitForEventAsync(string room, long seq, TimeSpan? within = null) =>
-        WaitForAsync(f => f.GetProperty("type").GetString() == "event"
-            && f.GetProperty("room").GetString() == room && f.GetProperty("seq").GetInt64() == seq, within);
+    public Task<EventFrame> WaitForEventAsync(string room, long seq, TimeSpan? within = null) =>
+        WaitForAsync<EventFrame>(e => e.Room == room && e.Seq == seq, within);
+
+    /// <summary>Waits for the answer to the frame that carried <paramref name="reference"/>.</summary>
+    public Task<AnswerFrame> WaitForAnswerAsync(string reference, TimeSpan? within = null) =>
+        WaitForAsync<AnswerFrame>(a => a.Ref == reference, within);
 
     public async Task CloseAsync()
     {
@@ -152,25 +170,25 @@ public sealed class ChatTestClient : IAsyncDisposable
                 {
                     break;
                 }
-                JsonElement frame;
+                ServerFrame frame;
                 try
                 {
-                    frame = JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+                    frame = ServerFrame.Parse(buffer.WrittenMemory);
                 }
                 catch (JsonException ex)
                 {
-                    throw new InvalidDataException($"{User} got a frame that is not JSON ({result.MessageType}, {buffer.WrittenCount} bytes): {Encoding.UTF8.GetString(buffer.WrittenSpan[..Math.Min(300, buffer.WrittenCount)])}", ex);
+                    throw new InvalidDataException($"{User} got a frame that is not the contract's JSON ({result.MessageType}, {buffer.WrittenCount} bytes): {Encoding.UTF8.GetString(buffer.WrittenSpan[..Math.Min(300, buffer.WrittenCount)])}", ex);
                 }
-                TaskCompletionSource<JsonElement>? waiter = null;
+                TaskCompletionSource<AnswerFrame>? waiter = null;
                 lock (_gate)
                 {
                     _frames.Add(frame);
-                    if (frame.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.String)
+                    if (frame is AnswerFrame { Ref: { } reference })
                     {
-                        _pending.Remove(r.GetString()!, out waiter);
+                        _pending.Remove(reference, out waiter);
                     }
                 }
-                waiter?.TrySetResult(frame);
+                waiter?.TrySetResult((AnswerFrame)frame);
                 _changed.Release();
             }
         }
@@ -200,9 +218,4 @@ public sealed class ChatTestClient : IAsyncDisposable
         await _reader;
         _socket.Dispose();
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 }

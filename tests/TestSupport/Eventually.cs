@@ -33,6 +33,14 @@ public static class Eventually
         }
     }
 
+    /// <summary>Probes until <paramref name="condition"/> holds.</summary>
+    public static Task Until(Func<Task<bool>> condition, string what, TimeSpan? within = null) =>
+        Until(condition, holds => holds, what, within);
+
+    /// <summary>Checks until <paramref name="condition"/> holds.</summary>
+    public static Task Until(Func<bool> condition, string what, TimeSpan? within = null) =>
+        Until(() => Task.FromResult(condition()), what, within);
+
     private static string Describe<T>(T result) =>
         result is System.Collections.IEnumerable items and not string
             ? "[" + string.Join(", ", items.Cast<object?>()) + "]"

@@ -40,7 +40,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var server = ServerConnectionString;
         var name = $"chatapp_test_{Guid.NewGuid():N}";
-        await ExecuteAsync(server, $"CREATE DATABASE \"{name}\"");
+        await Sql.QueryAsync(server, $"CREATE DATABASE \"{name}\"");
 
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
         var database = new TestDatabase(server, connectionString, name);
@@ -73,7 +73,7 @@ public sealed class TestDatabase : IAsyncDisposable
             {
                 try
                 {
-                    await ExecuteAsync(serverConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+                    await Sql.QueryAsync(serverConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
                     return null;
                 }
                 catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
@@ -82,13 +82,5 @@ public sealed class TestDatabase : IAsyncDisposable
                 }
             },
             refusal => refusal is null, $"database {Name} dropped");
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -1,36 +1,8 @@
-// The page's model of rooms and messages, free of DOM and socket code.
-// Each room has one gap-free sequence of events (PROTOCOL.md). A room keeps the
-// items it has seen in a Map seq → item and the highest seq applied (`lastSeq`):
-// anything at or below lastSeq is a duplicate, anything above lastSeq + 1 a gap.
-// History arrives in pages, so a room also knows which seq ranges it holds in full
-// (`spans`): older pages extend the first one back, a jump to an old message adds
-// one further back, and the ranges between are holes the page offers to fill.
+// The page's model of rooms and messages, free of DOM and socket code: the rooms (room.js) the
+// user belongs to or sees listed, the events and history pages applied to them, and the outbox.
 
-export const ROOM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-export const MAX_TEXT = 4000;
-
-/** Users arrive as `{id, name}` objects or plain names; the page shows names. */
-export function userName(u) {
-  return typeof u === 'string' ? u : (u?.name ?? u?.id ?? '');
-}
-
-const DIRECT_PREFIX = 'dm:';
-
-/** Direct-message rooms are `dm:{a}:{b}`, made only by the server (POST /api/dms). */
-export function isDirect(id) {
-  return id.startsWith(DIRECT_PREFIX);
-}
-
-/**
- * What a room is called on screen: its id, or for a direct-message room the other person's name,
- * as the server titles it in RoomSummary.topic (DirectRoom.Other). Derived from the id so a
- * room learnt of by a bare event has its name before any summary arrives.
- */
-export function roomTitle(id, me) {
-  if (!isDirect(id)) return id;
-  const [a, b] = id.slice(DIRECT_PREFIX.length).split(':');
-  return a === me && b ? b : a;
-}
+import { userName, isDirect } from './rules.js';
+import { Room, messageItem, systemText, changed } from './room.js';
 
 /** crypto.randomUUID exists only in secure contexts (https, localhost). */
 export function newClientMsgId() {
@@ -39,116 +11,8 @@ export function newClientMsgId() {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-/** A stored message (history or join reply) as a list item. */
-function messageItem(m) {
-  return {
-    kind: 'message',
-    seq: m.seq,
-    sender: userName(m.sender),
-    text: m.text ?? '',
-    ts: m.ts,
-    edited: Boolean(m.editedTs),
-    editedTs: m.editedTs,
-    deleted: Boolean(m.deleted),
-    clientMsgId: m.clientMsgId,
-  };
-}
-
-function systemText(ev) {
-  const user = userName(ev.user);
-  const by = userName(ev.sender);
-  switch (ev.kind) {
-    case 'join': return by && by !== user ? `${by} added ${user}` : `${user} joined`;
-    case 'leave': return `${user} left`;
-    case 'kick': return `${user} was removed by ${by}`;
-    case 'ban': return `${user} was banned by ${by}`;
-    case 'topic': return `${by} set the topic: ${ev.text ?? ''}`;
-    default: return null;
-  }
-}
-
-export class Room {
-  constructor(id) {
-    this.id = id;
-    this.summary = null;     // latest RoomSummary / Room from the server
-    this.member = false;     // the user belongs to it, so its events reach us
-    this.listed = false;     // in GET /api/rooms (public rooms, or ours)
-    this.items = new Map();  // seq → message or system item
-    this.lastSeq = 0;
-    this.loaded = false;     // history fetched: lastSeq is ours, worth resuming from
-    this.spans = [];         // [lo, hi] seq ranges, ascending and apart, whose messages are all in items
-    this.changes = new Map(); // target seq → latest edit/delete event of a message not loaded yet
-    this.details = null;     // Room with members (join reply, GET /api/rooms/{id}), when known
-    this.unread = 0;
-    this.unreadAt = 0;       // the seq the server counted `unread` up to; later messages are counted here
-    this.mentionSeqs = new Set();    // seqs a mention frame named: highlighted even if the text does not say so to us
-    this.unseenMentions = new Set(); // of those, the ones not yet read: the room list marks the room
-    this.mentions = 0;       // unread messages naming us, as the server last counted (hello, `unread`)
-    this.readMarker = 0;     // the newest lastReadSeq an `unread` frame brought
-    this.typing = new Map(); // user → time the indicator expires
-  }
-
-  sorted() {
-    return [...this.items.values()].sort((a, b) => a.seq - b.seq);
-  }
-
-  /** Older messages may exist before everything loaded. */
-  get hasMore() {
-    return this.loaded && this.spans.length > 0 && this.spans[0][0] > 1;
-  }
-
-  /** The first seq of the loaded history; a page of older messages ends just before it. */
-  firstSeq() {
-    return this.spans.length ? this.spans[0][0] : this.lastSeq + 1;
-  }
-
-  /** Every message with lo <= seq <= hi is now in items. */
-  cover(lo, hi) {
-    if (!(hi >= lo)) return;
-    const merged = [];
-    for (const [l, h] of [...this.spans, [lo, hi]].sort((a, b) => a[0] - b[0])) {
-      const last = merged.at(-1);
-      if (last && l <= last[1] + 1) last[1] = Math.max(last[1], h);
-      else merged.push([l, h]);
-    }
-    this.spans = merged;
-  }
-
-  /** The ranges between loaded spans where messages may be missing, as exclusive bounds. */
-  holes() {
-    const holes = [];
-    for (let i = 1; i < this.spans.length; i++) holes.push({ after: this.spans[i - 1][1], before: this.spans[i][0] });
-    return holes;
-  }
-
-  isCovered(seq) {
-    return this.spans.some(([lo, hi]) => lo <= seq && seq <= hi);
-  }
-
-  /** The role the user holds here, from the last member list seen. */
-  roleOf(user) {
-    return this.details?.members?.find((m) => userName(m.user) === user)?.role ?? null;
-  }
-}
-
-const RANK = { owner: 2, moderator: 1 };
-/** Moderation as the room grain decides it: only on someone of lower rank (RoomPermissions). */
-export function canModerate(role) {
-  return (RANK[role] ?? 0) >= 1;
-}
-export function outranks(role, other) {
-  return canModerate(role) && (RANK[role] ?? 0) > (RANK[other] ?? 0);
-}
-
 /** Remembered edits and deletes of messages not loaded: enough for any page in flight. */
 const MAX_CHANGES = 1000;
-
-/** A message item after an edit or delete event; items are replaced, never mutated, so the view can cache a node per item. */
-function changed(item, ev) {
-  return ev.kind === 'edit'
-    ? { ...item, text: ev.text ?? '', edited: true, editedTs: ev.ts }
-    : { ...item, text: '', deleted: true };
-}
 
 export class ChatStore {
   me = '';

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Failover.Support;
@@ -20,7 +19,7 @@ public sealed class Chatter : IAsyncDisposable
     private static readonly TimeSpan Backoff = TimeSpan.FromMilliseconds(100);
 
     private readonly Func<Uri> _gateway;
-    private readonly List<JsonElement> _events = [];
+    private readonly List<EventFrame> _events = [];
     private readonly Dictionary<string, long> _acked = [];
     private readonly List<SendRecord> _sends = [];
     private readonly List<string> _otherErrors = [];
@@ -74,7 +73,7 @@ public sealed class Chatter : IAsyncDisposable
     }
 
     /// <summary>Every event of the room this chatter was shown, in the order it came, across all its sockets and reloads.</summary>
-    public IReadOnlyList<JsonElement> Events
+    public IReadOnlyList<EventFrame> Events
     {
         get { lock (_gate) { return [.. _events]; } }
     }
@@ -84,8 +83,7 @@ public sealed class Chatter : IAsyncDisposable
     {
         var chatter = new Chatter(gateway, user, token, room);
         await chatter.ConnectAsync(resume: false, deadline: Stopwatch.GetTimestamp() + Ticks(TimeSpan.FromSeconds(30)));
-        var reply = await chatter._socket!.RequestAsync("join", new { room });
-        chatter.JoinedAt = chatter.LastSeen = ChatTestClient.Ok(reply).GetProperty("lastSeq").GetInt64();
+        chatter.JoinedAt = chatter.LastSeen = (await chatter._socket!.JoinAsync(room)).LastSeq;
         return chatter;
     }
 
@@ -109,24 +107,24 @@ public sealed class Chatter : IAsyncDisposable
             var answer = await AskAsync("send", new { room = Room, clientMsgId, text });
             switch (answer)
             {
-                case { Kind: AnswerKind.Reply } ok:
-                    var seq = ok.Frame.GetProperty("data").GetProperty("seq").GetInt64();
+                case { Frame: ReplyFrame reply }:
+                    var seq = reply.Ok<SendReply>().Seq;
                     lock (_gate)
                     {
                         _acked[clientMsgId] = seq;
                         _sends.Add(new SendRecord(clientMsgId, seq, started, Stopwatch.GetTimestamp(), attempts));
                     }
                     return seq;
-                case { Kind: AnswerKind.Error } error when error.Code == "unavailable":
+                case { Frame: ErrorFrame { Code: "unavailable" } }:
                     Unavailable++;
                     await Task.Delay(Backoff);
                     break;
-                case { Kind: AnswerKind.Error } error:
+                case { Frame: ErrorFrame error }:
                     lock (_gate)
                     {
-                        _otherErrors.Add(error.Frame.ToString());
+                        _otherErrors.Add(error.ToString());
                     }
-                    throw new InvalidOperationException($"{User}: send refused: {error.Frame}");
+                    throw new InvalidOperationException($"{User}: send refused: {error}");
                 case { Kind: AnswerKind.NoAnswer }:
                     Timeouts++;
                     break;
@@ -173,7 +171,12 @@ public sealed class Chatter : IAsyncDisposable
             try
             {
                 var seen = LastSeen;
-                await _socket!.WaitForAsync(f => IsEvent(f, seq) || (IsResync(f) && f.GetProperty("lastSeq").GetInt64() > seen), TimeSpan.FromMilliseconds(500));
+                await _socket!.WaitForAsync(f => f switch
+                {
+                    EventFrame e => e.Room == Room && e.Seq >= seq,
+                    ResyncFrame r => r.Room == Room && r.LastSeq > seen,
+                    _ => false,
+                }, TimeSpan.FromMilliseconds(500));
             }
             catch (TimeoutException)
             {
@@ -207,23 +210,24 @@ public sealed class Chatter : IAsyncDisposable
                 object hello = resume
                     ? new { token = Token, resume = new Dictionary<string, long> { [Room] = LastSeen } }
                     : new { token = Token };
-                var answer = await AskAsync("hello", hello);
-                if (answer.Kind == AnswerKind.Reply)
+                switch ((await AskAsync("hello", hello)).Frame)
                 {
-                    if (resume)
-                    {
-                        Reconnects++;
-                    }
-                    return;
+                    case ReplyFrame:
+                        if (resume)
+                        {
+                            Reconnects++;
+                        }
+                        return;
+                    case ErrorFrame { Code: "unavailable" }:
+                        Unavailable++;
+                        break;
+                    case ErrorFrame error:
+                        lock (_gate)
+                        {
+                            _otherErrors.Add("hello: " + error);
+                        }
+                        break;
                 }
-                if (answer is { Kind: AnswerKind.Error, Code: not "unavailable" })
-                {
-                    lock (_gate)
-                    {
-                        _otherErrors.Add("hello: " + answer.Frame);
-                    }
-                }
-                Unavailable += answer.Code == "unavailable" ? 1 : 0;
             }
             catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or HttpRequestException or TimeoutException)
             {
@@ -255,19 +259,19 @@ public sealed class Chatter : IAsyncDisposable
         var frames = socket.Frames;
         for (; _harvested < frames.Count; _harvested++)
         {
-            var frame = frames[_harvested];
-            if (IsResync(frame))
+            switch (frames[_harvested])
             {
-                Resyncs++;
-                await ReloadAsync(frame.GetProperty("lastSeq").GetInt64(), deadline);
-            }
-            else if (IsEvent(frame))
-            {
-                lock (_gate)
-                {
-                    _events.Add(frame);
-                }
-                LastSeen = frame.GetProperty("seq").GetInt64();
+                case ResyncFrame resync when resync.Room == Room:
+                    Resyncs++;
+                    await ReloadAsync(resync.LastSeq, deadline);
+                    break;
+                case EventFrame shown when shown.Room == Room:
+                    lock (_gate)
+                    {
+                        _events.Add(shown);
+                    }
+                    LastSeen = shown.Seq;
+                    break;
             }
         }
     }
@@ -284,12 +288,12 @@ public sealed class Chatter : IAsyncDisposable
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
         while (LastSeen < upTo)
         {
-            JsonElement page;
+            HistoryPage page;
             try
             {
                 using var response = await http.GetAsync(new Uri($"api/rooms/{Room}/messages?after={LastSeen}&limit=200", UriKind.Relative));
                 response.EnsureSuccessStatusCode();
-                page = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                page = await response.ReadAsync<HistoryPage>();
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
@@ -301,27 +305,19 @@ public sealed class Chatter : IAsyncDisposable
                 await Task.Delay(Backoff);
                 continue;
             }
-            var messages = page.GetProperty("messages").EnumerateArray().ToList();
-            foreach (var message in messages.Where(m => m.GetProperty("seq").GetInt64() <= upTo))
+            var messages = page.Messages;
+            foreach (var message in messages.Where(m => m.Seq <= upTo))
             {
-                var shown = JsonSerializer.SerializeToElement(new
-                {
-                    type = "event",
-                    room = Room,
-                    seq = message.GetProperty("seq").GetInt64(),
-                    kind = "message",
-                    sender = message.GetProperty("sender").GetString(),
-                    clientMsgId = message.TryGetProperty("clientMsgId", out var id) ? id.GetString() : null,
-                    reloaded = true,
-                }, Json);
+                // Shown as the event it was: the messages are what the room's events after the joins are.
+                var shown = new EventFrame(Room, message.Seq, "message", message.Sender, message.Ts, message.Text, message.ClientMsgId);
                 lock (_gate)
                 {
                     _events.Add(shown);
                 }
                 Reloaded++;
-                LastSeen = shown.GetProperty("seq").GetInt64();
+                LastSeen = shown.Seq;
             }
-            if (messages.Count == 0 || messages[^1].GetProperty("seq").GetInt64() >= upTo)
+            if (messages.Count == 0 || messages[^1].Seq >= upTo)
             {
                 break; // the rest of the range holds no messages
             }
@@ -340,48 +336,33 @@ public sealed class Chatter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a frame and waits <see cref="ReplyWait"/> for its answer; a socket that closed, or
+    /// does not answer in time, is said so instead of throwing, so that the caller may retry.
+    /// </summary>
     private async Task<Answer> AskAsync(string type, object fields)
     {
         var socket = _socket!;
         var reference = $"{type}-{Interlocked.Increment(ref _refs)}";
-        var frame = JsonSerializer.SerializeToNode(fields, Json)!.AsObject();
-        frame["type"] = type;
-        frame["ref"] = reference;
         try
         {
-            await socket.SendTextAsync(frame.ToJsonString());
-            var answer = await socket.WaitForAsync(
-                f => f.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() == reference, ReplyWait);
-            return answer.GetProperty("type").GetString() == "reply"
-                ? new Answer(AnswerKind.Reply, answer, null)
-                : new Answer(AnswerKind.Error, answer, answer.GetProperty("code").GetString());
+            await socket.SendFrameAsync(type, reference, fields);
+            return new Answer(AnswerKind.Answered, await socket.WaitForAnswerAsync(reference, ReplyWait));
         }
         catch (Exception ex) when (ex is TimeoutException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
         {
-            return socket.Closed.IsCompleted ? new Answer(AnswerKind.Closed, default, null) : new Answer(AnswerKind.NoAnswer, default, null);
+            return new Answer(socket.Closed.IsCompleted ? AnswerKind.Closed : AnswerKind.NoAnswer, null);
         }
     }
-
-    private bool IsEvent(JsonElement frame) =>
-        frame.GetProperty("type").GetString() == "event" && frame.GetProperty("room").GetString() == Room;
-
-    private bool IsEvent(JsonElement frame, long seq) => IsEvent(frame) && frame.GetProperty("seq").GetInt64() >= seq;
-
-    private bool IsResync(JsonElement frame) =>
-        frame.GetProperty("type").GetString() == "resync" && frame.GetProperty("room").GetString() == Room;
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     public async ValueTask DisposeAsync() => await DropSocketAsync();
 
-    private enum AnswerKind { Reply, Error, NoAnswer, Closed }
+    private enum AnswerKind { Answered, NoAnswer, Closed }
 
-    private sealed record Answer(AnswerKind Kind, JsonElement Frame, string? Code);
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>What became of a frame: its answer (a reply or an error), none in time, or a closed socket.</summary>
+    private sealed record Answer(AnswerKind Kind, AnswerFrame? Frame);
 }
 
 /// <summary>One acknowledged send: its id and seq, when it was first tried and acknowledged (Stopwatch timestamps), and how many tries it took.</summary>

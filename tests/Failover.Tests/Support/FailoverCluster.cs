@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using ChatApp.Gateway;
 using ChatApp.Rooms;
 using ChatApp.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace ChatApp.Tests.Failover.Support;
 
@@ -153,26 +151,16 @@ public sealed class FailoverCluster : IAsyncDisposable
     }
 
     /// <summary>The newest membership row's status of this silo (Orleans' SiloStatus as a number), or null before it joins.</summary>
-    public async Task<int?> StatusAsync(ChatProcess silo)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            "SELECT Status FROM OrleansMembershipTable WHERE DeploymentId = $1 AND Port = $2 ORDER BY Generation DESC LIMIT 1", connection);
-        cmd.Parameters.AddWithValue(ClusterId);
-        cmd.Parameters.AddWithValue(silo.Port);
-        return await cmd.ExecuteScalarAsync() is int status ? status : null;
-    }
+    public Task<int?> StatusAsync(ChatProcess silo) =>
+        Sql.ScalarAsync<int?>(ConnectionString,
+            "SELECT Status FROM OrleansMembershipTable WHERE DeploymentId = $1 AND Port = $2 ORDER BY Generation DESC LIMIT 1",
+            ClusterId, silo.Port);
 
     /// <summary>Registers a fresh user with a unique name through a running gateway.</summary>
     public async Task<(string Name, string Token)> RegisterAsync(string prefix)
     {
         using var http = new HttpClient { BaseAddress = _gateways.First(g => g.IsRunning).BaseUri };
-        var name = $"{prefix}{Guid.NewGuid():N}"[..20];
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = "correct horse battery" });
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<SignedIn>();
-        return (name, body!.Token);
+        return await Accounts.RegisterAsync(http, prefix);
     }
 
     public async ValueTask DisposeAsync()
@@ -187,8 +175,6 @@ public sealed class FailoverCluster : IAsyncDisposable
             await _ownedDatabase.DisposeAsync();
         }
     }
-
-    private sealed record SignedIn(string Token);
 }
 
 /// <summary>A gateway running in the test process: its URLs, its cluster client, and ways to stop it.</summary>

@@ -1,4 +1,4 @@
-using Npgsql;
+using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Failover.Support;
 
@@ -24,19 +24,14 @@ public sealed record RoomAudit(
     /// <summary>Reads the room's event log and messages, and checks every chatter against them.</summary>
     public static async Task<RoomAudit> CheckAsync(string connectionString, string room, IReadOnlyList<Chatter> chatters)
     {
-        var events = new List<(long Seq, string Kind, string Sender, string? ClientMsgId)>();
-        await using (var db = NpgsqlDataSource.Create(connectionString))
-        {
-            await using var cmd = db.CreateCommand(
-                "SELECT seq, kind, sender, payload->>'clientMsgId' FROM room_events WHERE room = $1 ORDER BY seq");
-            cmd.Parameters.AddWithValue(room);
-            await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                events.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
-            }
-        }
-        var messages = await MessagesAsync(connectionString, room);
+        var events = (await Sql.QueryAsync(connectionString,
+                "SELECT seq, kind, sender, payload->>'clientMsgId' FROM room_events WHERE room = $1 ORDER BY seq", room))
+            .Select(row => (Seq: (long)row[0]!, Kind: (string)row[1]!, Sender: (string)row[2]!, ClientMsgId: (string?)row[3]))
+            .ToList();
+        var messages = (await Sql.QueryAsync(connectionString,
+                "SELECT seq, sender, client_msg_id FROM messages WHERE room = $1 ORDER BY seq", room))
+            .Select(row => (Seq: (long)row[0]!, Sender: (string)row[1]!, ClientMsgId: (string?)row[2]))
+            .ToList();
 
         // The log numbers events 1, 2, 3, … with nothing missing.
         var gaps = events.Select((e, i) => e.Seq != i + 1).Count(wrong => wrong);
@@ -72,7 +67,7 @@ public sealed record RoomAudit(
             var faulty = false;
             foreach (var frame in shown)
             {
-                var seq = frame.GetProperty("seq").GetInt64();
+                var seq = frame.Seq;
                 if (seq != expected)
                 {
                     faults.Add($"{chatter.User} was shown seq {seq} where {expected} was due");
@@ -80,9 +75,7 @@ public sealed record RoomAudit(
                     break;
                 }
                 var logged = bySeq[seq];
-                var clientMsgId = frame.TryGetProperty("clientMsgId", out var c) ? c.GetString() : null;
-                if (frame.GetProperty("kind").GetString() != logged.Kind || frame.GetProperty("sender").GetString() != logged.Sender
-                    || clientMsgId != logged.ClientMsgId)
+                if (frame.Kind != logged.Kind || frame.Sender != logged.Sender || frame.ClientMsgId != logged.ClientMsgId)
                 {
                     faults.Add($"{chatter.User} was shown a seq {seq} that differs from the log");
                     faulty = true;
@@ -96,19 +89,5 @@ public sealed record RoomAudit(
             }
         }
         return new RoomAudit(acknowledged, lastSeq, lost, duplicated, gaps, faults);
-    }
-
-    private static async Task<List<(long Seq, string Sender, string? ClientMsgId)>> MessagesAsync(string connectionString, string room)
-    {
-        var messages = new List<(long, string, string?)>();
-        await using var db = NpgsqlDataSource.Create(connectionString);
-        await using var cmd = db.CreateCommand("SELECT seq, sender, client_msg_id FROM messages WHERE room = $1 ORDER BY seq");
-        cmd.Parameters.AddWithValue(room);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            messages.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-        }
-        return messages;
     }
 }

@@ -1,32 +1,20 @@
-using System.Diagnostics;
+using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Failover.Support;
 
 /// <summary>
 /// Waiting for something that becomes true by itself (a silo joins, a death is declared, a socket
-/// catches up) by probing it until it holds or a deadline passes: never a sleep that hopes.
+/// catches up), with the deadline these tests and the chaos bench name first: the probing is
+/// <see cref="Eventually"/>'s, never a sleep that hopes.
 /// </summary>
 public static class Wait
 {
-    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(50);
-
     /// <summary>Probes until true; throws <see cref="TimeoutException"/> naming <paramref name="what"/> at the deadline.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> probe, TimeSpan within, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        using var pace = new PeriodicTimer(Pace);
-        while (!await probe())
-        {
-            if (clock.Elapsed > within)
-            {
-                throw new TimeoutException($"Still not {what} after {within.TotalSeconds:0.#} s");
-            }
-            await pace.WaitForNextTickAsync();
-        }
-    }
+    public static Task UntilAsync(Func<Task<bool>> probe, TimeSpan within, string what) =>
+        Eventually.Until(probe, what, within);
 
     public static Task UntilAsync(Func<bool> condition, TimeSpan within, string what) =>
-        UntilAsync(() => Task.FromResult(condition()), within, what);
+        Eventually.Until(condition, what, within);
 
     /// <summary>Until the gateway's /readyz answers 200: it reaches the cluster and the database.</summary>
     public static async Task UntilReadyAsync(Uri gateway, Func<bool>? gaveUp = null)

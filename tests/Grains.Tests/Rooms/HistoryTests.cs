@@ -1,6 +1,7 @@
 using ChatApp.Errors;
 using ChatApp.Rooms;
 using ChatApp.Tests.Grains.Support;
+using ChatApp.Tests.Support;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Rooms;

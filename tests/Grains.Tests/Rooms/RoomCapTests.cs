@@ -1,5 +1,6 @@
 using ChatApp.Errors;
 using ChatApp.Tests.Grains.Support;
+using ChatApp.Tests.Support;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Rooms;

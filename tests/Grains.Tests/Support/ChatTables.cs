@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Npgsql;
+using ChatApp.Tests.Support;
 
 namespace ChatApp.Tests.Grains.Support;
 
@@ -60,29 +60,8 @@ public sealed class ChatTables(string connectionString)
         return ((long)rows[0][0]!, (long)rows[0][1]!);
     }
 
-    private async Task<List<object?[]>> QueryAsync(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in parameters)
-        {
-            command.Parameters.AddWithValue(value);
-        }
-
-        var rows = new List<object?[]>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-            rows.Add(row);
-        }
-        return rows;
-    }
+    private Task<List<object?[]>> QueryAsync(string sql, params object[] parameters) =>
+        Sql.QueryAsync(connectionString, sql, parameters);
 }
 
 /// <summary>One row of room_events.</summary>

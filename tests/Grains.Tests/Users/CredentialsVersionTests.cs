@@ -1,6 +1,6 @@
 using ChatApp.Errors;
 using ChatApp.Tests.Grains.Support;
-using Npgsql;
+using ChatApp.Tests.Support;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Users;
@@ -71,20 +71,11 @@ public sealed class CredentialsVersionTests(ClusterFixture cluster) : IClassFixt
     private async Task<string> UserAsync(int tokenVersion)
     {
         var name = Fresh.User("alice");
-        await using var db = NpgsqlDataSource.Create(cluster.Database.ConnectionString);
-        await using var cmd = db.CreateCommand("INSERT INTO users (name, password_hash, token_version) VALUES ($1, 'not a hash', $2)");
-        cmd.Parameters.AddWithValue(name);
-        cmd.Parameters.AddWithValue(tokenVersion);
-        await cmd.ExecuteNonQueryAsync();
+        await Sql.QueryAsync(cluster.Database.ConnectionString,
+            "INSERT INTO users (name, password_hash, token_version) VALUES ($1, 'not a hash', $2)", name, tokenVersion);
         return name;
     }
 
-    private async Task SetTokenVersionAsync(string user, int tokenVersion)
-    {
-        await using var db = NpgsqlDataSource.Create(cluster.Database.ConnectionString);
-        await using var cmd = db.CreateCommand("UPDATE users SET token_version = $2 WHERE name = $1");
-        cmd.Parameters.AddWithValue(user);
-        cmd.Parameters.AddWithValue(tokenVersion);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    private Task SetTokenVersionAsync(string user, int tokenVersion) =>
+        Sql.QueryAsync(cluster.Database.ConnectionString, "UPDATE users SET token_version = $2 WHERE name = $1", user, tokenVersion);
 }

@@ -1,5 +1,6 @@
 using ChatApp.Rooms;
 using ChatApp.Tests.Grains.Support;
+using ChatApp.Tests.Support;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Users;

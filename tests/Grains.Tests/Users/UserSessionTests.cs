@@ -1,4 +1,5 @@
 using ChatApp.Tests.Grains.Support;
+using ChatApp.Tests.Support;
 using ChatApp.Users;
 using Xunit;
 

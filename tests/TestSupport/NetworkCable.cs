@@ -1,17 +1,20 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ChatApp.Tests.Browser;
+namespace ChatApp.Tests.Support;
 
 /// <summary>
-/// A TCP relay between one browser context and the gateway that a test can unplug: every
-/// connection through it breaks at once and new ones are refused until it is plugged in again.
-/// Chromium's own offline emulation leaves open WebSockets alone (it only fails new requests),
-/// so this is how a page loses its socket the way it does when a laptop leaves the Wi-Fi.
+/// A loopback TCP relay to a server (the gateway a browser page talks to, the PostgreSQL a gateway
+/// reads) that a test can unplug: every connection through it breaks at once with a reset, and new
+/// ones are refused until it is plugged in again. The server itself is never touched, so tests that
+/// share it go on undisturbed. (Chromium's own offline emulation leaves open WebSockets alone: it
+/// only fails new requests.)
 /// </summary>
 public sealed class NetworkCable : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly string _targetHost;
     private readonly int _targetPort;
     private readonly Lock _gate = new();
     private readonly List<Socket> _open = [];
@@ -19,18 +22,29 @@ public sealed class NetworkCable : IAsyncDisposable
     private readonly Task _acceptLoop;
     private bool _pluggedIn = true;
 
-    public NetworkCable(Uri target)
+    /// <summary>A cable to <paramref name="targetHost"/>:<paramref name="targetPort"/>.</summary>
+    public NetworkCable(string targetHost, int targetPort)
     {
-        _targetPort = target.Port;
+        _targetHost = targetHost;
+        _targetPort = targetPort;
         _listener.Start();
-        BaseUri = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    /// <summary>The gateway as seen through the cable; a page loaded from here keeps using it.</summary>
-    public Uri BaseUri { get; }
+    /// <summary>A cable to the host and port of <paramref name="target"/> (a gateway's base URI, say).</summary>
+    public NetworkCable(Uri target)
+        : this(target.Host, target.Port)
+    {
+    }
 
-    /// <summary>Breaks every connection through the cable and refuses new ones.</summary>
+    /// <summary>The loopback port of this end of the cable.</summary>
+    public int Port { get; }
+
+    /// <summary>The target as seen through the cable, over HTTP; a page loaded from here keeps using it.</summary>
+    public Uri BaseUri => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
+
+    /// <summary>Breaks every connection through the cable and refuses new ones until <see cref="PlugIn"/>.</summary>
     public void Unplug()
     {
         lock (_gate)
@@ -85,7 +99,7 @@ public sealed class NetworkCable : IAsyncDisposable
         }
         try
         {
-            await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+            await server.ConnectAsync(_targetHost, _targetPort, _stop.Token);
             // Whichever side ends first ends both: a half-open relay would hide the break.
             await Task.WhenAny(PumpAsync(client, server), PumpAsync(server, client));
         }

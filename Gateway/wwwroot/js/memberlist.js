@@ -1,0 +1,62 @@
+// The member list beside the room; members.js keeps it fresh and acts on its buttons.
+
+import { userName, isDirect } from './rules.js';
+import { ui, make, button } from './ui.js';
+
+const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 };
+
+/**
+ * The member list of the room, with what the user may do to each member.
+ * @param {object} o {me, myRole, open, outranks(role, other)}
+ */
+export function renderMembers(room, o) {
+  const members = room?.member && room.details?.members ? [...room.details.members] : null;
+  ui.membersPanel.hidden = !members || !o.open;
+  ui.toggleMembers.setAttribute('aria-expanded', String(Boolean(members && o.open)));
+  if (!members) {
+    ui.members.replaceChildren();
+    return;
+  }
+  // A big room sends its first page of members and its count, not every member.
+  const count = Math.max(room.details.memberCount ?? 0, members.length);
+  ui.membersTitle.textContent = `Members (${count})`;
+  ui.toggleMembers.textContent = `Members (${count})`;
+  const isPrivate = room.details.visibility === 'private';
+  ui.addMemberForm.hidden = !(isPrivate && (o.myRole === 'owner' || o.myRole === 'moderator'));
+
+  members.sort((a, b) => (ROLE_ORDER[a.role] ?? 3) - (ROLE_ORDER[b.role] ?? 3) || userName(a.user).localeCompare(userName(b.user)));
+  ui.members.replaceChildren(...members.map((m) => {
+    const name = userName(m.user);
+    const li = make('li', 'member');
+    li.dataset.user = name;
+    li.dataset.role = m.role;
+    li.classList.toggle('online', Boolean(m.online));
+    const who = make('div', 'who');
+    const dot = make('span', 'dot');
+    dot.title = m.online ? 'online' : 'offline';
+    // Anyone else's name opens the direct-message room with them, unless this is that room.
+    const direct = name !== o.me && !isDirect(room.id);
+    who.append(dot, direct ? button('member-name dm', name, `Message ${name} directly`) : make('span', 'member-name', name));
+    if (direct) who.lastChild.title = `Message ${name} directly`;
+    if (name === o.me) who.append(make('span', 'you', '(you)'));
+    if (m.role !== 'member') who.append(make('span', `role ${m.role}`, m.role));
+    li.append(who);
+    if (name !== o.me && o.outranks(o.myRole, m.role)) {
+      const actions = make('div', 'member-actions');
+      if (o.myRole === 'owner') {
+        const promote = m.role === 'moderator'
+          ? button('role-change', 'Demote', `Make ${name} a plain member`)
+          : button('role-change', 'Promote', `Make ${name} a moderator`);
+        promote.title = promote.getAttribute('aria-label');
+        promote.dataset.role = m.role === 'moderator' ? 'member' : 'moderator';
+        actions.append(promote);
+      }
+      actions.append(button('kick', 'Kick', `Remove ${name} from the room`), button('ban', 'Ban', `Ban ${name} from the room`));
+      li.append(actions);
+    }
+    return li;
+  }));
+  if (count > members.length) {
+    ui.members.append(make('li', 'member more', `and ${count - members.length} more`));
+  }
+}

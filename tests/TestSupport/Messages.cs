@@ -1,0 +1,17 @@
+namespace ChatApp.Tests.Support;
+
+/// <summary>The contract's <c>Message</c>; a deleted one keeps its seq, with <see cref="Deleted"/> and an empty text.</summary>
+public sealed record Message(
+    string Room, long Seq, string Sender, string Text, DateTimeOffset Ts, DateTimeOffset? EditedTs, bool Deleted, string? ClientMsgId);
+
+/// <summary>A page of messages in ascending seq, from <c>history</c> or <c>GET /api/rooms/{id}/messages</c>.</summary>
+public sealed record HistoryPage(IReadOnlyList<Message> Messages, bool HasMore)
+{
+    public IEnumerable<long> Seqs => Messages.Select(m => m.Seq);
+}
+
+/// <summary><c>GET /api/search</c>: the matches, best first.</summary>
+public sealed record SearchResults(IReadOnlyList<SearchResult> Results);
+
+/// <summary>One search match; its snippet marks each matched word between «».</summary>
+public sealed record SearchResult(string Room, long Seq, string Sender, string Text, DateTimeOffset Ts, string Snippet);
