@@ -1,4 +1,5 @@
 using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 using ChatApp.Users;
@@ -21,6 +22,6 @@ public static class MeApi
     {
         var user = http.User();
         var rooms = await cluster.GetGrain<IUserSessionGrain>(user.Name).GetRooms();
-        return TypedResults.Ok(new Me(user, await RoomsApi.Summaries(cluster, user.Name, rooms)));
+        return TypedResults.Ok(new Me(user, await RoomSummaries.Of(cluster, user.Name, rooms)));
     }
 }

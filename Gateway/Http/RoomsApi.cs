@@ -1,5 +1,6 @@
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 using ChatApp.Users;
@@ -40,7 +41,7 @@ public static class RoomsApi
         var mine = cluster.GetGrain<IUserSessionGrain>(user.Name).GetRooms();
         var open = cluster.GetGrain<IRoomDirectoryGrain>(0).ListPublic(500);
         var ids = (await mine).Union(await open).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return TypedResults.Ok(await Summaries(cluster, user.Name, ids));
+        return TypedResults.Ok(await RoomSummaries.Of(cluster, user.Name, ids));
     }
 
     private static async Task<IResult> Create(NewRoom body, HttpContext http, IClusterClient cluster)
@@ -96,11 +97,4 @@ public static class RoomsApi
             ? user.Name
             : throw new ChatException(ErrorCodes.NotFound, "No such user.");
     }
-
-    /// <summary>
-    /// Summaries as the user sees them, unread counts included, from the user's session; a room
-    /// that refuses (say, left meanwhile) is left out.
-    /// </summary>
-    internal static Task<IReadOnlyList<RoomSummary>> Summaries(IClusterClient cluster, string user, IEnumerable<string> ids) =>
-        cluster.GetGrain<IUserSessionGrain>(user).Summarize([.. ids]);
 }

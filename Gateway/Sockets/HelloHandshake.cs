@@ -94,8 +94,7 @@ public sealed partial class HelloHandshake(
                     throw new TimeoutException("No hello slot came free in time.");
                 }
                 var rooms = await hub.AddAsync(connection);
-                // As the user sees them, unread counts included; a room that refuses (left meanwhile, say) is left out.
-                summaries = await cluster.GetGrain<IUserSessionGrain>(user.Name).Summarize([.. rooms]);
+                summaries = await RoomSummaries.Of(cluster, user.Name, rooms);
             }
             if (reference is not null)
             {

@@ -7,7 +7,4 @@ public static class ChatStreams
 
     /// <summary>One stream per room (key: room id) carrying its <see cref="RoomEvent"/>s in seq order.</summary>
     public const string RoomNamespace = "room";
-
-    /// <summary>One stream per user (key: user name) carrying the notices that concern them: <see cref="Users.Mention"/>s.</summary>
-    public const string UserNamespace = "user";
 }

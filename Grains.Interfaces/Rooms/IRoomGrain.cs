@@ -7,9 +7,9 @@ namespace ChatApp.Rooms;
 /// passes through it: it checks the acting user's rights, commits the event to PostgreSQL,
 /// and only then publishes it on the room's stream. Every method takes the acting user's
 /// name as given by the gateway from a verified token, never from what a client wrote.
-/// Reads of its in-memory state interleave with everything, so that a user's session asking
-/// for a summary never waits on a join that is itself waiting on that session (a cycle Orleans
-/// would otherwise only break by timing out).
+/// Reads of its in-memory state interleave with everything, so a room list never waits behind
+/// a send's commit. A room calls the sessions of users it adds or removes, and waits for them;
+/// sessions never call rooms, so that wait can never come back round to the room.
 /// </summary>
 [Alias("ChatApp.IRoomGrain")]
 public interface IRoomGrain : IGrainWithStringKey

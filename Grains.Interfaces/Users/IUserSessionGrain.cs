@@ -4,11 +4,16 @@ namespace ChatApp.Users;
 
 /// <summary>
 /// One per user (key: user name): the rooms the user belongs to, and the gateways holding the
-/// user's live connections. Rooms tell it of every join and leave before they answer, so the
-/// list is right the moment a join returns, and it passes the change to each of the user's
-/// gateways, so that a room joined on one device reaches every other device of the user.
-/// It also consumes the user's stream of notices (mentions) and passes them to those gateways.
+/// user's live connections. Every notice meant for the user alone (a join or leave on any device,
+/// a mention, an unread count, a sign-out) reaches their gateways through here, one path: rooms
+/// tell it of every join and leave before they answer, so the list is right the moment a join
+/// returns, and of mentions without waiting.
 /// </summary>
+/// <remarks>
+/// Calls go one way only: rooms call sessions, never the reverse. A session reads what it needs
+/// of a room from PostgreSQL (unread counts, how far there is to read), so a room waiting on a
+/// session can never be waiting on itself, and a user's room operations may run side by side.
+/// </remarks>
 [Alias("ChatApp.IUserSessionGrain")]
 public interface IUserSessionGrain : IGrainWithStringKey
 {
@@ -55,13 +60,20 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("ApplyMembership")]
     Task ApplyMembership(MembershipChange change);
 
-    /// <summary>Summaries of the given rooms as this user sees them, unread counts included.</summary>
-    [ReadOnly, Alias("Summarize")]
-    Task<IReadOnlyList<Rooms.RoomSummary>> Summarize(IReadOnlyList<string> rooms);
+    /// <summary>The user's unread messages and mentions in each of the given rooms they belong to (others are left out).</summary>
+    [ReadOnly, Alias("UnreadIn")]
+    Task<IReadOnlyDictionary<string, UnreadCount>> UnreadIn(IReadOnlyList<string> rooms);
 
-    /// <summary>Moves the user's read marker in a room forward (never back) and tells the user's devices the new count.</summary>
+    /// <summary>
+    /// Moves the user's read marker in a room forward (never back, never past the room's last
+    /// event) and tells the user's devices the new count.
+    /// </summary>
     [Alias("MarkRead")]
     Task MarkRead(string room, long seq);
+
+    /// <summary>The user was mentioned in a room they belong to: for every device of theirs, whatever room is on screen.</summary>
+    [OneWay, Alias("Notify")]
+    Task Notify(Mention mention);
 
     /// <summary>The user typed in a room; passed to the room if the user belongs to it.</summary>
     [OneWay, Alias("Typing")]

@@ -97,7 +97,7 @@ public sealed partial class RoomGrain(
         _recent.Added(new ChatMessage(Id, e.Seq, user, text, e.Ts, EditedTs: null, Deleted: false, clientMsgId));
         await Committed(e);
         metrics.MessageSent();
-        await NotifyMentions(e);
+        NotifyMentions(e);
         return new SendResult(e.Seq, e.Ts, Repeated: false);
     }
 
@@ -304,24 +304,15 @@ public sealed partial class RoomGrain(
     }
 
     /// <summary>
-    /// Publishes a mention on the stream of each member named with @name (not the sender); their
-    /// session grain consumes it. The message is already committed: a lost notice costs only a
-    /// highlight, so a failure is logged, not thrown.
+    /// Tells the session of each member named with @name (not the sender), which passes it to
+    /// their devices. One-way calls: the message is already committed, and a lost notice costs only
+    /// a highlight (the unread mention count, read from the log, still shows it).
     /// </summary>
-    private async Task NotifyMentions(RoomEvent message)
+    private void NotifyMentions(RoomEvent message)
     {
-        var notices = Mentions.In(message.Text ?? "")
-            .Where(name => name != message.Sender && _members.Contains(name))
-            .Select(name => this.GetStreamProvider(ChatStreams.Provider)
-                .GetStream<Mention>(StreamId.Create(ChatStreams.UserNamespace, name))
-                .OnNextAsync(new Mention(name, Id, message.Seq, message.Sender)));
-        try
+        foreach (var name in Mentions.In(message.Text ?? "").Where(name => name != message.Sender && _members.Contains(name)))
         {
-            await Task.WhenAll(notices);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogPublishFailed(logger, ex, Id, message.Seq);
+            _ = GrainFactory.GetGrain<IUserSessionGrain>(name).Notify(new Mention(name, Id, message.Seq, message.Sender));
         }
     }
 

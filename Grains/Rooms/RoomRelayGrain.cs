@@ -1,4 +1,5 @@
 using ChatApp.Gateways;
+using ChatApp.Ordering;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -22,7 +23,7 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
     // after its silo died relearns the rest from the sessions its gateways ask (RefreshPresence).
     private readonly HashSet<string> _online = new(StringComparer.Ordinal);
     // The newest presence stamp heard per member, kept after they go offline to refuse an older "online".
-    private readonly Dictionary<string, long> _presenceStamps = new(StringComparer.Ordinal);
+    private readonly NewestStamps<string> _presenceStamps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
     private long _lastRelayed;
 
@@ -42,11 +43,10 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
 
     public Task Presence(string user, bool online, long stamp)
     {
-        if (stamp < _presenceStamps.GetValueOrDefault(user))
+        if (!_presenceStamps.TryAdvance(user, stamp))
         {
             return Task.CompletedTask; // overtaken by a newer announcement
         }
-        _presenceStamps[user] = stamp;
         var changed = online ? _online.Add(user) : _online.Remove(user);
         if (changed)
         {

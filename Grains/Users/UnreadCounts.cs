@@ -9,11 +9,9 @@ namespace ChatApp.Users;
 /// </summary>
 public sealed class UnreadCounts(NpgsqlDataSource db)
 {
-    public readonly record struct Unread(long Messages, long Mentions);
-
-    public async Task<Dictionary<string, Unread>> Count(string user, IReadOnlyDictionary<string, long> markers)
+    public async Task<Dictionary<string, UnreadCount>> Count(string user, IReadOnlyDictionary<string, long> markers)
     {
-        var counts = new Dictionary<string, Unread>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, UnreadCount>(StringComparer.Ordinal);
         if (markers.Count == 0)
         {
             return counts;
@@ -30,7 +28,7 @@ public sealed class UnreadCounts(NpgsqlDataSource db)
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            counts[reader.GetString(0)] = new Unread(reader.GetInt64(1), reader.GetInt64(2));
+            counts[reader.GetString(0)] = new UnreadCount(reader.GetInt64(1), reader.GetInt64(2));
         }
         return counts;
     }

@@ -2,25 +2,24 @@ using ChatApp.Errors;
 using ChatApp.Gateways;
 using ChatApp.Rooms;
 using ChatApp.Storage;
-using Orleans.Streams;
-using Orleans.Streams.Core;
 
 namespace ChatApp.Users;
 
 /// <summary>
 /// A user's rooms, read markers and presence, and the gateways holding the user's sockets.
-/// Rooms report joins and leaves here; this grain keeps the list and tells each of those
-/// gateways, so every device of the user follows a room the moment any one of them joins it.
+/// Rooms report joins, leaves and mentions here; this grain keeps the list and tells each of
+/// those gateways, so every device of the user follows a room the moment any one of them joins it.
 /// The user is online while some gateway holds a lease for them, and the rooms hear of it.
-/// Notices that concern only the user (mentions) arrive on the user's Orleans stream.
+/// It never waits on a room grain (rooms wait on it): what it must know of a room it reads from
+/// PostgreSQL.
 /// </summary>
-[ImplicitStreamSubscription(ChatStreams.UserNamespace)]
 public sealed class UserSessionGrain(
     ReadMarkers markers,
     UnreadCounts unread,
+    RoomLog log,
     TokenVersions tokenVersions,
     TimeProvider time)
-    : Grain, IUserSessionGrain, IStreamSubscriptionObserver, IAsyncObserver<Mention>
+    : Grain, IUserSessionGrain
 {
     // Held until they detach or their lease grain lapses (GatewayLeaseGrain): no timer here.
     private readonly HashSet<IChatObserver> _gateways = [];
@@ -111,24 +110,11 @@ public sealed class UserSessionGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<IReadOnlyList<RoomSummary>> Summarize(IReadOnlyList<string> rooms)
+    public async Task<IReadOnlyDictionary<string, UnreadCount>> UnreadIn(IReadOnlyList<string> rooms)
     {
-        var asks = rooms.Distinct(StringComparer.Ordinal).Select(async id =>
-        {
-            try
-            {
-                return await GrainFactory.GetGrain<IRoomGrain>(id).GetSummary(User);
-            }
-            catch (ChatException)
-            {
-                return null; // not visible to this user (any more): left out
-            }
-        });
-        var summaries = (await Task.WhenAll(asks)).OfType<RoomSummary>().ToList();
-        var markers = summaries.Where(s => Session.Rooms.Contains(s.Id))
-            .ToDictionary(s => s.Id, s => Session.ReadMarkers.GetValueOrDefault(s.Id), StringComparer.Ordinal);
-        var counts = await DatabaseFaults.Guard(() => unread.Count(User, markers));
-        return summaries.Select(s => counts.TryGetValue(s.Id, out var c) ? s with { Unread = c.Messages, Mentions = c.Mentions } : s).ToList();
+        var ours = rooms.Where(Session.Rooms.Contains).Distinct(StringComparer.Ordinal)
+            .ToDictionary(room => room, room => Session.ReadMarkers.GetValueOrDefault(room), StringComparer.Ordinal);
+        return await DatabaseFaults.Guard(() => unread.Count(User, ours));
     }
 
     public async Task MarkRead(string room, long seq)
@@ -137,17 +123,20 @@ public sealed class UserSessionGrain(
         {
             throw new ChatException(ErrorCodes.NotFound, "No such room.");
         }
-        // The room is the authority on how far there is to read.
-        var last = (await GrainFactory.GetGrain<IRoomGrain>(room).GetSummary(User)).LastSeq;
-        var marker = Math.Min(seq, last);
-        if (marker <= Session.ReadMarkers.GetValueOrDefault(room))
+        if (seq <= Session.ReadMarkers.GetValueOrDefault(room))
         {
             return; // markers only move forward
+        }
+        // The log is the authority on how far there is to read (the room commits there before anyone sees an event).
+        var marker = Math.Min(seq, await DatabaseFaults.Guard(() => log.LastSeq(room)));
+        if (marker <= Session.ReadMarkers.GetValueOrDefault(room))
+        {
+            return;
         }
         await DatabaseFaults.Guard(async () => { await markers.MoveForward(User, room, marker); return true; });
         Session.ReadMarkers[room] = marker;
         var counts = await DatabaseFaults.Guard(() => unread.Count(User, new Dictionary<string, long> { [room] = marker }));
-        var left = counts.GetValueOrDefault(room);
+        var left = counts.GetValueOrDefault(room) ?? new UnreadCount(0, 0);
         var change = new UnreadChange(User, room, left.Messages, marker, left.Mentions);
         foreach (var gateway in _gateways)
         {
@@ -155,23 +144,18 @@ public sealed class UserSessionGrain(
         }
     }
 
-    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<Mention>().ResumeAsync(this);
-
-    /// <summary>A mention from the user's stream, for every device of the user whatever room is on screen.</summary>
-    public Task OnNextAsync(Mention item, StreamSequenceToken? token = null)
+    public Task Notify(Mention mention)
     {
-        foreach (var gateway in _gateways)
+        // A mention sent just before the user left reaches nobody: they no longer follow the room.
+        if (Session.Rooms.Contains(mention.Room))
         {
-            gateway.OnMention(item);
+            foreach (var gateway in _gateways)
+            {
+                gateway.OnMention(mention);
+            }
         }
         return Task.CompletedTask;
     }
-
-    public Task OnCompletedAsync() => Task.CompletedTask;
-
-    // A lost notice is not worth more than a missed highlight: nothing to recover here.
-    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     public Task Typing(string room)
     {

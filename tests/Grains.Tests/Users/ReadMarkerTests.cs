@@ -12,7 +12,7 @@ public sealed class ReadMarkerTests(ClusterFixture cluster) : IClassFixture<Clus
     private static readonly TimeSpan LongLease = TimeSpan.FromMinutes(5);
 
     private async Task<long> Unread(string user, string room) =>
-        (await cluster.Session(user).Summarize([room])).Single().Unread;
+        (await cluster.Session(user).UnreadIn([room]))[room].Messages;
 
     [Fact]
     public async Task Others_messages_are_unread_until_read_and_ones_own_never_are()
@@ -44,16 +44,16 @@ public sealed class ReadMarkerTests(ClusterFixture cluster) : IClassFixture<Clus
         using var phone = cluster.NewGateway();
         await cluster.Session(bob).Attach(phone.Reference, LongLease);
 
-        var before = (await cluster.Session(bob).Summarize([room])).Single();
+        var before = (await cluster.Session(bob).UnreadIn([room]))[room];
         await cluster.Room(room).Edit(alice, edited.Seq, "and nobody again");
-        var afterEdit = (await cluster.Session(bob).Summarize([room])).Single();
+        var afterEdit = (await cluster.Session(bob).UnreadIn([room]))[room];
         await cluster.Session(bob).MarkRead(room, last.Seq);
 
-        Assert.Equal((3L, 2L), (before.Unread, before.Mentions));
-        Assert.Equal((3L, 1L), (afterEdit.Unread, afterEdit.Mentions));
-        Assert.Equal(1, (await cluster.Session(alice).Summarize([room])).Single().Mentions);
+        Assert.Equal(new UnreadCount(3, 2), before);
+        Assert.Equal(new UnreadCount(3, 1), afterEdit);
+        Assert.Equal(1, (await cluster.Session(alice).UnreadIn([room]))[room].Mentions);
         Assert.Equal(new UnreadChange(bob, room, 0, last.Seq, 0), (await phone.NoticesWhenAsync<UnreadChange>(u => u.Count >= 1)).Single());
-        Assert.Equal(0, (await cluster.Session(bob).Summarize([room])).Single().Mentions);
+        Assert.Equal(0, (await cluster.Session(bob).UnreadIn([room]))[room].Mentions);
     }
 
     [Fact]
@@ -100,5 +100,24 @@ public sealed class ReadMarkerTests(ClusterFixture cluster) : IClassFixture<Clus
 
         var refused = await Assert.ThrowsAsync<ChatException>(() => cluster.Session(stranger).MarkRead(room, 1));
         Assert.Equal(ErrorCodes.NotFound, refused.Code);
+    }
+
+    [Fact]
+    public async Task A_marker_stops_at_the_last_event_and_unread_counts_leave_out_rooms_not_joined()
+    {
+        var (room, elsewhere, alice, bob) = (Fresh.Room(), Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+        await cluster.Room(elsewhere).Join(alice);
+        var last = await cluster.Room(room).Send(alice, Fresh.MsgId(), "the newest");
+
+        await cluster.Session(bob).MarkRead(room, last.Seq + 1_000);
+        var later = await cluster.Room(room).Send(alice, Fresh.MsgId(), "after the marker");
+
+        Assert.Equal(last.Seq, (await cluster.Session(bob).GetState()).ReadMarkers[room]);
+        var counts = await cluster.Session(bob).UnreadIn([room, elsewhere]);
+        Assert.Equal([room], counts.Keys);
+        Assert.Equal(new UnreadCount(1, 0), counts[room]);
+        Assert.Equal(last.Seq + 1, later.Seq);
     }
 }
