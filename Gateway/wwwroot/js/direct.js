@@ -4,7 +4,7 @@
 import { ui, showError } from './ui.js';
 import { page } from './page.js';
 import { authedApi } from './auth.js';
-import { oneAtATime, openRoom } from './rooms.js';
+import { openRoom } from './rooms.js';
 
 /**
  * The direct-message room with `user`, made by the server on first use, then opened like any
@@ -14,8 +14,7 @@ async function openDirect(user) {
   showError(ui.membersError, '');
   let details;
   try {
-    // Making the room tells both sessions of the joins, like a join: one at a time with those.
-    details = await oneAtATime(() => authedApi('/api/dms', { method: 'POST', body: { user } }));
+    details = await authedApi('/api/dms', { method: 'POST', body: { user } });
   } catch (err) {
     if (err.status !== 401) showError(ui.membersError, `Could not open a conversation with ${user}: ${err.message}`);
     return false;

@@ -10,19 +10,13 @@ import { HISTORY_PAGE } from './history.js';
 import { refreshDetails } from './members.js';
 import { markReadSoon, markReadIfDue } from './readmarkers.js';
 
-// The room list and our own joins, creations and leaves run one at a time: on the server the
-// list asks each room through our session while a join has the room tell our session, and the
-// two can stall each other for seconds when they overlap.
-let roomOps = Promise.resolve();
-export function oneAtATime(work) {
-  const run = roomOps.then(work, work);
-  roomOps = run.catch(() => {});
-  return run;
-}
+// The room list and our joins, creations and leaves may overlap: on the server rooms call our
+// session and never the reverse, so none waits on another. A list that answers before a join
+// does not hide the joined room, which shows for being ours (member), listed or not.
 
 export async function refreshRoomList() {
   try {
-    page.store.setListedRooms(await oneAtATime(() => authedApi('/api/rooms')));
+    page.store.setListedRooms(await authedApi('/api/rooms'));
     render();
   } catch (err) {
     if (err.status !== 401) notice(`Could not load the room list: ${err.message}`);
@@ -87,7 +81,7 @@ async function fetchLatest(room) {
 
 async function joinRoom(id) {
   try {
-    const data = await oneAtATime(() => page.conn.request('join', { room: id }));
+    const data = await page.conn.request('join', { room: id });
     const room = page.store.room(id);
     room.summary = { ...room.summary, ...data.room };
     room.details = data.room;
@@ -114,7 +108,7 @@ async function joinRoom(id) {
 /** Creates a room through the HTTP API (the join frame can only make public ones), then opens it. */
 async function createRoom(id, visibility) {
   try {
-    await oneAtATime(() => authedApi('/api/rooms', { method: 'POST', body: { id, visibility } }));
+    await authedApi('/api/rooms', { method: 'POST', body: { id, visibility } });
   } catch (err) {
     showError(ui.roomError, err.status === 409 ? `A room named ${id} already exists.` : `Could not create ${id}: ${err.message}`);
     return false;
@@ -126,7 +120,7 @@ async function leaveRoom() {
   const id = page.currentId;
   if (!id) return;
   try {
-    await oneAtATime(() => page.conn.request('leave', { room: id }));
+    await page.conn.request('leave', { room: id });
   } catch (err) {
     notice(`Could not leave ${id}: ${err.message}`);
     return;
