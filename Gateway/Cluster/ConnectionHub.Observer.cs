@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ChatApp.Gateway.Protocol;
+using ChatApp.Ordering;
 using ChatApp.Rooms;
 using ChatApp.Users;
 
@@ -12,9 +13,13 @@ namespace ChatApp.Gateway.Cluster;
 public sealed partial class ConnectionHub
 {
     private readonly ConcurrentDictionary<string, RoomSequencer> _sequencers = new(StringComparer.Ordinal);
-    // The newest membership notice applied per (user, room): one-way notices may cross on the way.
-    private readonly ConcurrentDictionary<(string User, string Room), long> _membershipSeqs = new();
-    private readonly PresenceOrder _presence = new();
+    // One-way notices may cross on the way: each kind is taken newest first, by the stamp its
+    // source gives it. A membership change by its event's seq, an unread count by its read marker,
+    private readonly NewestStamps<(string User, string Room)> _membership = new();
+    private readonly NewestStamps<(string User, string Room)> _readMarkers = new();
+    // and a presence change by the session's stamp, per room so that a room no longer followed here
+    // is forgotten in one step.
+    private readonly ConcurrentDictionary<string, NewestStamps<string>> _presence = new(StringComparer.Ordinal);
 
     public void OnRoomEvent(RoomEvent roomEvent)
     {
@@ -38,7 +43,8 @@ public sealed partial class ConnectionHub
 
     public void OnPresence(PresenceChange change)
     {
-        if (!_sockets.IsFollowed(change.Room) || !_presence.IsNewest(change))
+        if (!_sockets.IsFollowed(change.Room)
+            || !_presence.GetOrAdd(change.Room, _ => new(StringComparer.Ordinal)).TryAdvance(change.User, change.Stamp))
         {
             return; // nobody here follows the room, or a newer change about the member came first
         }
@@ -48,7 +54,13 @@ public sealed partial class ConnectionHub
     public void OnTyping(TypingNotice notice) =>
         SendToFollowers(notice.Room, ServerFrames.Typing(notice), except: notice.User);
 
-    public void OnUnread(UnreadChange change) => SendToUser(change.User, ServerFrames.Unread(change));
+    public void OnUnread(UnreadChange change)
+    {
+        if (_readMarkers.TryAdvance((change.User, change.Room), change.LastReadSeq))
+        {
+            SendToUser(change.User, ServerFrames.Unread(change));
+        }
+    }
 
     public void OnMention(Mention mention) => SendToUser(mention.User, ServerFrames.Mention(mention));
 
@@ -77,9 +89,7 @@ public sealed partial class ConnectionHub
 
     public void OnMembershipChanged(MembershipChange change)
     {
-        var key = (change.User, change.Room);
-        var newest = _membershipSeqs.AddOrUpdate(key, change.Seq, (_, seen) => Math.Max(seen, change.Seq));
-        if (newest != change.Seq)
+        if (!_membership.TryAdvance((change.User, change.Room), change.Seq))
         {
             return; // an older notice overtaken by a newer one
         }
@@ -106,6 +116,6 @@ public sealed partial class ConnectionHub
     private void ForgetRoom(string room)
     {
         _sequencers.TryRemove(room, out _);
-        _presence.Forget(room);
+        _presence.TryRemove(room, out _);
     }
 }

@@ -28,16 +28,4 @@ public sealed class NewestStamps<TKey> where TKey : notnull
             return true;
         }
     }
-
-    /// <summary>Forgets the keys nobody here follows any more, so the table does not grow without end.</summary>
-    public void Forget(Func<TKey, bool> unfollowed)
-    {
-        lock (_gate)
-        {
-            foreach (var key in _newest.Keys.Where(unfollowed).ToList())
-            {
-                _newest.Remove(key);
-            }
-        }
-    }
 }

@@ -5,6 +5,7 @@ using ChatApp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using PresenceChange = ChatApp.Rooms.PresenceChange;
+using UnreadChange = ChatApp.Users.UnreadChange;
 
 namespace ChatApp.Tests.Gateway;
 
@@ -77,6 +78,23 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
 
         await alice.WaitForAsync<PresenceFrame>(p => p.User == carol);
         Assert.Equal([false], alice.Frames.OfType<PresenceFrame>().Where(p => p.User == bob).Select(p => p.Online));
+    }
+
+    [Fact]
+    public async Task An_unread_count_overtaken_on_the_way_by_a_newer_one_is_not_passed_on()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var (room, quiet) = (Fresh.Room(), Fresh.Room());
+        var hub = System.GatewayServices.GetRequiredService<ConnectionHub>();
+
+        // Alice read up to 7 and then up to 9 on another device; the two counts arrived the other way round.
+        hub.OnUnread(new UnreadChange(alice.User, room, Count: 0, LastReadSeq: 9));
+        hub.OnUnread(new UnreadChange(alice.User, room, Count: 2, LastReadSeq: 7));
+        // Queued on alice's socket behind whatever the two above queued.
+        hub.OnUnread(new UnreadChange(alice.User, quiet, Count: 0, LastReadSeq: 1));
+
+        await alice.WaitForAsync<UnreadFrame>(u => u.Room == quiet);
+        Assert.Equal([9L], alice.Frames.OfType<UnreadFrame>().Where(u => u.Room == room).Select(u => u.LastReadSeq));
     }
 
     [Fact]
