@@ -32,10 +32,9 @@ public static class AuthApi
 
     private static async Task<IResult> Register(Credentials body, UserAccounts accounts, TokenService tokens)
     {
-        var name = UserName.Normalize(body.Username ?? "");
-        if (!UserName.IsValid(name))
+        if (!UserName.TryParse(body.Username, out var name))
         {
-            return ChatProblems.Problem(ErrorCodes.Validation, "A username is 3 to 32 of a-z, 0-9, '_', '.' and '-', starting with a letter or digit.");
+            return ChatProblems.Problem(ErrorCodes.Validation, UserName.Rule);
         }
         if (!IsPassword(body.Password))
         {
@@ -49,8 +48,7 @@ public static class AuthApi
 
     private static async Task<IResult> Login(Credentials body, UserAccounts accounts, TokenService tokens, AbuseLimits limits)
     {
-        var name = UserName.Normalize(body.Username ?? "");
-        if (!UserName.IsValid(name) || body.Password is not { Length: <= 128 } password)
+        if (!UserName.TryParse(body.Username, out var name) || body.Password is not { Length: <= 128 } password)
         {
             return ChatProblems.Problem(ErrorCodes.Unauthorized, "Wrong username or password.");
         }

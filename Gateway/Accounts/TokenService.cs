@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using ChatApp.Gateway.Contract;
+using ChatApp.Users;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -68,9 +69,8 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
     /// </summary>
     public async Task<bool> IsCurrent(ClaimsIdentity? identity)
     {
-        var name = identity?.FindFirst(NameClaim)?.Value;
-        return name is not null && VersionOf(identity) is { } version
-            && await cluster.GetGrain<ChatApp.Users.IUserSessionGrain>(name).IsCurrent(version);
+        return UserName.TryParse(identity?.FindFirst(NameClaim)?.Value, out var name) && VersionOf(identity) is { } version
+            && await cluster.Session(name).IsCurrent(version);
     }
 
     private static int? VersionOf(ClaimsIdentity? identity) =>
@@ -78,9 +78,10 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
 
     public static UserView? UserOf(ClaimsIdentity? identity)
     {
-        var name = identity?.FindFirst(NameClaim)?.Value;
         var id = identity?.FindFirst(UserIdClaim)?.Value;
-        return name is not null && long.TryParse(id, out var uid) ? new UserView(uid, name) : null;
+        return UserName.TryParse(identity?.FindFirst(NameClaim)?.Value, out var name) && long.TryParse(id, out var uid)
+            ? new UserView(uid, name)
+            : null;
     }
 
     public static TokenValidationParameters ParametersFor(AuthOptions options) => new()

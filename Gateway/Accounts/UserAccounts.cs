@@ -1,4 +1,5 @@
 using ChatApp.Gateway.Contract;
+using ChatApp.Users;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
 
@@ -17,21 +18,21 @@ public sealed class UserAccounts(NpgsqlDataSource db)
     public sealed record Account(UserView User, int TokenVersion);
 
     /// <summary>Creates an account; null when the name is taken.</summary>
-    public async Task<Account?> Register(string name, string password)
+    public async Task<Account?> Register(UserName name, string password)
     {
         await using var cmd = db.CreateCommand(
             "INSERT INTO users (name, password_hash) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id, token_version");
-        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(name.Value);
         cmd.Parameters.AddWithValue(Hasher.HashPassword(name, password));
         await using var reader = await cmd.ExecuteReaderAsync();
         return await reader.ReadAsync() ? new Account(new UserView(reader.GetInt64(0), name), reader.GetInt32(1)) : null;
     }
 
     /// <summary>The account when the password is right; null otherwise, without saying which part was wrong.</summary>
-    public async Task<Account?> Verify(string name, string password)
+    public async Task<Account?> Verify(UserName name, string password)
     {
         await using var cmd = db.CreateCommand("SELECT id, password_hash, token_version FROM users WHERE name = $1");
-        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(name.Value);
         await using var reader = await cmd.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
         {
@@ -45,28 +46,28 @@ public sealed class UserAccounts(NpgsqlDataSource db)
             : new Account(new UserView(reader.GetInt64(0), name), reader.GetInt32(2));
     }
 
-    public async Task<UserView?> Find(string name)
+    public async Task<UserView?> Find(UserName name)
     {
         await using var cmd = db.CreateCommand("SELECT id FROM users WHERE name = $1");
-        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(name.Value);
         return await cmd.ExecuteScalarAsync() is long id ? new UserView(id, name) : null;
     }
 
     /// <summary>Refuses every token issued so far: logout everywhere.</summary>
-    public async Task<int> RevokeTokens(string name)
+    public async Task<int> RevokeTokens(UserName name)
     {
         await using var cmd = db.CreateCommand(
             "UPDATE users SET token_version = token_version + 1 WHERE name = $1 RETURNING token_version");
-        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(name.Value);
         return (int)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>Sets a new password and refuses every older token; returns the new version.</summary>
-    public async Task<int> ChangePassword(string name, string newPassword)
+    public async Task<int> ChangePassword(UserName name, string newPassword)
     {
         await using var cmd = db.CreateCommand(
             "UPDATE users SET password_hash = $2, token_version = token_version + 1 WHERE name = $1 RETURNING token_version");
-        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(name.Value);
         cmd.Parameters.AddWithValue(Hasher.HashPassword(name, newPassword));
         return (int)(await cmd.ExecuteScalarAsync())!;
     }

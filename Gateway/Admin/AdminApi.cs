@@ -35,7 +35,7 @@ public static class AdminApi
     {
         var rooms = await cluster.GetGrain<IAdminGrain>(0).Rooms(RoomLimit);
         var users = sockets.All()
-            .GroupBy(c => c.User!, StringComparer.Ordinal)
+            .GroupBy(c => c.User.Value, StringComparer.Ordinal)
             .Select(g => new ConnectedUser(g.Key, g.Count()))
             .OrderBy(u => u.Name, StringComparer.Ordinal)
             .ToList();

@@ -4,6 +4,7 @@ using ChatApp.Errors;
 using ChatApp.Gateway.Observability;
 using ChatApp.Gateway.Protocol;
 using ChatApp.Rooms;
+using ChatApp.Users;
 
 namespace ChatApp.Gateway.Cluster;
 
@@ -50,8 +51,11 @@ public sealed partial class ChatConnection
 
     public string Id { get; } = Guid.NewGuid().ToString("N");
 
-    /// <summary>The authenticated user, set once by hello.</summary>
-    public string? User { get; set; }
+    /// <summary>Who the socket speaks for, set once by hello; before that, nobody.</summary>
+    public UserName? SignedInAs { get; set; }
+
+    /// <summary>The socket's user, asked for only once it said hello.</summary>
+    public UserName User => SignedInAs ?? throw new InvalidOperationException("The socket has not said hello.");
 
     /// <summary>The credentials version of the token hello carried: revoking it closes this socket.</summary>
     public int TokenVersion { get; set; }
@@ -160,8 +164,8 @@ public sealed partial class ChatConnection
         {
             var limit = (int)(upTo - cursor ?? MaxReplay);
             var page = upTo is { } last
-                ? await _gapReads.Read(room, cursor, last, () => Room(room).EventsAfter(User!, cursor, limit))
-                : await Room(room).EventsAfter(User!, cursor, limit);
+                ? await _gapReads.Read(room, cursor, last, () => Room(room).EventsAfter(User, cursor, limit))
+                : await Room(room).EventsAfter(User, cursor, limit);
             if (upTo is null && page.HasMore)
             {
                 await ResyncAsync(room, await LastSeqAsync(room));
@@ -201,7 +205,7 @@ public sealed partial class ChatConnection
         }
     }
 
-    private async Task<long> LastSeqAsync(string room) => (await Room(room).GetSummary(User!)).LastSeq;
+    private async Task<long> LastSeqAsync(string room) => (await Room(room).GetSummary(User)).LastSeq;
 
     private IRoomGrain Room(string room) => _cluster.GetGrain<IRoomGrain>(room);
 

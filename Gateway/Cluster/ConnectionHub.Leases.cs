@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ChatApp.Errors;
 using ChatApp.Gateways;
+using ChatApp.Rooms;
 
 namespace ChatApp.Gateway.Cluster;
 
@@ -45,9 +46,9 @@ public sealed partial class ConnectionHub
                 connection.Enqueue(new Outbound.CatchUp(room));
             }
             // A new relay knows nobody online: the sessions of our followers tell it (one-way calls).
-            foreach (var user in followers.Select(c => c.User!).Distinct(StringComparer.Ordinal))
+            foreach (var user in followers.Select(c => c.User).Distinct())
             {
-                _ = Session(user).RefreshPresence(room);
+                _ = Session(user).RefreshPresence(RoomId.Parse(room));
             }
         }
     }

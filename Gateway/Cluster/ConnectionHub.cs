@@ -45,7 +45,7 @@ public sealed partial class ConnectionHub : IChatObserver
     {
         _sockets.Add(connection);
         // The session refuses a revoked token here: it knows the user's credentials version.
-        return await Session(connection.User!).Attach(_self.Value, _options.LeaseDuration, connection.TokenVersion);
+        return await Session(connection.User).Attach(_self.Value, _options.LeaseDuration, connection.TokenVersion);
     }
 
     public void Remove(ChatConnection connection)
@@ -53,7 +53,7 @@ public sealed partial class ConnectionHub : IChatObserver
         var (lastOfUser, emptiedRooms) = _sockets.Remove(connection, ForgetRoom);
         if (lastOfUser)
         {
-            _ = Quietly(Session(connection.User!).Detach(_self.Value), "detach");
+            _ = Quietly(Session(connection.User).Detach(_self.Value), "detach");
         }
         foreach (var room in emptiedRooms)
         {

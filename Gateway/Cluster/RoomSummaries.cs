@@ -12,15 +12,15 @@ namespace ChatApp.Gateway.Cluster;
 public static class RoomSummaries
 {
     /// <summary>The summaries of <paramref name="ids"/>; a room that refuses (left meanwhile, say) is left out.</summary>
-    public static async Task<IReadOnlyList<RoomSummary>> Of(IClusterClient cluster, string user, IEnumerable<string> ids)
+    public static async Task<IReadOnlyList<RoomSummary>> Of(IClusterClient cluster, UserName user, IEnumerable<string> ids)
     {
-        IReadOnlyList<string> rooms = [.. ids.Distinct(StringComparer.Ordinal)];
-        var unread = cluster.GetGrain<IUserSessionGrain>(user).UnreadIn(rooms);
+        IReadOnlyList<RoomId> rooms = [.. ids.Distinct(StringComparer.Ordinal).Select(RoomId.Parse)];
+        var unread = cluster.Session(user).UnreadIn(rooms);
         var summaries = await Task.WhenAll(rooms.Select(async id =>
         {
             try
             {
-                return await cluster.GetGrain<IRoomGrain>(id).GetSummary(user);
+                return await cluster.Room(id).GetSummary(user);
             }
             catch (ChatException)
             {

@@ -21,7 +21,7 @@ public sealed class SocketIndex
     {
         lock (_gate)
         {
-            Add(_byUser, connection.User!, connection);
+            Add(_byUser, connection.User, connection);
         }
     }
 
@@ -33,7 +33,7 @@ public sealed class SocketIndex
     {
         lock (_gate)
         {
-            var lastOfUser = RemoveFrom(_byUser, connection.User!, connection);
+            var lastOfUser = RemoveFrom(_byUser, connection.User, connection);
             var emptiedRooms = _byRoom.Where(r => r.Value.Contains(connection)).Select(r => r.Key).ToArray()
                 .Where(room => UnfollowLocked(connection, room, whenEmptied)).ToArray();
             return (lastOfUser, emptiedRooms);

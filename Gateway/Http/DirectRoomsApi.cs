@@ -22,8 +22,7 @@ public static class DirectRoomsApi
     private static async Task<IResult> Open(OtherUser body, HttpContext http, IClusterClient cluster, UserAccounts accounts)
     {
         var me = http.User().Name;
-        var other = UserName.Normalize(body.User ?? "");
-        if (!UserName.IsValid(other) || await accounts.Find(other) is null)
+        if (!UserName.TryParse(body.User, out var other) || await accounts.Find(other) is null)
         {
             return ChatProblems.Problem(ErrorCodes.NotFound, "No such user.");
         }
@@ -31,7 +30,7 @@ public static class DirectRoomsApi
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "A direct message needs another user.");
         }
-        var details = await cluster.GetGrain<IRoomGrain>(DirectRoom.IdOf(me, other)).OpenDirect(me, other);
+        var details = await cluster.Room(DirectRoom.IdOf(me, other)).OpenDirect(me, other);
         return TypedResults.Ok(RoomView.From(details));
     }
 }

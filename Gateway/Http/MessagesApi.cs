@@ -3,6 +3,7 @@ using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Rooms;
+using ChatApp.Users;
 
 namespace ChatApp.Gateway.Http;
 
@@ -37,7 +38,7 @@ public static class MessagesApi
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "Give before or after, not both.");
         }
-        var page = await cluster.GetGrain<IRoomGrain>(id).History(http.User().Name, before, after, limit ?? 50);
+        var page = await cluster.Room(RouteKeys.Room(id)).History(http.User().Name, before, after, limit ?? 50);
         return TypedResults.Ok(page);
     }
 
@@ -47,7 +48,7 @@ public static class MessagesApi
         MessageRules.CheckText(body.Text);
         var user = http.User().Name;
         limits.TakeMessage(user);
-        var room = cluster.GetGrain<IRoomGrain>(id);
+        var room = cluster.Room(RouteKeys.Room(id));
         var sent = await room.Send(user, body.ClientMsgId!, body.Text!);
         var message = sent.Repeated
             ? await Read(room, user, sent.Seq)
@@ -60,7 +61,7 @@ public static class MessagesApi
         MessageRules.CheckText(body.Text);
         var user = http.User().Name;
         limits.TakeMessage(user);
-        var room = cluster.GetGrain<IRoomGrain>(id);
+        var room = cluster.Room(RouteKeys.Room(id));
         await room.Edit(user, seq, body.Text!);
         return TypedResults.Ok(await Read(room, user, seq));
     }
@@ -68,12 +69,12 @@ public static class MessagesApi
     private static async Task<IResult> Delete(string id, long seq, HttpContext http, IClusterClient cluster, AbuseLimits limits)
     {
         limits.TakeMessage(http.User().Name);
-        await cluster.GetGrain<IRoomGrain>(id).Delete(http.User().Name, seq);
+        await cluster.Room(RouteKeys.Room(id)).Delete(http.User().Name, seq);
         return TypedResults.NoContent();
     }
 
     /// <summary>A message as stored now, read back through the room so membership is checked again.</summary>
-    private static async Task<ChatMessage> Read(IRoomGrain room, string user, long seq)
+    private static async Task<ChatMessage> Read(IRoomGrain room, UserName user, long seq)
     {
         var page = await room.History(user, before: null, after: seq - 1, limit: 1);
         return page.Messages.Single(m => m.Seq == seq);

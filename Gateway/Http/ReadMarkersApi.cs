@@ -26,7 +26,7 @@ public static class ReadMarkersApi
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "seq is a non-negative integer.");
         }
-        await cluster.GetGrain<IUserSessionGrain>(http.User().Name).MarkRead(id, seq);
+        await cluster.Session(http.User().Name).MarkRead(RouteKeys.Room(id), seq);
         return TypedResults.NoContent();
     }
 }

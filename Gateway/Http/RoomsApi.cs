@@ -38,7 +38,7 @@ public static class RoomsApi
     private static async Task<IResult> ListRooms(HttpContext http, IClusterClient cluster)
     {
         var user = http.User();
-        var mine = cluster.GetGrain<IUserSessionGrain>(user.Name).GetRooms();
+        var mine = cluster.Session(user.Name).GetRooms();
         var open = cluster.GetGrain<IRoomDirectoryGrain>(0).ListPublic(500);
         var ids = (await mine).Union(await open).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return TypedResults.Ok(await RoomSummaries.Of(cluster, user.Name, ids));
@@ -46,54 +46,50 @@ public static class RoomsApi
 
     private static async Task<IResult> Create(NewRoom body, HttpContext http, IClusterClient cluster)
     {
-        if (!RoomId.IsValid(body.Id))
-        {
-            return ChatProblems.Problem(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit.");
-        }
-        var details = await cluster.GetGrain<IRoomGrain>(body.Id).Create(http.User().Name, body.Visibility ?? RoomVisibility.Public, body.Topic ?? "");
-        return TypedResults.Created($"/api/rooms/{body.Id}", RoomView.From(details));
+        var id = RoomId.ParseNamed(body.Id);
+        var details = await cluster.Room(id).Create(http.User().Name, body.Visibility ?? RoomVisibility.Public, body.Topic ?? "");
+        return TypedResults.Created($"/api/rooms/{id}", RoomView.From(details));
     }
 
     private static async Task<IResult> GetRoom(string id, HttpContext http, IClusterClient cluster)
     {
-        var details = await cluster.GetGrain<IRoomGrain>(id).GetDetails(http.User().Name);
+        var details = await cluster.Room(RouteKeys.Room(id)).GetDetails(http.User().Name);
         return TypedResults.Ok(RoomView.From(details));
     }
 
     /// <summary>A page of members in name order: a room lists its first 100, and a big room is read on from there.</summary>
     private static async Task<IResult> ListMembers(string id, string? after, int? limit, HttpContext http, IClusterClient cluster) =>
-        TypedResults.Ok(await cluster.GetGrain<IRoomGrain>(id).Members(http.User().Name, after, limit ?? 100));
+        TypedResults.Ok(await cluster.Room(RouteKeys.Room(id)).Members(http.User().Name, after, limit ?? 100));
 
     private static async Task<IResult> AddMember(string id, UserRef body, HttpContext http, IClusterClient cluster, UserAccounts accounts)
     {
         var user = await ExistingUser(body.User, accounts);
-        await cluster.GetGrain<IRoomGrain>(id).AddMember(http.User().Name, user);
+        await cluster.Room(RouteKeys.Room(id)).AddMember(http.User().Name, user);
         return TypedResults.NoContent();
     }
 
     private static async Task<IResult> RemoveMember(string id, string user, HttpContext http, IClusterClient cluster)
     {
-        await cluster.GetGrain<IRoomGrain>(id).RemoveMember(http.User().Name, UserName.Normalize(user));
+        await cluster.Room(RouteKeys.Room(id)).RemoveMember(http.User().Name, RouteKeys.User(user));
         return TypedResults.NoContent();
     }
 
     private static async Task<IResult> SetRole(string id, string user, RoleChange body, HttpContext http, IClusterClient cluster)
     {
-        await cluster.GetGrain<IRoomGrain>(id).SetRole(http.User().Name, UserName.Normalize(user), body.Role ?? "");
+        await cluster.Room(RouteKeys.Room(id)).SetRole(http.User().Name, RouteKeys.User(user), body.Role ?? "");
         return TypedResults.NoContent();
     }
 
     private static async Task<IResult> Ban(string id, UserRef body, HttpContext http, IClusterClient cluster, UserAccounts accounts)
     {
         var user = await ExistingUser(body.User, accounts);
-        await cluster.GetGrain<IRoomGrain>(id).Ban(http.User().Name, user);
+        await cluster.Room(RouteKeys.Room(id)).Ban(http.User().Name, user);
         return TypedResults.NoContent();
     }
 
-    private static async Task<string> ExistingUser(string? name, UserAccounts accounts)
+    private static async Task<UserName> ExistingUser(string? name, UserAccounts accounts)
     {
-        var normalized = UserName.Normalize(name ?? "");
-        return UserName.IsValid(normalized) && await accounts.Find(normalized) is { } user
+        return UserName.TryParse(name, out var parsed) && await accounts.Find(parsed) is { } user
             ? user.Name
             : throw new ChatException(ErrorCodes.NotFound, "No such user.");
     }

@@ -19,7 +19,7 @@ public static class SearchApi
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "limit is 1 to 100.");
         }
-        var hits = await cluster.GetGrain<IMessageSearchGrain>(0).Search(http.User().Name, q ?? "", room, limit ?? 20);
+        var hits = await cluster.GetGrain<IMessageSearchGrain>(0).Search(http.User().Name, q ?? "", room is null ? null : RouteKeys.Room(room), limit ?? 20);
         return TypedResults.Ok(new SearchResults(hits));
     }
 }

@@ -4,6 +4,7 @@ using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Protocol;
 using ChatApp.Rooms;
+using ChatApp.Users;
 
 namespace ChatApp.Gateway.Sockets;
 
@@ -18,7 +19,7 @@ public static class FrameHandlers
     /// <summary>Runs a frame and returns the reply's <c>data</c>.</summary>
     public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, JoinGuard joins, IClusterClient cluster, AbuseLimits limits)
     {
-        var user = connection.User!;
+        var user = connection.User;
         return frame.Type switch
         {
             "join" => Join(frame, user, hub, joins, cluster),
@@ -35,13 +36,10 @@ public static class FrameHandlers
         };
     }
 
-    private static async Task<object> Join(ClientFrame frame, string user, ConnectionHub hub, JoinGuard joins, IClusterClient cluster)
+    private static async Task<object> Join(ClientFrame frame, UserName user, ConnectionHub hub, JoinGuard joins, IClusterClient cluster)
     {
-        var room = RoomOf(frame);
-        if (!RoomId.IsValid(room))
-        {
-            throw new ChatException(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit.");
-        }
+        // Direct rooms are made by the server for two people, never joined by name.
+        var room = RoomId.ParseNamed(frame.String("room"));
         JoinResult joined;
         // The room tells the user's session before Join returns, and the session tells this gateway:
         // that notice must not make the sockets follow "from now", past the seq the joiner is shown.
@@ -54,18 +52,18 @@ public static class FrameHandlers
         return new { room = RoomView.From(joined.Room), messages = joined.Messages, lastSeq = joined.LastSeq };
     }
 
-    private static async Task<object> Leave(ClientFrame frame, string user, IClusterClient cluster)
+    private static async Task<object> Leave(ClientFrame frame, UserName user, IClusterClient cluster)
     {
-        var room = RoomOf(frame);
+        var room = RoomId.Parse(frame.String("room"));
         // The room tells the user's session, which tells this gateway (and any other holding the
         // user's sockets) with the leave event itself: every socket of the user sees it, then stops.
         await Room(cluster, room).Leave(user);
         return Empty;
     }
 
-    private static async Task<object> Send(ClientFrame frame, string user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Send(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
     {
-        var room = RoomOf(frame);
+        var room = RoomId.Parse(frame.String("room"));
         var clientMsgId = frame.String("clientMsgId");
         var text = frame.String("text");
         MessageRules.CheckClientMsgId(clientMsgId);
@@ -75,9 +73,9 @@ public static class FrameHandlers
         return new { seq = sent.Seq, ts = sent.Ts };
     }
 
-    private static async Task<object> Edit(ClientFrame frame, string user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Edit(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
     {
-        var room = RoomOf(frame);
+        var room = RoomId.Parse(frame.String("room"));
         var seq = frame.Long("seq");
         var text = frame.String("text");
         MessageRules.CheckText(text);
@@ -85,17 +83,17 @@ public static class FrameHandlers
         return new { seq = await Room(cluster, room).Edit(user, seq, text) };
     }
 
-    private static async Task<object> Delete(ClientFrame frame, string user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Delete(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
     {
-        var room = RoomOf(frame);
+        var room = RoomId.Parse(frame.String("room"));
         var seq = frame.Long("seq");
         limits.TakeMessage(user);
         return new { seq = await Room(cluster, room).Delete(user, seq) };
     }
 
-    private static async Task<object> History(ClientFrame frame, string user, IClusterClient cluster)
+    private static async Task<object> History(ClientFrame frame, UserName user, IClusterClient cluster)
     {
-        var room = RoomOf(frame);
+        var room = RoomId.Parse(frame.String("room"));
         var before = frame.Long("before");
         var limit = frame.OptionalLong("limit") ?? 50;
         if (limit is < 1 or > 200)
@@ -106,31 +104,20 @@ public static class FrameHandlers
     }
 
     /// <summary>Typing goes through the user's session, which passes it on only into rooms the user belongs to.</summary>
-    private static async Task<object> Typing(ClientFrame frame, string user, IClusterClient cluster)
+    private static async Task<object> Typing(ClientFrame frame, UserName user, IClusterClient cluster)
     {
-        await cluster.GetGrain<Users.IUserSessionGrain>(user).Typing(RoomOf(frame));
+        await cluster.Session(user).Typing(RoomId.Parse(frame.String("room")));
         return Empty;
     }
 
-    private static async Task<object> Read(ClientFrame frame, string user, IClusterClient cluster)
+    private static async Task<object> Read(ClientFrame frame, UserName user, IClusterClient cluster)
     {
-        var room = RoomOf(frame);
-        await cluster.GetGrain<Users.IUserSessionGrain>(user).MarkRead(room, frame.Long("seq"));
+        var room = RoomId.Parse(frame.String("room"));
+        await cluster.Session(user).MarkRead(room, frame.Long("seq"));
         return Empty;
     }
 
-    /// <summary>A room named in a frame; ids that could never exist are refused before any grain is touched.</summary>
-    private static string RoomOf(ClientFrame frame)
-    {
-        var room = frame.String("room");
-        if (room.Length is 0 or > 128)
-        {
-            throw new ChatException(ErrorCodes.Validation, "No such room id.");
-        }
-        return room;
-    }
-
-    private static IRoomGrain Room(IClusterClient cluster, string room) => cluster.GetGrain<IRoomGrain>(room);
+    private static IRoomGrain Room(IClusterClient cluster, RoomId room) => cluster.Room(room);
 
     private static string Truncate(string text) => text.Length <= 32 ? text : text[..32];
 }

@@ -79,7 +79,7 @@ public sealed partial class HelloHandshake(
                     ServerFrames.Error(reference, ErrorCodes.RateLimited, "Too many connections for this user.", retryAfterMs: 1000));
                 return false;
             }
-            connection.User = user.Name;
+            connection.SignedInAs = user.Name;
             connection.TokenVersion = token.Version;
             var resume = ReadResume(frame);
             if (resume.Count > 0)
@@ -130,7 +130,7 @@ public sealed partial class HelloHandshake(
     /// <summary>A hello that failed after the socket was added to the hub must not leave it there.</summary>
     private void Forget(ChatConnection connection)
     {
-        if (connection.User is not null)
+        if (connection.SignedInAs is not null)
         {
             hub.Remove(connection);
         }

@@ -42,7 +42,7 @@ public sealed partial class SocketReader(
             registered = await hello.RunAsync(connection, ReceiveFrameAsync(connection, socket, connection.ReceiveDeadline));
             if (registered)
             {
-                using var userScope = UserScope(logger, connection.User!);
+                using var userScope = UserScope(logger, connection.User);
                 await ReadFramesAsync(connection, socket);
             }
         }
@@ -61,7 +61,7 @@ public sealed partial class SocketReader(
             metrics.ConnectionClosed();
             if (registered)
             {
-                LogDisconnected(logger, connection.Id, connection.User!);
+                LogDisconnected(logger, connection.Id, connection.User);
             }
         }
     }

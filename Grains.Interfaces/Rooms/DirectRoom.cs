@@ -1,3 +1,5 @@
+using ChatApp.Users;
+
 namespace ChatApp.Rooms;
 
 /// <summary>Direct-message rooms: dm:{a}:{b} with a &lt; b, made only by the server.</summary>
@@ -5,8 +7,7 @@ public static class DirectRoom
 {
     public const string Prefix = "dm:";
 
-    public static string IdOf(string one, string two) =>
-        string.CompareOrdinal(one, two) < 0 ? $"{Prefix}{one}:{two}" : $"{Prefix}{two}:{one}";
+    public static RoomId IdOf(UserName one, UserName two) => RoomId.Direct(one, two);
 
     public static bool IsDirect(string room) => room.StartsWith(Prefix, StringComparison.Ordinal);
 

@@ -1,3 +1,4 @@
+using ChatApp.Users;
 using Orleans.Concurrency;
 
 namespace ChatApp.Rooms;
@@ -16,69 +17,69 @@ public interface IRoomGrain : IGrainWithStringKey
 {
     /// <summary>Makes the user a member, creating the room as public with them as owner if it does not exist.</summary>
     [Alias("Join")]
-    Task<JoinResult> Join(string user);
+    Task<JoinResult> Join(UserName user);
 
     [Alias("Leave")]
-    Task Leave(string user);
+    Task Leave(UserName user);
 
     /// <summary>Creates the room with its owner; conflict when it exists.</summary>
     [Alias("Create")]
-    Task<RoomDetails> Create(string owner, string visibility, string topic);
+    Task<RoomDetails> Create(UserName owner, string visibility, string topic);
 
     /// <summary>Opens (making it on first use) the one direct-message room of two users; its key must be <see cref="DirectRoom.IdOf"/>.</summary>
     [Alias("OpenDirect")]
-    Task<RoomDetails> OpenDirect(string user, string other);
+    Task<RoomDetails> OpenDirect(UserName user, UserName other);
 
     /// <summary>Joins <paramref name="actor"/> itself, or adds <paramref name="user"/> as the owner or a moderator.</summary>
     [Alias("AddMember")]
-    Task AddMember(string actor, string user);
+    Task AddMember(UserName actor, UserName user);
 
     /// <summary>Leaves (actor = user) or kicks (the owner or a moderator, over a lower rank).</summary>
     [Alias("RemoveMember")]
-    Task RemoveMember(string actor, string user);
+    Task RemoveMember(UserName actor, UserName user);
 
     /// <summary>Removes the user if a member and keeps them out for good.</summary>
     [Alias("Ban")]
-    Task Ban(string actor, string user);
+    Task Ban(UserName actor, UserName user);
 
     /// <summary>The owner makes a member a moderator, or a moderator a member again.</summary>
     [Alias("SetRole")]
-    Task SetRole(string actor, string user, string role);
+    Task SetRole(UserName actor, UserName user, string role);
 
     /// <summary>Stores a message once per (room, sender, clientMsgId); a repeat returns the first seq.</summary>
     [Alias("Send")]
-    Task<SendResult> Send(string user, string clientMsgId, string text);
+    Task<SendResult> Send(UserName user, string clientMsgId, string text);
 
     /// <summary>Replaces a message's text; the author only. Returns the seq of the edit event.</summary>
     [Alias("Edit")]
-    Task<long> Edit(string user, long seq, string text);
+    Task<long> Edit(UserName user, long seq, string text);
 
     /// <summary>Deletes a message, leaving a tombstone; the author, owner or a moderator. Returns the seq of the delete event.</summary>
     [Alias("Delete")]
-    Task<long> Delete(string user, long seq);
+    Task<long> Delete(UserName user, long seq);
 
     /// <summary>Messages before or after a seq, ascending. Reads only, so it may run beside a send.</summary>
     [AlwaysInterleave, Alias("History")]
-    Task<MessagePage> History(string user, long? before, long? after, int limit);
+    Task<MessagePage> History(UserName user, long? before, long? after, int limit);
 
     /// <summary>Log events after a seq, in order: what resume and gap repair replay.</summary>
     [AlwaysInterleave, Alias("EventsAfter")]
-    Task<EventPage> EventsAfter(string user, long afterSeq, int limit);
+    Task<EventPage> EventsAfter(UserName user, long afterSeq, int limit);
 
     /// <summary>The room with its members; not_found for a private room the user does not belong to.</summary>
     [AlwaysInterleave, Alias("GetDetails")]
-    Task<RoomDetails> GetDetails(string user);
+    Task<RoomDetails> GetDetails(UserName user);
 
     /// <summary>Whether the user belongs to the room now: the grain is the authority on membership.</summary>
     [AlwaysInterleave, Alias("IsMember")]
-    Task<bool> IsMember(string user);
+    Task<bool> IsMember(UserName user);
 
     /// <summary>A page of members in name order after <paramref name="after"/> (null: the first), at most 100; who may see the room may see them.</summary>
     [AlwaysInterleave, Alias("Members")]
-    Task<IReadOnlyList<RoomMember>> Members(string user, string? after, int limit);
+    Task<IReadOnlyList<RoomMember>> Members(UserName user, string? after, int limit);
 
     [AlwaysInterleave, Alias("GetSummary")]
-    Task<RoomSummary> GetSummary(string user);
+    Task<RoomSummary> GetSummary(UserName user);
 
     /// <summary>The raw state, for the Orleans Dashboard and operators.</summary>
     [AlwaysInterleave, Alias("GetState")]

@@ -1,3 +1,4 @@
+using ChatApp.Users;
 using Orleans.Concurrency;
 
 namespace ChatApp.Rooms;
@@ -29,11 +30,11 @@ public interface IRoomRelayGrain : IGrainWithStringKey
     /// which only grows: an older announcement than one already heard is ignored.
     /// </summary>
     [OneWay, Alias("Presence")]
-    Task Presence(string user, bool online, long stamp);
+    Task Presence(UserName user, bool online, long stamp);
 
     /// <summary>A member is typing; passed on at most once every few seconds per member.</summary>
     [OneWay, Alias("Typing")]
-    Task Typing(string user);
+    Task Typing(UserName user);
 
     /// <summary>The seq of the last event this relay passed on (0 if none yet): how far the live path has got.</summary>
     [ReadOnly, Alias("LastRelayedSeq")]

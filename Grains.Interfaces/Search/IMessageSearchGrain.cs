@@ -11,7 +11,7 @@ public interface IMessageSearchGrain : IGrainWithIntegerKey
 {
     /// <summary>Matches of <paramref name="query"/> (web-search syntax), best first; only in <paramref name="room"/> when given.</summary>
     [ReadOnly, Alias("Search")]
-    Task<IReadOnlyList<SearchHit>> Search(string user, string query, string? room, int limit);
+    Task<IReadOnlyList<SearchHit>> Search(Users.UserName user, string query, Rooms.RoomId? room, int limit);
 }
 
 /// <summary>One found message, with a snippet whose matched words stand between « and ».</summary>

@@ -43,7 +43,7 @@ public interface IUserSessionGrain : IGrainWithStringKey
     /// sessions instead of every session re-announcing itself on a timer.
     /// </summary>
     [OneWay, Alias("RefreshPresence")]
-    Task RefreshPresence(string room);
+    Task RefreshPresence(Rooms.RoomId room);
 
     [Alias("Detach")]
     Task Detach(IChatObserver gateway);
@@ -62,14 +62,14 @@ public interface IUserSessionGrain : IGrainWithStringKey
 
     /// <summary>The user's unread messages and mentions in each of the given rooms they belong to (others are left out).</summary>
     [ReadOnly, Alias("UnreadIn")]
-    Task<IReadOnlyDictionary<string, UnreadCount>> UnreadIn(IReadOnlyList<string> rooms);
+    Task<IReadOnlyDictionary<string, UnreadCount>> UnreadIn(IReadOnlyList<Rooms.RoomId> rooms);
 
     /// <summary>
     /// Moves the user's read marker in a room forward (never back, never past the room's last
     /// event) and tells the user's devices the new count.
     /// </summary>
     [Alias("MarkRead")]
-    Task MarkRead(string room, long seq);
+    Task MarkRead(Rooms.RoomId room, long seq);
 
     /// <summary>The user was mentioned in a room they belong to: for every device of theirs, whatever room is on screen.</summary>
     [OneWay, Alias("Notify")]
@@ -77,7 +77,7 @@ public interface IUserSessionGrain : IGrainWithStringKey
 
     /// <summary>The user typed in a room; passed to the room if the user belongs to it.</summary>
     [OneWay, Alias("Typing")]
-    Task Typing(string room);
+    Task Typing(Rooms.RoomId room);
 
     /// <summary>Whether any gateway holds a live connection of the user.</summary>
     [ReadOnly, Alias("IsOnline")]

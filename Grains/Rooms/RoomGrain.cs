@@ -35,13 +35,13 @@ public sealed partial class RoomGrain(
     private bool _seqInDoubt = true;
     private long _lastSeq;
 
-    public async Task<JoinResult> Join(string user)
+    public async Task<JoinResult> Join(UserName user)
     {
         if (!Room.Exists)
         {
             if (!RoomId.IsValid(Id))
             {
-                throw new ChatException(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-'.");
+                throw new ChatException(ErrorCodes.Validation, RoomId.Rule);
             }
             await MakeRoom(user, RoomVisibility.Public, "");
         }
@@ -71,13 +71,13 @@ public sealed partial class RoomGrain(
         return new JoinResult(await Details(user), _recent.Newest, _lastSeq);
     }
 
-    public Task Leave(string user)
+    public Task Leave(UserName user)
     {
         EnsureMember(user);
         return AppendRemoval(RoomEventKind.Leave, user, user, ban: false);
     }
 
-    public async Task<SendResult> Send(string user, string clientMsgId, string text)
+    public async Task<SendResult> Send(UserName user, string clientMsgId, string text)
     {
         EnsureMember(user);
         MessageRules.CheckClientMsgId(clientMsgId);
@@ -101,7 +101,7 @@ public sealed partial class RoomGrain(
         return new SendResult(e.Seq, e.Ts, Repeated: false);
     }
 
-    public async Task<long> Edit(string user, long seq, string text)
+    public async Task<long> Edit(UserName user, long seq, string text)
     {
         EnsureMember(user);
         MessageRules.CheckText(text);
@@ -113,7 +113,7 @@ public sealed partial class RoomGrain(
         return await AppendChange(new RoomEvent(Id, 0, RoomEventKind.Edit, user, ChatClock.Now(time), Text: text, Target: seq));
     }
 
-    public async Task<long> Delete(string user, long seq)
+    public async Task<long> Delete(UserName user, long seq)
     {
         EnsureMember(user);
         var target = await LiveMessage(seq);
@@ -124,7 +124,7 @@ public sealed partial class RoomGrain(
         return await AppendChange(new RoomEvent(Id, 0, RoomEventKind.Delete, user, ChatClock.Now(time), Target: seq));
     }
 
-    public async Task<RoomDetails> Create(string owner, string visibility, string topic)
+    public async Task<RoomDetails> Create(UserName owner, string visibility, string topic)
     {
         if (Room.Exists)
         {
@@ -135,7 +135,7 @@ public sealed partial class RoomGrain(
         return await Details(owner);
     }
 
-    public async Task<RoomDetails> OpenDirect(string user, string other)
+    public async Task<RoomDetails> OpenDirect(UserName user, UserName other)
     {
         if (Id != DirectRoom.IdOf(user, other) || user == other)
         {
@@ -153,7 +153,7 @@ public sealed partial class RoomGrain(
         return await Details(user);
     }
 
-    public async Task AddMember(string actor, string user)
+    public async Task AddMember(UserName actor, UserName user)
     {
         if (actor == user)
         {
@@ -173,7 +173,7 @@ public sealed partial class RoomGrain(
         await AppendJoin(actor, user, RoomRoles.Member);
     }
 
-    public async Task RemoveMember(string actor, string user)
+    public async Task RemoveMember(UserName actor, UserName user)
     {
         if (actor == user)
         {
@@ -189,7 +189,7 @@ public sealed partial class RoomGrain(
         await AppendRemoval(RoomEventKind.Kick, actor, user, ban: false);
     }
 
-    public async Task Ban(string actor, string user)
+    public async Task Ban(UserName actor, UserName user)
     {
         EnsureMember(actor);
         if (actor == user)
@@ -206,7 +206,7 @@ public sealed partial class RoomGrain(
         await AppendRemoval(RoomEventKind.Ban, actor, user, ban: true);
     }
 
-    public async Task SetRole(string actor, string user, string role)
+    public async Task SetRole(UserName actor, UserName user, string role)
     {
         EnsureMember(actor);
         RoomPermissions.CheckCanSetRole(_members.RoleOf(actor), role);
@@ -226,7 +226,7 @@ public sealed partial class RoomGrain(
         _members.Set(user, role);
     }
 
-    public Task<MessagePage> History(string user, long? before, long? after, int limit)
+    public Task<MessagePage> History(UserName user, long? before, long? after, int limit)
     {
         EnsureMember(user);
         limit = Math.Clamp(limit, 1, 200);
@@ -235,27 +235,27 @@ public sealed partial class RoomGrain(
             : log.MessagesBefore(Id, before ?? long.MaxValue, limit));
     }
 
-    public Task<EventPage> EventsAfter(string user, long afterSeq, int limit)
+    public Task<EventPage> EventsAfter(UserName user, long afterSeq, int limit)
     {
         EnsureMember(user);
         return Guarded(() => log.EventsAfter(Id, Math.Max(afterSeq, 0), Math.Clamp(limit, 1, 1000)));
     }
 
-    public Task<RoomDetails> GetDetails(string user)
+    public Task<RoomDetails> GetDetails(UserName user)
     {
         EnsureVisibleTo(user);
         return Details(user);
     }
 
-    public Task<bool> IsMember(string user) => Task.FromResult(Room.Exists && _members.Contains(user));
+    public Task<bool> IsMember(UserName user) => Task.FromResult(Room.Exists && _members.Contains(user));
 
-    public Task<RoomSummary> GetSummary(string user)
+    public Task<RoomSummary> GetSummary(UserName user)
     {
         EnsureVisibleTo(user);
         return Task.FromResult(Summary(user));
     }
 
-    public async Task<IReadOnlyList<RoomMember>> Members(string user, string? after, int limit)
+    public async Task<IReadOnlyList<RoomMember>> Members(UserName user, string? after, int limit)
     {
         EnsureVisibleTo(user);
         return await WithPresence(_members.Page(after, Math.Clamp(limit, 1, MemberPageSize)));

@@ -24,7 +24,7 @@ public static class RoomPermissions
     {
         if (!RoomId.IsValid(id))
         {
-            throw new ChatException(ErrorCodes.Validation, "Room ids are 1 to 64 of a-z, 0-9, '_' and '-'.");
+            throw new ChatException(ErrorCodes.Validation, RoomId.Rule);
         }
         if (visibility is not (RoomVisibility.Public or RoomVisibility.Private))
         {

@@ -1,5 +1,6 @@
 using ChatApp.Gateways;
 using ChatApp.Ordering;
+using ChatApp.Users;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -41,7 +42,7 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
         return Task.CompletedTask;
     }
 
-    public Task Presence(string user, bool online, long stamp)
+    public Task Presence(UserName user, bool online, long stamp)
     {
         if (!_presenceStamps.TryAdvance(user, stamp))
         {
@@ -59,7 +60,7 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
         return Task.CompletedTask;
     }
 
-    public Task Typing(string user)
+    public Task Typing(UserName user)
     {
         var now = time.GetUtcNow();
         if (_lastTyping.TryGetValue(user, out var last) && now - last < TypingInterval)

@@ -18,17 +18,17 @@ public sealed class MessageSearchGrain(SearchDatabase db) : Grain, IMessageSearc
 {
     public const int MaxQueryLength = 4000;
 
-    public async Task<IReadOnlyList<SearchHit>> Search(string user, string query, string? room, int limit)
+    public async Task<IReadOnlyList<SearchHit>> Search(UserName user, string query, RoomId? room, int limit)
     {
         if (string.IsNullOrWhiteSpace(query) || query.Length > MaxQueryLength)
         {
             throw new ChatException(ErrorCodes.Validation, $"q is 1 to {MaxQueryLength} characters.");
         }
         MessageRules.CheckNoNul(query, "q");
-        var rooms = await GrainFactory.GetGrain<IUserSessionGrain>(user).GetRooms();
+        var rooms = await GrainFactory.Session(user).GetRooms();
         if (room is not null)
         {
-            rooms = rooms.Contains(room) ? [room] : throw new ChatException(ErrorCodes.NotFound, "No such room.");
+            rooms = rooms.Contains(room.Value) ? [room.Value] : throw new ChatException(ErrorCodes.NotFound, "No such room.");
         }
         if (rooms.Count == 0)
         {
@@ -53,7 +53,7 @@ public sealed class MessageSearchGrain(SearchDatabase db) : Grain, IMessageSearc
         return hits;
     }
 
-    private async Task<HashSet<string>> ReadableRooms(string user, IEnumerable<string> rooms)
+    private async Task<HashSet<string>> ReadableRooms(UserName user, IEnumerable<string> rooms)
     {
         var checks = rooms.Select(async r => (Room: r, Ok: await GrainFactory.GetGrain<IRoomGrain>(r).IsMember(user)));
         return (await Task.WhenAll(checks)).Where(c => c.Ok).Select(c => c.Room).ToHashSet(StringComparer.Ordinal);

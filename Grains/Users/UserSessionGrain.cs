@@ -27,13 +27,15 @@ public sealed class UserSessionGrain(
     private bool _online;
     private long _presenceStamp;
 
-    private string User => this.GetPrimaryKeyString();
+    // The key, checked once: a session under any other string refuses every call.
+    private UserName User { get; set; }
 
     // The user's rows of room_members, read at activation; the rooms keep them current by telling us of every change.
     private UserSessionState Session { get; set; } = new();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        User = UserName.Parse(this.GetPrimaryKeyString());
         var rows = await DatabaseFaults.Guard(() => markers.Load(User));
         Session = new UserSessionState { Rooms = [.. rows.Keys], ReadMarkers = rows };
         await base.OnActivateAsync(cancellationToken);
@@ -110,14 +112,14 @@ public sealed class UserSessionGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<IReadOnlyDictionary<string, UnreadCount>> UnreadIn(IReadOnlyList<string> rooms)
+    public async Task<IReadOnlyDictionary<string, UnreadCount>> UnreadIn(IReadOnlyList<RoomId> rooms)
     {
-        var ours = rooms.Where(Session.Rooms.Contains).Distinct(StringComparer.Ordinal)
+        var ours = rooms.Select(room => room.Value).Where(Session.Rooms.Contains).Distinct(StringComparer.Ordinal)
             .ToDictionary(room => room, room => Session.ReadMarkers.GetValueOrDefault(room), StringComparer.Ordinal);
         return await DatabaseFaults.Guard(() => unread.Count(User, ours));
     }
 
-    public async Task MarkRead(string room, long seq)
+    public async Task MarkRead(RoomId room, long seq)
     {
         if (!Session.Rooms.Contains(room))
         {
@@ -157,7 +159,7 @@ public sealed class UserSessionGrain(
         return Task.CompletedTask;
     }
 
-    public Task Typing(string room)
+    public Task Typing(RoomId room)
     {
         // Only members type into a room; anything else is dropped without a word, as typing is.
         if (Session.Rooms.Contains(room))
@@ -167,7 +169,7 @@ public sealed class UserSessionGrain(
         return Task.CompletedTask;
     }
 
-    public Task RefreshPresence(string room)
+    public Task RefreshPresence(RoomId room)
     {
         if (Session.Rooms.Contains(room))
         {

@@ -1,5 +1,6 @@
 using ChatApp.Rooms;
 using ChatApp.Tests.Support;
+using ChatApp.Users;
 using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
@@ -21,7 +22,7 @@ public sealed class DirectMessageTests(BrowserFixture fixture)
         await Expect(alice.Member(bob.Name)).ToHaveCountAsync(1);
         // One's own name offers nothing.
         await Expect(alice.Member(alice.Name).Locator("button")).ToHaveCountAsync(0);
-        var direct = DirectRoom.IdOf(alice.Name, bob.Name);
+        var direct = DirectRoom.IdOf(UserName.Parse(alice.Name), UserName.Parse(bob.Name));
 
         // From the keyboard: the name is a button named for what it does.
         var messageBob = alice.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Message {bob.Name} directly", Exact = true });

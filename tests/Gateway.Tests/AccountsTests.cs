@@ -31,7 +31,7 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
         using var http = System.Http();
         var name = Fresh.User("acct");
 
-        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name.ToUpperInvariant(), password = Accounts.Password });
+        var response = await http.PostAsJsonAsync("/api/auth/register", new { username = name.Value.ToUpperInvariant(), password = Accounts.Password });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(name, (await response.ReadAsync<SignedIn>()).User.Name);
@@ -46,7 +46,7 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
 
         var again = await http.PostAsJsonAsync("/api/auth/register", new { username = name, password = "another password" });
-        var shouted = await http.PostAsJsonAsync("/api/auth/register", new { username = name.ToUpperInvariant(), password = "another password" });
+        var shouted = await http.PostAsJsonAsync("/api/auth/register", new { username = name.Value.ToUpperInvariant(), password = "another password" });
 
         await HttpSteps.AssertProblemAsync(again, HttpStatusCode.Conflict, "conflict");
         await HttpSteps.AssertProblemAsync(shouted, HttpStatusCode.Conflict, "conflict");

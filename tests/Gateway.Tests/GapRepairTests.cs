@@ -1,6 +1,7 @@
 using ChatApp.Gateway.Cluster;
 using ChatApp.Rooms;
 using ChatApp.Tests.Support;
+using ChatApp.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -118,7 +119,7 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
 
         // The relay as it comes back after its silo died: it knows neither this gateway nor who is online.
         await Relay(room).Unwatch(Hub.Observer);
-        await Relay(room).Presence(bob.User, online: false, stamp: DateTime.UtcNow.Ticks);
+        await Relay(room).Presence(UserName.Parse(bob.User), online: false, stamp: DateTime.UtcNow.Ticks);
         await OnlineWhenAsync(room, bob.User, online: false);
         await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
 

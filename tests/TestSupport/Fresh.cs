@@ -1,3 +1,6 @@
+using ChatApp.Rooms;
+using ChatApp.Users;
+
 namespace ChatApp.Tests.Support;
 
 /// <summary>
@@ -7,10 +10,10 @@ namespace ChatApp.Tests.Support;
 public static class Fresh
 {
     /// <summary>A valid room id (<c>^[a-z0-9][a-z0-9_-]{0,63}$</c>) not used before: <paramref name="prefix"/>, a dash, random hex; 20 characters.</summary>
-    public static string Room(string prefix = "room") => $"{prefix}-{Guid.NewGuid():N}"[..20];
+    public static RoomId Room(string prefix = "room") => RoomId.Parse($"{prefix}-{Guid.NewGuid():N}"[..20]);
 
     /// <summary>A valid user name (<c>^[a-z0-9][a-z0-9_.-]{2,31}$</c>) not used before: <paramref name="prefix"/>, a dash, random hex; 20 characters.</summary>
-    public static string User(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}"[..20];
+    public static UserName User(string prefix = "user") => UserName.Parse($"{prefix}-{Guid.NewGuid():N}"[..20]);
 
     /// <summary>A clientMsgId not used before.</summary>
     public static string MsgId() => Guid.NewGuid().ToString("N");

@@ -2,6 +2,7 @@ using ChatApp.Errors;
 using ChatApp.Rooms;
 using ChatApp.Tests.Grains.Support;
 using ChatApp.Tests.Support;
+using ChatApp.Users;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Rooms;
@@ -10,7 +11,7 @@ namespace ChatApp.Tests.Grains.Rooms;
 public sealed class ChangingMessagesTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     /// <summary>A room owned by alice with bob as a member, and one message from each (seqs 3 and 4).</summary>
-    private async Task<(IRoomGrain Grain, string Room, string Alice, string Bob)> RoomWithTwoMessagesAsync()
+    private async Task<(IRoomGrain Grain, RoomId Room, UserName Alice, UserName Bob)> RoomWithTwoMessagesAsync()
     {
         var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
         var grain = cluster.Room(room);

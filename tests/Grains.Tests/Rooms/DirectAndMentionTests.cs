@@ -47,7 +47,7 @@ public sealed class DirectAndMentionTests(ClusterFixture cluster) : IClassFixtur
         await cluster.Session(carol).Attach(carols.Reference, LongLease);
         await cluster.Session(outsider).Attach(outsiders.Reference, LongLease);
 
-        var sent = await cluster.Room(room).Send(alice, Fresh.MsgId(), $"hey @{bob.ToUpperInvariant()}, and @{outsider} and me@{carol}");
+        var sent = await cluster.Room(room).Send(alice, Fresh.MsgId(), $"hey @{bob.Value.ToUpperInvariant()}, and @{outsider} and me@{carol}");
 
         var mentions = await bobs.NoticesWhenAsync<Mention>(m => m.Count >= 1);
         Assert.Equal(new Mention(bob, room, sent.Seq, alice), mentions.Single());

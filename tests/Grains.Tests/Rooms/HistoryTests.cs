@@ -2,6 +2,7 @@ using ChatApp.Errors;
 using ChatApp.Rooms;
 using ChatApp.Tests.Grains.Support;
 using ChatApp.Tests.Support;
+using ChatApp.Users;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Rooms;
@@ -10,7 +11,7 @@ namespace ChatApp.Tests.Grains.Rooms;
 public sealed class HistoryTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     /// <summary>A room with alice's join (seq 1) and ten messages "m2".."m11" at seqs 2..11.</summary>
-    private async Task<(IRoomGrain Grain, string Alice)> RoomWithTenMessagesAsync()
+    private async Task<(IRoomGrain Grain, UserName Alice)> RoomWithTenMessagesAsync()
     {
         var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
         var grain = cluster.Room(room);

@@ -1,6 +1,7 @@
 using ChatApp.Rooms;
 using ChatApp.Tests.Grains.Support;
 using ChatApp.Tests.Support;
+using ChatApp.Users;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Rooms;
@@ -141,7 +142,7 @@ public sealed class RoomRelayTests(ClusterFixture cluster) : IClassFixture<Clust
     /// Waits until <paramref name="control"/> has every event so far, then sends one more and waits
     /// for that too: any copy the relay handed another gateway before it has arrived by then.
     /// </summary>
-    private async Task SettleAsync(string room, RecordingGateway control, string member)
+    private async Task SettleAsync(RoomId room, RecordingGateway control, UserName member)
     {
         var flush = await cluster.Room(room).Send(member, Fresh.MsgId(), "flush");
         await control.AllEventsAsync(room, flush.Seq);

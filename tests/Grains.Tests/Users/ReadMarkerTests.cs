@@ -1,4 +1,5 @@
 using ChatApp.Errors;
+using ChatApp.Rooms;
 using ChatApp.Tests.Grains.Support;
 using ChatApp.Tests.Support;
 using ChatApp.Users;
@@ -11,7 +12,7 @@ public sealed class ReadMarkerTests(ClusterFixture cluster) : IClassFixture<Clus
 {
     private static readonly TimeSpan LongLease = TimeSpan.FromMinutes(5);
 
-    private async Task<long> Unread(string user, string room) =>
+    private async Task<long> Unread(UserName user, RoomId room) =>
         (await cluster.Session(user).UnreadIn([room]))[room].Messages;
 
     [Fact]

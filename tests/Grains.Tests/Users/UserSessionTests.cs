@@ -23,7 +23,7 @@ public sealed class UserSessionTests(ClusterFixture cluster) : IClassFixture<Clu
 
         // No waiting: the room told the session before Join returned.
         var rooms = await cluster.Session(alice).GetRooms();
-        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), rooms);
+        Assert.Equal(new[] { first.Value, second.Value }.Order(StringComparer.Ordinal), rooms);
         Assert.Equal(rooms.ToHashSet(), (await cluster.Session(alice).GetState()).Rooms);
     }
 
