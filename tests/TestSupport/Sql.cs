@@ -1,3 +1,5 @@
+using ChatApp.Rooms;
+using ChatApp.Users;
 using Npgsql;
 
 namespace ChatApp.Tests.Support;
@@ -11,7 +13,8 @@ public static class Sql
     /// <summary>
     /// Runs a statement and returns its rows. Each parameter is a value for <c>$1</c>, <c>$2</c>, …
     /// in turn, or an <see cref="NpgsqlParameter"/> named and typed by the caller (as Orleans' own
-    /// queries want theirs); a statement takes one kind or the other.
+    /// queries want theirs); a statement takes one kind or the other. A room id or user name goes as
+    /// the text it is.
     /// </summary>
     public static async Task<List<object?[]>> QueryAsync(string connectionString, string sql, params object?[] parameters)
     {
@@ -21,7 +24,7 @@ public static class Sql
         await using var command = dataSource.CreateCommand(sql);
         foreach (var value in parameters)
         {
-            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = AsColumn(value) });
         }
 
         var rows = new List<object?[]>();
@@ -37,6 +40,14 @@ public static class Sql
         }
         return rows;
     }
+
+    private static object AsColumn(object? value) => value switch
+    {
+        null => DBNull.Value,
+        RoomId room => room.Value,
+        UserName user => user.Value,
+        _ => value,
+    };
 
     /// <summary>The first column of the first row, or the default when there is no row.</summary>
     public static async Task<T?> ScalarAsync<T>(string connectionString, string sql, params object?[] parameters)
