@@ -20,7 +20,17 @@ public sealed class ObserverLeases(TimeProvider time)
 
     public void Remove(IChatObserver observer) => _expiries.Remove(observer);
 
-    public bool IsEmpty => _expiries.Count == 0;
+    /// <summary>How long until the last running lease ends (zero if none runs).</summary>
+    public TimeSpan LongestRemaining
+    {
+        get
+        {
+            var now = time.GetUtcNow();
+            return _expiries.Values.Select(expiry => expiry - now).DefaultIfEmpty(TimeSpan.Zero).Max() is var left && left > TimeSpan.Zero
+                ? left
+                : TimeSpan.Zero;
+        }
+    }
 
     /// <summary>The observers whose lease still runs, forgetting the rest.</summary>
     public IReadOnlyList<IChatObserver> Live()

@@ -31,8 +31,9 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
     public Task<bool> Watch(IChatObserver gateway, TimeSpan lease)
     {
         var known = _gateways.Renew(gateway, lease);
-        // Registrations live in memory only: stay active at least as long as the lease we granted.
-        this.DelayDeactivation(lease);
+        // Registrations live in memory only: stay active while any lease we granted runs. Each call
+        // replaces the last, so a gateway's short lease must not cut another's long one short.
+        this.DelayDeactivation(_gateways.LongestRemaining);
         return Task.FromResult(!known);
     }
 
