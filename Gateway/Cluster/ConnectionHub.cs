@@ -1,4 +1,5 @@
 using ChatApp.Gateway.Observability;
+using ChatApp.Gateways;
 using ChatApp.Rooms;
 using ChatApp.Users;
 using Microsoft.Extensions.Options;

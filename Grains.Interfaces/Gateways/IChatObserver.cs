@@ -1,6 +1,6 @@
 using ChatApp.Rooms;
 
-namespace ChatApp;
+namespace ChatApp.Gateways;
 
 /// <summary>
 /// Implemented once per gateway process: grains call it to push what the gateway's sockets

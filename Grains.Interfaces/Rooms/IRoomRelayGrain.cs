@@ -1,3 +1,4 @@
+using ChatApp.Gateways;
 using ChatApp.Users;
 using Orleans.Concurrency;
 

@@ -1,3 +1,4 @@
+using ChatApp.Gateways;
 using Orleans.Concurrency;
 
 namespace ChatApp.Users;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatApp.Gateways;
 using ChatApp.Rooms;
 using ChatApp.Users;
 
