@@ -1,5 +1,4 @@
 using ChatApp.Gateway.Accounts;
-using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 using ChatApp.Users;
@@ -22,6 +21,6 @@ public static class MeApi
     {
         var user = http.User();
         var rooms = await cluster.GetGrain<IUserSessionGrain>(user.Name).GetRooms();
-        return TypedResults.Ok(new Me(user, await RoomSummaries.Of(cluster, user.Name, rooms)));
+        return TypedResults.Ok(new Me(user, await cluster.RoomList().Summaries(user.Name, rooms)));
     }
 }

@@ -1,6 +1,5 @@
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
-using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Rooms;
 using ChatApp.Users;
@@ -41,7 +40,7 @@ public static class RoomsApi
         var mine = cluster.Session(user.Name).GetRooms();
         var open = cluster.GetGrain<IRoomDirectoryGrain>(0).ListPublic(500);
         var ids = (await mine).Union(await open).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return TypedResults.Ok(await RoomSummaries.Of(cluster, user.Name, ids));
+        return TypedResults.Ok(await cluster.RoomList().Summaries(user.Name, ids));
     }
 
     private static async Task<IResult> Create(NewRoom body, HttpContext http, IClusterClient cluster)

@@ -94,7 +94,7 @@ public sealed partial class HelloHandshake(
                     throw new TimeoutException("No hello slot came free in time.");
                 }
                 var rooms = await hub.AddAsync(connection);
-                summaries = await RoomSummaries.Of(cluster, user.Name, rooms);
+                summaries = await cluster.RoomList().Summaries(user.Name, rooms);
             }
             if (reference is not null)
             {

@@ -121,4 +121,20 @@ public sealed class ReadMarkerTests(ClusterFixture cluster) : IClassFixture<Clus
         Assert.Equal(new UnreadCount(1, 0), counts[room]);
         Assert.Equal(last.Seq + 1, later.Seq);
     }
+
+    [Fact]
+    public async Task A_room_list_shows_each_room_with_the_users_unread_counts_and_leaves_out_a_room_that_refuses()
+    {
+        var (room, hidden, alice, bob) = (Fresh.Room(), Fresh.Room("hidden"), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+        await cluster.Room(room).Join(bob);
+        await cluster.Room(hidden).Create(alice, RoomVisibility.Private, "");
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), $"hi @{bob}");
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), "and more");
+
+        var list = await cluster.Client.RoomList().Summaries(bob, [room, hidden, room]);
+
+        var only = Assert.Single(list);
+        Assert.Equal((room.Value, 2L, 1L, 2), (only.Id, only.Unread, only.Mentions, only.MemberCount));
+    }
 }
