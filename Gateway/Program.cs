@@ -26,14 +26,7 @@ public static class GatewayApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        // Defaults beneath every other source, so that appsettings, the environment and the command
-        // line still decide. ASP.NET Core logs four lines per HTTP request at Information; at a few
-        // hundred requests a second they cost a measurable share of each (history p99 25.3 ms with
-        // them, bench/README.md), so, as in Microsoft's templates, they start at Warning.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
-        {
-            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning" },
-        });
+        builder.Configuration.AddLogLevelDefaults();
         var services = builder.Services;
 
         // The database and the cluster, which the gateway is built on: read and validated now.

@@ -12,6 +12,7 @@ public static class SiloHostBuilder
     public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(args);
+        builder.Configuration.AddLogLevelDefaults();
         configure?.Invoke(builder.Configuration);
         // The silo is built from these, so they are read and validated now: a missing database or a
         // bad port stops it here, with a line that names the setting.
