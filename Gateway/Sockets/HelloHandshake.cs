@@ -94,7 +94,8 @@ public sealed partial class HelloHandshake(
                     throw new TimeoutException("No hello slot came free in time.");
                 }
                 var rooms = await hub.AddAsync(connection);
-                summaries = await cluster.RoomList().Summaries(user.Name, rooms);
+                // A user in no room (every new account) has nothing to summarize: no call at all.
+                summaries = rooms.Count == 0 ? [] : await cluster.RoomList().Summaries(user.Name, rooms);
             }
             if (reference is not null)
             {
