@@ -74,7 +74,7 @@ public sealed partial class ChatConnection
     {
         if (!_queue.Writer.TryWrite(item) && Volatile.Read(ref _closed) == 0)
         {
-            LogSlowConsumer(_logger, Id, User);
+            LogSlowConsumer(_logger, Id, SignedInAs?.Value);
             _metrics.SlowConsumerDisconnected();
             _ = CloseAsync(CloseCodes.TryAgainLater, "send backlog exceeded");
         }
