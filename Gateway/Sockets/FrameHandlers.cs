@@ -45,7 +45,7 @@ public static class FrameHandlers
         // that notice must not make the sockets follow "from now", past the seq the joiner is shown.
         using (joins.Begin(user, room))
         {
-            joined = await Room(cluster, room).Join(user);
+            joined = await cluster.Room(room).Join(user);
             // Every socket of this user here follows the room from the point the joiner was shown.
             await hub.FollowForUserAsync(user, room, joined.LastSeq);
         }
@@ -57,7 +57,7 @@ public static class FrameHandlers
         var room = RoomId.Parse(frame.String("room"));
         // The room tells the user's session, which tells this gateway (and any other holding the
         // user's sockets) with the leave event itself: every socket of the user sees it, then stops.
-        await Room(cluster, room).Leave(user);
+        await cluster.Room(room).Leave(user);
         return Empty;
     }
 
@@ -69,7 +69,7 @@ public static class FrameHandlers
         MessageRules.CheckClientMsgId(clientMsgId);
         MessageRules.CheckText(text);
         limits.TakeMessage(user);
-        var sent = await Room(cluster, room).Send(user, clientMsgId, text);
+        var sent = await cluster.Room(room).Send(user, clientMsgId, text);
         return new { seq = sent.Seq, ts = sent.Ts };
     }
 
@@ -80,7 +80,7 @@ public static class FrameHandlers
         var text = frame.String("text");
         MessageRules.CheckText(text);
         limits.TakeMessage(user);
-        return new { seq = await Room(cluster, room).Edit(user, seq, text) };
+        return new { seq = await cluster.Room(room).Edit(user, seq, text) };
     }
 
     private static async Task<object> Delete(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
@@ -88,7 +88,7 @@ public static class FrameHandlers
         var room = RoomId.Parse(frame.String("room"));
         var seq = frame.Long("seq");
         limits.TakeMessage(user);
-        return new { seq = await Room(cluster, room).Delete(user, seq) };
+        return new { seq = await cluster.Room(room).Delete(user, seq) };
     }
 
     private static async Task<object> History(ClientFrame frame, UserName user, IClusterClient cluster)
@@ -100,7 +100,7 @@ public static class FrameHandlers
         {
             throw new ChatException(ErrorCodes.Validation, "limit is 1 to 200.");
         }
-        return await Room(cluster, room).History(user, before, after: null, (int)limit);
+        return await cluster.Room(room).History(user, before, after: null, (int)limit);
     }
 
     /// <summary>Typing goes through the user's session, which passes it on only into rooms the user belongs to.</summary>
@@ -116,8 +116,6 @@ public static class FrameHandlers
         await cluster.Session(user).MarkRead(room, frame.Long("seq"));
         return Empty;
     }
-
-    private static IRoomGrain Room(IClusterClient cluster, RoomId room) => cluster.Room(room);
 
     private static string Truncate(string text) => text.Length <= 32 ? text : text[..32];
 }
