@@ -8,20 +8,32 @@ namespace ChatApp.Streaming;
 public sealed class ChatQueueGrain : Grain, IChatQueueGrain
 {
     private readonly Queue<ChatQueueBatch> _batches = new();
+    private readonly Guid _activation = Guid.NewGuid();
     private TaskCompletionSource? _arrival;
     private long _nextSequence;
 
     public Task Enqueue(ChatQueueBatch batch)
     {
         _batches.Enqueue(batch.Placed(_nextSequence++));
-        // Wakes every waiting dequeue; their continuations run later, on this grain's turns.
+        // Wakes every waiting read; their continuations run later, on this grain's turns.
         _arrival?.TrySetResult();
         _arrival = null;
         return Task.CompletedTask;
     }
 
-    public async Task<IReadOnlyList<ChatQueueBatch>> Dequeue(int maxCount, TimeSpan wait)
+    public async Task<ChatQueueRead> Read(Guid activation, long taken, int maxCount, TimeSpan wait)
     {
+        if (activation != _activation)
+        {
+            taken = -1; // a mark from an activation before this one: nothing here was taken yet
+        }
+        // A queue moving between silos leaves its old agent's last read waiting here; when an event
+        // ends that wait, the answer goes to a reader that is gone. Only the next read of a reader
+        // that took it removes a batch, so the new agent reads the same batch again.
+        while (_batches.TryPeek(out var oldest) && oldest.Sequence <= taken)
+        {
+            _batches.Dequeue();
+        }
         if (_batches.Count == 0 && wait > TimeSpan.Zero)
         {
             _arrival ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,12 +41,7 @@ public sealed class ChatQueueGrain : Grain, IChatQueueGrain
             await _arrival.Task.WaitAsync(wait)
                 .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
-        var count = Math.Min(_batches.Count, maxCount < 0 ? int.MaxValue : maxCount);
-        var taken = new List<ChatQueueBatch>(count);
-        for (var i = 0; i < count; i++)
-        {
-            taken.Add(_batches.Dequeue());
-        }
-        return taken;
+        var limit = maxCount < 0 ? int.MaxValue : maxCount;
+        return new ChatQueueRead(_activation, [.. _batches.Where(b => b.Sequence > taken).Take(limit)]);
     }
 }

@@ -10,6 +10,10 @@ namespace ChatApp.Streaming;
 public sealed class ChatQueueReceiver(IChatQueueGrain queue, ChatQueueOptions options) : IQueueAdapterReceiver
 {
     private volatile bool _stopped;
+    // The last batch handed to the agent, and the queue activation that placed it; the next read
+    // tells the queue it may forget it.
+    private Guid _activation;
+    private long _taken = -1;
 
     public Task Initialize(TimeSpan timeout) => Task.CompletedTask;
 
@@ -26,10 +30,18 @@ public sealed class ChatQueueReceiver(IChatQueueGrain queue, ChatQueueOptions op
         try
         {
             // The agent cancels when it stops (its silo shutting down, or the queue moving to another
-            // silo): it would drop whatever this read returned anyway, so it need not wait out the
-            // dequeue. Events the abandoned dequeue takes are lost to the stream, not to the room:
-            // gateways fill such gaps from the event log.
-            return [.. await queue.Dequeue(limit, options.DequeueWait).WaitAsync(cancellationToken)];
+            // silo) and would drop whatever this read returned, so it need not wait the read out.
+            // The batches of an abandoned read stay queued for the queue's next agent.
+            var read = await queue.Read(_activation, _taken, limit, options.DequeueWait).WaitAsync(cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return [];
+            }
+            if (read.Batches.Count > 0)
+            {
+                (_activation, _taken) = (read.Activation, read.Batches[^1].Sequence);
+            }
+            return [.. read.Batches];
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
