@@ -62,14 +62,14 @@ public static class GatewayApp
         services.AddHostedService<SocketShutdown>();
 
         // Observability and Admin: one-line logs (Logging:Format), metrics and health as on a silo
-        // (ChatApp.Defaults), and who may read the admin overview.
+        // (ChatApp.Defaults), and who holds the admin role.
         builder.Logging.AddChatConsole(builder.Configuration);
         services.AddSingleton<GatewayMetrics>();
         services.AddChatMetrics("chatapp-gateway", GatewayMetrics.MeterName);
         services.AddHealthChecks()
             .AddNpgSql(tags: [HealthAndMetrics.Ready])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthAndMetrics.Ready]);
-        services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
+        services.AddSingleton<AdminRole>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -5,7 +5,7 @@ namespace ChatApp.Tests.Operations;
 
 /// <summary>
 /// One running system for the dashboard, metrics and admin tests, with one administrator
-/// (<see cref="AdminName"/>, registered by the first test that needs it: the database is new).
+/// (<see cref="AdminName"/>, registered and granted the role by the first test that needs it: the database is new).
 /// Tests stay independent through fresh users and rooms.
 /// </summary>
 public sealed class OperationsFixture : IAsyncLifetime
@@ -17,10 +17,7 @@ public sealed class OperationsFixture : IAsyncLifetime
     /// <summary>The first silo's admin listener.</summary>
     public Uri SiloAdmin => System.SiloAdminUris[0] ?? throw new InvalidOperationException("The silo's admin listener did not start.");
 
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>
-    {
-        ["Admin:Users:0"] = AdminName,
-    });
+    public async Task InitializeAsync() => System = await ChatSystem.StartAsync();
 
     public async Task DisposeAsync() => await System.DisposeAsync();
 }
