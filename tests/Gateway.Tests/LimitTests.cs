@@ -6,7 +6,7 @@ using Xunit;
 
 namespace ChatApp.Tests.Gateway;
 
-/// <summary>A system with the production defaults of the abuse limits, not the roomy ones of the other tests.</summary>
+/// <summary>A system with the production defaults of the abuse limits (but one), not the roomy ones of the other tests.</summary>
 public sealed class DefaultLimitsFixture : IAsyncLifetime
 {
     public ChatSystem System { get; private set; } = null!;
@@ -18,6 +18,8 @@ public sealed class DefaultLimitsFixture : IAsyncLifetime
         ["Limits:FramesPerSecond"] = "50",
         ["Limits:FrameBurst"] = "200",
         ["Limits:AuthCallsPerAddressPerMinute"] = "1000",
+        // Below the default of 100 per hour, so that reaching it takes seconds, not a hundred password hashes.
+        ["Limits:LoginFailuresPerAddressPerHour"] = "10",
         ["Limits:ConnectionsPerUser"] = "3",
     });
 
@@ -167,7 +169,7 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
     public async Task One_address_guessing_across_many_names_is_bounded_too()
     {
         using var http = System.HttpFrom(IPAddress.Parse("127.0.0.14"));
-        var limit = 100; // Limits:LoginFailuresPerAddressPerHour, the default
+        var limit = 10; // Limits:LoginFailuresPerAddressPerHour, as the fixture sets it
         for (var i = 0; i < limit; i++)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(http, Fresh.User("nobody").Value, "a guess")).StatusCode);
@@ -241,6 +243,9 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("script-src 'self'", policy);
         Assert.DoesNotContain("unsafe-inline", policy);
+        // Sockets only to the page's own origin: 'self' covers its ws: and wss:, and no other host.
+        Assert.Contains("connect-src 'self';", policy);
+        Assert.DoesNotContain("ws:", policy);
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ChatApp.Tests.Support;
 using Xunit;
 
@@ -17,7 +18,17 @@ public sealed class OperationsFixture : IAsyncLifetime
     /// <summary>The first silo's admin listener.</summary>
     public Uri SiloAdmin => System.SiloAdminUris[0] ?? throw new InvalidOperationException("The silo's admin listener did not start.");
 
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync();
+    /// <summary>The gateway's metrics listener (Metrics:Port), apart from its public port.</summary>
+    public Uri GatewayMetrics { get; } = new($"http://127.0.0.1:{MetricsPort}/metrics");
+
+    private static readonly int MetricsPort = FreePort.Next();
+
+    /// <summary>Set up as docs/deploy.md has it: metrics on a port of their own, behind a proxy that forwards the scheme.</summary>
+    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>
+    {
+        ["Metrics:Port"] = MetricsPort.ToString(CultureInfo.InvariantCulture),
+        ["FORWARDEDHEADERS_ENABLED"] = "true",
+    });
 
     public async Task DisposeAsync() => await System.DisposeAsync();
 }
