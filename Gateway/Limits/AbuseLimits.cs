@@ -13,6 +13,8 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
 {
     private readonly TokenBuckets _messages = new(options.Value.MessagesPerSecond, options.Value.MessageBurst);
     private readonly TokenBuckets _frames = new(options.Value.FramesPerSecond, options.Value.FrameBurst);
+    private readonly TokenBuckets _searches = new(options.Value.SearchesPerSecond, options.Value.SearchBurst);
+    private readonly TokenBuckets _historyReads = new(options.Value.HistoryReadsPerSecond, options.Value.HistoryReadBurst);
     private readonly LoginThrottle _loginFailures = new(options.Value, time);
     private readonly TokenBuckets _addressLoginFailures = new(
         options.Value.LoginFailuresPerAddressPerHour / 3600.0, options.Value.LoginFailuresPerAddressPerHour);
@@ -22,6 +24,12 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
 
     /// <summary>Counts a send, edit or delete of the user, over WebSocket and HTTP alike.</summary>
     public void TakeMessage(string user) => Take(_messages, user, "messages");
+
+    /// <summary>Counts a search of the user.</summary>
+    public void TakeSearch(string user) => Take(_searches, user, "searches");
+
+    /// <summary>Counts a history page read by the user, over WebSocket and HTTP alike.</summary>
+    public void TakeHistoryRead(string user) => Take(_historyReads, user, "history reads");
 
     /// <summary>
     /// Refuses a login, before the password is even checked, for a name that failed too often
@@ -98,6 +106,8 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
     {
         _messages.Dispose();
         _frames.Dispose();
+        _searches.Dispose();
+        _historyReads.Dispose();
         _addressLoginFailures.Dispose();
         _passwordChangeFailures.Dispose();
     }

@@ -53,6 +53,20 @@ public sealed class LimitOptions
     [Positive]
     public int AuthCallsPerAddressPerMinute { get; set; } = 30;
 
+    /// <summary>Searches a user may make per second, sustained, and in one burst: each is a full-text query over all their rooms.</summary>
+    [Positive]
+    public double SearchesPerSecond { get; set; } = 0.5;
+
+    [Positive]
+    public int SearchBurst { get; set; } = 10;
+
+    /// <summary>History pages a user may read per second (HTTP and <c>history</c> frames together), sustained, and in one burst.</summary>
+    [Positive]
+    public double HistoryReadsPerSecond { get; set; } = 10;
+
+    [Positive]
+    public int HistoryReadBurst { get; set; } = 100;
+
     /// <summary>Open sockets one user may hold on one gateway.</summary>
     [Positive]
     public int ConnectionsPerUser { get; set; } = 10;

@@ -19,14 +19,15 @@ public sealed class OperationsFixture : IAsyncLifetime
     public Uri SiloAdmin => System.SiloAdminUris[0] ?? throw new InvalidOperationException("The silo's admin listener did not start.");
 
     /// <summary>The gateway's metrics listener (Metrics:Port), apart from its public port.</summary>
-    public Uri GatewayMetrics { get; } = new($"http://127.0.0.1:{MetricsPort}/metrics");
+    public Uri GatewayMetrics => new($"http://127.0.0.1:{_metricsPort}/metrics");
 
-    private static readonly int MetricsPort = FreePort.Next();
+    // One per fixture: each test class that uses it gets a system of its own.
+    private readonly int _metricsPort = FreePort.Next();
 
     /// <summary>Set up as docs/deploy.md has it: metrics on a port of their own, behind a proxy that forwards the scheme.</summary>
     public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>
     {
-        ["Metrics:Port"] = MetricsPort.ToString(CultureInfo.InvariantCulture),
+        ["Metrics:Port"] = _metricsPort.ToString(CultureInfo.InvariantCulture),
         ["FORWARDEDHEADERS_ENABLED"] = "true",
     });
 

@@ -53,6 +53,10 @@ public sealed class ChatSystem : IAsyncDisposable
         ["Limits:FrameBurst"] = "100000",
         ["Limits:AuthCallsPerAddressPerMinute"] = "100000",
         ["Limits:ConnectionsPerUser"] = "1000",
+        ["Limits:SearchesPerSecond"] = "100000",
+        ["Limits:SearchBurst"] = "100000",
+        ["Limits:HistoryReadsPerSecond"] = "100000",
+        ["Limits:HistoryReadBurst"] = "100000",
     };
 
     public TestDatabase Database { get; }
