@@ -29,7 +29,7 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
     public void TakeSearch(string user) => Take(_searches, user, "searches");
 
     /// <summary>Counts a history page read by the user, over WebSocket and HTTP alike.</summary>
-    public void TakeHistoryRead(string user) => Take(_historyReads, user, "history reads");
+    public void TakeHistoryRead(string user) => Take(_historyReads, user, "history_reads", "history reads");
 
     /// <summary>
     /// Refuses a login, before the password is even checked, for a name that failed too often
@@ -88,12 +88,12 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
     /// <summary>Counts one frame of a socket, whatever its kind.</summary>
     public void TakeFrame(string connectionId) => Take(_frames, connectionId, "frames");
 
-    /// <summary>Takes a token; a refusal is counted in the metrics under the limit's name, then thrown.</summary>
-    private void Take(TokenBuckets buckets, string key, string limit)
+    /// <summary>Takes a token; a refusal is counted in the metrics under the limit's name, then thrown saying "Too many <paramref name="what"/>".</summary>
+    private void Take(TokenBuckets buckets, string key, string limit, string? what = null)
     {
         try
         {
-            buckets.Take(key, limit);
+            buckets.Take(key, what ?? limit);
         }
         catch (ChatException ex) when (ex.Code == ErrorCodes.RateLimited)
         {
