@@ -104,8 +104,30 @@ public static class AuthApi
         await cluster.GetGrain<IUserSessionGrain>(user).SignOut(tokenVersion);
     }
 
-    /// <summary>The client's address (behind a proxy, as forwarded: docs/deploy.md); the same text for every unknown one.</summary>
-    public static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The client's address as the per-address limits count it (behind a proxy, as forwarded:
+    /// docs/deploy.md). An IPv6 client counts by its /64, the block one subscriber usually holds
+    /// whole: counted by full address, one guesser would be 2^64 clients.
+    /// </summary>
+    public static string ClientAddress(HttpContext http)
+    {
+        var address = http.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "unknown";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new System.Net.IPAddress(bytes)}/64";
+    }
 
     private static bool IsPassword(string? password) => password is { Length: >= 8 and <= 128 };
 }
