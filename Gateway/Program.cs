@@ -63,7 +63,7 @@ public static class GatewayApp
         services.AddHostedService<SocketShutdown>();
 
         // Observability and Admin: one-line logs (Logging:Format), metrics and health as on a silo
-        // (ChatApp.Defaults), and who holds the admin role.
+        // (ChatApp.Defaults; /metrics on a listener of its own, Metrics:Port), and who holds the admin role.
         builder.Logging.AddChatConsole(builder.Configuration);
         services.AddSingleton<GatewayMetrics>();
         services.AddChatMetrics("chatapp-gateway", GatewayMetrics.MeterName);
