@@ -97,6 +97,8 @@ limits=(
     Limits__AuthCallsPerAddressPerMinute=1000000
     Limits__MessagesPerSecond=100000 Limits__MessageBurst=100000
     Limits__FramesPerSecond=100000 Limits__FrameBurst=100000
+    Limits__SearchesPerSecond=100000 Limits__SearchBurst=100000
+    Limits__HistoryReadsPerSecond=100000 Limits__HistoryReadBurst=100000
 )
 system_env=(ConnectionStrings__Chat="$bench_db" CHATAPP_DB="$bench_db" Orleans__ClusterId=chatapp-bench Orleans__ServiceId=chatapp-bench)
 

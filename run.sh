@@ -60,7 +60,7 @@ for ((i = 0; i < silos; i++)); do
 done
 for ((i = 0; i < gateways; i++)); do
     log="$logs/gateway.log"; ((i == 0)) || log="$logs/gateway-$i.log"
-    (cd Gateway && exec dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$((port + i))") >"$log" 2>&1 &
+    (cd Gateway && exec dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$((port + i))" --Metrics:Port=$((9464 + i))) >"$log" 2>&1 &
     pids+=($!)
 done
 
@@ -85,7 +85,8 @@ for ((i = 0; i < gateways; i++)); do
     echo "  chat:      http://127.0.0.1:$((port + i))/"
     echo "  health:    http://127.0.0.1:$((port + i))/healthz  http://127.0.0.1:$((port + i))/readyz"
 done
-echo "  admin:     http://127.0.0.1:$port/admin/ (users named in Admin__Users__0, ...); metrics at /metrics"
+echo "  admin:     http://127.0.0.1:$port/admin/ (for users granted the role: ./scripts/admin.sh grant NAME)"
+for ((i = 0; i < gateways; i++)); do echo "  metrics:   http://127.0.0.1:$((9464 + i))/metrics (gateway $i)"; done
 echo "  silos:     $silos (ports 11111.. and gateways 30000..), logs in $logs/"
 for ((i = 0; i < silos; i++)); do echo "  silo $i:    http://127.0.0.1:$((admin + i))/ (Orleans Dashboard; /metrics /healthz /readyz)"; done
 echo "  database:  $CHATAPP_DB (at most $Database__MaxPoolSize connections per pool)"

@@ -39,6 +39,7 @@ public static class GatewayApp
         services.ConfigureHttpJsonOptions(o => ChatJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ChatProblems.Handler>();
+        services.AddSecurityHeaders();
 
         // Limits and Accounts: per-user, per-socket and per-address limits; accounts, bearer tokens
         // and their revocation (every other setting below is validated when the app starts).
@@ -62,18 +63,20 @@ public static class GatewayApp
         services.AddHostedService<SocketShutdown>();
 
         // Observability and Admin: one-line logs (Logging:Format), metrics and health as on a silo
-        // (ChatApp.Defaults), and who may read the admin overview.
+        // (ChatApp.Defaults; /metrics on a listener of its own, Metrics:Port), and who holds the admin role.
         builder.Logging.AddChatConsole(builder.Configuration);
         services.AddSingleton<GatewayMetrics>();
         services.AddChatMetrics("chatapp-gateway", GatewayMetrics.MeterName);
         services.AddHealthChecks()
             .AddNpgSql(tags: [HealthAndMetrics.Ready])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthAndMetrics.Ready]);
-        services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
+        services.AddSingleton<AdminRole>();
+        builder.AddMetricsListener();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseMetricsListener(); // /metrics, on Metrics:Port only
         app.UseSecurityHeaders();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -82,7 +85,7 @@ public static class GatewayApp
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapHealthAndMetrics(); // /healthz, /readyz, /metrics
+        app.MapHealth();           // /healthz, /readyz
         app.MapAuth();             // /api/auth: register, login, logout, password
         app.MapMe();               // /api/me
         app.MapRooms();            // /api/rooms, with members, bans and roles

@@ -8,7 +8,8 @@ namespace ChatApp.Gateway.Accounts;
 
 /// <summary>
 /// Accounts over HTTP: register and login (the only calls that need no token), logout, and
-/// password change. Login and register are limited per client address; failed logins per name.
+/// password change. Login and register are limited per client address; failed logins per name and
+/// address, and per address (<see cref="AbuseLimits"/>).
 /// </summary>
 public static class AuthApi
 {
@@ -46,19 +47,21 @@ public static class AuthApi
             : TypedResults.Created("/api/me", new SignedIn(tokens.Issue(account), account.User));
     }
 
-    private static async Task<IResult> Login(Credentials body, UserAccounts accounts, TokenService tokens, AbuseLimits limits)
+    private static async Task<IResult> Login(Credentials body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits)
     {
         if (!UserName.TryParse(body.Username, out var name) || body.Password is not { Length: <= 128 } password)
         {
             return ChatProblems.Problem(ErrorCodes.Unauthorized, "Wrong username or password.");
         }
-        limits.CheckLogin(name);
+        var address = ClientAddress(http);
+        limits.CheckLogin(name, address);
         var account = await accounts.Verify(name, password);
         if (account is null)
         {
-            limits.RecordLoginFailure(name);
+            limits.RecordLoginFailure(name, address);
             return ChatProblems.Problem(ErrorCodes.Unauthorized, "Wrong username or password.");
         }
+        limits.RecordLoginSuccess(name, address);
         return TypedResults.Ok(new SignedIn(tokens.Issue(account), account.User));
     }
 
@@ -79,10 +82,11 @@ public static class AuthApi
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "A password is 8 to 128 characters.");
         }
-        limits.CheckLogin(user.Name);
+        // Not the login bucket: a guesser without the token cannot fill this one, so cannot block the owner here.
+        limits.CheckPasswordChange(user.Name);
         if (body.CurrentPassword is not { Length: <= 128 } current || await accounts.Verify(user.Name, current) is null)
         {
-            limits.RecordLoginFailure(user.Name);
+            limits.RecordPasswordChangeFailure(user.Name);
             return ChatProblems.Problem(ErrorCodes.Forbidden, "The current password is wrong.");
         }
         var version = await accounts.ChangePassword(user.Name, body.NewPassword!);
@@ -98,6 +102,31 @@ public static class AuthApi
     {
         await sockets.CloseUserAsync(user, tokenVersion);
         await cluster.GetGrain<IUserSessionGrain>(user).SignOut(tokenVersion);
+    }
+
+    /// <summary>
+    /// The client's address as the per-address limits count it (behind a proxy, as forwarded:
+    /// docs/deploy.md). An IPv6 client counts by its /64, the block one subscriber usually holds
+    /// whole: counted by full address, one guesser would be 2^64 clients.
+    /// </summary>
+    public static string ClientAddress(HttpContext http)
+    {
+        var address = http.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "unknown";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new System.Net.IPAddress(bytes)}/64";
     }
 
     private static bool IsPassword(string? password) => password is { Length: >= 8 and <= 128 };

@@ -58,7 +58,7 @@ public static class AuthSetup
             };
             // Guessing passwords or minting accounts from one address is slowed, whatever the names tried.
             o.AddPolicy(AuthApi.AuthPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                AuthApi.ClientAddress(http),
                 _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = http.RequestServices.GetRequiredService<AbuseLimits>().Options.AuthCallsPerAddressPerMinute,

@@ -89,6 +89,8 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
         ValidIssuer = options.Issuer,
         ValidAudience = options.Audience,
         IssuerSigningKey = KeyOf(options),
+        // Both are the defaults, said out loud: an unsigned (alg: none) token or one in another algorithm is forged.
+        RequireSignedTokens = true,
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         ClockSkew = TimeSpan.FromSeconds(30),
         NameClaimType = NameClaim,

@@ -4,12 +4,11 @@ using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace ChatApp.Gateway.Admin;
 
 /// <summary>
-/// <c>GET /api/admin/overview</c>, read-only, for the users named in <c>Admin:Users</c>: every room
+/// <c>GET /api/admin/overview</c>, read-only, for holders of the admin role (<see cref="AdminRole"/>): every room
 /// with its members, messages and last activity (from the cluster), and the users connected to this
 /// gateway (each gateway knows only its own sockets, and says so). The page at /admin shows it.
 /// </summary>
@@ -43,12 +42,11 @@ public static class AdminApi
         return TypedResults.Ok(new Overview(time.GetUtcNow().UtcDateTime, rooms, gateway));
     }
 
-    /// <summary>Signed in is not enough: the caller must be listed in Admin:Users, or gets 403 <c>forbidden</c>.</summary>
+    /// <summary>Signed in is not enough: the caller must hold the admin role, or gets 403 <c>forbidden</c>.</summary>
     private static async ValueTask<object?> AdminOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var admins = http.RequestServices.GetRequiredService<IOptionsMonitor<AdminOptions>>().CurrentValue;
-        if (!admins.IsAdmin(http.User().Name))
+        if (!await http.RequestServices.GetRequiredService<AdminRole>().IsAdmin(http.User().Name))
         {
             return ChatProblems.Problem(ErrorCodes.Forbidden, "Only administrators may see the admin overview.");
         }

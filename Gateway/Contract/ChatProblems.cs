@@ -17,6 +17,7 @@ public static class ChatProblems
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.Conflict => StatusCodes.Status409Conflict,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.Timeout => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status503ServiceUnavailable,
     };
 

@@ -28,8 +28,9 @@ public static class MessagesApi
         return group;
     }
 
-    private static async Task<IResult> History(string id, long? before, long? after, int? limit, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> History(string id, long? before, long? after, int? limit, HttpContext http, IClusterClient cluster, AbuseLimits limits)
     {
+        limits.TakeHistoryRead(http.User().Name);
         if (limit is < 1 or > 200)
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "limit is 1 to 200.");

@@ -43,12 +43,22 @@ public static class RoomsApi
         return TypedResults.Ok(await cluster.RoomList().Summaries(user.Name, ids));
     }
 
+    /// <summary>
+    /// Makes a room. A taken id answers 409 whether the room is public or private, alike in every
+    /// byte: an id is a name anyone may try to take, so that it is taken cannot be hidden, and
+    /// nothing else is told. A private room sent without an id gets one nobody can guess, whose
+    /// existence no one can probe (docs/security.md, "Room ids").
+    /// </summary>
     private static async Task<IResult> Create(NewRoom body, HttpContext http, IClusterClient cluster)
     {
-        var id = RoomId.ParseNamed(body.Id);
+        var id = body.Id is null && body.Visibility == RoomVisibility.Private ? UnguessableId() : RoomId.ParseNamed(body.Id);
         var details = await cluster.Room(id).Create(http.User().Name, body.Visibility ?? RoomVisibility.Public, body.Topic ?? "");
         return TypedResults.Created($"/api/rooms/{id}", RoomView.From(details));
     }
+
+    /// <summary>"p-" and 128 random bits in hex: 34 characters, within the room id rule.</summary>
+    private static RoomId UnguessableId() =>
+        RoomId.Parse($"p-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))}");
 
     private static async Task<IResult> GetRoom(string id, HttpContext http, IClusterClient cluster)
     {

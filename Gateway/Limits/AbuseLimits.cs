@@ -5,52 +5,95 @@ using Microsoft.Extensions.Options;
 namespace ChatApp.Gateway.Limits;
 
 /// <summary>
-/// The gateway's shared limiters: per user for messages and failed logins, per socket for frames.
-/// Each is one partitioned limiter for all keys, so a hundred thousand sockets share one timer.
+/// The gateway's shared limiters: per user for messages and wrong current passwords, per socket
+/// for frames, per (name, address) and per address for failed logins. Each bucket is one
+/// partitioned limiter for all keys, so a hundred thousand sockets share one timer.
 /// </summary>
-public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics metrics) : IDisposable
+public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics metrics, TimeProvider time) : IDisposable
 {
     private readonly TokenBuckets _messages = new(options.Value.MessagesPerSecond, options.Value.MessageBurst);
     private readonly TokenBuckets _frames = new(options.Value.FramesPerSecond, options.Value.FrameBurst);
-    private readonly TokenBuckets _loginFailures = new(
-        1 / options.Value.LoginFailureForgiveness.TotalSeconds, options.Value.LoginFailuresPerUser);
+    private readonly TokenBuckets _searches = new(options.Value.SearchesPerSecond, options.Value.SearchBurst);
+    private readonly TokenBuckets _historyReads = new(options.Value.HistoryReadsPerSecond, options.Value.HistoryReadBurst);
+    private readonly LoginThrottle _loginFailures = new(options.Value, time);
+    private readonly TokenBuckets _addressLoginFailures = new(
+        options.Value.LoginFailuresPerAddressPerHour / 3600.0, options.Value.LoginFailuresPerAddressPerHour);
+    private readonly TokenBuckets _passwordChangeFailures = new(1 / 60.0, options.Value.PasswordChangeFailuresPerUser);
 
     public LimitOptions Options => options.Value;
 
     /// <summary>Counts a send, edit or delete of the user, over WebSocket and HTTP alike.</summary>
     public void TakeMessage(string user) => Take(_messages, user, "messages");
 
-    /// <summary>Refuses a login for a name that failed too often lately, before the password is even checked.</summary>
-    public void CheckLogin(string user)
+    /// <summary>Counts a search of the user.</summary>
+    public void TakeSearch(string user) => Take(_searches, user, "searches");
+
+    /// <summary>Counts a history page read by the user, over WebSocket and HTTP alike.</summary>
+    public void TakeHistoryRead(string user) => Take(_historyReads, user, "history_reads", "history reads");
+
+    /// <summary>
+    /// Refuses a login, before the password is even checked, for a name that failed too often
+    /// lately from this address, or from an address that failed too often whatever the names.
+    /// </summary>
+    public void CheckLogin(string user, string address)
     {
-        if (_loginFailures.WaitNeeded(user) is { } wait)
+        if (_loginFailures.WaitNeeded(user, address) is { } wait)
         {
             metrics.RateLimited("logins");
-            throw ChatException.RateLimited(wait, "Too many failed logins for this user; retry later.");
+            throw ChatException.RateLimited(wait, "Too many failed logins for this user from this address; retry later.");
+        }
+        if (_addressLoginFailures.WaitNeeded(address) is { } addressWait)
+        {
+            metrics.RateLimited("logins");
+            throw ChatException.RateLimited(addressWait, "Too many failed logins from this address; retry later.");
         }
     }
 
-    public void RecordLoginFailure(string user)
+    public void RecordLoginFailure(string user, string address)
+    {
+        _loginFailures.RecordFailure(user, address);
+        TakeQuietly(_addressLoginFailures, address);
+    }
+
+    public void RecordLoginSuccess(string user, string address) => _loginFailures.RecordSuccess(user, address);
+
+    /// <summary>
+    /// Refuses a password change of a user whose token was used to guess the current password too
+    /// often lately. Only a holder of the user's token can fill this bucket, so it locks out no one else.
+    /// </summary>
+    public void CheckPasswordChange(string user)
+    {
+        if (_passwordChangeFailures.WaitNeeded(user) is { } wait)
+        {
+            metrics.RateLimited("password_changes");
+            throw ChatException.RateLimited(wait, "Too many wrong current passwords; retry later.");
+        }
+    }
+
+    public void RecordPasswordChangeFailure(string user) => TakeQuietly(_passwordChangeFailures, user);
+
+    /// <summary>Counts a failure in a bucket that only counts failures; an empty bucket is refused by the check before.</summary>
+    private static void TakeQuietly(TokenBuckets buckets, string key)
     {
         try
         {
-            _loginFailures.Take(user, "failed logins");
+            buckets.Take(key, "failures");
         }
         catch (ChatException)
         {
-            // Already at the limit: the next attempt is refused by CheckLogin.
+            // Already at the limit: the next attempt is refused by its check.
         }
     }
 
     /// <summary>Counts one frame of a socket, whatever its kind.</summary>
     public void TakeFrame(string connectionId) => Take(_frames, connectionId, "frames");
 
-    /// <summary>Takes a token; a refusal is counted in the metrics under the limit's name, then thrown.</summary>
-    private void Take(TokenBuckets buckets, string key, string limit)
+    /// <summary>Takes a token; a refusal is counted in the metrics under the limit's name, then thrown saying "Too many <paramref name="what"/>".</summary>
+    private void Take(TokenBuckets buckets, string key, string limit, string? what = null)
     {
         try
         {
-            buckets.Take(key, limit);
+            buckets.Take(key, what ?? limit);
         }
         catch (ChatException ex) when (ex.Code == ErrorCodes.RateLimited)
         {
@@ -63,6 +106,9 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
     {
         _messages.Dispose();
         _frames.Dispose();
-        _loginFailures.Dispose();
+        _searches.Dispose();
+        _historyReads.Dispose();
+        _addressLoginFailures.Dispose();
+        _passwordChangeFailures.Dispose();
     }
 }

@@ -25,16 +25,47 @@ public sealed class LimitOptions
     [Positive]
     public int FrameBurst { get; set; } = 200;
 
-    /// <summary>Failed logins per user name before further attempts wait, and how fast they are forgiven.</summary>
+    /// <summary>Failed logins for one name from one client address before further attempts from there wait…</summary>
     [Positive]
-    public int LoginFailuresPerUser { get; set; } = 5;
+    public int LoginFailuresBeforeDelay { get; set; } = 5;
 
+    /// <summary>…first this long, twice as long after each further failure…</summary>
     [Positive]
-    public TimeSpan LoginFailureForgiveness { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan LoginFirstDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>…but never longer than this.</summary>
+    [Positive]
+    public TimeSpan LoginMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>One failure is forgotten for every stretch this long without one (per name and address).</summary>
+    [Positive]
+    public TimeSpan LoginFailureForgiveness { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Failed logins from one client address across all names per hour (a burst of as many, then refilled evenly).</summary>
+    [Positive]
+    public int LoginFailuresPerAddressPerHour { get; set; } = 100;
+
+    /// <summary>Wrong current passwords a signed-in user may give to a password change, then one more per minute.</summary>
+    [Positive]
+    public int PasswordChangeFailuresPerUser { get; set; } = 5;
 
     /// <summary>Login and register calls per client address per minute.</summary>
     [Positive]
     public int AuthCallsPerAddressPerMinute { get; set; } = 30;
+
+    /// <summary>Searches a user may make per second, sustained, and in one burst: each is a full-text query over all their rooms.</summary>
+    [Positive]
+    public double SearchesPerSecond { get; set; } = 0.5;
+
+    [Positive]
+    public int SearchBurst { get; set; } = 10;
+
+    /// <summary>History pages a user may read per second (HTTP and <c>history</c> frames together), sustained, and in one burst.</summary>
+    [Positive]
+    public double HistoryReadsPerSecond { get; set; } = 10;
+
+    [Positive]
+    public int HistoryReadBurst { get; set; } = 100;
 
     /// <summary>Open sockets one user may hold on one gateway.</summary>
     [Positive]

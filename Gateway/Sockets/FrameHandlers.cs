@@ -27,7 +27,7 @@ public static class FrameHandlers
             "send" => Send(frame, user, cluster, limits),
             "edit" => Edit(frame, user, cluster, limits),
             "delete" => Delete(frame, user, cluster, limits),
-            "history" => History(frame, user, cluster),
+            "history" => History(frame, user, cluster, limits),
             "ping" => Task.FromResult(Empty),
             "typing" => Typing(frame, user, cluster),
             "read" => Read(frame, user, cluster),
@@ -91,8 +91,9 @@ public static class FrameHandlers
         return new { seq = await cluster.Room(room).Delete(user, seq) };
     }
 
-    private static async Task<object> History(ClientFrame frame, UserName user, IClusterClient cluster)
+    private static async Task<object> History(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
     {
+        limits.TakeHistoryRead(user);
         var room = RoomId.Parse(frame.String("room"));
         var before = frame.Long("before");
         var limit = frame.OptionalLong("limit") ?? 50;

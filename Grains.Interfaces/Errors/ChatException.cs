@@ -35,4 +35,7 @@ public static class ErrorCodes
     public const string RateLimited = "rate_limited";
     public const string Unavailable = "unavailable";
     public const string BadRequest = "bad_request";
+
+    /// <summary>A search ran out of its time in the database (Search:StatementTimeout) and was cancelled.</summary>
+    public const string Timeout = "timeout";
 }

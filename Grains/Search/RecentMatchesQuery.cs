@@ -25,10 +25,10 @@ public static class RecentMatchesQuery
     // sql/0009_search_words.sql: the words read as English and as written, each reading once.
     private const string Words = "chat_search_words($1)";
 
-    public static NpgsqlCommand Create(SearchDatabase db, IReadOnlyList<string> rooms, string query, int limit)
+    public static NpgsqlCommand Create(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<string> rooms, string query, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfZero(rooms.Count);
-        var cmd = db.CreateCommand(Sql(rooms.Count));
+        var cmd = new NpgsqlCommand(Sql(rooms.Count), connection, transaction);
         cmd.Parameters.Add(new NpgsqlParameter { Value = query });
         cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
         foreach (var room in rooms)

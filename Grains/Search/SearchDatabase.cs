@@ -14,6 +14,8 @@ public sealed class SearchDatabase(string connectionString) : IDisposable
 
     public NpgsqlCommand CreateCommand(string sql) => _db.CreateCommand(sql);
 
+    public ValueTask<NpgsqlConnection> OpenConnectionAsync() => _db.OpenConnectionAsync();
+
     public void Dispose() => _db.Dispose();
 
     private static NpgsqlDataSource CreateUnprepared(string connectionString)

@@ -39,12 +39,19 @@ public static class HealthAndMetrics
         return services;
     }
 
-    /// <summary>/healthz, /readyz and /metrics.</summary>
+    /// <summary>/healthz, /readyz and /metrics (a silo's admin port).</summary>
     public static IEndpointRouteBuilder MapHealthAndMetrics(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealth();
+        routes.MapPrometheusScrapingEndpoint(MetricsPath);
+        return routes;
+    }
+
+    /// <summary>/healthz and /readyz alone (the gateway's public port, which serves /metrics only on a port of its own).</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapHealthChecks(LivePath, new() { Predicate = _ => false });
         routes.MapHealthChecks(ReadyPath, new() { Predicate = check => check.Tags.Contains(Ready) });
-        routes.MapPrometheusScrapingEndpoint(MetricsPath);
         return routes;
     }
 }

@@ -1,6 +1,9 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Json;
 using ChatApp.Tests.Support;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace ChatApp.Tests.Gateway;
@@ -110,6 +113,44 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
         Assert.Equal(name, (await me.ReadAsync<Me>()).User.Name);
     }
 
+    [Theory]
+    [InlineData(PasswordHasherCompatibilityMode.IdentityV3, 100_000)]
+    [InlineData(PasswordHasherCompatibilityMode.IdentityV2, 1)]
+    public async Task A_password_stored_with_an_older_weaker_hash_is_rehashed_at_login_and_still_works(PasswordHasherCompatibilityMode format, int iterations)
+    {
+        var name = Fresh.User("oldhash");
+        var old = new PasswordHasher<string>(Options.Create(new PasswordHasherOptions { CompatibilityMode = format, IterationCount = iterations }))
+            .HashPassword(name.Value, Accounts.Password);
+        await Sql.QueryAsync(System.Database.ConnectionString, "INSERT INTO users (name, password_hash) VALUES ($1, $2)", name, old);
+        using var http = System.Http();
+
+        var first = await http.PostAsJsonAsync("/api/auth/login", new { username = name.Value, password = Accounts.Password });
+        var stored = await StoredHashAsync(name.Value);
+        var second = await http.PostAsJsonAsync("/api/auth/login", new { username = name.Value, password = Accounts.Password });
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.NotEqual(old, stored);
+        var bytes = Convert.FromBase64String(stored!);
+        Assert.Equal(0x01, bytes[0]); // Identity's V3 format
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1))); // HMAC-SHA512
+        Assert.Equal(210_000u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5)));
+        Assert.Equal(stored, await StoredHashAsync(name.Value));
+    }
+
+    [Fact]
+    public async Task A_new_account_is_stored_with_the_current_hash_strength()
+    {
+        var (name, _) = await System.RegisterAsync("newhash");
+
+        var bytes = Convert.FromBase64String((await StoredHashAsync(name))!);
+
+        Assert.Equal(210_000u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5)));
+    }
+
+    private Task<string?> StoredHashAsync(string name) =>
+        Sql.ScalarAsync<string>(System.Database.ConnectionString, "SELECT password_hash FROM users WHERE name = $1", name);
+
     [Fact]
     public async Task Login_with_a_wrong_password_or_unknown_name_is_401_unauthorized()
     {
@@ -146,6 +187,19 @@ public sealed class AccountsTests(ChatSystemFixture fixture) : IClassFixture<Cha
         var response = await http.GetAsync(path);
 
         await HttpSteps.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task A_valid_token_rewritten_to_alg_none_or_signed_with_another_key_is_a_401()
+    {
+        var (_, token) = await System.RegisterAsync("forger");
+        using var genuine = System.Http(token);
+        using var unsigned = System.Http(Tokens.WithAlgorithmNone(token));
+        using var otherKey = System.Http(Tokens.SignedWithAnotherKey(token));
+
+        Assert.Equal(HttpStatusCode.OK, (await genuine.GetAsync("/api/me")).StatusCode);
+        await HttpSteps.AssertProblemAsync(await unsigned.GetAsync("/api/me"), HttpStatusCode.Unauthorized, "unauthorized");
+        await HttpSteps.AssertProblemAsync(await otherKey.GetAsync("/api/me"), HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Fact]

@@ -59,7 +59,6 @@ public sealed class HelloTests(ChatSystemFixture fixture) : IClassFixture<ChatSy
         null,
         "",
         "not-a-token",
-        "eyJhbGciOiJub25lIn0.eyJuYW1lIjoiYWRtaW4iLCJ1aWQiOiIxIn0.",
     };
 
     [Theory]
@@ -81,6 +80,28 @@ public sealed class HelloTests(ChatSystemFixture fixture) : IClassFixture<ChatSy
         await using var client = await ConnectWithoutHelloAsync();
 
         var answer = await client.RequestAsync("hello", new { token = Tokens.WithTamperedPayload(client.Token, victim.User) });
+
+        ChatSteps.AssertError(answer, "unauthorized");
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.ClosedWithAsync());
+    }
+
+    [Fact]
+    public async Task Hello_with_a_valid_token_rewritten_to_alg_none_is_unauthorized_and_closes_with_1008()
+    {
+        await using var client = await ConnectWithoutHelloAsync();
+
+        var answer = await client.RequestAsync("hello", new { token = Tokens.WithAlgorithmNone(client.Token) });
+
+        ChatSteps.AssertError(answer, "unauthorized");
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.ClosedWithAsync());
+    }
+
+    [Fact]
+    public async Task Hello_with_a_valid_token_signed_with_another_key_is_unauthorized_and_closes_with_1008()
+    {
+        await using var client = await ConnectWithoutHelloAsync();
+
+        var answer = await client.RequestAsync("hello", new { token = Tokens.SignedWithAnotherKey(client.Token) });
 
         ChatSteps.AssertError(answer, "unauthorized");
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.ClosedWithAsync());

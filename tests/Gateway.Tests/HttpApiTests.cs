@@ -58,6 +58,50 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
     }
 
     [Fact]
+    public async Task Creating_a_taken_private_id_is_answered_exactly_as_a_taken_public_one()
+    {
+        var (_, ownerToken) = await System.RegisterAsync("owner");
+        var (_, probeToken) = await System.RegisterAsync("prober");
+        using var asOwner = System.Http(ownerToken);
+        using var asProber = System.Http(probeToken);
+        var (secret, open) = (Fresh.Room("private"), Fresh.Room("public"));
+        Assert.Equal(HttpStatusCode.Created, (await asOwner.PostAsJsonAsync("/api/rooms", new { id = secret, visibility = "private" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await asOwner.PostAsJsonAsync("/api/rooms", new { id = open, visibility = "public" })).StatusCode);
+
+        var onSecret = await asProber.PostAsJsonAsync("/api/rooms", new { id = secret, visibility = "private" });
+        var onOpen = await asProber.PostAsJsonAsync("/api/rooms", new { id = open, visibility = "private" });
+
+        Assert.Equal(HttpStatusCode.Conflict, onSecret.StatusCode);
+        var (secretBody, openBody) = (await onSecret.Content.ReadFromJsonAsync<JsonElement>(), await onOpen.Content.ReadFromJsonAsync<JsonElement>());
+        foreach (var field in new[] { "status", "code", "detail", "title", "type" })
+        {
+            Assert.Equal(openBody.TryGetProperty(field, out var o) ? o.ToString() : null, secretBody.TryGetProperty(field, out var s) ? s.ToString() : null);
+        }
+    }
+
+    [Fact]
+    public async Task A_private_room_created_without_an_id_gets_one_nobody_can_guess()
+    {
+        var (_, ownerToken) = await System.RegisterAsync("owner");
+        var (_, outsiderToken) = await System.RegisterAsync("outsider");
+        using var asOwner = System.Http(ownerToken);
+        using var asOutsider = System.Http(outsiderToken);
+
+        var first = await asOwner.PostAsJsonAsync("/api/rooms", new { visibility = "private", topic = "unlisted" });
+        var second = await asOwner.PostAsJsonAsync("/api/rooms", new { visibility = "private" });
+        var unnamedPublic = await asOwner.PostAsJsonAsync("/api/rooms", new { visibility = "public" });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var other = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Matches("^p-[0-9a-f]{32}$", id);
+        Assert.NotEqual(id, other);
+        Assert.Equal(HttpStatusCode.OK, (await asOwner.GetAsync($"/api/rooms/{id}")).StatusCode);
+        await HttpSteps.AssertProblemAsync(await asOutsider.GetAsync($"/api/rooms/{id}"), HttpStatusCode.NotFound, "not_found");
+        await HttpSteps.AssertProblemAsync(unnamedPublic, HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Fact]
     public async Task Room_shows_its_owner_and_members_with_their_roles()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace ChatApp.Tests.Gateway;
 
-/// <summary>A system with the production defaults of the abuse limits, not the roomy ones of the other tests.</summary>
+/// <summary>A system with the production defaults of the abuse limits (but one), not the roomy ones of the other tests.</summary>
 public sealed class DefaultLimitsFixture : IAsyncLifetime
 {
     public ChatSystem System { get; private set; } = null!;
@@ -18,7 +18,8 @@ public sealed class DefaultLimitsFixture : IAsyncLifetime
         ["Limits:FramesPerSecond"] = "50",
         ["Limits:FrameBurst"] = "200",
         ["Limits:AuthCallsPerAddressPerMinute"] = "1000",
-        ["Limits:LoginFailuresPerUser"] = "5",
+        // Below the default of 100 per hour, so that reaching it takes seconds, not a hundred password hashes.
+        ["Limits:LoginFailuresPerAddressPerHour"] = "10",
         ["Limits:ConnectionsPerUser"] = "3",
     });
 
@@ -84,22 +85,109 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
     }
 
     [Fact]
-    public async Task Repeated_failed_logins_for_a_name_are_throttled_even_with_the_right_password_after()
+    public async Task A_guesser_gets_429_with_retry_after_while_the_owner_logs_in_from_another_address()
     {
         var (name, _) = await System.RegisterAsync("victim");
-        using var http = System.Http();
-        var statuses = new List<HttpStatusCode>();
+        using var guesser = System.HttpFrom(IPAddress.Parse("127.0.0.11"));
+        using var owner = System.HttpFrom(IPAddress.Parse("127.0.0.21"));
+        var guesses = new List<HttpResponseMessage>();
         for (var i = 0; i < 7; i++)
         {
-            statuses.Add((await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = $"guess number {i}" })).StatusCode);
+            guesses.Add(await guesser.PostAsJsonAsync("/api/auth/login", new { username = name, password = $"guess number {i}" }));
         }
-        var right = await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = Accounts.Password });
+        var rightFromTheGuessersAddress = await guesser.PostAsJsonAsync("/api/auth/login", new { username = name, password = Accounts.Password });
+        var ownersLogin = await owner.PostAsJsonAsync("/api/auth/login", new { username = name, password = Accounts.Password });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
-        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
-        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
-        Assert.Equal("rate_limited", (await right.ReadAsync<Problem>()).Code);
+        Assert.All(guesses[..5], g => Assert.Equal(HttpStatusCode.Unauthorized, g.StatusCode));
+        Assert.All(guesses[5..], g => Assert.Equal(HttpStatusCode.TooManyRequests, g.StatusCode));
+        Assert.True(guesses[^1].Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal("rate_limited", (await guesses[^1].ReadAsync<Problem>()).Code);
+        Assert.Equal(HttpStatusCode.TooManyRequests, rightFromTheGuessersAddress.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ownersLogin.StatusCode);
     }
+
+    [Fact]
+    public async Task Each_further_failure_doubles_the_wait_and_the_owner_gets_in_from_the_same_address_after_it()
+    {
+        var (name, _) = await System.RegisterAsync("victim");
+        using var http = System.HttpFrom(IPAddress.Parse("127.0.0.12"));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(http, name, $"guess number {i}")).StatusCode);
+        }
+
+        var first = (await LoginAsync(http, name, Accounts.Password)).Headers.RetryAfter!.Delta!.Value;
+        await Task.Delay(first + TimeSpan.FromMilliseconds(200));
+        var sixthGuess = await LoginAsync(http, name, "guess number 6");
+        var second = (await LoginAsync(http, name, Accounts.Password)).Headers.RetryAfter!.Delta!.Value;
+        await Task.Delay(second + TimeSpan.FromMilliseconds(200));
+        var owner = await LoginAsync(http, name, Accounts.Password);
+        var afterSuccess = await LoginAsync(http, name, "a typo");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, sixthGuess.StatusCode);
+        Assert.True(second >= 2 * first - TimeSpan.FromSeconds(1), $"waits {first} then {second}");
+        Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterSuccess.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_owner_changes_their_password_while_someone_guesses_it_at_the_login_from_the_same_address()
+    {
+        var (name, token) = await System.RegisterAsync("victim");
+        using var guesser = System.HttpFrom(IPAddress.Parse("127.0.0.13"));
+        for (var i = 0; i < 8; i++)
+        {
+            await LoginAsync(guesser, name, $"guess number {i}");
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginAsync(guesser, name, "one more guess")).StatusCode);
+        // Even from the guesser's own address (say, behind the same NAT).
+        using var owner = System.HttpFrom(IPAddress.Parse("127.0.0.13"));
+        owner.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        var change = await owner.PostAsJsonAsync("/api/auth/password", new { currentPassword = Accounts.Password, newPassword = "a brand new password" });
+        using var elsewhere = System.HttpFrom(IPAddress.Parse("127.0.0.23"));
+        var login = await LoginAsync(elsewhere, name, "a brand new password");
+
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_current_passwords_at_a_password_change_are_limited_for_that_user_alone()
+    {
+        var (_, token) = await System.RegisterAsync("changer");
+        using var http = System.Http(token);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            statuses.Add((await http.PostAsJsonAsync("/api/auth/password", new { currentPassword = $"guess number {i}", newPassword = "a brand new password" })).StatusCode);
+        }
+
+        Assert.All(statuses[..5], s => Assert.Equal(HttpStatusCode.Forbidden, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
+    [Fact]
+    public async Task One_address_guessing_across_many_names_is_bounded_too()
+    {
+        using var http = System.HttpFrom(IPAddress.Parse("127.0.0.14"));
+        var limit = 10; // Limits:LoginFailuresPerAddressPerHour, as the fixture sets it
+        for (var i = 0; i < limit; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(http, Fresh.User("nobody").Value, "a guess")).StatusCode);
+        }
+
+        var refused = await LoginAsync(http, Fresh.User("nobody").Value, "a guess");
+        using var elsewhere = System.HttpFrom(IPAddress.Parse("127.0.0.24"));
+        var (name, _) = await System.RegisterAsync("bystander");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(elsewhere, name, Accounts.Password)).StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> LoginAsync(HttpClient http, string name, string password) =>
+        http.PostAsJsonAsync("/api/auth/login", new { username = name, password });
 
     [Fact]
     public async Task A_socket_sending_thousands_of_frames_is_limited_and_stays_usable()
@@ -157,6 +245,9 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("script-src 'self'", policy);
         Assert.DoesNotContain("unsafe-inline", policy);
+        // Sockets only to the page's own origin: 'self' covers its ws: and wss:, and no other host.
+        Assert.Contains("connect-src 'self';", policy);
+        Assert.DoesNotContain("ws:", policy);
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
     }
 }

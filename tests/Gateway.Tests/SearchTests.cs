@@ -162,14 +162,17 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     }
 
     [Fact]
-    public async Task A_query_of_4000_characters_is_answered_and_a_longer_one_refused()
+    public async Task A_query_of_256_characters_and_16_words_is_answered_and_a_longer_one_refused_as_validation()
     {
         var (client, room) = await RoomWith("needle");
         await using var _ = client;
         using var http = System.Http(client.Token);
-        var longest = string.Join(' ', Enumerable.Repeat("needle", 600))[..4000];
+        var longest = "needle " + new string('n', 249);
+        var mostWords = string.Join(' ', Enumerable.Repeat("needle", 16));
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/search?q={Uri.EscapeDataString(longest)}&room={room}")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/search?q={Uri.EscapeDataString(longest + "x")}&room={room}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/search?q={Uri.EscapeDataString(mostWords)}&room={room}")).StatusCode);
+        await HttpSteps.AssertProblemAsync(await http.GetAsync($"/api/search?q={Uri.EscapeDataString(longest + "x")}&room={room}"), HttpStatusCode.BadRequest, "validation");
+        await HttpSteps.AssertProblemAsync(await http.GetAsync($"/api/search?q={Uri.EscapeDataString(mostWords + " x")}&room={room}"), HttpStatusCode.BadRequest, "validation");
     }
 }

@@ -22,7 +22,7 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(15_000);
-        _system = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string> { ["Admin:Users:0"] = "admin" });
+        _system = await ChatSystem.StartAsync();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -42,7 +42,7 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
     [Fact]
     public async Task An_admin_signs_in_and_sees_the_rooms_and_this_gateways_users()
     {
-        await _system.SignInAsync("admin", AdminPassword);
+        await _system.SignInAdminAsync("admin", AdminPassword);
         await using var alice = await _system.ConnectNewUserAsync("alice");
         var room = Fresh.Room("page");
         await alice.JoinAsync(room);
@@ -76,7 +76,7 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
     public async Task Pictures_of_the_dashboard_and_the_admin_page()
     {
         // Plain names read better in a picture; this system's database is its own.
-        await _system.SignInAsync("admin", AdminPassword);
+        await _system.SignInAdminAsync("admin", AdminPassword);
         await using var alice = await ConnectAsync("alice");
         await using var bob = await ConnectAsync("bob");
         using (var http = _system.Http(alice.Token))

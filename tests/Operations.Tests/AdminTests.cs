@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ChatApp.Tests.Operations.Support;
 using ChatApp.Tests.Support;
 using Xunit;
 
 namespace ChatApp.Tests.Operations;
 
-/// <summary>The admin overview: for the users in Admin:Users only, read-only, and its page under the CSP.</summary>
+/// <summary>The admin overview: for holders of the admin role only, read-only, and its page under the CSP.</summary>
 public sealed class AdminTests(OperationsFixture fixture) : IClassFixture<OperationsFixture>
 {
     private ChatSystem System => fixture.System;
@@ -25,6 +26,41 @@ public sealed class AdminTests(OperationsFixture fixture) : IClassFixture<Operat
     }
 
     [Fact]
+    public async Task The_admin_role_is_granted_and_revoked_by_the_operators_command_not_by_a_name()
+    {
+        var (name, token) = await System.RegisterAsync("admin");
+        using var http = System.Http(token);
+        var before = (await http.GetAsync("/api/admin/overview")).StatusCode;
+
+        var granted = await SiloCommand.RunAsync(System.Database.ConnectionString, "admin", "grant", name.ToUpperInvariant());
+        var afterGrant = (await http.GetAsync("/api/admin/overview")).StatusCode;
+        var listed = await SiloCommand.RunAsync(System.Database.ConnectionString, "admin", "list");
+        var revoked = await SiloCommand.RunAsync(System.Database.ConnectionString, "admin", "revoke", name);
+        var afterRevoke = (await http.GetAsync("/api/admin/overview")).StatusCode;
+
+        Assert.Equal(HttpStatusCode.Forbidden, before);
+        Assert.Equal(0, granted.ExitCode);
+        Assert.Equal(HttpStatusCode.OK, afterGrant);
+        Assert.Contains(name, listed.Output.Split('\n', StringSplitOptions.TrimEntries));
+        Assert.Equal(0, revoked.ExitCode);
+        Assert.Equal(HttpStatusCode.Forbidden, afterRevoke);
+    }
+
+    [Fact]
+    public async Task Granting_the_role_to_a_name_nobody_registered_fails_and_the_name_registered_later_is_no_admin()
+    {
+        var name = Fresh.User("later").Value;
+
+        var granted = await SiloCommand.RunAsync(System.Database.ConnectionString, "admin", "grant", name);
+        var token = await System.SignInAsync(name, Accounts.Password);
+        using var http = System.Http(token);
+
+        Assert.Equal(1, granted.ExitCode);
+        Assert.Contains("must register first", granted.Errors, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/api/admin/overview")).StatusCode);
+    }
+
+    [Fact]
     public async Task Overview_refuses_a_caller_without_a_token()
     {
         using var http = System.Http();
@@ -35,7 +71,7 @@ public sealed class AdminTests(OperationsFixture fixture) : IClassFixture<Operat
     [Fact]
     public async Task Overview_lists_rooms_with_their_counts_and_this_gateways_users_for_an_admin()
     {
-        var adminToken = await System.SignInAsync(OperationsFixture.AdminName, "admin password 1");
+        var adminToken = await System.SignInAdminAsync(OperationsFixture.AdminName, "admin password 1");
         await using var alice = await System.ConnectNewUserAsync("alice");
         await using var bob = await System.ConnectNewUserAsync("bob");
         var room = Fresh.Room();

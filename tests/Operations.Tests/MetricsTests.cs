@@ -7,7 +7,7 @@ using Xunit;
 namespace ChatApp.Tests.Operations;
 
 /// <summary>
-/// /metrics on the gateway (main port) and on the silo (admin port), in Prometheus' format: the
+/// /metrics on the gateway (its metrics port) and on the silo (admin port), in Prometheus' format: the
 /// chat's own counters move as users chat, beside Orleans', Npgsql's, ASP.NET Core's and the runtime's.
 /// Other tests run alongside in this process, so counters are checked to grow by at least as much as this test did.
 /// </summary>
@@ -15,9 +15,25 @@ public sealed class MetricsTests(OperationsFixture fixture) : IClassFixture<Oper
 {
     private ChatSystem System => fixture.System;
 
-    private Uri GatewayMetrics => new(System.BaseUri, "/metrics");
+    private Uri GatewayMetrics => fixture.GatewayMetrics;
 
     private Uri SiloMetrics => new(fixture.SiloAdmin, "/metrics");
+
+    [Fact]
+    public async Task Gateway_metrics_are_served_on_the_metrics_port_and_not_on_the_public_one()
+    {
+        using var http = new HttpClient();
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, new Uri(System.BaseUri, "/metrics"));
+        spoofed.Headers.Host = GatewayMetrics.Authority;
+
+        using var onMetricsPort = await http.GetAsync(GatewayMetrics);
+        using var onPublicPort = await http.GetAsync(new Uri(System.BaseUri, "/metrics"));
+        using var withMetricsPortsHost = await http.SendAsync(spoofed);
+
+        Assert.Equal(HttpStatusCode.OK, onMetricsPort.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, onPublicPort.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, withMetricsPortsHost.StatusCode);
+    }
 
     [Fact]
     public async Task Gateway_counters_move_when_users_chat()

@@ -53,6 +53,10 @@ public sealed class ChatSystem : IAsyncDisposable
         ["Limits:FrameBurst"] = "100000",
         ["Limits:AuthCallsPerAddressPerMinute"] = "100000",
         ["Limits:ConnectionsPerUser"] = "1000",
+        ["Limits:SearchesPerSecond"] = "100000",
+        ["Limits:SearchBurst"] = "100000",
+        ["Limits:HistoryReadsPerSecond"] = "100000",
+        ["Limits:HistoryReadBurst"] = "100000",
     };
 
     public TestDatabase Database { get; }
@@ -108,6 +112,30 @@ public sealed class ChatSystem : IAsyncDisposable
     /// <summary>The running gateway's services, for tests that reach behind the sockets (say, to break the live path).</summary>
     public IServiceProvider GatewayServices => _gateway?.Services ?? throw new InvalidOperationException("The gateway is not running.");
 
+    /// <summary>
+    /// An HTTP client whose connections leave from <paramref name="address"/>, another loopback
+    /// address (127.0.0.2, ...): to the gateway a different client address, as another machine would be.
+    /// </summary>
+    public HttpClient HttpFrom(System.Net.IPAddress address) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            try
+            {
+                socket.Bind(new System.Net.IPEndPoint(address, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    { BaseAddress = BaseUri };
+
     /// <summary>An HTTP client that calls the API as the token's user.</summary>
     public HttpClient Http(string token)
     {
@@ -128,6 +156,17 @@ public sealed class ChatSystem : IAsyncDisposable
     {
         using var http = Http();
         return await Accounts.SignInAsync(http, name, password);
+    }
+
+    /// <summary>
+    /// Signs the named user in (registering it if new) and grants it the admin role the way an
+    /// operator does (<c>ChatApp.Silo admin grant NAME</c> runs the same code); returns its token.
+    /// </summary>
+    public async Task<string> SignInAdminAsync(string name, string password)
+    {
+        var token = await SignInAsync(name, password);
+        var code = await ChatApp.Silo.Database.AdminGrants.RunAsync(Database.ConnectionString, ["grant", name], TextWriter.Null, TextWriter.Null);
+        return code == 0 ? token : throw new InvalidOperationException($"admin grant {name} failed with {code}");
     }
 
     /// <summary>A registered user with an open, greeted WebSocket.</summary>

@@ -105,7 +105,7 @@ async function load() {
   }
   if (answer.status === 403) {
     show('none');
-    say('This account is not an administrator (the gateway lists them in Admin:Users).');
+    say('This account is not an administrator (an operator grants the role: ChatApp.Silo admin grant NAME).');
     return;
   }
   if (answer.status !== 200) {
