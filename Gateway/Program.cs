@@ -75,6 +75,7 @@ public static class GatewayApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseSecurityHeaders();
+        app.UseBodyLimits();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });

@@ -17,6 +17,7 @@ public static class ChatProblems
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.Conflict => StatusCodes.Status409Conflict,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.TooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status503ServiceUnavailable,
     };
 
@@ -47,9 +48,13 @@ public static class ChatProblems
     public static ChatException ToChatException(Exception ex) => ex switch
     {
         ChatException chat => chat,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(),
         BadHttpRequestException => new ChatException(ErrorCodes.Validation, "The request could not be read."),
         _ => new ChatException(ErrorCodes.Unavailable, "The chat cluster is unavailable; retry shortly."),
     };
+
+    /// <summary>A request body past its endpoint's bound (Http/BodyLimits.cs).</summary>
+    public static ChatException TooLarge() => new(ErrorCodes.TooLarge, "The request body is larger than this endpoint accepts.");
 
     /// <summary>The exception handler behind every /api endpoint.</summary>
     public sealed class Handler(IProblemDetailsService problems, ILogger<Handler> logger) : IExceptionHandler

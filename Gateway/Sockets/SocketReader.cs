@@ -31,7 +31,7 @@ public sealed partial class SocketReader(
 
     public async Task RunAsync(WebSocket socket, CancellationToken stopping)
     {
-        var connection = new ChatConnection(socket, cluster, gapReads, _options.SendQueueLimit, metrics, logger);
+        var connection = new ChatConnection(socket, cluster, gapReads, _options.SendQueueLimit, _options.SendQueueBytes, metrics, logger);
         // Every line logged for this socket, by any logger, carries its id (and its user once known).
         using var connectionScope = ConnectionScope(logger, connection.Id);
         metrics.ConnectionOpened();

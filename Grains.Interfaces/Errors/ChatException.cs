@@ -35,4 +35,7 @@ public static class ErrorCodes
     public const string RateLimited = "rate_limited";
     public const string Unavailable = "unavailable";
     public const string BadRequest = "bad_request";
+
+    /// <summary>An HTTP request body over its endpoint's bound (413).</summary>
+    public const string TooLarge = "too_large";
 }
