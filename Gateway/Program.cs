@@ -57,6 +57,8 @@ public static class GatewayApp
         // Sockets: /ws, from the upgrade through hello to each frame.
         services.AddValidatedOptions<ChatSocketOptions>(ChatSocketOptions.Section);
         services.AddSingleton<HelloGate>();
+        services.AddSingleton<MalformedInput>();
+        services.AddSingleton<SocketSeats>();
         services.AddSingleton<HelloHandshake>();
         services.AddSingleton<SocketReader>();
         services.AddHostedService<SocketShutdown>();

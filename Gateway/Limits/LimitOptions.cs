@@ -41,6 +41,17 @@ public sealed class LimitOptions
     public int ConnectionsPerUser { get; set; } = 10;
 
     /// <summary>
+    /// Sockets one client address (an IPv6 /64) may hold open on one gateway, counted from the
+    /// upgrade, before hello: the next is refused with 429 until one closes.
+    /// </summary>
+    [Positive]
+    public int SocketsPerAddress { get; set; } = 200;
+
+    /// <summary>Sockets one gateway holds open in total; the next is refused with 503 until one closes.</summary>
+    [Positive]
+    public int SocketsInTotal { get; set; } = 50_000;
+
+    /// <summary>
     /// Bytes an HTTP request body may hold, unless its endpoint says otherwise: credentials, a
     /// room's settings and the like are far smaller (Http/BodyLimits.cs).
     /// </summary>
