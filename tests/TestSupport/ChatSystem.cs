@@ -53,6 +53,7 @@ public sealed class ChatSystem : IAsyncDisposable
         ["Limits:FrameBurst"] = "100000",
         ["Limits:AuthCallsPerAddressPerMinute"] = "100000",
         ["Limits:ConnectionsPerUser"] = "1000",
+        ["Limits:SocketsPerAddress"] = "100000",
     };
 
     public TestDatabase Database { get; }
