@@ -10,7 +10,8 @@ namespace ChatApp.Gateway.Http;
 /// Every HTTP request body is bounded by its endpoint: <c>Limits:RequestBodyBytes</c> unless the
 /// endpoint names its own bound (<see cref="WithBodyLimit{TBuilder}"/>), in place of Kestrel's
 /// 30 MB default. A body over the bound is answered 413 with the problem code <c>too_large</c>:
-/// at once when its Content-Length says so, else when the reading passes the bound.
+/// at once when its Content-Length says so, else when the reading passes the bound (Kestrel
+/// counts the bytes as they arrive and fails the read).
 /// </summary>
 public static class BodyLimits
 {
@@ -40,6 +41,12 @@ public static class BodyLimits
             }
             feature.MaxRequestBodySize = bytes;
             await next(context);
+            // A streamed body found too large while an endpoint read it: the endpoint's binding
+            // set 413 and wrote nothing, so the problem is written here.
+            if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+            {
+                await ChatProblems.Problem(ChatProblems.TooLarge()).ExecuteAsync(context);
+            }
         });
     }
 

@@ -63,15 +63,34 @@ public sealed class ClientFrame
         }
     }
 
-    /// <summary>The frame's ref: null when absent; a ref that is not a short, valid string is refused, unanswerable by ref.</summary>
+    /// <summary>
+    /// The frame's ref: null when absent; a ref that is not a short, valid string is refused,
+    /// unanswerable by ref. Names are compared one by one, so that a name that cannot be decoded
+    /// (refused just after) does not hide the ref beside it.
+    /// </summary>
     private static string? ReadRef(JsonElement root)
     {
+        JsonElement? found = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            try
+            {
+                if (property.NameEquals("ref"))
+                {
+                    found = property.Value; // the last one wins, as with every other field
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // A lone surrogate in this name: not the ref.
+            }
+        }
+        if (found is not { } r)
+        {
+            return null;
+        }
         try
         {
-            if (!root.TryGetProperty("ref", out var r))
-            {
-                return null;
-            }
             if (r.ValueKind == JsonValueKind.String && r.GetString() is { Length: >= 1 and <= 64 } refText)
             {
                 return refText;
@@ -79,8 +98,7 @@ public sealed class ClientFrame
         }
         catch (InvalidOperationException)
         {
-            // A lone surrogate in a name or in the ref itself: the ref cannot be read back.
-            throw InvalidUnicode();
+            throw InvalidUnicode(); // a lone surrogate in the ref itself: it cannot be answered on
         }
         throw BadRequest("ref is a string of 1 to 64 characters.");
     }

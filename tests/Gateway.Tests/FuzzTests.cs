@@ -122,7 +122,8 @@ public sealed class FuzzTests(ChatSystemFixture fixture) : IClassFixture<ChatSys
 
     /// <summary>
     /// Frames are answered in the order they came: once a ping sent last is answered, every ref
-    /// sent before it must have been answered, exactly once. Returns how many refs were checked.
+    /// sent before it must have been answered, exactly once, and none as "unavailable". Returns
+    /// how many refs were checked.
     /// </summary>
     private static async Task<int> AssertEveryRefAnsweredAsync(ChatTestClient client, List<string> refs, int seed)
     {
@@ -130,6 +131,9 @@ public sealed class FuzzTests(ChatSystemFixture fixture) : IClassFixture<ChatSys
         await client.SendFrameAsync("ping", last);
         await client.WaitForAnswerAsync(last);
         var answers = client.Frames.OfType<AnswerFrame>().Where(a => a.Ref is not null).GroupBy(a => a.Ref!).ToDictionary(g => g.Key, g => g.Count());
+        // The cluster is up all along: no frame, however malformed, may be answered as if it were not.
+        var unavailable = client.Frames.OfType<ErrorFrame>().FirstOrDefault(e => e.Code == "unavailable");
+        Assert.True(unavailable is null, $"a frame was answered {unavailable} (seed {seed})");
         foreach (var reference in refs)
         {
             Assert.True(answers.GetValueOrDefault(reference) == 1,

@@ -63,7 +63,8 @@ public sealed class HardeningTests(ChatSystemFixture fixture) : IClassFixture<Ch
 
         await client.SendTextAsync(nested);
 
-        var answer = await client.WaitForAnswerAsync("d1");
+        // Past the bound the frame does not parse, so its ref cannot be read: the error has none.
+        var answer = answered ? await client.WaitForAnswerAsync("d1") : await client.WaitForUnreferencedErrorAsync();
         if (answered)
         {
             Assert.IsType<ReplyFrame>(answer);

@@ -95,13 +95,13 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
     }
 }
 
-/// <summary>A gateway whose send queues hold at most 64 KiB, far fewer bytes than their 1,024 frames could weigh.</summary>
+/// <summary>A gateway whose send queues hold at most 256 KiB, far fewer bytes than their 1,024 frames could weigh.</summary>
 public sealed class SmallQueueBytesFixture : IAsyncLifetime
 {
     public ChatSystem System { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string> { ["Gateway:SendQueueBytes"] = "65536" });
+        System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string> { ["Gateway:SendQueueBytes"] = "262144" });
 
     public async Task DisposeAsync() => await System.DisposeAsync();
 }
@@ -124,18 +124,18 @@ public sealed class SlowConsumerBytesTests(SmallQueueBytesFixture fixture) : ICl
         await SlowConsumerTests.SendAsync(stuck, new { type = "hello", @ref = "h", token });
         await SlowConsumerTests.SendAsync(stuck, new { type = "join", @ref = "j", room });
 
-        // 400 messages of 4,000 four-byte characters: over 6 MB, enough to fill the kernel's buffers
-        // and then the 64 KiB queue, in far fewer frames than the queue's 1,024.
+        // 300 messages of 4,000 four-byte characters, each sent once the last was answered (so
+        // Alice, who reads, never has more than one waiting): several MB, enough to fill the
+        // kernel's buffers and then the stuck client's 256 KiB queue, in far fewer than 1,024 frames.
         var text = string.Concat(Enumerable.Repeat("\U0001F600", 4000));
-        var refs = Enumerable.Range(0, 400).Select(i => $"long{i}").ToList();
-        foreach (var reference in refs)
+        long last = 0;
+        for (var i = 0; i < 300; i++)
         {
-            await alice.SendFrameAsync("send", reference, new { room, clientMsgId = reference, text });
+            last = await alice.SendAsync(room, text);
         }
-        var last = (await alice.WaitForAnswerAsync(refs[^1])).Ok<SendReply>().Seq;
+
         await alice.WaitForEventAsync(room, last);
         Assert.Null(alice.CloseStatus);
-
         Assert.True(await SlowConsumerTests.ClosedWithinAsync(stuck, TimeSpan.FromSeconds(20)), "the stuck client was never cut off");
         Assert.Equal((WebSocketCloseStatus)1013, stuck.CloseStatus);
     }
