@@ -58,6 +58,8 @@ public static class GatewayApp
         // Sockets: /ws, from the upgrade through hello to each frame.
         services.AddValidatedOptions<ChatSocketOptions>(ChatSocketOptions.Section);
         services.AddSingleton<HelloGate>();
+        services.AddSingleton<MalformedInput>();
+        services.AddSingleton<SocketSeats>();
         services.AddSingleton<HelloHandshake>();
         services.AddSingleton<SocketReader>();
         services.AddHostedService<SocketShutdown>();
@@ -78,6 +80,7 @@ public static class GatewayApp
         app.UseExceptionHandler();
         app.UseMetricsListener(); // /metrics, on Metrics:Port only
         app.UseSecurityHeaders();
+        app.UseBodyLimits();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });

@@ -32,6 +32,9 @@ public sealed partial class ChatConnection
     private readonly ILogger _logger;
     private readonly GatewayMetrics _metrics;
     private readonly Channel<Outbound> _queue;
+    private readonly long _queueBytesLimit;
+    // Bytes of the frames waiting in the queue: a few large frames can weigh more than many small ones.
+    private long _queuedBytes;
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
     private readonly CancellationTokenSource _receiveDeadline = new();
@@ -39,8 +42,9 @@ public sealed partial class ChatConnection
     private readonly SemaphoreSlim _sendTurn = new(1, 1);
     private int _closed;
 
-    public ChatConnection(WebSocket socket, IClusterClient cluster, SharedGapReads gapReads, int queueLimit, GatewayMetrics metrics, ILogger logger)
+    public ChatConnection(WebSocket socket, IClusterClient cluster, SharedGapReads gapReads, int queueLimit, long queueBytesLimit, GatewayMetrics metrics, ILogger logger)
     {
+        _queueBytesLimit = queueBytesLimit;
         _metrics = metrics;
         _socket = socket;
         _cluster = cluster;
@@ -67,12 +71,21 @@ public sealed partial class ChatConnection
     public CancellationToken ReceiveDeadline => _receiveDeadline.Token;
 
     /// <summary>
-    /// Queues without waiting. A full queue means the client stopped reading: it is cut off with
-    /// 1013 rather than allowed to slow down everyone who shares its rooms.
+    /// Queues without waiting. A full queue, by frame count or by bytes, means the client stopped
+    /// reading: it is cut off with 1013 rather than allowed to slow down everyone who shares its rooms.
     /// </summary>
     public void Enqueue(Outbound item)
     {
-        if (!_queue.Writer.TryWrite(item) && Volatile.Read(ref _closed) == 0)
+        // One frame alone always fits (a history page of 200 long messages is larger than the
+        // bound): the bound is on a backlog, which only a client that stopped reading builds up.
+        var bytes = item.Size;
+        var queued = Interlocked.Add(ref _queuedBytes, bytes);
+        var fits = (queued <= _queueBytesLimit || queued == bytes) && _queue.Writer.TryWrite(item);
+        if (!fits)
+        {
+            Interlocked.Add(ref _queuedBytes, -bytes);
+        }
+        if (!fits && Volatile.Read(ref _closed) == 0)
         {
             LogSlowConsumer(_logger, Id, SignedInAs?.Value);
             _metrics.SlowConsumerDisconnected();
@@ -89,6 +102,7 @@ public sealed partial class ChatConnection
         {
             await foreach (var item in _queue.Reader.ReadAllAsync(_closing.Token))
             {
+                Interlocked.Add(ref _queuedBytes, -item.Size);
                 switch (item)
                 {
                     case Outbound.Frame f:

@@ -9,11 +9,20 @@ namespace ChatApp.Gateway.Cluster;
 /// </summary>
 public abstract record Outbound
 {
+    /// <summary>What the item weighs in its queue: the bytes of its frame; instructions weigh nothing.</summary>
+    public virtual int Size => 0;
+
     /// <summary>A frame to send as is: a reply, an error, a resync.</summary>
-    public sealed record Frame(byte[] Bytes) : Outbound;
+    public sealed record Frame(byte[] Bytes) : Outbound
+    {
+        public override int Size => Bytes.Length;
+    }
 
     /// <summary>A live room event, already serialized, shared by every socket that gets it.</summary>
-    public sealed record Event(RoomEvent RoomEvent, byte[] Bytes) : Outbound;
+    public sealed record Event(RoomEvent RoomEvent, byte[] Bytes) : Outbound
+    {
+        public override int Size => Bytes.Length;
+    }
 
     /// <summary>Start following a room after <paramref name="AfterSeq"/> (null: after its current end), catching up from the log.</summary>
     public sealed record Follow(string Room, long? AfterSeq) : Outbound;

@@ -18,6 +18,7 @@ public static class ChatProblems
         ErrorCodes.Conflict => StatusCodes.Status409Conflict,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.Timeout => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.TooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status503ServiceUnavailable,
     };
 
@@ -48,9 +49,13 @@ public static class ChatProblems
     public static ChatException ToChatException(Exception ex) => ex switch
     {
         ChatException chat => chat,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(),
         BadHttpRequestException => new ChatException(ErrorCodes.Validation, "The request could not be read."),
         _ => new ChatException(ErrorCodes.Unavailable, "The chat cluster is unavailable; retry shortly."),
     };
+
+    /// <summary>A request body past its endpoint's bound (Http/BodyLimits.cs).</summary>
+    public static ChatException TooLarge() => new(ErrorCodes.TooLarge, "The request body is larger than this endpoint accepts.");
 
     /// <summary>The exception handler behind every /api endpoint.</summary>
     public sealed class Handler(IProblemDetailsService problems, ILogger<Handler> logger) : IExceptionHandler

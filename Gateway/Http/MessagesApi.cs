@@ -4,6 +4,7 @@ using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Rooms;
 using ChatApp.Users;
+using Microsoft.Extensions.Options;
 
 namespace ChatApp.Gateway.Http;
 
@@ -20,7 +21,9 @@ public static class MessagesApi
 
     public static RouteGroupBuilder MapMessages(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/rooms/{id}/messages").RequireAuthorization();
+        // A message's body may be larger than other calls': 16 KiB of text, however JSON escapes it.
+        var bodyBytes = routes.ServiceProvider.GetRequiredService<IOptions<LimitOptions>>().Value.MessageBodyBytes;
+        var group = routes.MapGroup("/api/rooms/{id}/messages").RequireAuthorization().WithBodyLimit(bodyBytes);
         group.MapGet("/", History);
         group.MapPost("/", Send);
         group.MapPatch("/{seq:long}", Edit);

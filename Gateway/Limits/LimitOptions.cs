@@ -70,4 +70,29 @@ public sealed class LimitOptions
     /// <summary>Open sockets one user may hold on one gateway.</summary>
     [Positive]
     public int ConnectionsPerUser { get; set; } = 10;
+
+    /// <summary>
+    /// Sockets one client address (an IPv6 /64) may hold open on one gateway, counted from the
+    /// upgrade, before hello: the next is refused with 429 until one closes.
+    /// </summary>
+    [Positive]
+    public int SocketsPerAddress { get; set; } = 200;
+
+    /// <summary>Sockets one gateway holds open in total; the next is refused with 503 until one closes.</summary>
+    [Positive]
+    public int SocketsInTotal { get; set; } = 50_000;
+
+    /// <summary>
+    /// Bytes an HTTP request body may hold, unless its endpoint says otherwise: credentials, a
+    /// room's settings and the like are far smaller (Http/BodyLimits.cs).
+    /// </summary>
+    [Positive]
+    public int RequestBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// Bytes the body of a message's send or edit may hold: 16 KiB of text even with every
+    /// character escaped by JSON (six bytes each, <c>\u0007</c>), plus the other fields.
+    /// </summary>
+    [Positive]
+    public int MessageBodyBytes { get; set; } = 128 * 1024;
 }

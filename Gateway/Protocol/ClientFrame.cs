@@ -9,7 +9,10 @@ namespace ChatApp.Gateway.Protocol;
 /// </summary>
 public sealed class ClientFrame
 {
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 16 };
+    /// <summary>How deep a frame may nest; the contract's frames need three levels.</summary>
+    public const int MaxDepth = 16;
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDepth };
     private readonly JsonElement _root;
 
     private ClientFrame(JsonElement root, string type, string? reference)
@@ -22,7 +25,12 @@ public sealed class ClientFrame
     public string Type { get; }
     public string? Ref { get; }
 
-    /// <summary>Parses a frame; the ref is read first so that even a frame with a bad type gets its answer.</summary>
+    /// <summary>
+    /// Parses a frame; the ref is read first so that even a frame with a bad type gets its answer.
+    /// Every string in it, names included, is then checked to be valid Unicode: JSON may escape a
+    /// lone surrogate (<c>"\ud800"</c>), which no string can hold, and finding it now makes it a
+    /// <c>bad_request</c> like any other malformed frame instead of a failure deep in a handler.
+    /// </summary>
     public static ClientFrame Parse(ReadOnlyMemory<byte> utf8, out string? reference)
     {
         reference = null;
@@ -42,19 +50,95 @@ public sealed class ClientFrame
             {
                 throw BadRequest("A frame is one JSON object.");
             }
-            if (root.TryGetProperty("ref", out var r))
+            reference = ReadRef(root);
+            if (!IsValidUnicode(root))
             {
-                if (r.ValueKind != JsonValueKind.String || r.GetString() is not { Length: >= 1 and <= 64 } refText)
-                {
-                    throw BadRequest("ref is a string of 1 to 64 characters.");
-                }
-                reference = refText;
+                throw InvalidUnicode();
             }
             if (!root.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
             {
                 throw BadRequest("A frame needs a string type.");
             }
             return new ClientFrame(root, t.GetString()!, reference);
+        }
+    }
+
+    /// <summary>
+    /// The frame's ref: null when absent; a ref that is not a short, valid string is refused,
+    /// unanswerable by ref. Names are compared one by one, so that a name that cannot be decoded
+    /// (refused just after) does not hide the ref beside it.
+    /// </summary>
+    private static string? ReadRef(JsonElement root)
+    {
+        JsonElement? found = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            try
+            {
+                if (property.NameEquals("ref"))
+                {
+                    found = property.Value; // the last one wins, as with every other field
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // A lone surrogate in this name: not the ref.
+            }
+        }
+        if (found is not { } r)
+        {
+            return null;
+        }
+        try
+        {
+            if (r.ValueKind == JsonValueKind.String && r.GetString() is { Length: >= 1 and <= 64 } refText)
+            {
+                return refText;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            throw InvalidUnicode(); // a lone surrogate in the ref itself: it cannot be answered on
+        }
+        throw BadRequest("ref is a string of 1 to 64 characters.");
+    }
+
+    /// <summary>Whether every string and property name in the element decodes (the depth is bounded by the parse).</summary>
+    private static bool IsValidUnicode(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        if (!IsValidUnicode(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (!IsValidUnicode(item))
+                        {
+                            return false;
+                        }
+                    }
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
@@ -96,4 +180,6 @@ public sealed class ClientFrame
     }
 
     public static ChatException BadRequest(string message) => new(ErrorCodes.BadRequest, message);
+
+    private static ChatException InvalidUnicode() => BadRequest("A frame's strings must be valid Unicode (no lone surrogates).");
 }

@@ -32,4 +32,12 @@ public sealed class ChatSocketOptions
     /// <summary>Frames waiting for one slow socket before it is cut off with 1013.</summary>
     [Positive]
     public int SendQueueLimit { get; set; } = 1024;
+
+    /// <summary>
+    /// Bytes of frames waiting for one slow socket before it is cut off the same way: a message
+    /// may be 16 KiB, so a count alone would let one socket hold 16 MB. A single frame larger than
+    /// this (a history page of long messages) still goes out when nothing else waits.
+    /// </summary>
+    [Positive]
+    public int SendQueueBytes { get; set; } = 4 * 1024 * 1024;
 }

@@ -25,6 +25,7 @@ public sealed partial class HelloHandshake(
     IClusterClient cluster,
     TokenService tokens,
     AbuseLimits limits,
+    MalformedInput malformed,
     IOptions<ChatSocketOptions> options,
     GatewayMetrics metrics,
     ILogger<HelloHandshake> logger)
@@ -110,10 +111,19 @@ public sealed partial class HelloHandshake(
             LogConnected(logger, connection.Id, user.Name, summaries.Count);
             return true;
         }
+        catch (ChatException ex) when (ex.Code == ErrorCodes.BadRequest)
+        {
+            // A malformed first frame is answered as malformed frames are, and closed as any first
+            // frame that is not a good hello is.
+            Forget(connection);
+            malformed.Refused(connection.Id, ex.Message);
+            await connection.CloseAsync(CloseCodes.Unauthorized, "unauthorized", ServerFrames.Error(reference, ErrorCodes.BadRequest, ex.Message));
+            return false;
+        }
         catch (ChatException ex) when (ex.Code != ErrorCodes.Unavailable)
         {
             Forget(connection);
-            await RefuseAsync(connection, reference, ex.Code == ErrorCodes.BadRequest ? ex.Message : "hello failed: " + ex.Message);
+            await RefuseAsync(connection, reference, "hello failed: " + ex.Message);
             return false;
         }
         catch (Exception ex) when (ex is not (WebSocketException or OperationCanceledException or ObjectDisposedException))
@@ -164,6 +174,10 @@ public sealed partial class HelloHandshake(
         foreach (var entry in map.EnumerateObject())
         {
             if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt64(out var seq) || seq < 0)
+            {
+                throw ClientFrame.BadRequest("resume maps room ids to non-negative seqs.");
+            }
+            if (!RoomId.TryParse(entry.Name, out _))
             {
                 throw ClientFrame.BadRequest("resume maps room ids to non-negative seqs.");
             }

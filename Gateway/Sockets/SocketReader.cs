@@ -23,6 +23,7 @@ public sealed partial class SocketReader(
     IClusterClient cluster,
     SharedGapReads gapReads,
     AbuseLimits limits,
+    MalformedInput malformed,
     IOptions<ChatSocketOptions> options,
     GatewayMetrics metrics,
     ILogger<SocketReader> logger)
@@ -31,7 +32,7 @@ public sealed partial class SocketReader(
 
     public async Task RunAsync(WebSocket socket, CancellationToken stopping)
     {
-        var connection = new ChatConnection(socket, cluster, gapReads, _options.SendQueueLimit, metrics, logger);
+        var connection = new ChatConnection(socket, cluster, gapReads, _options.SendQueueLimit, _options.SendQueueBytes, metrics, logger);
         // Every line logged for this socket, by any logger, carries its id (and its user once known).
         using var connectionScope = ConnectionScope(logger, connection.Id);
         metrics.ConnectionOpened();
@@ -74,8 +75,7 @@ public sealed partial class SocketReader(
             string? reference = null;
             try
             {
-                var frame = ClientFrame.Parse(bytes, out reference);
-                limits.TakeFrame(connection.Id);
+                var frame = ParseCounted(connection, bytes, out reference);
                 var data = await FrameHandlers.HandleAsync(frame, connection, hub, joins, cluster, limits);
                 if (reference is not null)
                 {
@@ -89,9 +89,36 @@ public sealed partial class SocketReader(
                 {
                     LogFrameFailed(logger, ex, connection.Id);
                 }
+                else if (error.Code == ErrorCodes.BadRequest)
+                {
+                    malformed.Refused(connection.Id, error.Message);
+                }
                 connection.Send(ServerFrames.Error(reference, error.Code, error.Message, error.RetryAfterMs));
             }
         }
+    }
+
+    /// <summary>
+    /// Parses a frame after counting it against the socket's frame rate, malformed or not: a
+    /// stream of garbage is limited like any other. A refused frame is still answered on its ref.
+    /// </summary>
+    private ClientFrame ParseCounted(ChatConnection connection, ReadOnlyMemory<byte> bytes, out string? reference)
+    {
+        ClientFrame? frame = null;
+        ChatException? malformedFrame = null;
+        // Parse sets the ref as soon as it has read it, so a frame refused later still has it.
+        string? readRef = null;
+        try
+        {
+            frame = ClientFrame.Parse(bytes, out readRef);
+        }
+        catch (ChatException ex)
+        {
+            malformedFrame = ex;
+        }
+        reference = readRef;
+        limits.TakeFrame(connection.Id);
+        return frame ?? throw malformedFrame!;
     }
 
     /// <summary>
@@ -115,6 +142,7 @@ public sealed partial class SocketReader(
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     connection.Send(ServerFrames.Error(null, ErrorCodes.BadRequest, "Frames are text (JSON), not binary."));
+                    malformed.Refused(connection.Id, "a binary frame");
                     buffer?.Clear();
                     result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
                     continue;

@@ -38,4 +38,6 @@ public static class ErrorCodes
 
     /// <summary>A search ran out of its time in the database (Search:StatementTimeout) and was cancelled.</summary>
     public const string Timeout = "timeout";
+    /// <summary>An HTTP request body over its endpoint's bound (413).</summary>
+    public const string TooLarge = "too_large";
 }

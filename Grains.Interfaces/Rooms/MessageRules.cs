@@ -1,3 +1,4 @@
+using System.Text;
 using ChatApp.Errors;
 
 namespace ChatApp.Rooms;
@@ -6,11 +7,25 @@ namespace ChatApp.Rooms;
 public static class MessageRules
 {
     public const int MaxTextLength = 4000;
+
+    /// <summary>
+    /// The bound on the text as sent, in UTF-8 bytes, before any trimming: whitespace is not
+    /// counted as characters, so without it "x" and five million spaces would pass the rule above.
+    /// 4,000 characters of four bytes each fit; sql/0011 holds the database to the same bound.
+    /// </summary>
+    public const int MaxTextBytes = 16 * 1024;
     public const int MaxClientMsgIdLength = 64;
 
-    /// <summary>Text counts in Unicode characters after trimming, but is kept exactly as sent.</summary>
+    /// <summary>
+    /// Text counts in Unicode characters after trimming, but is kept exactly as sent, so its size
+    /// is measured first, as sent. Counting stops past the bound: a huge text costs no more to refuse.
+    /// </summary>
     public static void CheckText(string? text)
     {
+        if (text is not null && (text.Length > MaxTextBytes || Encoding.UTF8.GetByteCount(text) > MaxTextBytes))
+        {
+            throw new ChatException(ErrorCodes.Validation, $"Message text must be at most {MaxTextBytes} bytes of UTF-8.");
+        }
         var length = text?.Trim().EnumerateRunes().Count() ?? 0;
         if (length is < 1 or > MaxTextLength)
         {

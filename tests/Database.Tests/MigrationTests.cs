@@ -53,6 +53,26 @@ public sealed class MigrationTests
         Assert.Equal("messages_idempotency", duplicate.ConstraintName);
     }
 
+    [Fact]
+    public async Task TheDatabaseRefusesMessageTextOver16KibWhateverWroteIt()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        // Four-byte characters: 4,096 of them are 16 KiB exactly, one more is over.
+        var atTheBound = string.Concat(Enumerable.Repeat("\U0001F600", 4096));
+        const string Message = "INSERT INTO messages (room, seq, sender, text, ts) VALUES ('lobby', $1, 'ada', $2, now())";
+        const string Event = "INSERT INTO room_events (room, seq, kind, sender, payload, ts) VALUES ('lobby', $1, 'message', 'ada', jsonb_build_object('text', $2::text), now())";
+
+        await Sql.QueryAsync(database.ConnectionString, Message, 1L, atTheBound);
+        await Sql.QueryAsync(database.ConnectionString, Event, 1L, atTheBound);
+        var message = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            Sql.QueryAsync(database.ConnectionString, Message, 2L, atTheBound + " "));
+        var roomEvent = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            Sql.QueryAsync(database.ConnectionString, Event, 2L, atTheBound + " "));
+
+        Assert.Equal("messages_text_at_most_16_kib", message.ConstraintName);
+        Assert.Equal("room_events_text_at_most_16_kib", roomEvent.ConstraintName);
+    }
+
     private static async Task<List<string>> JournalAsync(string connectionString) =>
         (await Sql.QueryAsync(connectionString, "SELECT scriptname FROM schemaversions ORDER BY scriptname"))
             .Select(row => (string)row[0]!)

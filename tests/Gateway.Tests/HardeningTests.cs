@@ -49,16 +49,49 @@ public sealed class HardeningTests(ChatSystemFixture fixture) : IClassFixture<Ch
         await client.AssertStillUsableAsync();
     }
 
-    [Fact]
-    public async Task Deeply_nested_json_is_a_bad_request()
+    /// <summary>
+    /// The gateway's bound is 16 levels (the object of the frame is the first), far below the
+    /// parser's default of 64: one level past it is refused, the deepest it allows is answered.
+    /// </summary>
+    [Theory]
+    [InlineData(15, true)]
+    [InlineData(16, false)]
+    public async Task Json_nested_past_16_levels_is_a_bad_request_and_up_to_16_is_not(int arrays, bool answered)
     {
         await using var client = await System.ConnectNewUserAsync();
-        var deep = "{\"type\":\"ping\",\"ref\":\"d1\",\"x\":" + new string('[', 5000) + new string(']', 5000) + "}";
+        var nested = "{\"type\":\"ping\",\"ref\":\"d1\",\"x\":" + new string('[', arrays) + new string(']', arrays) + "}";
 
-        await client.SendTextAsync(deep);
+        await client.SendTextAsync(nested);
 
-        var error = await client.WaitForAsync<ErrorFrame>();
-        Assert.Equal("bad_request", error.Code);
+        // Past the bound the frame does not parse, so its ref cannot be read: the error has none.
+        var answer = answered ? await client.WaitForAnswerAsync("d1") : await client.WaitForUnreferencedErrorAsync();
+        if (answered)
+        {
+            Assert.IsType<ReplyFrame>(answer);
+        }
+        else
+        {
+            ChatSteps.AssertError(answer, "bad_request");
+        }
+        await client.AssertStillUsableAsync();
+    }
+
+    /// <summary>Half a surrogate pair, escaped in JSON, in any string of a frame: answered on its ref, nothing stored.</summary>
+    [Theory]
+    [InlineData("\"text\":\"\\ud800\"")]
+    [InlineData("\"text\":\"fine \\udc00 not\"")]
+    [InlineData("\"text\":\"fine\",\"\\ud83d\":\"a name\"")]
+    [InlineData("\"text\":\"fine\",\"extra\":[\"\\udbff\"]")]
+    public async Task A_lone_surrogate_after_hello_is_a_bad_request_answered_on_its_ref_and_stores_nothing(string fields)
+    {
+        await using var client = await System.ConnectNewUserAsync();
+        var room = Fresh.Room();
+        await client.JoinAsync(room);
+
+        await client.SendTextAsync($"{{\"type\":\"send\",\"ref\":\"s1\",\"room\":\"{room}\",\"clientMsgId\":\"c1\",{fields}}}");
+
+        ChatSteps.AssertError(await client.WaitForAnswerAsync("s1"), "bad_request");
+        Assert.Empty((await client.HistoryAsync(room)).Messages);
         await client.AssertStillUsableAsync();
     }
 

@@ -44,14 +44,40 @@ public sealed class HelloTests(ChatSystemFixture fixture) : IClassFixture<ChatSy
     }
 
     [Fact]
-    public async Task A_first_frame_that_is_not_json_is_unauthorized_and_closes_with_1008()
+    public async Task A_first_frame_that_is_not_json_is_a_bad_request_and_closes_with_1008()
     {
         await using var client = await ConnectWithoutHelloAsync();
 
         await client.SendTextAsync("hello?");
 
-        ChatSteps.AssertError(await client.WaitForUnreferencedErrorAsync(), "unauthorized");
+        ChatSteps.AssertError(await client.WaitForUnreferencedErrorAsync(), "bad_request");
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.ClosedWithAsync());
+    }
+
+    /// <summary>JSON can escape half of a surrogate pair, which no string can hold: malformed, not an outage.</summary>
+    [Theory]
+    [InlineData("{\"type\":\"hello\",\"ref\":\"h1\",\"token\":\"\\ud800\"}")]
+    [InlineData("{\"type\":\"hello\",\"ref\":\"h1\",\"token\":\"x\\udc00y\"}")]
+    [InlineData("{\"type\":\"hell\\ud800\",\"ref\":\"h1\"}")]
+    [InlineData("{\"type\":\"hello\",\"ref\":\"h1\",\"token\":\"t\",\"resume\":{\"\\udfff\":1}}")]
+    public async Task A_lone_surrogate_before_hello_is_a_bad_request_answered_on_its_ref_and_closes_with_1008(string frame)
+    {
+        await using var client = await ConnectWithoutHelloAsync();
+
+        await client.SendTextAsync(frame);
+
+        ChatSteps.AssertError(await client.WaitForAnswerAsync("h1"), "bad_request");
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.ClosedWithAsync());
+    }
+
+    [Fact]
+    public async Task A_resume_naming_something_that_is_not_a_room_id_is_a_bad_request()
+    {
+        await using var client = await ConnectWithoutHelloAsync();
+
+        await client.SendFrameAsync("hello", "h1", new { token = client.Token, resume = new Dictionary<string, long> { ["NOT A ROOM"] = 1 } });
+
+        ChatSteps.AssertError(await client.WaitForAnswerAsync("h1"), "bad_request");
     }
 
     public static TheoryData<string?> BadTokens() => new()

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using ChatApp.Tests.Support;
 using Xunit;
@@ -75,5 +76,73 @@ public sealed class MessageTextTests(ChatSystemFixture fixture) : IClassFixture<
         using var http = System.Http(bob.Token);
         var page = await http.GetFromJsonAsync<HistoryPage>($"/api/rooms/{room}/messages");
         Assert.Equal(Html, page!.Messages[0].Text);
+    }
+
+    /// <summary>"x" and spaces trims to one character, but is measured as sent: 16 KiB of UTF-8 at most.</summary>
+    private static readonly string Padded = "x" + new string(' ', 16 * 1024);
+
+    [Fact]
+    public async Task Text_padded_past_16_KiB_is_refused_over_the_socket_for_send_and_edit_and_nothing_is_stored()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        var seq = await alice.SendAsync(room, "short");
+
+        var send = await alice.RequestAsync("send", new { room, clientMsgId = "padded", text = Padded });
+        var edit = await alice.RequestAsync("edit", new { room, seq, text = Padded });
+
+        ChatSteps.AssertError(send, "validation");
+        ChatSteps.AssertError(edit, "validation");
+        var stored = Assert.Single((await alice.HistoryAsync(room)).Messages);
+        Assert.Equal(("short", (DateTimeOffset?)null), (stored.Text, stored.EditedTs));
+        Assert.Equal(seq + 1, await alice.SendAsync(room, "the log did not move"));
+    }
+
+    [Fact]
+    public async Task Text_padded_past_16_KiB_is_refused_over_http_for_send_and_edit_and_nothing_is_stored()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        var seq = await alice.SendAsync(room, "short");
+        using var http = System.Http(alice.Token);
+
+        var send = await http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { clientMsgId = "padded", text = Padded });
+        var edit = await http.PatchAsJsonAsync($"/api/rooms/{room}/messages/{seq}", new { text = Padded });
+
+        await HttpSteps.AssertProblemAsync(send, HttpStatusCode.BadRequest, "validation");
+        await HttpSteps.AssertProblemAsync(edit, HttpStatusCode.BadRequest, "validation");
+        var stored = Assert.Single((await alice.HistoryAsync(room)).Messages);
+        Assert.Equal(("short", (DateTimeOffset?)null), (stored.Text, stored.EditedTs));
+    }
+
+    /// <summary>The report that found the bug: five million spaces after an "x" once answered 201.</summary>
+    [Fact]
+    public async Task Five_megabytes_of_padding_over_http_are_refused_413_and_nothing_is_stored()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        using var http = System.Http(alice.Token);
+
+        var send = await http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { clientMsgId = "huge", text = "x" + new string(' ', 5_000_000) });
+
+        await HttpSteps.AssertProblemAsync(send, HttpStatusCode.RequestEntityTooLarge, "too_large");
+        Assert.Empty((await alice.HistoryAsync(room)).Messages);
+    }
+
+    [Fact]
+    public async Task Text_of_exactly_16_KiB_with_its_padding_is_stored_exactly()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        var text = "x" + new string(' ', 16 * 1024 - 1);
+
+        var seq = await alice.SendAsync(room, text);
+
+        Assert.Equal(text, Assert.Single((await alice.HistoryAsync(room)).Messages).Text);
+        Assert.Equal(seq, Assert.Single((await alice.HistoryAsync(room)).Messages).Seq);
     }
 }

@@ -62,18 +62,18 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
     }
 
     /// <summary>A client socket whose kernel receive buffer is small, so that not reading backs up quickly.</summary>
-    private static async ValueTask<Stream> ConnectWithTinyReceiveBuffer(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    internal static async ValueTask<Stream> ConnectWithTinyReceiveBuffer(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var socket = new global::System.Net.Sockets.Socket(global::System.Net.Sockets.SocketType.Stream, global::System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
         return new global::System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
     }
 
-    private static Task SendAsync(ClientWebSocket socket, object frame) =>
+    internal static Task SendAsync(ClientWebSocket socket, object frame) =>
         socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
 
     /// <summary>Reads what is left (the client only now looks again) until the close frame or the deadline.</summary>
-    private static async Task<bool> ClosedWithinAsync(ClientWebSocket socket, TimeSpan within)
+    internal static async Task<bool> ClosedWithinAsync(ClientWebSocket socket, TimeSpan within)
     {
         using var deadline = new CancellationTokenSource(within);
         var buffer = new byte[64 * 1024];
@@ -92,5 +92,51 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
         {
             return socket.CloseStatus is not null;
         }
+    }
+}
+
+/// <summary>A gateway whose send queues hold at most 256 KiB, far fewer bytes than their 1,024 frames could weigh.</summary>
+public sealed class SmallQueueBytesFixture : IAsyncLifetime
+{
+    public ChatSystem System { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string> { ["Gateway:SendQueueBytes"] = "262144" });
+
+    public async Task DisposeAsync() => await System.DisposeAsync();
+}
+
+/// <summary>The send queue is bounded in bytes as well as frames: a few long messages are a backlog too.</summary>
+public sealed class SlowConsumerBytesTests(SmallQueueBytesFixture fixture) : IClassFixture<SmallQueueBytesFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    [Fact]
+    public async Task A_client_that_stops_reading_long_messages_is_closed_with_1013_long_before_its_queue_holds_1024_frames()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        var (_, token) = await System.RegisterAsync("stuck");
+        using var stuck = new ClientWebSocket();
+        using var tinyBuffers = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = SlowConsumerTests.ConnectWithTinyReceiveBuffer });
+        await stuck.ConnectAsync(System.SocketUri, tinyBuffers, CancellationToken.None);
+        await SlowConsumerTests.SendAsync(stuck, new { type = "hello", @ref = "h", token });
+        await SlowConsumerTests.SendAsync(stuck, new { type = "join", @ref = "j", room });
+
+        // 300 messages of 4,000 four-byte characters, each sent once the last was answered (so
+        // Alice, who reads, never has more than one waiting): several MB, enough to fill the
+        // kernel's buffers and then the stuck client's 256 KiB queue, in far fewer than 1,024 frames.
+        var text = string.Concat(Enumerable.Repeat("\U0001F600", 4000));
+        long last = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            last = await alice.SendAsync(room, text);
+        }
+
+        await alice.WaitForEventAsync(room, last);
+        Assert.Null(alice.CloseStatus);
+        Assert.True(await SlowConsumerTests.ClosedWithinAsync(stuck, TimeSpan.FromSeconds(20)), "the stuck client was never cut off");
+        Assert.Equal((WebSocketCloseStatus)1013, stuck.CloseStatus);
     }
 }

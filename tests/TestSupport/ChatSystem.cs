@@ -57,6 +57,7 @@ public sealed class ChatSystem : IAsyncDisposable
         ["Limits:SearchBurst"] = "100000",
         ["Limits:HistoryReadsPerSecond"] = "100000",
         ["Limits:HistoryReadBurst"] = "100000",
+        ["Limits:SocketsPerAddress"] = "100000",
     };
 
     public TestDatabase Database { get; }

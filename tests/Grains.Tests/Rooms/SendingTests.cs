@@ -106,6 +106,35 @@ public sealed class SendingTests(ClusterFixture cluster) : IClassFixture<Cluster
         Assert.Equal(text, Assert.Single(await cluster.Tables.MessagesAsync(room)).Text);
     }
 
+    [Fact]
+    public async Task Text_padded_past_16_KiB_is_refused_by_the_room_itself_though_it_trims_to_one_character()
+    {
+        var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
+        var grain = cluster.Room(room);
+        await grain.Join(alice);
+        var sent = await grain.Send(alice, Fresh.MsgId(), "keep me");
+        var padded = "x" + new string(' ', MessageRules.MaxTextBytes);
+
+        var send = await Assert.ThrowsAsync<ChatException>(() => grain.Send(alice, Fresh.MsgId(), padded));
+        var edit = await Assert.ThrowsAsync<ChatException>(() => grain.Edit(alice, sent.Seq, padded));
+
+        Assert.Equal((ErrorCodes.Validation, ErrorCodes.Validation), (send.Code, edit.Code));
+        Assert.Equal((2L, 1L), await cluster.Tables.CountAsync(room));
+        Assert.Equal("keep me", Assert.Single(await cluster.Tables.MessagesAsync(room)).Text);
+    }
+
+    [Fact]
+    public async Task Text_of_exactly_16_KiB_with_its_padding_is_accepted_and_stored_as_sent()
+    {
+        var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
+        await cluster.Room(room).Join(alice);
+        var text = "x" + new string(' ', MessageRules.MaxTextBytes - 1);
+
+        await cluster.Room(room).Send(alice, Fresh.MsgId(), text);
+
+        Assert.Equal(text, Assert.Single(await cluster.Tables.MessagesAsync(room)).Text);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("65")]
