@@ -52,6 +52,7 @@ public static class GatewayApp
         services.AddSingleton<JoinGuard>();
         services.AddSingleton<ConnectionHub>();
         services.AddSingleton<SharedGapReads>();
+        services.AddSingleton<SocketRevalidation>();
         services.AddHostedService<LeaseRenewal>();
 
         // Sockets: /ws, from the upgrade through hello to each frame.

@@ -23,11 +23,11 @@ public static class FrameHandlers
         return frame.Type switch
         {
             "join" => Join(frame, user, hub, joins, cluster),
-            "leave" => Leave(frame, user, cluster),
-            "send" => Send(frame, user, cluster, limits),
-            "edit" => Edit(frame, user, cluster, limits),
-            "delete" => Delete(frame, user, cluster, limits),
-            "history" => History(frame, user, cluster),
+            "leave" => Leave(frame, connection, hub, cluster),
+            "send" => Send(frame, connection, hub, cluster, limits),
+            "edit" => Edit(frame, connection, hub, cluster, limits),
+            "delete" => Delete(frame, connection, hub, cluster, limits),
+            "history" => History(frame, connection, hub, cluster),
             "ping" => Task.FromResult(Empty),
             "typing" => Typing(frame, user, cluster),
             "read" => Read(frame, user, cluster),
@@ -52,18 +52,33 @@ public static class FrameHandlers
         return new { room = RoomView.From(joined.Room), messages = joined.Messages, lastSeq = joined.LastSeq };
     }
 
-    private static async Task<object> Leave(ClientFrame frame, UserName user, IClusterClient cluster)
+    /// <summary>
+    /// The frame's room, when the socket's user belongs to it: the socket follows it, or else the
+    /// user's session (in memory) lists it. Any other id, made up or not, is <c>not_found</c> before
+    /// a room grain is woken for it, since waking one reads the database.
+    /// </summary>
+    private static async Task<RoomId> MemberRoom(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
     {
         var room = RoomId.Parse(frame.String("room"));
+        return hub.Follows(connection, room) || await cluster.Session(connection.User).BelongsTo(room)
+            ? room
+            : throw new ChatException(ErrorCodes.NotFound, "No such room, or you are not in it.");
+    }
+
+    private static async Task<object> Leave(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
+    {
+        var user = connection.User;
+        var room = await MemberRoom(frame, connection, hub, cluster);
         // The room tells the user's session, which tells this gateway (and any other holding the
         // user's sockets) with the leave event itself: every socket of the user sees it, then stops.
         await cluster.Room(room).Leave(user);
         return Empty;
     }
 
-    private static async Task<object> Send(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Send(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
-        var room = RoomId.Parse(frame.String("room"));
+        var user = connection.User;
+        var room = await MemberRoom(frame, connection, hub, cluster);
         var clientMsgId = frame.String("clientMsgId");
         var text = frame.String("text");
         MessageRules.CheckClientMsgId(clientMsgId);
@@ -73,9 +88,10 @@ public static class FrameHandlers
         return new { seq = sent.Seq, ts = sent.Ts };
     }
 
-    private static async Task<object> Edit(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Edit(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
-        var room = RoomId.Parse(frame.String("room"));
+        var user = connection.User;
+        var room = await MemberRoom(frame, connection, hub, cluster);
         var seq = frame.Long("seq");
         var text = frame.String("text");
         MessageRules.CheckText(text);
@@ -83,17 +99,19 @@ public static class FrameHandlers
         return new { seq = await cluster.Room(room).Edit(user, seq, text) };
     }
 
-    private static async Task<object> Delete(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Delete(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
-        var room = RoomId.Parse(frame.String("room"));
+        var user = connection.User;
+        var room = await MemberRoom(frame, connection, hub, cluster);
         var seq = frame.Long("seq");
         limits.TakeMessage(user);
         return new { seq = await cluster.Room(room).Delete(user, seq) };
     }
 
-    private static async Task<object> History(ClientFrame frame, UserName user, IClusterClient cluster)
+    private static async Task<object> History(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
     {
-        var room = RoomId.Parse(frame.String("room"));
+        var user = connection.User;
+        var room = await MemberRoom(frame, connection, hub, cluster);
         var before = frame.Long("before");
         var limit = frame.OptionalLong("limit") ?? 50;
         if (limit is < 1 or > 200)

@@ -74,6 +74,14 @@ public interface IRoomGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("IsMember")]
     Task<bool> IsMember(UserName user);
 
+    /// <summary>
+    /// Which of <paramref name="users"/> belong to the room now (none, for a room that does not
+    /// exist): what a gateway's lease renewal asks about the users whose sockets follow the room,
+    /// so that a removal whose one-way notice was lost still takes effect within a renewal.
+    /// </summary>
+    [AlwaysInterleave, Alias("MembersAmong")]
+    Task<IReadOnlyList<UserName>> MembersAmong(IReadOnlyList<UserName> users);
+
     /// <summary>A page of members in name order after <paramref name="after"/> (null: the first), at most 100; who may see the room may see them.</summary>
     [AlwaysInterleave, Alias("Members")]
     Task<IReadOnlyList<RoomMember>> Members(UserName user, string? after, int limit);

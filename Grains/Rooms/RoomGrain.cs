@@ -16,6 +16,7 @@ public sealed partial class RoomGrain(
     [PersistentState("room", StorageNames.Chat)] IPersistentState<RoomState> state,
     RoomLog log,
     MembershipLog membership,
+    EmptyRooms emptyRooms,
     Microsoft.Extensions.Options.IOptions<RoomLimits> limits,
     TimeProvider time,
     ChatMetrics metrics,
@@ -43,7 +44,7 @@ public sealed partial class RoomGrain(
             {
                 throw new ChatException(ErrorCodes.Validation, RoomId.Rule);
             }
-            await MakeRoom(user, RoomVisibility.Public, "");
+            await MakeRoom(user, RoomVisibility.Public, "", byJoin: true);
         }
         else if (!_members.Contains(user))
         {
@@ -131,7 +132,7 @@ public sealed partial class RoomGrain(
             throw new ChatException(ErrorCodes.Conflict, "A room with this id exists.");
         }
         RoomPermissions.CheckNewRoom(Id, visibility, topic);
-        await MakeRoom(owner, visibility, topic);
+        await MakeRoom(owner, visibility, topic, byJoin: false);
         return await Details(owner);
     }
 
@@ -249,6 +250,9 @@ public sealed partial class RoomGrain(
 
     public Task<bool> IsMember(UserName user) => Task.FromResult(Room.Exists && _members.Contains(user));
 
+    public Task<IReadOnlyList<UserName>> MembersAmong(IReadOnlyList<UserName> users) =>
+        Task.FromResult<IReadOnlyList<UserName>>(Room.Exists ? [.. users.Where(user => _members.Contains(user))] : []);
+
     public Task<RoomSummary> GetSummary(UserName user)
     {
         EnsureVisibleTo(user);
@@ -338,14 +342,21 @@ public sealed partial class RoomGrain(
         return e.Seq;
     }
 
-    /// <summary>Stores the new room (directory row and grain state), then its maker's join as owner.</summary>
-    private async Task MakeRoom(string owner, string visibility, string topic)
+    /// <summary>
+    /// Stores the new room (directory row and grain state), then its maker's join as owner. A room
+    /// made by joining an unused id counts against the maker's creation rate, kept by their session.
+    /// </summary>
+    private async Task MakeRoom(string owner, string visibility, string topic, bool byJoin)
     {
         var cap = limits.Value.RoomsPerUser;
         // Checked before anything is written, so that a refused maker leaves no empty room behind.
         if (await Guarded(() => membership.RoomCountOf(owner)) >= cap)
         {
             throw RoomCapReached();
+        }
+        if (byJoin)
+        {
+            await GrainFactory.GetGrain<IUserSessionGrain>(owner).TakeRoomCreation();
         }
         await SaveNewRoom(owner, visibility, topic);
         await AppendJoin(owner, owner, RoomRoles.Owner);
@@ -396,6 +407,35 @@ public sealed partial class RoomGrain(
         }
         await Committed(e);
         await TellSession(new MembershipChange(user, Id, Joined: false, e.Seq) { Event = e });
+        if (_members.Count == 0 && _members.BannedCount == 0)
+        {
+            await CollectIfUnused();
+        }
+    }
+
+    /// <summary>
+    /// The last member left: a room that never had a message (nor a ban to keep) is forgotten, its
+    /// id free again, so that rooms made by joining and left at once do not pile up in the
+    /// directory. A failure leaves the room as it is; nothing depends on its going.
+    /// </summary>
+    private async Task CollectIfUnused()
+    {
+        try
+        {
+            if (!await emptyRooms.Forget(Id))
+            {
+                return;
+            }
+            await state.ClearStateAsync();
+            state.State = new RoomState();
+            _members = new RoomMembers();
+            _recent.Forget();
+            this.DeactivateOnIdle();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCollectFailed(logger, ex, Id);
+        }
     }
 
     /// <summary>Records a committed event and publishes it; the client's acknowledgement does not wait on delivery.</summary>
@@ -476,6 +516,9 @@ public sealed partial class RoomGrain(
         ChatException.RateLimited(TimeSpan.FromMinutes(1), $"A user may belong to at most {limits.Value.RoomsPerUser} rooms; leave one first.");
 
     private static ChatException NotFound() => new(ErrorCodes.NotFound, "No such room.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room} is empty and unused but could not be collected")]
+    private static partial void LogCollectFailed(ILogger logger, Exception ex, string room);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room} committed event {Seq} but could not publish it")]
     private static partial void LogPublishFailed(ILogger logger, Exception ex, string room, long seq);

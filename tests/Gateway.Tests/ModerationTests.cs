@@ -92,20 +92,25 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
     {
         await using var owner = await System.ConnectNewUserAsync("owner");
         await using var member = await System.ConnectNewUserAsync("member");
+        await using var bystander = await System.ConnectNewUserAsync("bystander");
         var room = Fresh.Room();
         await owner.JoinAsync(room);
         await member.JoinAsync(room);
+        await bystander.JoinAsync(room);
         using var http = System.Http(owner.Token);
 
         Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/api/rooms/{room}/members/{member.User}")).StatusCode);
         var kick = await owner.WaitForAsync<EventFrame>(e => e.Kind == "kick");
+        await member.WaitForAsync<EventFrame>(e => e.Kind == "kick" && e.Room == room);
         var after = await owner.SendAsync(room, "you are gone");
+        // Barrier: another member received the message, so it was delivered; the kicked member did not get it.
+        await bystander.WaitForEventAsync(room, after);
         await member.RequestAsync("ping");
 
         Assert.Equal(member.User, kick.User);
         Assert.Equal(owner.User, kick.Sender);
         Assert.DoesNotContain(member.Events(room), e => e.Seq == after);
-        Assert.Equal("forbidden", CodeOf(await member.RequestAsync("send", new { room, clientMsgId = "x", text = "still here?" })));
+        Assert.Equal("not_found", CodeOf(await member.RequestAsync("send", new { room, clientMsgId = "x", text = "still here?" })));
     }
 
     [Fact]
