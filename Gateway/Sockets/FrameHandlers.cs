@@ -53,24 +53,26 @@ public static class FrameHandlers
     }
 
     /// <summary>
-    /// The frame's room, when the socket's user belongs to it: the socket follows it, or else the
-    /// user's session (in memory) lists it. Any other id, made up or not, is <c>not_found</c> before
-    /// a room grain is woken for it, since waking one reads the database.
+    /// Passes when the socket's user belongs to the room: the socket follows it, or else the user's
+    /// session (in memory) lists it. Any other id, made up or not, is <c>not_found</c> before a room
+    /// grain is woken for it, since waking one reads the database. Called once the frame's fields
+    /// are read, so that a malformed frame is still <c>bad_request</c>.
     /// </summary>
-    private static async Task<RoomId> MemberRoom(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
+    private static async Task CheckMember(RoomId room, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
     {
-        var room = RoomId.Parse(frame.String("room"));
-        return hub.Follows(connection, room) || await cluster.Session(connection.User).BelongsTo(room)
-            ? room
-            : throw new ChatException(ErrorCodes.NotFound, "No such room, or you are not in it.");
+        if (!hub.Follows(connection, room) && !await cluster.Session(connection.User).BelongsTo(room))
+        {
+            throw new ChatException(ErrorCodes.NotFound, "No such room, or you are not in it.");
+        }
     }
 
     private static async Task<object> Leave(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
     {
         var user = connection.User;
-        var room = await MemberRoom(frame, connection, hub, cluster);
+        var room = RoomId.Parse(frame.String("room"));
         // The room tells the user's session, which tells this gateway (and any other holding the
         // user's sockets) with the leave event itself: every socket of the user sees it, then stops.
+        await CheckMember(room, connection, hub, cluster);
         await cluster.Room(room).Leave(user);
         return Empty;
     }
@@ -78,12 +80,13 @@ public static class FrameHandlers
     private static async Task<object> Send(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
         var user = connection.User;
-        var room = await MemberRoom(frame, connection, hub, cluster);
+        var room = RoomId.Parse(frame.String("room"));
         var clientMsgId = frame.String("clientMsgId");
         var text = frame.String("text");
         MessageRules.CheckClientMsgId(clientMsgId);
         MessageRules.CheckText(text);
         limits.TakeMessage(user);
+        await CheckMember(room, connection, hub, cluster);
         var sent = await cluster.Room(room).Send(user, clientMsgId, text);
         return new { seq = sent.Seq, ts = sent.Ts };
     }
@@ -91,33 +94,36 @@ public static class FrameHandlers
     private static async Task<object> Edit(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
         var user = connection.User;
-        var room = await MemberRoom(frame, connection, hub, cluster);
+        var room = RoomId.Parse(frame.String("room"));
         var seq = frame.Long("seq");
         var text = frame.String("text");
         MessageRules.CheckText(text);
         limits.TakeMessage(user);
+        await CheckMember(room, connection, hub, cluster);
         return new { seq = await cluster.Room(room).Edit(user, seq, text) };
     }
 
     private static async Task<object> Delete(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
         var user = connection.User;
-        var room = await MemberRoom(frame, connection, hub, cluster);
+        var room = RoomId.Parse(frame.String("room"));
         var seq = frame.Long("seq");
         limits.TakeMessage(user);
+        await CheckMember(room, connection, hub, cluster);
         return new { seq = await cluster.Room(room).Delete(user, seq) };
     }
 
     private static async Task<object> History(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
     {
         var user = connection.User;
-        var room = await MemberRoom(frame, connection, hub, cluster);
+        var room = RoomId.Parse(frame.String("room"));
         var before = frame.Long("before");
         var limit = frame.OptionalLong("limit") ?? 50;
         if (limit is < 1 or > 200)
         {
             throw new ChatException(ErrorCodes.Validation, "limit is 1 to 200.");
         }
+        await CheckMember(room, connection, hub, cluster);
         return await cluster.Room(room).History(user, before, after: null, (int)limit);
     }
 

@@ -103,6 +103,18 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("TakeRoomCreation")]
     Task TakeRoomCreation();
 
+    /// <summary>Takes one of the user's new direct-message rooms, or refuses with <c>rate_limited</c>.</summary>
+    [Alias("TakeDirectRoom")]
+    Task TakeDirectRoom();
+
+    /// <summary>The user's pending invitations to rooms, newest first.</summary>
+    [ReadOnly, Alias("Invitations")]
+    Task<IReadOnlyList<Rooms.Invitation>> Invitations();
+
+    /// <summary>The user was invited into a room: for every device of theirs.</summary>
+    [OneWay, Alias("Invited")]
+    Task Invited(Rooms.Invitation invitation);
+
     /// <summary>The raw state, for the Orleans Dashboard and operators.</summary>
     [ReadOnly, Alias("GetState")]
     Task<UserSessionState> GetState();

@@ -17,6 +17,7 @@ public sealed partial class RoomGrain(
     RoomLog log,
     MembershipLog membership,
     EmptyRooms emptyRooms,
+    RoomInvitations invitations,
     Microsoft.Extensions.Options.IOptions<RoomLimits> limits,
     TimeProvider time,
     ChatMetrics metrics,
@@ -65,6 +66,12 @@ public sealed partial class RoomGrain(
             await TellSession(new MembershipChange(user, Id, Joined: true, _lastSeq));
         }
 
+        return await Joined(user);
+    }
+
+    /// <summary>What a joiner is shown: the room, its last messages, and the seq they follow from.</summary>
+    private async Task<JoinResult> Joined(string user)
+    {
         if (!_recent.IsLoaded)
         {
             _recent.Load((await Guarded(() => log.MessagesBefore(Id, long.MaxValue, JoinPageSize))).Messages);
@@ -144,11 +151,23 @@ public sealed partial class RoomGrain(
         }
         if (!Room.Exists)
         {
+            // A conversation counts toward both people's room cap, like any room, and new ones are
+            // rate limited per opener: otherwise opening conversations would be a way round the cap.
+            // Both caps are checked before anything is written, so a refusal leaves no half-made room.
+            foreach (var member in new[] { user, other })
+            {
+                if (await Guarded(() => membership.RoomCountOf(member)) >= limits.Value.RoomsPerUser)
+                {
+                    throw member == user
+                        ? RoomCapReached()
+                        : ChatException.RateLimited(TimeSpan.FromMinutes(1), "That user belongs to as many rooms as they may.");
+                }
+            }
+            await GrainFactory.GetGrain<IUserSessionGrain>(user).TakeDirectRoom();
             // Private, with two plain members and no one above them: nobody can add, kick or ban here.
-            // A conversation is never refused for the room cap: it is how people reach each other.
             await SaveNewRoom(owner: "", RoomVisibility.Private, "");
-            await AppendJoin(user, user, RoomRoles.Member, int.MaxValue);
-            await AppendJoin(user, other, RoomRoles.Member, int.MaxValue);
+            await AppendJoin(user, user, RoomRoles.Member);
+            await AppendJoin(user, other, RoomRoles.Member);
         }
         EnsureMember(user);
         return await Details(user);
@@ -171,8 +190,37 @@ public sealed partial class RoomGrain(
         {
             return;
         }
-        await AppendJoin(actor, user, RoomRoles.Member);
+        // An invitation, not a membership: the invitee decides (AcceptInvitation), and only then
+        // does the room count against their cap. Pending invitations are capped per invitee.
+        var invitation = new Invitation(Id, user, actor, Room.Topic, ChatClock.Now(time));
+        if (!await invitations.TryAdd(invitation, limits.Value.PendingInvitationsPerUser))
+        {
+            throw ChatException.RateLimited(TimeSpan.FromMinutes(1), "That user has too many invitations waiting for an answer.");
+        }
+        _ = GrainFactory.GetGrain<IUserSessionGrain>(user).Invited(invitation);
     }
+
+    public async Task<JoinResult> AcceptInvitation(UserName user)
+    {
+        if (!Room.Exists || !await invitations.Exists(Id, user))
+        {
+            throw new ChatException(ErrorCodes.NotFound, "No such invitation.");
+        }
+        if (_members.IsBanned(user))
+        {
+            await invitations.Remove(Id, user);
+            throw new ChatException(ErrorCodes.Forbidden, "You are banned from this room.");
+        }
+        if (!_members.Contains(user))
+        {
+            // Refused past the user's room cap, and then the invitation stays for later.
+            await AppendJoin(user, user, RoomRoles.Member);
+        }
+        await invitations.Remove(Id, user);
+        return await Joined(user);
+    }
+
+    public async Task DeclineInvitation(UserName user) => await invitations.Remove(Id, user);
 
     public async Task RemoveMember(UserName actor, UserName user)
     {

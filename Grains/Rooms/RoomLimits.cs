@@ -14,4 +14,13 @@ public sealed class RoomLimits
 
     /// <summary>…and per minute after it.</summary>
     public double JoinCreatedRoomsPerMinute { get; set; } = 10;
+
+    /// <summary>New direct-message rooms one user may open in a burst…</summary>
+    public int DirectRoomsBurst { get; set; } = 10;
+
+    /// <summary>…and per minute after it.</summary>
+    public double DirectRoomsPerMinute { get; set; } = 5;
+
+    /// <summary>Invitations one user may have waiting for an answer; one more is refused with rate_limited.</summary>
+    public int PendingInvitationsPerUser { get; set; } = 100;
 }

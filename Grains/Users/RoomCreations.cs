@@ -1,35 +1,36 @@
 using System.Threading.RateLimiting;
 using ChatApp.Errors;
-using ChatApp.Rooms;
 
 namespace ChatApp.Users;
 
 /// <summary>
-/// One user's budget of rooms made by <c>join</c>: a token bucket from System.Threading.RateLimiting,
-/// made on first use (most users never create a room by joining, and each bucket has a timer).
-/// It lives in the user's session, the one place that sees all of the user's joins, whichever
-/// gateway they came through; a session that deactivates (offline and idle) starts afresh.
+/// One user's budget of one kind of new room (made by <c>join</c>, or direct): a token bucket from
+/// System.Threading.RateLimiting, made on first use (most users never spend it, and each bucket
+/// has a timer). It lives in the user's session, the one place that sees all of the user's
+/// requests, whichever gateway they came through; a session that deactivates (offline and idle)
+/// starts afresh.
 /// </summary>
-public sealed class RoomCreations(RoomLimits limits) : IDisposable
+public sealed class RoomCreations(int burst, double perMinute, string refusal) : IDisposable
 {
     private TokenBucketRateLimiter? _bucket;
+
+    private TimeSpan Period => TimeSpan.FromMinutes(1 / perMinute);
 
     /// <summary>Takes one creation, or throws <c>rate_limited</c> with how long to wait.</summary>
     public void Take()
     {
         _bucket ??= new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = limits.JoinCreatedRoomsBurst,
+            TokenLimit = burst,
             TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1 / limits.JoinCreatedRoomsPerMinute),
+            ReplenishmentPeriod = Period,
             QueueLimit = 0,
             AutoReplenishment = true,
         });
         using var lease = _bucket.AttemptAcquire();
         if (!lease.IsAcquired)
         {
-            var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1 / limits.JoinCreatedRoomsPerMinute);
-            throw ChatException.RateLimited(wait, "Too many new rooms made by joining; create one with POST /api/rooms, or retry later.");
+            throw ChatException.RateLimited(lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Period, refusal);
         }
     }
 

@@ -70,18 +70,20 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
     }
 
     [Fact]
-    public async Task The_owner_adds_people_to_a_private_room_and_a_member_cannot()
+    public async Task The_owner_invites_people_to_a_private_room_they_join_by_accepting_and_a_member_cannot()
     {
         await using var owner = await System.ConnectNewUserAsync("owner");
         await using var guest = await System.ConnectNewUserAsync("guest");
         await using var other = await System.ConnectNewUserAsync("other");
         var room = await CreatePrivateRoom(owner);
 
-        Assert.Equal(HttpStatusCode.NoContent, await Post(owner, $"/api/rooms/{room}/members", new { user = guest.User }));
+        Assert.Equal(HttpStatusCode.Accepted, await Post(owner, $"/api/rooms/{room}/members", new { user = guest.User }));
+        await guest.WaitForAsync<InvitationFrame>(i => i.Room == room && i.InvitedBy == owner.User);
+        Assert.Equal(HttpStatusCode.OK, await Post(guest, $"/api/invitations/{room}", new { }));
         Assert.Equal(HttpStatusCode.Forbidden, await Post(guest, $"/api/rooms/{room}/members", new { user = other.User }));
         Assert.Equal(HttpStatusCode.NotFound, await Post(other, $"/api/rooms/{room}/members", new { user = other.User }));
 
-        // The added member's open connection follows the room at once.
+        // The member's open connection follows the room once they accepted.
         var seq = await owner.SendAsync(room, "welcome");
         var seen = await guest.WaitForEventAsync(room, seq);
         Assert.Equal("welcome", seen.Text);
