@@ -8,7 +8,10 @@ namespace ChatApp.Gateway.Cluster;
 /// leaves the cluster (declared dead, or stopped): the room relays and user sessions that lived
 /// there come back elsewhere knowing no gateway, and until this one renews its leases on them its
 /// sockets hear nothing live. Renewing tells each new relay about this gateway, and the sockets
-/// following its room fill what they missed from the log.
+/// following its room fill what they missed from the log. Each renewal also checks every open
+/// socket's token (<see cref="SocketRevalidation"/>) and whether the users following each room
+/// still belong to it (ConnectionHub.Membership.cs), so that a lost notice costs at most one
+/// <see cref="FanOutOptions.LeaseRenewInterval"/>.
 /// </summary>
 public sealed partial class LeaseRenewal(ConnectionHub hub, SocketRevalidation revalidation, IClusterClient cluster, IOptions<FanOutOptions> options, ILogger<LeaseRenewal> logger)
     : BackgroundService
