@@ -25,12 +25,12 @@ public sealed partial class SocketRevalidation(SocketIndex sockets, NpgsqlDataSo
         {
             closing.Add(Close(connection, "token expired", "The token expired; sign in again."));
         }
-        var live = open.Where(c => c.TokenExpires > now).ToArray();
-        foreach (var chunk in live.Select(c => c.User.Value).Distinct(StringComparer.Ordinal).Chunk(UsersPerQuery))
+        var byUser = open.Where(c => c.TokenExpires > now).ToLookup(c => c.User.Value, StringComparer.Ordinal);
+        foreach (var chunk in byUser.Select(g => g.Key).Chunk(UsersPerQuery))
         {
             var current = await CurrentVersionsAsync(chunk, cancellationToken);
             // A user missing from the table (the account is gone) has no current version at all.
-            foreach (var connection in live.Where(c => chunk.Contains(c.User.Value) && current.GetValueOrDefault(c.User.Value, -1) != c.TokenVersion))
+            foreach (var connection in chunk.SelectMany(user => byUser[user]).Where(c => current.GetValueOrDefault(c.User.Value, -1) != c.TokenVersion))
             {
                 closing.Add(Close(connection, "credentials changed", "The token was revoked; sign in again."));
             }

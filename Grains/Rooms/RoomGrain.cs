@@ -202,7 +202,13 @@ public sealed partial class RoomGrain(
 
     public async Task<JoinResult> AcceptInvitation(UserName user)
     {
-        if (!Room.Exists || !await invitations.Exists(Id, user))
+        if (!Room.Exists)
+        {
+            // The room was collected (its members all left) after the invitation was made.
+            await invitations.Remove(Id, user);
+            throw new ChatException(ErrorCodes.NotFound, "No such invitation.");
+        }
+        if (!await invitations.Exists(Id, user))
         {
             throw new ChatException(ErrorCodes.NotFound, "No such invitation.");
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Text;
@@ -70,6 +71,26 @@ public sealed class RemovalTests(QuickRenewalFixture fixture) : IClassFixture<Qu
             await member.RequestAsync("ping");
             return member.Events(room).Any(e => e.Seq == after);
         }, received => !received, "the kicked member stops receiving the room", WithinARenewal);
+    }
+
+    [Fact]
+    public async Task A_room_nobody_here_belongs_to_any_more_is_unfollowed_by_the_gateway_within_a_renewal()
+    {
+        // The owner acts over HTTP only: the member's socket is the room's one local follower.
+        var (_, ownerToken) = await System.RegisterAsync("owner");
+        using var http = System.Http(ownerToken);
+        var room = Fresh.Room();
+        Assert.Equal(global::System.Net.HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/rooms", new { id = room.Value, visibility = "public" })).StatusCode);
+        await using var member = await System.ConnectNewUserAsync("member");
+        await member.JoinAsync(room);
+        var sockets = System.GatewayServices.GetRequiredService<SocketIndex>();
+        Assert.True(sockets.IsFollowed(room));
+
+        await LoseNoticesFor(member.User);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/api/rooms/{room}/members/{member.User}")).StatusCode);
+
+        await Eventually.Until(() => Task.FromResult(sockets.IsFollowed(room)), followed => !followed,
+            "the gateway stops following the room", WithinARenewal);
     }
 
     [Fact]
