@@ -430,13 +430,13 @@ public sealed partial class RoomGrain(
     /// <summary>
     /// One row, one event, one session update: commits <paramref name="actor"/>'s adding of
     /// <paramref name="user"/> with <paramref name="role"/>, refused when the user is already in
-    /// <paramref name="roomCap"/> rooms (the room setting's cap unless given).
+    /// the room cap (<see cref="RoomLimits.RoomsPerUser"/>) of rooms, direct rooms included.
     /// </summary>
-    private async Task AppendJoin(string actor, string user, string role, int? roomCap = null)
+    private async Task AppendJoin(string actor, string user, string role)
     {
         await EnsureSeqKnown();
         var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Join, actor, ChatClock.Now(time), User: user);
-        if (!await Write(() => membership.TryAppendJoin(e, user, role, roomCap ?? limits.Value.RoomsPerUser)))
+        if (!await Write(() => membership.TryAppendJoin(e, user, role, limits.Value.RoomsPerUser)))
         {
             throw RoomCapReached();
         }
