@@ -53,6 +53,7 @@ public static class GatewayApp
         services.AddSingleton<JoinGuard>();
         services.AddSingleton<ConnectionHub>();
         services.AddSingleton<SharedGapReads>();
+        services.AddSingleton<SocketRevalidation>();
         services.AddHostedService<LeaseRenewal>();
 
         // Sockets: /ws, from the upgrade through hello to each frame.
@@ -95,6 +96,7 @@ public static class GatewayApp
         app.MapMessages();         // /api/rooms/{id}/messages
         app.MapReadMarkers();      // /api/rooms/{id}/read
         app.MapDirectRooms();      // /api/dms
+        app.MapInvitations();      // /api/invitations: accept or decline being added to a room
         app.MapSearch();           // /api/search
         app.MapAdmin();            // /api/admin/overview (the page is wwwroot/admin/)
         app.MapChatSocket();       // /ws

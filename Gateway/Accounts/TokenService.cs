@@ -58,7 +58,7 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
         }
         var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
         return result.IsValid && UserOf(result.ClaimsIdentity) is { } user && VersionOf(result.ClaimsIdentity) is { } version
-            ? new ValidToken(user, version)
+            ? new ValidToken(user, version) { Expires = new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) }
             : null;
     }
 

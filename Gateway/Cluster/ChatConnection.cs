@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using ChatApp.Errors;
@@ -36,6 +37,9 @@ public sealed partial class ChatConnection
     // Bytes of the frames waiting in the queue: a few large frames can weigh more than many small ones.
     private long _queuedBytes;
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
+    // When (by the hub's follow clock) each room was last followed or confirmed by a join: a
+    // membership re-check asked before that must not unfollow it (ConnectionHub.Membership.cs).
+    private readonly ConcurrentDictionary<string, long> _followedAt = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
     private readonly CancellationTokenSource _receiveDeadline = new();
     // A WebSocket takes one send at a time: the writer and a close take turns through this.
@@ -63,6 +67,18 @@ public sealed partial class ChatConnection
 
     /// <summary>The credentials version of the token hello carried: revoking it closes this socket.</summary>
     public int TokenVersion { get; set; }
+
+    /// <summary>When the token hello carried expires: the socket is closed at the first renewal after it.</summary>
+    public DateTimeOffset TokenExpires { get; set; } = DateTimeOffset.MaxValue;
+
+    /// <summary>Records that the socket follows the room as of <paramref name="stamp"/> of the hub's follow clock.</summary>
+    public void MarkFollowed(string room, long stamp) => _followedAt[room] = stamp;
+
+    /// <summary>Forgets the room's follow stamp: the socket no longer follows it.</summary>
+    public void MarkUnfollowed(string room) => _followedAt.TryRemove(room, out _);
+
+    /// <summary>Whether the socket's following of the room predates <paramref name="stamp"/>.</summary>
+    public bool FollowedBefore(string room, long stamp) => _followedAt.TryGetValue(room, out var at) && at < stamp;
 
     /// <summary>Signalled when the connection is closing for any reason.</summary>
     public CancellationToken Closing => _closing.Token;

@@ -29,6 +29,8 @@ public sealed partial class ConnectionHub
         var failures = new ConcurrentQueue<Exception>();
         var pace = new ParallelOptions { MaxDegreeOfParallelism = RenewalsInFlight, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(rooms, pace, async (room, _) => await Recording(RenewWatchAsync(room), failures));
+        // Then whether the users following each room still belong to it (ConnectionHub.Membership.cs).
+        await Parallel.ForEachAsync(rooms, pace, async (room, _) => await Recording(RecheckMembersAsync(room), failures));
         await Parallel.ForEachAsync(users, pace, async (user, _) => await Recording(RenewSessionAsync(user), failures));
         if (!failures.IsEmpty)
         {

@@ -64,6 +64,8 @@ public sealed partial class ConnectionHub
 
     public void OnMention(Mention mention) => SendToUser(mention.User, ServerFrames.Mention(mention));
 
+    public void OnInvited(Invitation invitation) => SendToUser(invitation.User, ServerFrames.Invitation(invitation));
+
     /// <summary>Some gateway revoked the user's older tokens: their sockets here close as well.</summary>
     public void OnSignedOut(string user, int tokenVersion) => _ = _sockets.CloseUserAsync(user, tokenVersion);
 

@@ -65,6 +65,7 @@ public sealed partial class ConnectionHub : IChatObserver
     /// <summary>Makes a socket follow a room from a seq (null: from now); the first local follower makes the gateway watch it.</summary>
     public async Task FollowAsync(ChatConnection connection, string room, long? afterSeq)
     {
+        connection.MarkFollowed(room, NextFollowStamp());
         if (_sockets.Follow(connection, room))
         {
             await Relay(room).Watch(_self.Value, _options.LeaseDuration);
@@ -86,14 +87,28 @@ public sealed partial class ConnectionHub : IChatObserver
             {
                 await FollowAsync(connection, room, afterSeq);
             }
+            else
+            {
+                // Confirmed by a join just now: a membership re-check asked before it must not undo it.
+                connection.MarkFollowed(room, NextFollowStamp());
+            }
         }
     }
 
-    public void UnfollowForUser(string user, string room, RoomEvent? finalEvent = null)
+    public void UnfollowForUser(string user, string room, RoomEvent? finalEvent = null) =>
+        UnfollowForUser(user, room, finalEvent, followedBefore: long.MaxValue);
+
+    /// <summary>Unfollows the user's sockets that followed the room before <paramref name="followedBefore"/> (the hub's follow clock).</summary>
+    private void UnfollowForUser(string user, string room, RoomEvent? finalEvent, long followedBefore)
     {
         var emptied = false;
         foreach (var connection in _sockets.ConnectionsOf(user))
         {
+            if (followedBefore != long.MaxValue && !connection.FollowedBefore(room, followedBefore))
+            {
+                continue;
+            }
+            connection.MarkUnfollowed(room);
             emptied |= _sockets.Unfollow(connection, room, ForgetRoom);
             connection.Enqueue(new Outbound.Unfollow(room, finalEvent));
         }
@@ -102,6 +117,9 @@ public sealed partial class ConnectionHub : IChatObserver
             _ = Quietly(Relay(room).Unwatch(_self.Value), "unwatch");
         }
     }
+
+    /// <summary>Whether the socket follows the room: its user belonged to it when it last heard.</summary>
+    public bool Follows(ChatConnection connection, string room) => _sockets.IsFollowing(connection, room);
 
     private IRoomRelayGrain Relay(string room) => _cluster.GetGrain<IRoomRelayGrain>(room);
 

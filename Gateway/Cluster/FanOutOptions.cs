@@ -15,7 +15,11 @@ public sealed class FanOutOptions
     [Positive]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often leases are renewed: a third of their length, so two renewals may fail before one lapses.</summary>
+    /// <summary>
+    /// How often leases are renewed: a third of their length, so two renewals may fail before one
+    /// lapses. Each renewal also re-checks open sockets' tokens and their rooms' memberships, so
+    /// this bounds how long a lost removal or sign-out notice goes unnoticed.
+    /// </summary>
     [Positive]
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -8,9 +8,12 @@ namespace ChatApp.Gateway.Cluster;
 /// leaves the cluster (declared dead, or stopped): the room relays and user sessions that lived
 /// there come back elsewhere knowing no gateway, and until this one renews its leases on them its
 /// sockets hear nothing live. Renewing tells each new relay about this gateway, and the sockets
-/// following its room fill what they missed from the log.
+/// following its room fill what they missed from the log. Each renewal also checks every open
+/// socket's token (<see cref="SocketRevalidation"/>) and whether the users following each room
+/// still belong to it (ConnectionHub.Membership.cs), so that a lost notice costs at most one
+/// <see cref="FanOutOptions.LeaseRenewInterval"/>.
 /// </summary>
-public sealed partial class LeaseRenewal(ConnectionHub hub, IClusterClient cluster, IOptions<FanOutOptions> options, ILogger<LeaseRenewal> logger)
+public sealed partial class LeaseRenewal(ConnectionHub hub, SocketRevalidation revalidation, IClusterClient cluster, IOptions<FanOutOptions> options, ILogger<LeaseRenewal> logger)
     : BackgroundService
 {
     // How often the set of active silos is read (one small call to the cluster).
@@ -63,6 +66,15 @@ public sealed partial class LeaseRenewal(ConnectionHub hub, IClusterClient clust
     {
         try
         {
+            // Tokens first: a socket whose token expired or was revoked stops here, whatever else fails.
+            await revalidation.CloseInvalidAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            LogRevalidationFailed(logger, ex);
+        }
+        try
+        {
             await hub.RenewLeasesAsync(sessions, stoppingToken);
             return true;
         }
@@ -75,6 +87,9 @@ public sealed partial class LeaseRenewal(ConnectionHub hub, IClusterClient clust
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silos {Silos} left the cluster; renewing leases now")]
     private static partial void LogSiloLeft(ILogger logger, string silos);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the open sockets' tokens failed; the next renewal checks again")]
+    private static partial void LogRevalidationFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease renewal failed; retrying")]
     private static partial void LogRenewalFailed(ILogger logger, Exception ex);

@@ -70,11 +70,13 @@ public static class RoomsApi
     private static async Task<IResult> ListMembers(string id, string? after, int? limit, HttpContext http, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.Room(RouteKeys.Room(id)).Members(http.User().Name, after, limit ?? 100));
 
+    /// <summary>Joins the caller (204), or invites someone else (202): they become a member only when they accept.</summary>
     private static async Task<IResult> AddMember(string id, UserRef body, HttpContext http, IClusterClient cluster, UserAccounts accounts)
     {
         var user = await ExistingUser(body.User, accounts);
-        await cluster.Room(RouteKeys.Room(id)).AddMember(http.User().Name, user);
-        return TypedResults.NoContent();
+        var actor = http.User().Name;
+        await cluster.Room(RouteKeys.Room(id)).AddMember(actor, user);
+        return user == actor ? TypedResults.NoContent() : TypedResults.Accepted((string?)null);
     }
 
     private static async Task<IResult> RemoveMember(string id, string user, HttpContext http, IClusterClient cluster)

@@ -31,6 +31,9 @@ public static class ServerFrames
     public static byte[] Mention(Users.Mention mention) =>
         JsonSerializer.SerializeToUtf8Bytes(new MentionFrame("mention", mention.Room, mention.Seq, mention.Sender), ChatJson.Options);
 
+    public static byte[] Invitation(Invitation invitation) =>
+        JsonSerializer.SerializeToUtf8Bytes(new InvitationFrame("invitation", invitation.Room, invitation.InvitedBy, invitation.Topic, invitation.Ts), ChatJson.Options);
+
     /// <summary>An <c>event</c> frame carrying exactly the fields of its kind.</summary>
     public static byte[] Event(RoomEvent e) =>
         JsonSerializer.SerializeToUtf8Bytes(
@@ -50,6 +53,8 @@ public static class ServerFrames
     private sealed record UnreadFrame(string Type, string Room, long Count, long LastReadSeq, long Mentions);
 
     private sealed record MentionFrame(string Type, string Room, long Seq, string Sender);
+
+    private sealed record InvitationFrame(string Type, string Room, string InvitedBy, string Topic, DateTime Ts);
 
     private sealed record EventFrame(
         string Type, string Room, long Seq, string Kind, string Sender, DateTime Ts,

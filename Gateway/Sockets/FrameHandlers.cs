@@ -23,11 +23,11 @@ public static class FrameHandlers
         return frame.Type switch
         {
             "join" => Join(frame, user, hub, joins, cluster),
-            "leave" => Leave(frame, user, cluster),
-            "send" => Send(frame, user, cluster, limits),
-            "edit" => Edit(frame, user, cluster, limits),
-            "delete" => Delete(frame, user, cluster, limits),
-            "history" => History(frame, user, cluster, limits),
+            "leave" => Leave(frame, connection, hub, cluster),
+            "send" => Send(frame, connection, hub, cluster, limits),
+            "edit" => Edit(frame, connection, hub, cluster, limits),
+            "delete" => Delete(frame, connection, hub, cluster, limits),
+            "history" => History(frame, connection, hub, cluster, limits),
             "ping" => Task.FromResult(Empty),
             "typing" => Typing(frame, user, cluster),
             "read" => Read(frame, user, cluster),
@@ -52,47 +52,70 @@ public static class FrameHandlers
         return new { room = RoomView.From(joined.Room), messages = joined.Messages, lastSeq = joined.LastSeq };
     }
 
-    private static async Task<object> Leave(ClientFrame frame, UserName user, IClusterClient cluster)
+    /// <summary>
+    /// Passes when the socket's user belongs to the room: the socket follows it, or else the user's
+    /// session (in memory) lists it. Any other id, made up or not, is <c>not_found</c> before a room
+    /// grain is woken for it, since waking one reads the database. Called once the frame's fields
+    /// are read, so that a malformed frame is still <c>bad_request</c>.
+    /// </summary>
+    private static async Task CheckMember(RoomId room, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
     {
+        if (!hub.Follows(connection, room) && !await cluster.Session(connection.User).BelongsTo(room))
+        {
+            throw new ChatException(ErrorCodes.NotFound, "No such room, or you are not in it.");
+        }
+    }
+
+    private static async Task<object> Leave(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster)
+    {
+        var user = connection.User;
         var room = RoomId.Parse(frame.String("room"));
         // The room tells the user's session, which tells this gateway (and any other holding the
         // user's sockets) with the leave event itself: every socket of the user sees it, then stops.
+        await CheckMember(room, connection, hub, cluster);
         await cluster.Room(room).Leave(user);
         return Empty;
     }
 
-    private static async Task<object> Send(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Send(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
+        var user = connection.User;
         var room = RoomId.Parse(frame.String("room"));
         var clientMsgId = frame.String("clientMsgId");
         var text = frame.String("text");
         MessageRules.CheckClientMsgId(clientMsgId);
         MessageRules.CheckText(text);
         limits.TakeMessage(user);
+        await CheckMember(room, connection, hub, cluster);
         var sent = await cluster.Room(room).Send(user, clientMsgId, text);
         return new { seq = sent.Seq, ts = sent.Ts };
     }
 
-    private static async Task<object> Edit(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Edit(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
+        var user = connection.User;
         var room = RoomId.Parse(frame.String("room"));
         var seq = frame.Long("seq");
         var text = frame.String("text");
         MessageRules.CheckText(text);
         limits.TakeMessage(user);
+        await CheckMember(room, connection, hub, cluster);
         return new { seq = await cluster.Room(room).Edit(user, seq, text) };
     }
 
-    private static async Task<object> Delete(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Delete(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
+        var user = connection.User;
         var room = RoomId.Parse(frame.String("room"));
         var seq = frame.Long("seq");
         limits.TakeMessage(user);
+        await CheckMember(room, connection, hub, cluster);
         return new { seq = await cluster.Room(room).Delete(user, seq) };
     }
 
-    private static async Task<object> History(ClientFrame frame, UserName user, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> History(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
     {
+        var user = connection.User;
         limits.TakeHistoryRead(user);
         var room = RoomId.Parse(frame.String("room"));
         var before = frame.Long("before");
@@ -101,6 +124,7 @@ public static class FrameHandlers
         {
             throw new ChatException(ErrorCodes.Validation, "limit is 1 to 200.");
         }
+        await CheckMember(room, connection, hub, cluster);
         return await cluster.Room(room).History(user, before, after: null, (int)limit);
     }
 

@@ -82,6 +82,7 @@ public sealed partial class HelloHandshake(
             }
             connection.SignedInAs = user.Name;
             connection.TokenVersion = token.Version;
+            connection.TokenExpires = token.Expires;
             var resume = ReadResume(frame);
             if (resume.Count > 0)
             {

@@ -37,6 +37,10 @@ public interface IChatObserver : IGrainObserver
     [Alias("OnMention")]
     void OnMention(Users.Mention mention);
 
+    /// <summary>A user was invited into a room: for every local socket of that user.</summary>
+    [Alias("OnInvited")]
+    void OnInvited(Invitation invitation);
+
     /// <summary>
     /// A user's tokens older than <paramref name="tokenVersion"/> were revoked (logout, new
     /// password): close every local socket of that user that signed in with one of them.

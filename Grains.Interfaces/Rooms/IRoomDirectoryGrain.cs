@@ -6,6 +6,7 @@ namespace ChatApp.Rooms;
 [Alias("ChatApp.IRoomDirectoryGrain")]
 public interface IRoomDirectoryGrain : IGrainWithIntegerKey
 {
+    /// <summary>At most <paramref name="limit"/> public rooms, those with most members first, then the most recently active.</summary>
     [ReadOnly, Alias("ListPublic")]
     Task<IReadOnlyList<string>> ListPublic(int limit);
 }

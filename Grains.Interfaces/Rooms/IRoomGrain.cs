@@ -30,9 +30,21 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("OpenDirect")]
     Task<RoomDetails> OpenDirect(UserName user, UserName other);
 
-    /// <summary>Joins <paramref name="actor"/> itself, or adds <paramref name="user"/> as the owner or a moderator.</summary>
+    /// <summary>
+    /// Joins <paramref name="actor"/> itself, or, from the owner or a moderator, invites
+    /// <paramref name="user"/>: an invitation they accept (<see cref="AcceptInvitation"/>) or decline.
+    /// Nobody becomes a member of a room without asking to.
+    /// </summary>
     [Alias("AddMember")]
     Task AddMember(UserName actor, UserName user);
+
+    /// <summary>The user accepts their invitation: they join, counted against their room cap. not_found without one.</summary>
+    [Alias("AcceptInvitation")]
+    Task<JoinResult> AcceptInvitation(UserName user);
+
+    /// <summary>The user declines their invitation (nothing happens without one).</summary>
+    [Alias("DeclineInvitation")]
+    Task DeclineInvitation(UserName user);
 
     /// <summary>Leaves (actor = user) or kicks (the owner or a moderator, over a lower rank).</summary>
     [Alias("RemoveMember")]
@@ -73,6 +85,14 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>Whether the user belongs to the room now: the grain is the authority on membership.</summary>
     [AlwaysInterleave, Alias("IsMember")]
     Task<bool> IsMember(UserName user);
+
+    /// <summary>
+    /// Which of <paramref name="users"/> belong to the room now (none, for a room that does not
+    /// exist): what a gateway's lease renewal asks about the users whose sockets follow the room,
+    /// so that a removal whose one-way notice was lost still takes effect within a renewal.
+    /// </summary>
+    [AlwaysInterleave, Alias("MembersAmong")]
+    Task<IReadOnlyList<UserName>> MembersAmong(IReadOnlyList<UserName> users);
 
     /// <summary>A page of members in name order after <paramref name="after"/> (null: the first), at most 100; who may see the room may see them.</summary>
     [AlwaysInterleave, Alias("Members")]

@@ -87,6 +87,34 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetRooms")]
     Task<IReadOnlyList<string>> GetRooms();
 
+    /// <summary>
+    /// Whether the user belongs to the room, as the session's list has it: what a gateway asks
+    /// before passing on a frame for a room its socket does not follow, so that a made-up room id
+    /// answers <c>not_found</c> without waking a room grain (which reads the database).
+    /// </summary>
+    [ReadOnly, Alias("BelongsTo")]
+    Task<bool> BelongsTo(Rooms.RoomId room);
+
+    /// <summary>
+    /// Takes one of the user's room creations by <c>join</c>, or refuses with <c>rate_limited</c>:
+    /// a room grain asks before a join makes a new room, so that joining made-up ids cannot fill
+    /// the room directory. Counted here, once per user for the whole cluster.
+    /// </summary>
+    [Alias("TakeRoomCreation")]
+    Task TakeRoomCreation();
+
+    /// <summary>Takes one of the user's new direct-message rooms, or refuses with <c>rate_limited</c>.</summary>
+    [Alias("TakeDirectRoom")]
+    Task TakeDirectRoom();
+
+    /// <summary>The user's pending invitations to rooms, newest first.</summary>
+    [ReadOnly, Alias("Invitations")]
+    Task<IReadOnlyList<Rooms.Invitation>> Invitations();
+
+    /// <summary>The user was invited into a room: for every device of theirs.</summary>
+    [OneWay, Alias("Invited")]
+    Task Invited(Rooms.Invitation invitation);
+
     /// <summary>The raw state, for the Orleans Dashboard and operators.</summary>
     [ReadOnly, Alias("GetState")]
     Task<UserSessionState> GetState();

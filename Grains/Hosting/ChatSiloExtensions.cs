@@ -51,6 +51,8 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSingleton<RoomLog>();
         silo.Services.AddSingleton<MembershipLog>();
+        silo.Services.AddSingleton<EmptyRooms>();
+        silo.Services.AddSingleton<RoomInvitations>();
         silo.Services.AddSingleton<ChatApp.Users.ReadMarkers>();
         silo.Services.AddOptions<RoomLimits>().BindConfiguration("Limits");
         silo.Services.AddOptions<ChatApp.Users.PresenceOptions>().BindConfiguration("Presence");

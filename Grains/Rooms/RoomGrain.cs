@@ -16,6 +16,8 @@ public sealed partial class RoomGrain(
     [PersistentState("room", StorageNames.Chat)] IPersistentState<RoomState> state,
     RoomLog log,
     MembershipLog membership,
+    EmptyRooms emptyRooms,
+    RoomInvitations invitations,
     Microsoft.Extensions.Options.IOptions<RoomLimits> limits,
     TimeProvider time,
     ChatMetrics metrics,
@@ -43,7 +45,7 @@ public sealed partial class RoomGrain(
             {
                 throw new ChatException(ErrorCodes.Validation, RoomId.Rule);
             }
-            await MakeRoom(user, RoomVisibility.Public, "");
+            await MakeRoom(user, RoomVisibility.Public, "", byJoin: true);
         }
         else if (!_members.Contains(user))
         {
@@ -64,6 +66,12 @@ public sealed partial class RoomGrain(
             await TellSession(new MembershipChange(user, Id, Joined: true, _lastSeq));
         }
 
+        return await Joined(user);
+    }
+
+    /// <summary>What a joiner is shown: the room, its last messages, and the seq they follow from.</summary>
+    private async Task<JoinResult> Joined(string user)
+    {
         if (!_recent.IsLoaded)
         {
             _recent.Load((await Guarded(() => log.MessagesBefore(Id, long.MaxValue, JoinPageSize))).Messages);
@@ -131,7 +139,7 @@ public sealed partial class RoomGrain(
             throw new ChatException(ErrorCodes.Conflict, "A room with this id exists.");
         }
         RoomPermissions.CheckNewRoom(Id, visibility, topic);
-        await MakeRoom(owner, visibility, topic);
+        await MakeRoom(owner, visibility, topic, byJoin: false);
         return await Details(owner);
     }
 
@@ -143,11 +151,23 @@ public sealed partial class RoomGrain(
         }
         if (!Room.Exists)
         {
+            // A conversation counts toward both people's room cap, like any room, and new ones are
+            // rate limited per opener: otherwise opening conversations would be a way round the cap.
+            // Both caps are checked before anything is written, so a refusal leaves no half-made room.
+            foreach (var member in new[] { user, other })
+            {
+                if (await Guarded(() => membership.RoomCountOf(member)) >= limits.Value.RoomsPerUser)
+                {
+                    throw member == user
+                        ? RoomCapReached()
+                        : ChatException.RateLimited(TimeSpan.FromMinutes(1), "That user belongs to as many rooms as they may.");
+                }
+            }
+            await GrainFactory.GetGrain<IUserSessionGrain>(user).TakeDirectRoom();
             // Private, with two plain members and no one above them: nobody can add, kick or ban here.
-            // A conversation is never refused for the room cap: it is how people reach each other.
             await SaveNewRoom(owner: "", RoomVisibility.Private, "");
-            await AppendJoin(user, user, RoomRoles.Member, int.MaxValue);
-            await AppendJoin(user, other, RoomRoles.Member, int.MaxValue);
+            await AppendJoin(user, user, RoomRoles.Member);
+            await AppendJoin(user, other, RoomRoles.Member);
         }
         EnsureMember(user);
         return await Details(user);
@@ -170,8 +190,43 @@ public sealed partial class RoomGrain(
         {
             return;
         }
-        await AppendJoin(actor, user, RoomRoles.Member);
+        // An invitation, not a membership: the invitee decides (AcceptInvitation), and only then
+        // does the room count against their cap. Pending invitations are capped per invitee.
+        var invitation = new Invitation(Id, user, actor, Room.Topic, ChatClock.Now(time));
+        if (!await invitations.TryAdd(invitation, limits.Value.PendingInvitationsPerUser))
+        {
+            throw ChatException.RateLimited(TimeSpan.FromMinutes(1), "That user has too many invitations waiting for an answer.");
+        }
+        _ = GrainFactory.GetGrain<IUserSessionGrain>(user).Invited(invitation);
     }
+
+    public async Task<JoinResult> AcceptInvitation(UserName user)
+    {
+        if (!Room.Exists)
+        {
+            // The room was collected (its members all left) after the invitation was made.
+            await invitations.Remove(Id, user);
+            throw new ChatException(ErrorCodes.NotFound, "No such invitation.");
+        }
+        if (!await invitations.Exists(Id, user))
+        {
+            throw new ChatException(ErrorCodes.NotFound, "No such invitation.");
+        }
+        if (_members.IsBanned(user))
+        {
+            await invitations.Remove(Id, user);
+            throw new ChatException(ErrorCodes.Forbidden, "You are banned from this room.");
+        }
+        if (!_members.Contains(user))
+        {
+            // Refused past the user's room cap, and then the invitation stays for later.
+            await AppendJoin(user, user, RoomRoles.Member);
+        }
+        await invitations.Remove(Id, user);
+        return await Joined(user);
+    }
+
+    public async Task DeclineInvitation(UserName user) => await invitations.Remove(Id, user);
 
     public async Task RemoveMember(UserName actor, UserName user)
     {
@@ -248,6 +303,9 @@ public sealed partial class RoomGrain(
     }
 
     public Task<bool> IsMember(UserName user) => Task.FromResult(Room.Exists && _members.Contains(user));
+
+    public Task<IReadOnlyList<UserName>> MembersAmong(IReadOnlyList<UserName> users) =>
+        Task.FromResult<IReadOnlyList<UserName>>(Room.Exists ? [.. users.Where(user => _members.Contains(user))] : []);
 
     public Task<RoomSummary> GetSummary(UserName user)
     {
@@ -338,14 +396,21 @@ public sealed partial class RoomGrain(
         return e.Seq;
     }
 
-    /// <summary>Stores the new room (directory row and grain state), then its maker's join as owner.</summary>
-    private async Task MakeRoom(string owner, string visibility, string topic)
+    /// <summary>
+    /// Stores the new room (directory row and grain state), then its maker's join as owner. A room
+    /// made by joining an unused id counts against the maker's creation rate, kept by their session.
+    /// </summary>
+    private async Task MakeRoom(string owner, string visibility, string topic, bool byJoin)
     {
         var cap = limits.Value.RoomsPerUser;
         // Checked before anything is written, so that a refused maker leaves no empty room behind.
         if (await Guarded(() => membership.RoomCountOf(owner)) >= cap)
         {
             throw RoomCapReached();
+        }
+        if (byJoin)
+        {
+            await GrainFactory.GetGrain<IUserSessionGrain>(owner).TakeRoomCreation();
         }
         await SaveNewRoom(owner, visibility, topic);
         await AppendJoin(owner, owner, RoomRoles.Owner);
@@ -365,13 +430,13 @@ public sealed partial class RoomGrain(
     /// <summary>
     /// One row, one event, one session update: commits <paramref name="actor"/>'s adding of
     /// <paramref name="user"/> with <paramref name="role"/>, refused when the user is already in
-    /// <paramref name="roomCap"/> rooms (the room setting's cap unless given).
+    /// the room cap (<see cref="RoomLimits.RoomsPerUser"/>) of rooms, direct rooms included.
     /// </summary>
-    private async Task AppendJoin(string actor, string user, string role, int? roomCap = null)
+    private async Task AppendJoin(string actor, string user, string role)
     {
         await EnsureSeqKnown();
         var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Join, actor, ChatClock.Now(time), User: user);
-        if (!await Write(() => membership.TryAppendJoin(e, user, role, roomCap ?? limits.Value.RoomsPerUser)))
+        if (!await Write(() => membership.TryAppendJoin(e, user, role, limits.Value.RoomsPerUser)))
         {
             throw RoomCapReached();
         }
@@ -396,6 +461,35 @@ public sealed partial class RoomGrain(
         }
         await Committed(e);
         await TellSession(new MembershipChange(user, Id, Joined: false, e.Seq) { Event = e });
+        if (_members.Count == 0 && _members.BannedCount == 0)
+        {
+            await CollectIfUnused();
+        }
+    }
+
+    /// <summary>
+    /// The last member left: a room that never had a message (nor a ban to keep) is forgotten, its
+    /// id free again, so that rooms made by joining and left at once do not pile up in the
+    /// directory. A failure leaves the room as it is; nothing depends on its going.
+    /// </summary>
+    private async Task CollectIfUnused()
+    {
+        try
+        {
+            if (!await emptyRooms.Forget(Id))
+            {
+                return;
+            }
+            await state.ClearStateAsync();
+            state.State = new RoomState();
+            _members = new RoomMembers();
+            _recent.Forget();
+            this.DeactivateOnIdle();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCollectFailed(logger, ex, Id);
+        }
     }
 
     /// <summary>Records a committed event and publishes it; the client's acknowledgement does not wait on delivery.</summary>
@@ -476,6 +570,9 @@ public sealed partial class RoomGrain(
         ChatException.RateLimited(TimeSpan.FromMinutes(1), $"A user may belong to at most {limits.Value.RoomsPerUser} rooms; leave one first.");
 
     private static ChatException NotFound() => new(ErrorCodes.NotFound, "No such room.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room} is empty and unused but could not be collected")]
+    private static partial void LogCollectFailed(ILogger logger, Exception ex, string room);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room} committed event {Seq} but could not publish it")]
     private static partial void LogPublishFailed(ILogger logger, Exception ex, string room, long seq);

@@ -2,6 +2,7 @@ using ChatApp.Errors;
 using ChatApp.Gateways;
 using ChatApp.Rooms;
 using ChatApp.Storage;
+using Microsoft.Extensions.Options;
 
 namespace ChatApp.Users;
 
@@ -18,9 +19,16 @@ public sealed class UserSessionGrain(
     UnreadCounts unread,
     RoomLog log,
     TokenVersions tokenVersions,
+    RoomInvitations invitations,
+    IOptions<RoomLimits> limits,
     TimeProvider time)
     : Grain, IUserSessionGrain
 {
+    private readonly RoomCreations _creations = new(limits.Value.JoinCreatedRoomsBurst, limits.Value.JoinCreatedRoomsPerMinute,
+        "Too many new rooms made by joining; create one with POST /api/rooms, or retry later.");
+    private readonly RoomCreations _directRooms = new(limits.Value.DirectRoomsBurst, limits.Value.DirectRoomsPerMinute,
+        "Too many new direct conversations; retry later.");
+
     // Held until they detach or their lease grain lapses (GatewayLeaseGrain): no timer here.
     private readonly HashSet<IChatObserver> _gateways = [];
     private readonly CredentialsVersion _credentials = new(tokenVersions);
@@ -80,6 +88,38 @@ public sealed class UserSessionGrain(
 
     public Task<IReadOnlyList<string>> GetRooms() =>
         Task.FromResult<IReadOnlyList<string>>(Session.Rooms.Order(StringComparer.Ordinal).ToList());
+
+    public Task<bool> BelongsTo(RoomId room) => Task.FromResult(Session.Rooms.Contains(room));
+
+    public Task TakeRoomCreation()
+    {
+        _creations.Take();
+        return Task.CompletedTask;
+    }
+
+    public Task TakeDirectRoom()
+    {
+        _directRooms.Take();
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Invitation>> Invitations() => invitations.Of(User);
+
+    public Task Invited(Invitation invitation)
+    {
+        foreach (var gateway in _gateways)
+        {
+            gateway.OnInvited(invitation);
+        }
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _creations.Dispose();
+        _directRooms.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     public Task<UserSessionState> GetState() => Task.FromResult(Session);
 

@@ -9,7 +9,7 @@ namespace ChatApp.Tests.Browser;
 public sealed class RoomMembershipTests(BrowserFixture fixture)
 {
     [Fact]
-    public async Task A_private_rooms_owner_adds_a_member_who_then_sees_the_room_until_kicked()
+    public async Task A_private_rooms_owner_invites_a_member_who_accepts_and_then_sees_the_room_until_kicked()
     {
         await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
         await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
@@ -26,11 +26,18 @@ public sealed class RoomMembershipTests(BrowserFixture fixture)
         await alice.Page.Locator("#add-member-input").FillAsync(bob.Name);
         await alice.Page.Locator("#add-member").ClickAsync();
 
-        await Expect(alice.Member(bob.Name)).ToHaveAttributeAsync("data-role", "member");
+        // Adding is an invitation: bob's page shows it live, and he is not a member until he accepts.
+        var invitation = bob.Page.Locator($"#invitations li[data-room='{room}']");
+        await Expect(invitation).ToContainTextAsync($"{alice.Name} invited you to {room}");
         await Expect(alice.Page.Locator("#members-error")).ToBeHiddenAsync();
-        // Bob's page learns of it live: the room appears in his list, with its history.
+        await Expect(alice.Members).ToHaveCountAsync(1);
+        await Expect(bob.RoomInList(room)).ToHaveCountAsync(0);
+        await invitation.Locator("button.accept").ClickAsync();
+
+        await Expect(alice.Member(bob.Name)).ToHaveAttributeAsync("data-role", "member");
+        await Expect(bob.Page.Locator("#invitations-panel")).ToBeHiddenAsync();
+        // Accepting opens the room on bob's page, with its history.
         await Expect(bob.RoomInList(room)).ToHaveCountAsync(1);
-        await bob.RoomInList(room).Locator("button").ClickAsync();
         await Expect(bob.CurrentRoom).ToHaveTextAsync(room);
         await Expect(bob.MessageTexts).ToHaveTextAsync(["welcome to the secret room"]);
         await Expect(bob.Member(alice.Name)).ToHaveAttributeAsync("data-role", "owner");

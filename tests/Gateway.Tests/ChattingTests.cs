@@ -168,6 +168,6 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
         await bobOnPhone.AssertStillUsableAsync();
         Assert.DoesNotContain(bob.Seqs(room), s => s >= after);
         Assert.DoesNotContain(bobOnPhone.Seqs(room), s => s >= after);
-        ChatSteps.AssertError(await bob.RequestAsync("send", new { room, clientMsgId = "late", text = "let me back" }), "forbidden");
+        ChatSteps.AssertError(await bob.RequestAsync("send", new { room, clientMsgId = "late", text = "let me back" }), "not_found");
     }
 }

@@ -70,18 +70,20 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
     }
 
     [Fact]
-    public async Task The_owner_adds_people_to_a_private_room_and_a_member_cannot()
+    public async Task The_owner_invites_people_to_a_private_room_they_join_by_accepting_and_a_member_cannot()
     {
         await using var owner = await System.ConnectNewUserAsync("owner");
         await using var guest = await System.ConnectNewUserAsync("guest");
         await using var other = await System.ConnectNewUserAsync("other");
         var room = await CreatePrivateRoom(owner);
 
-        Assert.Equal(HttpStatusCode.NoContent, await Post(owner, $"/api/rooms/{room}/members", new { user = guest.User }));
+        Assert.Equal(HttpStatusCode.Accepted, await Post(owner, $"/api/rooms/{room}/members", new { user = guest.User }));
+        await guest.WaitForAsync<InvitationFrame>(i => i.Room == room && i.InvitedBy == owner.User);
+        Assert.Equal(HttpStatusCode.OK, await Post(guest, $"/api/invitations/{room}", new { }));
         Assert.Equal(HttpStatusCode.Forbidden, await Post(guest, $"/api/rooms/{room}/members", new { user = other.User }));
         Assert.Equal(HttpStatusCode.NotFound, await Post(other, $"/api/rooms/{room}/members", new { user = other.User }));
 
-        // The added member's open connection follows the room at once.
+        // The member's open connection follows the room once they accepted.
         var seq = await owner.SendAsync(room, "welcome");
         var seen = await guest.WaitForEventAsync(room, seq);
         Assert.Equal("welcome", seen.Text);
@@ -92,20 +94,25 @@ public sealed class ModerationTests(ChatSystemFixture fixture) : IClassFixture<C
     {
         await using var owner = await System.ConnectNewUserAsync("owner");
         await using var member = await System.ConnectNewUserAsync("member");
+        await using var bystander = await System.ConnectNewUserAsync("bystander");
         var room = Fresh.Room();
         await owner.JoinAsync(room);
         await member.JoinAsync(room);
+        await bystander.JoinAsync(room);
         using var http = System.Http(owner.Token);
 
         Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/api/rooms/{room}/members/{member.User}")).StatusCode);
         var kick = await owner.WaitForAsync<EventFrame>(e => e.Kind == "kick");
+        await member.WaitForAsync<EventFrame>(e => e.Kind == "kick" && e.Room == room);
         var after = await owner.SendAsync(room, "you are gone");
+        // Barrier: another member received the message, so it was delivered; the kicked member did not get it.
+        await bystander.WaitForEventAsync(room, after);
         await member.RequestAsync("ping");
 
         Assert.Equal(member.User, kick.User);
         Assert.Equal(owner.User, kick.Sender);
         Assert.DoesNotContain(member.Events(room), e => e.Seq == after);
-        Assert.Equal("forbidden", CodeOf(await member.RequestAsync("send", new { room, clientMsgId = "x", text = "still here?" })));
+        Assert.Equal("not_found", CodeOf(await member.RequestAsync("send", new { room, clientMsgId = "x", text = "still here?" })));
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public abstract record ServerFrame
             "unread" => json.Deserialize<UnreadFrame>(JsonOptions),
             "resync" => json.Deserialize<ResyncFrame>(JsonOptions),
             "mention" => json.Deserialize<MentionFrame>(JsonOptions),
+            "invitation" => json.Deserialize<InvitationFrame>(JsonOptions),
             _ => null,
         } ?? new UnknownFrame(type, json.Clone());
     }
@@ -75,3 +76,6 @@ public sealed record MentionFrame(string Room, long Seq, string Sender) : Server
 
 /// <summary>A frame of a type the contract does not name, kept as it came.</summary>
 public sealed record UnknownFrame(string? Type, JsonElement Body) : ServerFrame;
+
+/// <summary><c>{type:"invitation", room, invitedBy, topic, ts}</c>: the user was invited into a room (addition).</summary>
+public sealed record InvitationFrame(string Room, string InvitedBy, string Topic, DateTimeOffset Ts) : ServerFrame;

@@ -8,6 +8,7 @@ import { saved } from './saved.js';
 import { render, notice } from './render.js';
 import { openRoom, refreshRoomList } from './rooms.js';
 import { pumpOutbox } from './outbox.js';
+import { refreshInvitations } from './invitations.js';
 
 /** The hello frame's fields, read on every connect. */
 export function helloFields() {
@@ -24,6 +25,7 @@ export function connected(data) {
   notice('');
   render();
   refreshRoomList();
+  refreshInvitations();
   // Reopen the room on screen (or the one saved before a reload), unless we
   // were removed from it meanwhile: rejoining is for the user to decide.
   if (page.currentId && page.store.room(page.currentId).member) openRoom(page.currentId);

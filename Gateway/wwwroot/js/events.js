@@ -11,6 +11,7 @@ import { fillGap, resync, jumpTo } from './history.js';
 import { refreshDetailsSoon, presenceChanged } from './members.js';
 import { markReadSoon } from './readmarkers.js';
 import { someoneTyping } from './typing.js';
+import { invited } from './invitations.js';
 
 /** Server frames that are not answers to our requests. */
 export function receive(frame) {
@@ -55,6 +56,9 @@ export function receive(frame) {
     case 'typing':
       if (!someoneTyping(frame)) return;
       break;
+    case 'invitation':
+      invited(frame);
+      return;
     default:
       // Server pings, and errors answering ref-less frames (typing): nothing to show.
       // A refused token also closes with 1008, handled there.

@@ -44,6 +44,9 @@ export const ui = {
   addMemberForm: $('add-member-form'),
   addMemberInput: $('add-member-input'),
   membersError: $('members-error'),
+  invitationsPanel: $('invitations-panel'),
+  invitations: $('invitations'),
+  invitationsError: $('invitations-error'),
   members: $('members'),
 };
 

@@ -58,6 +58,8 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
 
     public void OnMention(Mention mention) => Record(() => _notices.Add(mention));
 
+    public void OnInvited(Invitation invitation) => Record(() => _notices.Add(invitation));
+
     public void OnSignedOut(string user, int tokenVersion) => Record(() => _notices.Add(new SignedOut(user, tokenVersion)));
 
     /// <summary>The notices of type <typeparamref name="T"/> received so far, once <paramref name="done"/> holds for them.</summary>
