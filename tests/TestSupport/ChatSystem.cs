@@ -11,7 +11,8 @@ namespace ChatApp.Tests.Support;
 /// <summary>
 /// The whole ChatApp running in this test process on real sockets: silos clustered through
 /// PostgreSQL, and a gateway serving HTTP, WebSockets and the page on a free loopback port.
-/// Each instance has its own database and cluster id, so systems never see each other.
+/// Each instance has its own database and cluster id, so systems never see each other. Silos and
+/// gateway talk over mutual TLS with certificates of <see cref="ClusterAuthority.Shared"/>, as in production.
 /// </summary>
 public sealed class ChatSystem : IAsyncDisposable
 {
@@ -149,7 +150,8 @@ public sealed class ChatSystem : IAsyncDisposable
                 ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 // The admin listener on a port of the system's choosing: silos of parallel tests never collide.
                 ["Dashboard:Port"] = "0",
-            }).AddInMemoryCollection(_siloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))));
+            }).AddInMemoryCollection(ClusterAuthority.Shared.SiloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .AddInMemoryCollection(_siloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))));
             await silo.StartAsync();
             _silos.Add(silo);
         }
@@ -162,6 +164,7 @@ public sealed class ChatSystem : IAsyncDisposable
             $"--ConnectionStrings:Chat={Database.ConnectionString}",
             $"--Orleans:ClusterId={_clusterId}",
             $"--Auth:SigningKey={SigningKey}",
+            .. ClusterAuthority.Shared.GatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
             .. _gatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
         ], _configureGateway);
         await _gateway.StartAsync();
