@@ -17,31 +17,36 @@ namespace ChatApp.Defaults;
 /// </summary>
 public sealed class ClusterCertificates
 {
-    private ClusterCertificates(X509Certificate2 certificate, X509Certificate2 authority)
+    private ClusterCertificates(X509Certificate2 certificate, X509Certificate2Collection authorities)
     {
         Certificate = certificate;
-        Authority = authority;
+        Authorities = authorities;
     }
 
     public X509Certificate2 Certificate { get; }
-    public X509Certificate2 Authority { get; }
+
+    /// <summary>
+    /// The authority, or during a change of authority the old and the new one (one file holding
+    /// both, docs/deploy.md "Rotation"): a peer's certificate must chain to one of them.
+    /// </summary>
+    public X509Certificate2Collection Authorities { get; }
 
     /// <summary>Loads the files the options name and checks that this process's own certificate passes its own rule.</summary>
     /// <exception cref="InvalidOperationException">A file is not what its setting says, or the certificate is not the authority's.</exception>
     public static ClusterCertificates Load(ClusterTlsOptions options)
     {
-        var authority = Read("CertificateAuthority", () => X509CertificateLoader.LoadCertificateFromFile(options.CertificateAuthority!));
+        var authorities = Read("CertificateAuthority", () => LoadAuthorities(options.CertificateAuthority!));
         var certificate = Read("Certificate", () => LoadOwn(options));
         if (!certificate.HasPrivateKey)
         {
             throw new InvalidOperationException($"{ClusterTlsOptions.Section}:Certificate has no private key: {options.Certificate}");
         }
-        var loaded = new ClusterCertificates(certificate, authority);
+        var loaded = new ClusterCertificates(certificate, authorities);
         if (!loaded.ChainsToAuthority(certificate))
         {
             throw new InvalidOperationException(
                 $"{ClusterTlsOptions.Section}:Certificate ({certificate.Subject}) is not a valid certificate of " +
-                $"{ClusterTlsOptions.Section}:CertificateAuthority ({authority.Subject}): other processes would refuse it.");
+                $"{ClusterTlsOptions.Section}:CertificateAuthority ({string.Join(", ", authorities.Cast<X509Certificate2>().Select(a => a.Subject))}): other processes would refuse it.");
         }
         return loaded;
     }
@@ -60,12 +65,12 @@ public sealed class ClusterCertificates
         tls.RemoteCertificateValidation = (certificate, chain, _) => ChainsToAuthority(certificate, chain);
     }
 
-    /// <summary>True when the certificate is valid now and was issued (directly or through intermediates the peer sent) by the cluster's authority.</summary>
+    /// <summary>True when the certificate is valid now and was issued (directly or through intermediates the peer sent) by one of the cluster's authorities.</summary>
     public bool ChainsToAuthority(X509Certificate2 certificate, X509Chain? presented = null)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Authority);
+        chain.ChainPolicy.CustomTrustStore.AddRange(Authorities);
         // A private authority publishes no revocation lists: a lost certificate is dealt with by
         // replacing the authority (docs/deploy.md, "Rotation").
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
@@ -77,7 +82,22 @@ public sealed class ClusterCertificates
             }
         }
         return chain.Build(certificate)
-            && chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(Authority.RawDataMemory.Span);
+            && Authorities.Cast<X509Certificate2>().Any(authority => chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(authority.RawDataMemory.Span));
+    }
+
+    /// <summary>Every certificate of a PEM file (one or more), or the one of a DER file.</summary>
+    private static X509Certificate2Collection LoadAuthorities(string path)
+    {
+        var authorities = new X509Certificate2Collection();
+        if (File.ReadAllText(path).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+        {
+            authorities.ImportFromPemFile(path);
+        }
+        else
+        {
+            authorities.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+        }
+        return authorities.Count > 0 ? authorities : throw new CryptographicException("The file holds no certificate.");
     }
 
     private static X509Certificate2 LoadOwn(ClusterTlsOptions options)
@@ -89,7 +109,7 @@ public sealed class ClusterCertificates
             : X509Certificate2.CreateFromPemFile(path, options.CertificateKey);
     }
 
-    private static X509Certificate2 Read(string setting, Func<X509Certificate2> load)
+    private static T Read<T>(string setting, Func<T> load)
     {
         try
         {
