@@ -72,6 +72,29 @@ public sealed class ClosedClusterTests(ClosedClusterTests.OneSilo fixture) : ICl
     }
 
     [Fact]
+    public async Task A_silo_without_a_certificate_stops_at_start_with_a_line_naming_the_setting()
+    {
+        await using var silo = ChatProcess.StartSilo(Cluster.ConnectionString, Cluster.ClusterId, FreePort.Next(), FreePort.Next(), Cluster.LogDirectory,
+            new Dictionary<string, string> { ["Cluster:Tls:Certificate"] = "" });
+
+        Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)), "The silo started without a certificate.");
+        Assert.NotEqual(0, silo.ExitCode);
+        await Wait.UntilAsync(() => ReadLog(silo).Contains("No Cluster:Tls:Certificate", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the line naming the setting");
+        Assert.Null(await Cluster.StatusAsync(silo));
+    }
+
+    [Fact]
+    public async Task A_gateway_told_to_use_plain_tcp_warns_that_the_cluster_is_open()
+    {
+        await using var gateway = ChatProcess.StartGateway(Cluster.ConnectionString, Cluster.ClusterId, FreePort.Next(), Cluster.LogDirectory,
+            ["--Cluster:Tls:Enabled=false"]);
+
+        await Wait.UntilAsync(() => ReadLog(gateway).Contains("Cluster:Tls:Enabled is false", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the warning about plain TCP");
+        var warning = ReadLog(gateway).Split('\n').First(l => l.Contains("Cluster:Tls:Enabled is false", StringComparison.Ordinal));
+        Assert.Contains("warn:", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_silo_started_without_an_address_listens_on_loopback_only()
     {
         var silo = Cluster.Silos[0];
@@ -99,6 +122,14 @@ public sealed class ClosedClusterTests(ClosedClusterTests.OneSilo fixture) : ICl
 
         Assert.NotNull(refused);
         Assert.True(DateTime.UtcNow - started < Refusal + TimeSpan.FromSeconds(10), $"Refused only after {DateTime.UtcNow - started}.");
+    }
+
+    /// <summary>A process's console so far (its file is still open for writing).</summary>
+    private static string ReadLog(ChatProcess process)
+    {
+        using var file = new FileStream(process.LogPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(file);
+        return reader.ReadToEnd();
     }
 
     private static IEnumerable<IPAddress> LocalAddressesBesidesLoopback() =>
