@@ -21,7 +21,7 @@ public sealed class ClusterAuthority
         _directory = directory;
         Certificate = certificate;
         AuthorityPath = Path.Combine(directory, "ca.crt");
-        File.WriteAllText(AuthorityPath, certificate.ExportCertificatePem());
+        File.WriteAllText(AuthorityPath, certificate.ExportCertificatePem() + "\n");
         SiloCertificatePath = Issue("silo", serverUse: true);
         GatewayCertificatePath = Issue("gateway", serverUse: false);
     }
