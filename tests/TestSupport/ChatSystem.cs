@@ -142,18 +142,7 @@ public sealed class ChatSystem : IAsyncDisposable
     {
         for (var i = 0; i < silos; i++)
         {
-            var silo = SiloHostBuilder.Build([], config => config.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Chat"] = Database.ConnectionString,
-                ["Orleans:ClusterId"] = _clusterId,
-                ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                // The admin listener on a port of the system's choosing: silos of parallel tests never collide.
-                ["Dashboard:Port"] = "0",
-            }).AddInMemoryCollection(ClusterAuthority.Shared.SiloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
-            .AddInMemoryCollection(_siloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))));
-            await silo.StartAsync();
-            _silos.Add(silo);
+            _silos.Add(await StartSiloAsync());
         }
 
         var port = FreePort.Next();
@@ -169,6 +158,37 @@ public sealed class ChatSystem : IAsyncDisposable
         ], _configureGateway);
         await _gateway.StartAsync();
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    /// <summary>
+    /// Starts a silo on two free loopback ports. A port found free can still be taken, before the
+    /// silo binds it, by an outgoing connection of this busy process (the kernel hands out the same
+    /// range on 127.0.0.1): then the silo tries again on two others.
+    /// </summary>
+    private async Task<IHost> StartSiloAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = SiloHostBuilder.Build([], config => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Chat"] = Database.ConnectionString,
+                ["Orleans:ClusterId"] = _clusterId,
+                ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // The admin listener on a port of the system's choosing: silos of parallel tests never collide.
+                ["Dashboard:Port"] = "0",
+            }).AddInMemoryCollection(ClusterAuthority.Shared.SiloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .AddInMemoryCollection(_siloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))));
+            try
+            {
+                await silo.StartAsync();
+                return silo;
+            }
+            catch (Exception e) when (attempt < 3 && e is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                silo.Dispose();
+            }
+        }
     }
 
     private async Task StopProcessesAsync()
