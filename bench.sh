@@ -84,6 +84,7 @@ ready_to_run="${BENCH_READY_TO_RUN:-1}"
 [[ "$ready_to_run" == 1 ]] && r2r=true || r2r=false
 echo "bench: publishing the servers (Release, ReadyToRun=$r2r) and building the load generator…" >&2
 build=.data/bench-build
+tls="$PWD/.data/tls" # absolute: the gateways run in their build folder
 for project in Silo Gateway bench/Baseline; do
     timeout 600 dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=$r2r \
         -o "$build/$(basename "$project")" -nologo -v quiet >&2
@@ -101,6 +102,12 @@ limits=(
     Limits__FramesPerSecond=100000 Limits__FrameBurst=100000
     Limits__SearchesPerSecond=100000 Limits__SearchBurst=100000
     Limits__HistoryReadsPerSecond=100000 Limits__HistoryReadBurst=100000
+)
+# The silos' own per-user limits (rooms a join may create, new direct rooms, rooms per user): a
+# fanout run's users each create rooms by joining, faster than a person would.
+silo_limits=(
+    Limits__JoinCreatedRoomsBurst=1000000 Limits__JoinCreatedRoomsPerMinute=1000000
+    Limits__DirectRoomsBurst=1000000 Limits__DirectRoomsPerMinute=1000000
 )
 system_env=(ConnectionStrings__Chat="$bench_db" CHATAPP_DB="$bench_db" Orleans__ClusterId=chatapp-bench Orleans__ServiceId=chatapp-bench)
 
@@ -160,12 +167,20 @@ for name in "${scenarios[@]}"; do
     env "${system_env[@]}" timeout 60 "${loadgen[@]}" reset-db --db "$bench_db"
     env "${system_env[@]}" timeout 120 dotnet "$build/Silo/ChatApp.Silo.dll" migrate >"$logs/migrate.log" 2>&1
 
+    # Silos and gateways talk over mutual TLS as run.sh starts them (the default, and what production
+    # runs): certificates of the development authority in .data/tls, made once (scripts/cluster-certs.sh).
+    tls_names=()
+    for ((i = 0; i < silos; i++)); do tls_names+=("silo-$i"); done
+    for ((g = 0; g < gateways; g++)); do tls_names+=("gateway-$g"); done
+    scripts/cluster-certs.sh "$tls" "${tls_names[@]}"
+
     silo_pids=()
     for ((i = 0; i < silos; i++)); do
         # Advertised on 127.0.0.1 and listening there only: silo traffic stays on loopback too.
-        env "${system_env[@]}" dotnet "$build/Silo/ChatApp.Silo.dll" \
+        env "${system_env[@]}" "${silo_limits[@]}" dotnet "$build/Silo/ChatApp.Silo.dll" \
             --Orleans:SiloPort=$((silo_port + i)) --Orleans:GatewayPort=$((silo_gateway_port + i)) \
             --Orleans:AdvertisedAddress=127.0.0.1 --Orleans:ListenOnAnyHostAddress=false \
+            "--Cluster:Tls:Certificate=$tls/silo-$i.crt" "--Cluster:Tls:CertificateKey=$tls/silo-$i.key" "--Cluster:Tls:CertificateAuthority=$tls/ca.crt" \
             --Dashboard:Port=$((admin_port + i)) >"$logs/$name-silo-$i.log" 2>&1 &
         pids+=($!)
         silo_pids+=("silo$i=$!")
@@ -174,7 +189,8 @@ for name in "${scenarios[@]}"; do
     for ((g = 0; g < gateways; g++)); do
         # The first keeps the names of the one-gateway runs (gateway, its log), so that reports compare.
         suffix=""; ((g == 0)) || suffix="$g"
-        (cd "$build/Gateway" && exec env "${system_env[@]}" "${run_limits[@]}" dotnet ChatApp.Gateway.dll --urls "http://127.0.0.1:$((port + g))") \
+        (cd "$build/Gateway" && exec env "${system_env[@]}" "${run_limits[@]}" dotnet ChatApp.Gateway.dll --urls "http://127.0.0.1:$((port + g))" \
+            "--Cluster:Tls:Certificate=$tls/gateway-$g.crt" "--Cluster:Tls:CertificateKey=$tls/gateway-$g.key" "--Cluster:Tls:CertificateAuthority=$tls/ca.crt") \
             >"$logs/$name-gateway${suffix:+-$suffix}.log" 2>&1 &
         pids+=($!)
         gateway_pids+=("gateway$suffix=$!")

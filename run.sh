@@ -6,6 +6,8 @@
 #
 # Gateway n listens on PORT+n (5080, 5081, ...). Nothing balances between them here: in production
 # a load balancer goes in front (docs/deploy.md has an nginx example that passes WebSockets).
+# Silos listen on 127.0.0.1 only, and silos and gateways talk over mutual TLS with certificates of a
+# development authority made once in .data/tls/ (Cluster__Tls__Enabled=false: plain TCP, with a warning).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -42,6 +44,21 @@ mkdir -p "$logs"
 
 dotnet "Silo/$out/ChatApp.Silo.dll" migrate >&2
 
+# The cluster's certificates: a development authority and one certificate per process, made once
+# (scripts/cluster-certs.sh; delete .data/tls to start over). Paths are absolute: gateways run in Gateway/.
+tls=""
+if [[ "${Cluster__Tls__Enabled:-true}" != false ]]; then
+    tls="$PWD/.data/tls"
+    names=()
+    for ((i = 0; i < silos; i++)); do names+=("silo-$i"); done
+    for ((i = 0; i < gateways; i++)); do names+=("gateway-$i"); done
+    scripts/cluster-certs.sh "$tls" "${names[@]}"
+fi
+tls_args() { # process name: sets process_tls to its Cluster:Tls arguments (none for plain TCP)
+    process_tls=()
+    [[ -z "$tls" ]] || process_tls=("--Cluster:Tls:Certificate=$tls/$1.crt" "--Cluster:Tls:CertificateKey=$tls/$1.key" "--Cluster:Tls:CertificateAuthority=$tls/ca.crt")
+}
+
 pids=()
 stop() {
     trap - INT TERM EXIT
@@ -53,14 +70,17 @@ trap stop INT TERM EXIT
 
 admin=8080; (( port < admin + silos && port + gateways > admin )) && admin=$((port + gateways)) # silo admin ports, clear of the gateways'
 for ((i = 0; i < silos; i++)); do
+    tls_args "silo-$i"
     dotnet "Silo/$out/ChatApp.Silo.dll" \
         --Orleans:SiloPort=$((11111 + i)) --Orleans:GatewayPort=$((30000 + i)) --Dashboard:Port=$((admin + i)) \
+        --Orleans:AdvertisedAddress=127.0.0.1 "${process_tls[@]}" \
         >"$logs/silo-$i.log" 2>&1 &
     pids+=($!)
 done
 for ((i = 0; i < gateways; i++)); do
     log="$logs/gateway.log"; ((i == 0)) || log="$logs/gateway-$i.log"
-    (cd Gateway && exec dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$((port + i))" --Metrics:Port=$((9464 + i))) >"$log" 2>&1 &
+    tls_args "gateway-$i"
+    (cd Gateway && exec dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$((port + i))" --Metrics:Port=$((9464 + i)) "${process_tls[@]}") >"$log" 2>&1 &
     pids+=($!)
 done
 
@@ -87,7 +107,8 @@ for ((i = 0; i < gateways; i++)); do
 done
 echo "  admin:     http://127.0.0.1:$port/admin/ (for users granted the role: ./scripts/admin.sh grant NAME)"
 for ((i = 0; i < gateways; i++)); do echo "  metrics:   http://127.0.0.1:$((9464 + i))/metrics (gateway $i)"; done
-echo "  silos:     $silos (ports 11111.. and gateways 30000..), logs in $logs/"
+echo "  silos:     $silos (ports 11111.. and gateways 30000.. on 127.0.0.1), logs in $logs/"
+if [[ -n "$tls" ]]; then echo "  cluster:   mutual TLS, certificates in $tls/"; else echo "  cluster:   plain TCP (Cluster__Tls__Enabled=false)"; fi
 for ((i = 0; i < silos; i++)); do echo "  silo $i:    http://127.0.0.1:$((admin + i))/ (Orleans Dashboard; /metrics /healthz /readyz)"; done
 echo "  database:  $CHATAPP_DB (at most $Database__MaxPoolSize connections per pool)"
 echo "Ctrl-C stops everything."

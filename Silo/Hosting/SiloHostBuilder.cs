@@ -19,6 +19,8 @@ public static class SiloHostBuilder
         var database = builder.Services.AddDatabaseOptions(builder.Configuration);
         var cluster = builder.Services.AddValidatedOptions<ClusterIdentityOptions>(builder.Configuration.GetSection(ClusterIdentityOptions.Section));
         var settings = builder.Services.AddValidatedOptions<SiloOptions>(builder.Configuration.GetSection(SiloOptions.Section));
+        // Certificates too: a missing or foreign one stops the silo now, not at its first connection.
+        var tls = builder.Services.AddClusterCertificates(builder.Configuration);
         // Capped here, so that every pool of the silo (Orleans' providers, the grains', search's) is.
         var connectionString = database.CappedConnectionString();
 
@@ -41,13 +43,13 @@ public static class SiloHostBuilder
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
-            if (settings.AdvertisedIPAddress() is { } address)
+            // Both ports listen on the advertised address only (loopback unless configured), not on
+            // every interface, unless ListenOnAnyHostAddress says the address is a NAT's.
+            silo.ConfigureEndpoints(settings.AdvertisedIPAddress(), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyHostAddress);
+            if (tls is not null)
             {
-                silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyHostAddress);
-            }
-            else
-            {
-                silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+                // Silo-to-silo (both directions) and gateway-to-silo connections: mutual TLS, the cluster's authority only.
+                silo.UseTls(tls.Apply);
             }
             silo.UseChatApp(connectionString);
             silo.UseChatOperations();

@@ -32,20 +32,25 @@ public sealed class SiloOptions : IValidatableObject
     [Range(0, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos and gateways reach this silo at; none: the first local address.</summary>
-    public string? AdvertisedAddress { get; set; }
+    /// <summary>
+    /// The address other silos and gateways reach this silo at, and the one its two ports listen on.
+    /// Loopback unless set: a silo nobody configured stays on its own machine; a cluster of several
+    /// hosts sets each silo's address on the hosts' private network (docs/deploy.md).
+    /// </summary>
+    [Required(ErrorMessage = "Orleans:AdvertisedAddress must be an IP address (127.0.0.1 when unset).")]
+    public string AdvertisedAddress { get; set; } = IPAddress.Loopback.ToString();
 
     /// <summary>
-    /// With an advertised address, listen on every interface: behind NAT or in a container the
-    /// advertised address is not a local one. Tests and benches that advertise 127.0.0.1 turn this off to stay on loopback.
+    /// Listen on every interface instead of the advertised address only: behind NAT or in a
+    /// container the advertised address is not a local one. Off: the ports stay on the address given.
     /// </summary>
-    public bool ListenOnAnyHostAddress { get; set; } = true;
+    public bool ListenOnAnyHostAddress { get; set; }
 
     [Positive]
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
 
-    /// <summary>The advertised address, parsed (validation has checked it); null when none is set.</summary>
-    public IPAddress? AdvertisedIPAddress() => string.IsNullOrEmpty(AdvertisedAddress) ? null : IPAddress.Parse(AdvertisedAddress);
+    /// <summary>The advertised address, parsed (validation has checked it).</summary>
+    public IPAddress AdvertisedIPAddress() => IPAddress.Parse(AdvertisedAddress);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

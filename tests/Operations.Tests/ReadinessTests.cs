@@ -28,6 +28,7 @@ public sealed class ReadinessTests
             $"--ConnectionStrings:Chat={throughCable.ConnectionString}",
             $"--Orleans:ClusterId={system.ClusterId}",
             $"--Auth:SigningKey={ChatSystem.SigningKey}",
+            .. ClusterAuthority.Shared.GatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
         ]);
         await second.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/") };

@@ -11,7 +11,8 @@ namespace ChatApp.Tests.Support;
 /// <summary>
 /// The whole ChatApp running in this test process on real sockets: silos clustered through
 /// PostgreSQL, and a gateway serving HTTP, WebSockets and the page on a free loopback port.
-/// Each instance has its own database and cluster id, so systems never see each other.
+/// Each instance has its own database and cluster id, so systems never see each other. Silos and
+/// gateway talk over mutual TLS with certificates of <see cref="ClusterAuthority.Shared"/>, as in production.
 /// </summary>
 public sealed class ChatSystem : IAsyncDisposable
 {
@@ -181,17 +182,7 @@ public sealed class ChatSystem : IAsyncDisposable
     {
         for (var i = 0; i < silos; i++)
         {
-            var silo = SiloHostBuilder.Build([], config => config.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Chat"] = Database.ConnectionString,
-                ["Orleans:ClusterId"] = _clusterId,
-                ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                // The admin listener on a port of the system's choosing: silos of parallel tests never collide.
-                ["Dashboard:Port"] = "0",
-            }).AddInMemoryCollection(_siloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))));
-            await silo.StartAsync();
-            _silos.Add(silo);
+            _silos.Add(await StartSiloAsync());
         }
 
         var port = FreePort.Next();
@@ -202,10 +193,42 @@ public sealed class ChatSystem : IAsyncDisposable
             $"--ConnectionStrings:Chat={Database.ConnectionString}",
             $"--Orleans:ClusterId={_clusterId}",
             $"--Auth:SigningKey={SigningKey}",
+            .. ClusterAuthority.Shared.GatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
             .. _gatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
         ], _configureGateway);
         await _gateway.StartAsync();
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    /// <summary>
+    /// Starts a silo on two free loopback ports. A port found free can still be taken, before the
+    /// silo binds it, by an outgoing connection of this busy process (the kernel hands out the same
+    /// range on 127.0.0.1): then the silo tries again on two others.
+    /// </summary>
+    private async Task<IHost> StartSiloAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = SiloHostBuilder.Build([], config => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Chat"] = Database.ConnectionString,
+                ["Orleans:ClusterId"] = _clusterId,
+                ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // The admin listener on a port of the system's choosing: silos of parallel tests never collide.
+                ["Dashboard:Port"] = "0",
+            }).AddInMemoryCollection(ClusterAuthority.Shared.SiloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .AddInMemoryCollection(_siloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))));
+            try
+            {
+                await silo.StartAsync();
+                return silo;
+            }
+            catch (Exception e) when (attempt < 3 && e is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                silo.Dispose();
+            }
+        }
     }
 
     private async Task StopProcessesAsync()

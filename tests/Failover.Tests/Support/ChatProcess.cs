@@ -45,19 +45,20 @@ public sealed class ChatProcess : IAsyncDisposable
     public static string GatewayDll => FindBuildOutput("Gateway", "ChatApp.Gateway.dll");
 
     /// <summary>Starts a silo; it is a cluster member once <see cref="FailoverCluster"/> sees it Active in the table.</summary>
-    public static ChatProcess StartSilo(string connectionString, string clusterId, int siloPort, int gatewayPort, string logDirectory) =>
+    /// <param name="settings">Configuration keys over the defaults (say, another Cluster:Tls:Certificate).</param>
+    public static ChatProcess StartSilo(string connectionString, string clusterId, int siloPort, int gatewayPort, string logDirectory, IReadOnlyDictionary<string, string>? settings = null) =>
         Start(SiloDll, $"silo-{siloPort}", logDirectory, siloPort, gatewayPort,
         [
             $"--ConnectionStrings:Chat={connectionString}",
             $"--Orleans:ClusterId={clusterId}",
             $"--Orleans:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Orleans:GatewayPort={gatewayPort.ToString(CultureInfo.InvariantCulture)}",
-            // Everything on loopback: the tests and the chaos bench never leave this machine.
-            "--Orleans:AdvertisedAddress=127.0.0.1",
-            "--Orleans:ListenOnAnyHostAddress=false",
+            // No address: a silo's ports are on loopback unless told otherwise (ClosedClusterTests checks it),
+            // and the tests and the chaos bench never leave this machine.
             // Each silo's admin listener (dashboard, metrics) on a port of its own, not the shared default.
             $"--Dashboard:Port={FreePortNumber()}",
             "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information",
+            .. Tests.Support.ClusterAuthority.Shared.SiloSettings.Concat(settings ?? new Dictionary<string, string>()).Select(setting => $"--{setting.Key}={setting.Value}"),
         ]);
 
     /// <summary>Starts a gateway process serving HTTP and WebSockets on a loopback port (<see cref="Port"/> holds that port).</summary>
@@ -69,6 +70,7 @@ public sealed class ChatProcess : IAsyncDisposable
             $"--ConnectionStrings:Chat={connectionString}",
             $"--Orleans:ClusterId={clusterId}",
             $"--Auth:SigningKey={Tests.Support.ChatSystem.SigningKey}",
+            .. Tests.Support.ClusterAuthority.Shared.GatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
             .. settings,
         ]);
 

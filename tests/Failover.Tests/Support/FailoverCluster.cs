@@ -10,7 +10,8 @@ namespace ChatApp.Tests.Failover.Support;
 /// <summary>
 /// A ChatApp cluster whose silos are separate processes (so they can be killed) and whose
 /// gateways run in this process on loopback ports (so a test can start, stop and cut them).
-/// It has its own cluster id and, unless given one, its own fresh database.
+/// It has its own cluster id and, unless given one, its own fresh database; its Orleans ports run
+/// mutual TLS with certificates of <see cref="ClusterAuthority.Shared"/>, as in production.
 /// </summary>
 public sealed class FailoverCluster : IAsyncDisposable
 {
@@ -98,6 +99,7 @@ public sealed class FailoverCluster : IAsyncDisposable
             $"--Orleans:ClusterId={ClusterId}",
             $"--Auth:SigningKey={ChatSystem.SigningKey}",
             "--Logging:LogLevel:Default=Warning",
+            .. ClusterAuthority.Shared.GatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
             .. _gatewaySettings.Concat(settings ?? new Dictionary<string, string>()).Select(setting => $"--{setting.Key}={setting.Value}"),
         ]);
         await app.StartAsync();
