@@ -42,6 +42,7 @@ public sealed class ChatQueueGrain : Grain, IChatQueueGrain
                 .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         }
         var limit = maxCount < 0 ? int.MaxValue : maxCount;
-        return new ChatQueueRead(_activation, [.. _batches.Where(b => b.Sequence > taken).Take(limit)]);
+        // Everything still queued is newer than what this reader took: the loop above dropped the rest.
+        return new ChatQueueRead(_activation, [.. _batches.Take(limit)]);
     }
 }
