@@ -23,6 +23,7 @@ public sealed class Chatter : IAsyncDisposable
     private readonly Dictionary<string, long> _acked = [];
     private readonly List<SendRecord> _sends = [];
     private readonly List<string> _otherErrors = [];
+    private readonly List<long> _refusals = [];
     private readonly Lock _gate = new();
     private ChatTestClient? _socket;
     private int _harvested;
@@ -58,6 +59,12 @@ public sealed class Chatter : IAsyncDisposable
     public IReadOnlyList<string> OtherErrors
     {
         get { lock (_gate) { return [.. _otherErrors]; } }
+    }
+
+    /// <summary>When (Stopwatch timestamps) each attempt to send was answered <c>unavailable</c> or not at all, in order.</summary>
+    public IReadOnlyList<long> Refusals
+    {
+        get { lock (_gate) { return [.. _refusals]; } }
     }
 
     /// <summary>Every acknowledged clientMsgId and the seq its reply named.</summary>
@@ -117,6 +124,7 @@ public sealed class Chatter : IAsyncDisposable
                     return seq;
                 case { Frame: ErrorFrame { Code: "unavailable" } }:
                     Unavailable++;
+                    Refused();
                     await Task.Delay(Backoff);
                     break;
                 case { Frame: ErrorFrame error }:
@@ -127,6 +135,7 @@ public sealed class Chatter : IAsyncDisposable
                     throw new InvalidOperationException($"{User}: send refused: {error}");
                 case { Kind: AnswerKind.NoAnswer }:
                     Timeouts++;
+                    Refused();
                     break;
                 case { Kind: AnswerKind.Closed }:
                     await DropSocketAsync();
@@ -352,6 +361,14 @@ public sealed class Chatter : IAsyncDisposable
         catch (Exception ex) when (ex is TimeoutException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
         {
             return new Answer(socket.Closed.IsCompleted ? AnswerKind.Closed : AnswerKind.NoAnswer, null);
+        }
+    }
+
+    private void Refused()
+    {
+        lock (_gate)
+        {
+            _refusals.Add(Stopwatch.GetTimestamp());
         }
     }
 
