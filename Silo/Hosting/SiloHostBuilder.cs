@@ -51,6 +51,11 @@ public static class SiloHostBuilder
                 // Silo-to-silo (both directions) and gateway-to-silo connections: mutual TLS, the cluster's authority only.
                 silo.UseTls(tls.Apply);
             }
+            if (settings.Kubernetes)
+            {
+                // After ConfigureEndpoints: the address stays the one configured (the pod's IP).
+                silo.UseKubernetesHosting();
+            }
             silo.UseChatApp(connectionString);
             silo.UseChatOperations();
         });
