@@ -81,8 +81,12 @@ write_oci_layout() {
 make_base_rootfs() {
     local rootfs=$1 debs="$repo/.data/images-debs"
     mkdir -p "$debs" "$rootfs"
-    # apt-get download fetches the mirror's current version of each; kept between runs.
-    (cd "$debs" && apt-get download -q=2 "${BASE_PACKAGES[@]}" 2>&1 | grep -v 'unsandboxed' >&2 || true)
+    # apt-get download fetches the mirror's current version of each; kept between runs. Without
+    # package lists (a fresh machine) there is nothing to fetch: root reads them first.
+    download() { (cd "$debs" && apt-get download -q=2 "${BASE_PACKAGES[@]}" 2>&1 | { grep -v 'unsandboxed' >&2 || true; }); }
+    if ! download && [[ $EUID -eq 0 ]]; then
+        apt-get update -qq >&2 && download || true
+    fi
     local versions=()
     for package in "${BASE_PACKAGES[@]}"; do
         local deb; deb=$(ls -t "$debs/${package}_"*.deb 2>/dev/null | head -1)
