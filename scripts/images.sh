@@ -123,7 +123,8 @@ free_port() {
     echo "images.sh: no free port" >&2; exit 1
 }
 
-# Serves the layout $1 as 127.0.0.1:PORT/chatapp-base:TAG; prints that name.
+# Serves the layout $1 as 127.0.0.1:PORT/chatapp-base:TAG and sets $base to that name. Not in a
+# subshell: the registry's pid must reach the cleanup, which stops it.
 serve_base() {
     local layout=$1 tag=$2 port; port=$(free_port)
     local registry=127.0.0.1:$port
@@ -150,7 +151,7 @@ EOF
         sleep 0.2
     done
     skopeo copy -q --dest-tls-verify=false "oci:$layout:$tag" "docker://$registry/chatapp-base:$tag" >&2
-    echo "$registry/chatapp-base:$tag"
+    base="$registry/chatapp-base:$tag"
 }
 
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -165,7 +166,7 @@ else
     need dpkg-deb dpkg
     make_base_rootfs "$work/rootfs"
     write_oci_layout "$work/base-oci" "$work/rootfs" base
-    base=$(serve_base "$work/base-oci" base)
+    serve_base "$work/base-oci" base
     export DOTNET_CONTAINER_INSECURE_REGISTRIES="${base%%/*}"
     echo "images.sh: base image $base ready after ${SECONDS}s" >&2
 fi
