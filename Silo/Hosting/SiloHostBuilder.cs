@@ -53,7 +53,8 @@ public static class SiloHostBuilder
             }
             if (settings.Kubernetes)
             {
-                // After ConfigureEndpoints: the address stays the one configured (the pod's IP).
+                // It fills in only what is unset: the advertised address stays Orleans:AdvertisedAddress
+                // (the pod's IP, which validation has checked is not loopback).
                 silo.UseKubernetesHosting();
             }
             silo.UseChatApp(connectionString);
