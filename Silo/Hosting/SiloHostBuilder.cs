@@ -51,6 +51,12 @@ public static class SiloHostBuilder
                 // Silo-to-silo (both directions) and gateway-to-silo connections: mutual TLS, the cluster's authority only.
                 silo.UseTls(tls.Apply);
             }
+            if (settings.Kubernetes)
+            {
+                // It fills in only what is unset: the advertised address stays Orleans:AdvertisedAddress
+                // (the pod's IP, which validation has checked is not loopback).
+                silo.UseKubernetesHosting();
+            }
             silo.UseChatApp(connectionString);
             silo.UseChatOperations();
         });

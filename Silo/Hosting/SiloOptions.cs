@@ -46,6 +46,15 @@ public sealed class SiloOptions : IValidatableObject
     /// </summary>
     public bool ListenOnAnyHostAddress { get; set; }
 
+    /// <summary>
+    /// The silo runs in a Kubernetes pod (docs/kubernetes/): Orleans' Kubernetes hosting names it
+    /// for its pod (POD_NAME), labels the pod with the cluster's ids, and lets two silos watch the
+    /// cluster's pods, so that a silo whose pod is deleted is declared dead at once instead of
+    /// after missed probes. The pod needs POD_NAME and POD_NAMESPACE, and a role that may get,
+    /// list, watch and patch pods. Off: nothing asks Kubernetes anything.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     [Positive]
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
 
@@ -57,6 +66,14 @@ public sealed class SiloOptions : IValidatableObject
         if (!string.IsNullOrEmpty(AdvertisedAddress) && !IPAddress.TryParse(AdvertisedAddress, out _))
         {
             yield return new ValidationResult($"Orleans:AdvertisedAddress is an IP address, not '{AdvertisedAddress}'.", [nameof(AdvertisedAddress)]);
+        }
+        // A pod's silo that advertised loopback would be unreachable to every other silo and gateway,
+        // yet join the table and be voted dead over and over: refuse it before it starts.
+        else if (Kubernetes && IPAddress.TryParse(AdvertisedAddress, out var address) && IPAddress.IsLoopback(address))
+        {
+            yield return new ValidationResult(
+                "Orleans:Kubernetes needs Orleans:AdvertisedAddress set to the pod's IP (fieldRef status.podIP), not loopback.",
+                [nameof(AdvertisedAddress)]);
         }
     }
 
