@@ -53,6 +53,7 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<MembershipLog>();
         silo.Services.AddSingleton<EmptyRooms>();
         silo.Services.AddSingleton<RoomInvitations>();
+        silo.Services.AddSingleton<RoomInviteLinks>();
         silo.Services.AddSingleton<ChatApp.Users.ReadMarkers>();
         silo.Services.AddOptions<RoomLimits>().BindConfiguration("Limits");
         silo.Services.AddOptions<ChatApp.Users.PresenceOptions>().BindConfiguration("Presence");
