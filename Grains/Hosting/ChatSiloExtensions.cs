@@ -60,6 +60,7 @@ public static class ChatSiloExtensions
         silo.Services.AddOptions<ChatApp.Search.SearchOptions>().BindConfiguration(ChatApp.Search.SearchOptions.Section);
         silo.Services.AddSingleton<ChatApp.Users.UnreadCounts>();
         silo.Services.AddSingleton<ChatApp.Users.TokenVersions>();
+        silo.Services.AddSingleton<ChatApp.Users.EndedDeviceRows>();
         silo.Services.AddSingleton<ChatApp.Observability.ChatMetrics>();
         silo.Services.AddSingleton(TimeProvider.System);
         return silo;

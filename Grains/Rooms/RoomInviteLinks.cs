@@ -69,12 +69,4 @@ public sealed class RoomInviteLinks(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(room);
         return await cmd.ExecuteNonQueryAsync() == 1;
     });
-
-    /// <summary>The room a code opens, if any (used up, expired and revoked ones included: the room decides).</summary>
-    public static async Task<string?> RoomOf(NpgsqlDataSource db, byte[] hash)
-    {
-        await using var cmd = db.CreateCommand("SELECT room FROM room_invite_links WHERE code_hash = $1");
-        cmd.Parameters.AddWithValue(hash);
-        return await cmd.ExecuteScalarAsync() as string;
-    }
 }
