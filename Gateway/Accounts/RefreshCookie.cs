@@ -21,10 +21,24 @@ public static class RefreshCookie
     /// </summary>
     public const string Header = "X-ChatApp-Refresh";
 
-    public static void Set(HttpContext http, string token, TimeSpan lifetime) =>
-        http.Response.Cookies.Append(Name, token, Options(http, lifetime));
+    /// <summary>
+    /// A hint the page can read, holding nothing secret ("1"): that a refresh cookie was set. The page
+    /// asks for a refresh at load only when it is there, so a browser never signed in makes no call
+    /// that must fail (and no 401 in its console).
+    /// </summary>
+    public const string HintName = "chatapp_session";
 
-    public static void Clear(HttpContext http) => http.Response.Cookies.Delete(Name, Options(http, TimeSpan.Zero));
+    public static void Set(HttpContext http, string token, TimeSpan lifetime)
+    {
+        http.Response.Cookies.Append(Name, token, Options(http, lifetime));
+        http.Response.Cookies.Append(HintName, "1", HintOptions(http, lifetime));
+    }
+
+    public static void Clear(HttpContext http)
+    {
+        http.Response.Cookies.Delete(Name, Options(http, TimeSpan.Zero));
+        http.Response.Cookies.Delete(HintName, HintOptions(http, TimeSpan.Zero));
+    }
 
     public static string? Read(HttpContext http) =>
         http.Request.Cookies.TryGetValue(Name, out var token) && token is { Length: > 0 and <= 256 } ? token : null;
@@ -46,5 +60,11 @@ public static class RefreshCookie
         Path = Path,
         MaxAge = lifetime > TimeSpan.Zero ? lifetime : null,
         IsEssential = true,
+    };
+
+    private static CookieOptions HintOptions(HttpContext http, TimeSpan lifetime) => new(Options(http, lifetime))
+    {
+        HttpOnly = false,
+        Path = "/",
     };
 }

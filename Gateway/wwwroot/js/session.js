@@ -23,6 +23,8 @@ async function exchange() {
  * offline or a server error keeps the token there is and tries again shortly.
  */
 export async function refreshSession() {
+  // The server's readable hint that a refresh cookie exists: without it there is nobody to refresh.
+  if (!document.cookie.split('; ').includes('chatapp_session=1')) return false;
   try {
     const data = navigator.locks
       ? await navigator.locks.request('chatapp-refresh', exchange)
