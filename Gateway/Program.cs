@@ -93,6 +93,7 @@ public static class GatewayApp
         app.MapAuth();             // /api/auth: register, login, logout, password
         app.MapMe();               // /api/me
         app.MapRooms();            // /api/rooms, with members, bans and roles
+        app.MapRoomSettings();     // /api/rooms/{id}: topic, unban, owner, invite links; /api/invites/{code}
         app.MapMessages();         // /api/rooms/{id}/messages
         app.MapReadMarkers();      // /api/rooms/{id}/read
         app.MapDirectRooms();      // /api/dms

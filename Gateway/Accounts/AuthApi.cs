@@ -3,6 +3,7 @@ using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Users;
+using Microsoft.Extensions.Options;
 
 namespace ChatApp.Gateway.Accounts;
 
@@ -28,10 +29,11 @@ public static class AuthApi
         group.MapPost("/login", Login).RequireRateLimiting(AuthPolicy);
         group.MapPost("/logout", Logout).RequireAuthorization();
         group.MapPost("/password", ChangePassword).RequireAuthorization();
+        group.MapDevices();
         return group;
     }
 
-    private static async Task<IResult> Register(Credentials body, UserAccounts accounts, TokenService tokens)
+    private static async Task<IResult> Register(Credentials body, HttpContext http, UserAccounts accounts, TokenService tokens, SignedInDevices devices, IOptions<AuthOptions> options)
     {
         if (!UserName.TryParse(body.Username, out var name))
         {
@@ -44,10 +46,10 @@ public static class AuthApi
         var account = await accounts.Register(name, body.Password!);
         return account is null
             ? ChatProblems.Problem(ErrorCodes.Conflict, "That username is taken.")
-            : TypedResults.Created("/api/me", new SignedIn(tokens.Issue(account), account.User));
+            : TypedResults.Created("/api/me", new SignedIn(await DevicesApi.StartDevice(http, account, devices, tokens, options.Value), account.User));
     }
 
-    private static async Task<IResult> Login(Credentials body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits)
+    private static async Task<IResult> Login(Credentials body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits, SignedInDevices devices, IOptions<AuthOptions> options)
     {
         if (!UserName.TryParse(body.Username, out var name) || body.Password is not { Length: <= 128 } password)
         {
@@ -62,20 +64,23 @@ public static class AuthApi
             return ChatProblems.Problem(ErrorCodes.Unauthorized, "Wrong username or password.");
         }
         limits.RecordLoginSuccess(name, address);
-        return TypedResults.Ok(new SignedIn(tokens.Issue(account), account.User));
+        return TypedResults.Ok(new SignedIn(await DevicesApi.StartDevice(http, account, devices, tokens, options.Value), account.User));
     }
 
     /// <summary>Revokes every token of the caller and closes the caller's sockets on every gateway.</summary>
-    private static async Task<IResult> Logout(HttpContext http, UserAccounts accounts, SocketIndex sockets, IClusterClient cluster)
+    private static async Task<IResult> Logout(HttpContext http, UserAccounts accounts, SocketIndex sockets, IClusterClient cluster, SignedInDevices devices)
     {
         var user = http.User();
+        // Devices first: no refresh cookie may mint a token of the new version once it exists.
+        await devices.EndAll(user.Name, "signed out everywhere");
+        RefreshCookie.Clear(http);
         var version = await accounts.RevokeTokens(user.Name);
         await CloseEverywhere(user.Name, version, sockets, cluster);
         return TypedResults.NoContent();
     }
 
     /// <summary>Sets a new password; older tokens stop working and a fresh one is returned.</summary>
-    private static async Task<IResult> ChangePassword(PasswordChange body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits, SocketIndex sockets, IClusterClient cluster)
+    private static async Task<IResult> ChangePassword(PasswordChange body, HttpContext http, UserAccounts accounts, TokenService tokens, AbuseLimits limits, SocketIndex sockets, IClusterClient cluster, SignedInDevices devices, IOptions<AuthOptions> options)
     {
         var user = http.User();
         if (!IsPassword(body.NewPassword))
@@ -89,9 +94,12 @@ public static class AuthApi
             limits.RecordPasswordChangeFailure(user.Name);
             return ChatProblems.Problem(ErrorCodes.Forbidden, "The current password is wrong.");
         }
+        await devices.EndAll(user.Name, "password changed");
         var version = await accounts.ChangePassword(user.Name, body.NewPassword!);
         await CloseEverywhere(user.Name, version, sockets, cluster);
-        return TypedResults.Ok(new SignedIn(tokens.Issue(new UserAccounts.Account(user, version)), user));
+        // This device stays signed in, as a new device: every other one signs in again.
+        var account = new UserAccounts.Account(user, version);
+        return TypedResults.Ok(new SignedIn(await DevicesApi.StartDevice(http, account, devices, tokens, options.Value), user));
     }
 
     /// <summary>

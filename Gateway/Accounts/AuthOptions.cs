@@ -26,6 +26,14 @@ public sealed class AuthOptions : IValidatableObject
     [Positive]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>A signed-in device whose refresh cookie is not used for this long signs in again.</summary>
+    [Positive]
+    public TimeSpan RefreshIdleLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>However often it is used, a device signs in again this long after its login.</summary>
+    [Positive]
+    public TimeSpan RefreshAbsoluteLifetime { get; set; } = TimeSpan.FromDays(60);
+
     public bool HasStrongKey => Encoding.UTF8.GetByteCount(SigningKey) >= 32;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

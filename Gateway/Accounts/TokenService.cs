@@ -20,11 +20,13 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
     public const string NameClaim = "name";
     public const string UserIdClaim = "uid";
     public const string VersionClaim = "tv";
+    /// <summary>The signed-in device (refresh family) a token was issued to, when it was issued to one.</summary>
+    public const string DeviceClaim = "sid";
     private readonly JsonWebTokenHandler _handler = new();
 
     public TokenValidationParameters ValidationParameters { get; } = ParametersFor(options.Value);
 
-    public string Issue(UserAccounts.Account account)
+    public string Issue(UserAccounts.Account account, Guid? device = null)
     {
         var user = account.User;
         var now = time.GetUtcNow().UtcDateTime;
@@ -40,6 +42,7 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
                 new Claim(NameClaim, user.Name),
                 new Claim(UserIdClaim, user.Id.ToString(CultureInfo.InvariantCulture)),
                 new Claim(VersionClaim, account.TokenVersion.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer32),
+                .. device is { } id ? [new Claim(DeviceClaim, id.ToString())] : Array.Empty<Claim>(),
             ]),
             SigningCredentials = new SigningCredentials(KeyOf(options.Value), SecurityAlgorithms.HmacSha256),
         });
@@ -58,7 +61,7 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
         }
         var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
         return result.IsValid && UserOf(result.ClaimsIdentity) is { } user && VersionOf(result.ClaimsIdentity) is { } version
-            ? new ValidToken(user, version) { Expires = new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) }
+            ? new ValidToken(user, version) { Expires = new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero), Device = DeviceOf(result.ClaimsIdentity) }
             : null;
     }
 
@@ -69,9 +72,18 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
     /// </summary>
     public async Task<bool> IsCurrent(ClaimsIdentity? identity)
     {
-        return UserName.TryParse(identity?.FindFirst(NameClaim)?.Value, out var name) && VersionOf(identity) is { } version
-            && await cluster.Session(name).IsCurrent(version);
+        if (!UserName.TryParse(identity?.FindFirst(NameClaim)?.Value, out var name) || VersionOf(identity) is not { } version)
+        {
+            return false;
+        }
+        // A token of a device signed out on its own (DELETE /api/auth/sessions/{id}) stops here too.
+        return DeviceOf(identity) is { } device
+            ? await cluster.Session(name).IsCurrent(version, device)
+            : await cluster.Session(name).IsCurrent(version);
     }
+
+    public static Guid? DeviceOf(ClaimsIdentity? identity) =>
+        Guid.TryParse(identity?.FindFirst(DeviceClaim)?.Value, out var device) ? device : null;
 
     private static int? VersionOf(ClaimsIdentity? identity) =>
         int.TryParse(identity?.FindFirst(VersionClaim)?.Value, CultureInfo.InvariantCulture, out var version) ? version : null;

@@ -10,4 +10,7 @@ namespace ChatApp.Gateway.Accounts;
 public sealed record ValidToken(UserView User, int Version)
 {
     public DateTimeOffset Expires { get; init; } = DateTimeOffset.MaxValue;
+
+    /// <summary>The signed-in device it was issued to; signing that device out refuses it.</summary>
+    public Guid? Device { get; init; }
 }

@@ -68,6 +68,9 @@ public sealed partial class ChatConnection
     /// <summary>The credentials version of the token hello carried: revoking it closes this socket.</summary>
     public int TokenVersion { get; set; }
 
+    /// <summary>The signed-in device the token hello carried was issued to, if any: signing that device out closes this socket.</summary>
+    public Guid? Device { get; set; }
+
     /// <summary>When the token hello carried expires: the socket is closed at the first renewal after it.</summary>
     public DateTimeOffset TokenExpires { get; set; } = DateTimeOffset.MaxValue;
 

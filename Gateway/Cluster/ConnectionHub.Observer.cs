@@ -69,6 +69,8 @@ public sealed partial class ConnectionHub
     /// <summary>Some gateway revoked the user's older tokens: their sockets here close as well.</summary>
     public void OnSignedOut(string user, int tokenVersion) => _ = _sockets.CloseUserAsync(user, tokenVersion);
 
+    public void OnDeviceSignedOut(string user, Guid device) => _ = _sockets.CloseDeviceAsync(user, device);
+
     /// <summary>An ephemeral frame (no seq) for the room's local followers, the same bytes for all.</summary>
     private void SendToFollowers(string room, byte[] frame, string? except)
     {

@@ -118,6 +118,10 @@ public sealed class SocketIndex
         Task.WhenAll(ConnectionsOf(user).Where(c => c.TokenVersion < tokenVersion)
             .Select(c => c.CloseAsync(CloseCodes.Unauthorized, "credentials changed")));
 
+    public Task CloseDeviceAsync(string user, Guid device) =>
+        Task.WhenAll(ConnectionsOf(user).Where(c => c.Device == device)
+            .Select(c => c.CloseAsync(CloseCodes.Unauthorized, "device signed out")));
+
     private bool UnfollowLocked(ChatConnection connection, string room, Action<string> whenEmptied)
     {
         if (!_byRoom.TryGetValue(room, out var current) || !current.Contains(connection))

@@ -35,7 +35,30 @@ public sealed partial class SocketRevalidation(SocketIndex sockets, NpgsqlDataSo
                 closing.Add(Close(connection, "credentials changed", "The token was revoked; sign in again."));
             }
         }
+        var onDevices = open.Where(c => c.TokenExpires > now && c.Device is not null).ToList();
+        if (onDevices.Count > 0)
+        {
+            var ended = await EndedDevicesAsync([.. onDevices.Select(c => c.Device!.Value).Distinct()], cancellationToken);
+            foreach (var connection in onDevices.Where(c => ended.Contains(c.Device!.Value)))
+            {
+                closing.Add(Close(connection, "device signed out", "This device was signed out; sign in again."));
+            }
+        }
         await Task.WhenAll(closing);
+    }
+
+    /// <summary>Which of the devices were signed out: the backstop for a lost OnDeviceSignedOut notice.</summary>
+    private async Task<HashSet<Guid>> EndedDevicesAsync(Guid[] devices, CancellationToken cancellationToken)
+    {
+        await using var cmd = db.CreateCommand("SELECT id FROM auth_sessions WHERE id = ANY($1) AND ended_at IS NOT NULL");
+        cmd.Parameters.AddWithValue(devices);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var ended = new HashSet<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ended.Add(reader.GetGuid(0));
+        }
+        return ended;
     }
 
     private Task Close(ChatConnection connection, string reason, string message)

@@ -73,6 +73,12 @@ public sealed partial class HelloHandshake(
                 return false;
             }
             var user = token.User;
+            // A device signed out on its own keeps its version; its session knows the device ended.
+            if (token.Device is { } device && !await cluster.Session(user.Name).IsCurrent(token.Version, device))
+            {
+                await RefuseAsync(connection, reference, "This device was signed out.");
+                return false;
+            }
             if (sockets.CountOf(user.Name) >= limits.Options.ConnectionsPerUser)
             {
                 metrics.RateLimited("connections");
@@ -83,6 +89,7 @@ public sealed partial class HelloHandshake(
             connection.SignedInAs = user.Name;
             connection.TokenVersion = token.Version;
             connection.TokenExpires = token.Expires;
+            connection.Device = token.Device;
             var resume = ReadResume(frame);
             if (resume.Count > 0)
             {

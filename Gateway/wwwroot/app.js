@@ -8,7 +8,6 @@ import { ui } from './js/ui.js';
 import { showSignedIn, renderConnection } from './js/view.js';
 import { askForNotifications } from './js/notifications.js';
 import { page } from './js/page.js';
-import { saved } from './js/saved.js';
 import { render } from './js/render.js';
 import { start, signOut, wireAuth, SESSION_ENDED } from './js/auth.js';
 import { helloFields, connected } from './js/connection.js';
@@ -23,14 +22,26 @@ import { wireOutbox } from './js/outbox.js';
 import { wireTyping } from './js/typing.js';
 import { wireSearch } from './js/search.js';
 import { markReadSoon } from './js/readmarkers.js';
+import { refreshSession, whenSessionLost } from './js/session.js';
+import { wireDevices } from './js/devices.js';
+import { wireRoomSettings, rememberInviteLink } from './js/roomsettings.js';
 
 page.conn = new Connection({
   hello: helloFields,
   onReady: connected,
   onFrame: receive,
   onState: (state) => { renderConnection(state); render(); },
-  onUnauthorized: () => signOut(SESSION_ENDED),
+  onUnauthorized: tokenRefused,
 });
+
+// A refused token may only have expired: one silent refresh and a new connection, else sign out.
+let lastRetry = 0;
+async function tokenRefused() {
+  const again = Date.now() - lastRetry > 10_000 && (await refreshSession());
+  lastRetry = Date.now();
+  if (again) page.conn.start();
+  else signOut(SESSION_ENDED);
+}
 
 wireAuth();
 wireRooms();
@@ -48,5 +59,9 @@ window.addEventListener('online', () => page.conn.retryNow());
 document.addEventListener('visibilitychange', markReadSoon);
 
 renderConnection('offline');
-if (saved.token) start();
-else showSignedIn(null);
+whenSessionLost(() => signOut(SESSION_ENDED));
+wireDevices();
+wireRoomSettings();
+// A new tab, a reload or a new window: the refresh cookie signs in silently, or the form shows.
+rememberInviteLink();
+refreshSession().then((signedIn) => (signedIn ? start() : showSignedIn(null)));

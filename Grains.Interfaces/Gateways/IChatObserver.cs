@@ -47,4 +47,8 @@ public interface IChatObserver : IGrainObserver
     /// </summary>
     [Alias("OnSignedOut")]
     void OnSignedOut(string user, int tokenVersion);
+
+    /// <summary>One signed-in device of a user was signed out: close the local sockets that signed in with its tokens.</summary>
+    [Alias("OnDeviceSignedOut")]
+    void OnDeviceSignedOut(string user, Guid device);
 }

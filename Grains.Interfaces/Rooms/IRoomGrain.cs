@@ -58,6 +58,37 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("SetRole")]
     Task SetRole(UserName actor, UserName user, string role);
 
+    /// <summary>Sets the topic (the owner or a moderator), appending a <c>topic</c> event; returns the room.</summary>
+    [Alias("SetTopic")]
+    Task<RoomDetails> SetTopic(UserName actor, string topic);
+
+    /// <summary>Lifts a ban (the owner or a moderator), appending an <c>unban</c> event; nothing happens for someone not banned.</summary>
+    [Alias("Unban")]
+    Task Unban(UserName actor, UserName user);
+
+    /// <summary>
+    /// The owner hands the room to another member, who becomes its owner while the old owner stays as
+    /// a moderator: one <c>role</c> event for each, in one statement.
+    /// </summary>
+    [Alias("HandOwnership")]
+    Task HandOwnership(UserName actor, UserName user);
+
+    /// <summary>
+    /// A new invite link (the owner or a moderator): a code that lets whoever holds it join, up to
+    /// <paramref name="maxUses"/> times (null: no count) until it expires (<paramref name="expiresIn"/>,
+    /// else the silo's default; never past its maximum).
+    /// </summary>
+    [Alias("CreateInviteLink")]
+    Task<InviteLink> CreateInviteLink(UserName actor, int? maxUses, TimeSpan? expiresIn);
+
+    /// <summary>Joins the user through an invite link's code; not_found for a code unknown here, used up, expired or revoked.</summary>
+    [Alias("JoinByInviteLink")]
+    Task<JoinResult> JoinByInviteLink(UserName user, string code);
+
+    /// <summary>Revokes an invite link (the owner or a moderator); not_found for a code unknown here.</summary>
+    [Alias("RevokeInviteLink")]
+    Task RevokeInviteLink(UserName actor, string code);
+
     /// <summary>Stores a message once per (room, sender, clientMsgId); a repeat returns the first seq.</summary>
     [Alias("Send")]
     Task<SendResult> Send(UserName user, string clientMsgId, string text);

@@ -15,7 +15,8 @@ public sealed record RoomEvent(
     [property: Id(5)] string? Text = null,
     [property: Id(6)] string? ClientMsgId = null,
     [property: Id(7)] long? Target = null,
-    [property: Id(8)] string? User = null);
+    [property: Id(8)] string? User = null,
+    [property: Id(11)] string? Role = null);
 
 /// <summary>The kinds of <see cref="RoomEvent"/>, spelled as on the wire.</summary>
 public static class RoomEventKind
@@ -28,4 +29,7 @@ public static class RoomEventKind
     public const string Kick = "kick";
     public const string Ban = "ban";
     public const string Topic = "topic";
+    public const string Unban = "unban";
+    /// <summary>A member's role changed (<see cref="RoomEvent.User"/> now holds <see cref="RoomEvent.Role"/>).</summary>
+    public const string Role = "role";
 }

@@ -38,6 +38,17 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("IsCurrent")]
     Task<bool> IsCurrent(int tokenVersion);
 
+    /// <summary>The same for a token issued to a signed-in device, which also must not have been signed out on its own.</summary>
+    [Alias("IsCurrentOnDevice")]
+    Task<bool> IsCurrent(int tokenVersion, Guid device);
+
+    /// <summary>
+    /// One signed-in device of the user was signed out (its row in <c>auth_sessions</c> is ended
+    /// already): its tokens are refused from now on, and every gateway closes its sockets.
+    /// </summary>
+    [Alias("SignOutDevice")]
+    Task SignOutDevice(Guid device);
+
     /// <summary>
     /// Tells the room's relay again whether the user is online: a gateway asks when it finds the
     /// relay new (lost with its silo), so that the relay relearns its online members from their

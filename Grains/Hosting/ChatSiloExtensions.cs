@@ -53,12 +53,14 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<MembershipLog>();
         silo.Services.AddSingleton<EmptyRooms>();
         silo.Services.AddSingleton<RoomInvitations>();
+        silo.Services.AddSingleton<RoomInviteLinks>();
         silo.Services.AddSingleton<ChatApp.Users.ReadMarkers>();
         silo.Services.AddOptions<RoomLimits>().BindConfiguration("Limits");
         silo.Services.AddOptions<ChatApp.Users.PresenceOptions>().BindConfiguration("Presence");
         silo.Services.AddOptions<ChatApp.Search.SearchOptions>().BindConfiguration(ChatApp.Search.SearchOptions.Section);
         silo.Services.AddSingleton<ChatApp.Users.UnreadCounts>();
         silo.Services.AddSingleton<ChatApp.Users.TokenVersions>();
+        silo.Services.AddSingleton<ChatApp.Users.EndedDeviceRows>();
         silo.Services.AddSingleton<ChatApp.Observability.ChatMetrics>();
         silo.Services.AddSingleton(TimeProvider.System);
         return silo;

@@ -86,9 +86,50 @@ public sealed class MembershipLog(NpgsqlDataSource db, GroupCommit commits)
         return statement;
     });
 
-    public Task SetRole(string room, string user, string role) => commits.Execute(() => new NpgsqlBatchCommand(
-        "UPDATE room_members SET role = $3 WHERE room = $1 AND user_name = $2")
+    /// <summary>Appends an unban event and lifts the ban in the same statement.</summary>
+    public Task AppendUnban(RoomEvent e) => commits.Execute(() =>
     {
-        Parameters = { new() { Value = room }, new() { Value = user }, new() { Value = role } },
+        var statement = new NpgsqlBatchCommand("""
+            WITH e AS (
+                INSERT INTO room_events (room, seq, kind, sender, payload, ts)
+                VALUES ($1, $2, $6, $3, $4, $5)
+                RETURNING room)
+            DELETE FROM room_bans WHERE room = (SELECT room FROM e) AND user_name = $7
+            """);
+        RoomLog.AddEventParameters(statement.Parameters, e);
+        statement.Parameters.AddWithValue(e.Kind);
+        statement.Parameters.AddWithValue(e.User!);
+        return statement;
+    });
+
+    /// <summary>
+    /// Appends one <c>role</c> event per change and sets each member's row to the event's role, all in
+    /// one statement, so that a handing on of ownership never leaves two owners or none; with
+    /// <paramref name="newOwner"/> the room directory's owner moves too.
+    /// </summary>
+    public Task AppendRoles(IReadOnlyList<RoomEvent> changes, string? newOwner = null) => commits.Execute(() =>
+    {
+        var statement = new NpgsqlBatchCommand();
+        var parts = new List<string>();
+        foreach (var e in changes)
+        {
+            var at = statement.Parameters.Count;
+            RoomLog.AddEventParameters(statement.Parameters, e);
+            statement.Parameters.AddWithValue(e.Role!);
+            statement.Parameters.AddWithValue(e.User!);
+            parts.Add($"""
+                e{at} AS (INSERT INTO room_events (room, seq, kind, sender, payload, ts)
+                          VALUES (${at + 1}, ${at + 2}, 'role', ${at + 3}, ${at + 4}, ${at + 5}) RETURNING 1),
+                r{at} AS (UPDATE room_members SET role = ${at + 6} WHERE room = ${at + 1} AND user_name = ${at + 7})
+                """);
+        }
+        statement.Parameters.AddWithValue(changes[0].Room);
+        statement.Parameters.AddWithValue((object?)newOwner ?? DBNull.Value);
+        var room = statement.Parameters.Count - 1;
+        statement.CommandText = $"""
+            WITH {string.Join(",\n", parts)}
+            UPDATE rooms SET owner = ${room + 1} WHERE id = ${room} AND ${room + 1}::text IS NOT NULL
+            """;
+        return statement;
     });
 }

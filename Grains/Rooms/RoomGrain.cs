@@ -18,6 +18,7 @@ public sealed partial class RoomGrain(
     MembershipLog membership,
     EmptyRooms emptyRooms,
     RoomInvitations invitations,
+    RoomInviteLinks inviteLinks,
     Microsoft.Extensions.Options.IOptions<RoomLimits> limits,
     TimeProvider time,
     ChatMetrics metrics,
@@ -82,6 +83,11 @@ public sealed partial class RoomGrain(
     public Task Leave(UserName user)
     {
         EnsureMember(user);
+        // A room is never left without an owner while people are in it: the owner hands it on first.
+        if (_members.RoleOf(user) == RoomRoles.Owner && _members.Count > 1)
+        {
+            throw new ChatException(ErrorCodes.Conflict, "The owner cannot leave while others are in the room; hand it to another member first.");
+        }
         return AppendRemoval(RoomEventKind.Leave, user, user, ban: false);
     }
 
@@ -277,8 +283,7 @@ public sealed partial class RoomGrain(
         {
             return;
         }
-        await Write(async () => { await membership.SetRole(Id, user, role); return true; });
-        _members.Set(user, role);
+        await AppendRoles([new RoomEvent(Id, 0, RoomEventKind.Role, actor, ChatClock.Now(time), User: user, Role: role)]);
     }
 
     public Task<MessagePage> History(UserName user, long? before, long? after, int limit)

@@ -23,4 +23,16 @@ public sealed class RoomLimits
 
     /// <summary>Invitations one user may have waiting for an answer; one more is refused with rate_limited.</summary>
     public int PendingInvitationsPerUser { get; set; } = 100;
+
+    /// <summary>Invite links of one room not yet revoked (expired ones are forgotten); one more is refused with rate_limited.</summary>
+    public int InviteLinksPerRoom { get; set; } = 100;
+
+    /// <summary>How long an invite link lasts when its maker does not say…</summary>
+    public TimeSpan InviteLinkLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>…and the longest it may be asked to last.</summary>
+    public TimeSpan InviteLinkMaxLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The most uses one invite link may be given.</summary>
+    public int InviteLinkMaxUses { get; set; } = 10_000;
 }

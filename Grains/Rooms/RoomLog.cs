@@ -132,7 +132,7 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         {
             var payload = JsonSerializer.Deserialize<EventPayload>(reader.GetString(3), Json) ?? new EventPayload();
             events.Add(new RoomEvent(room, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(4),
-                payload.Text, payload.ClientMsgId, payload.Target, payload.User));
+                payload.Text, payload.ClientMsgId, payload.Target, payload.User, Role: payload.Role));
         }
         return new EventPage(events.Take(limit).ToList(), events.Count > limit);
     }
@@ -179,7 +179,7 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         parameters.AddWithValue(e.Room);
         parameters.AddWithValue(e.Seq);
         parameters.AddWithValue(e.Sender);
-        var payload = new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User };
+        var payload = new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User, Role = e.Role };
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(payload, Json) });
         parameters.AddWithValue(e.Ts);
     }
@@ -196,5 +196,6 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         public string? ClientMsgId { get; set; }
         public long? Target { get; set; }
         public string? User { get; set; }
+        public string? Role { get; set; }
     }
 }

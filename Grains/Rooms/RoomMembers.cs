@@ -43,6 +43,8 @@ public sealed class RoomMembers
         _banned.Add(user);
     }
 
+    public void Unban(string user) => _banned.Remove(user);
+
     /// <summary>Up to <paramref name="limit"/> members in name order, starting after <paramref name="after"/> (null: from the first).</summary>
     public IReadOnlyList<(string User, string Role)> Page(string? after, int limit)
     {

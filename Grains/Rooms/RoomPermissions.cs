@@ -30,6 +30,11 @@ public static class RoomPermissions
         {
             throw new ChatException(ErrorCodes.Validation, "visibility is \"public\" or \"private\".");
         }
+        CheckTopic(topic);
+    }
+
+    public static void CheckTopic(string topic)
+    {
         if (topic.Length > MaxTopicLength)
         {
             throw new ChatException(ErrorCodes.Validation, $"A topic is at most {MaxTopicLength} characters.");

@@ -19,6 +19,7 @@ public sealed class UserSessionGrain(
     UnreadCounts unread,
     RoomLog log,
     TokenVersions tokenVersions,
+    EndedDeviceRows endedDeviceRows,
     RoomInvitations invitations,
     IOptions<RoomLimits> limits,
     TimeProvider time)
@@ -32,6 +33,7 @@ public sealed class UserSessionGrain(
     // Held until they detach or their lease grain lapses (GatewayLeaseGrain): no timer here.
     private readonly HashSet<IChatObserver> _gateways = [];
     private readonly CredentialsVersion _credentials = new(tokenVersions);
+    private readonly EndedDevices _endedDevices = new(endedDeviceRows);
     private bool _online;
     private long _presenceStamp;
 
@@ -63,6 +65,19 @@ public sealed class UserSessionGrain(
             : throw new ChatException(ErrorCodes.Unauthorized, "The token was revoked.");
 
     public Task<bool> IsCurrent(int tokenVersion) => _credentials.Accepts(User, tokenVersion);
+
+    public async Task<bool> IsCurrent(int tokenVersion, Guid device) =>
+        await _credentials.Accepts(User, tokenVersion) && !await _endedDevices.IsEnded(User, device);
+
+    public Task SignOutDevice(Guid device)
+    {
+        _endedDevices.Ended(device);
+        foreach (var gateway in _gateways)
+        {
+            gateway.OnDeviceSignedOut(User, device);
+        }
+        return Task.CompletedTask;
+    }
 
     public Task Detach(IChatObserver gateway)
     {

@@ -84,12 +84,14 @@ public sealed class ChatPage : IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens the page in a fresh context, as someone who has never been there; from the gateway
+    /// Opens the page in a fresh context, as someone who has never been there (or, with
+    /// <paramref name="signedInAs"/>, whose cookies <paramref name="prepare"/> brought along); from the gateway
     /// itself, or through <paramref name="via"/> (e.g. a <see cref="NetworkCable"/>).
     /// <paramref name="prepare"/> runs on the context before the page loads (permissions, init scripts).
     /// </summary>
     public static async Task<ChatPage> OpenAsync(
-        BrowserFixture fixture, string label, Uri? via = null, ViewportSize? viewport = null, Func<IBrowserContext, Task>? prepare = null)
+        BrowserFixture fixture, string label, Uri? via = null, ViewportSize? viewport = null, Func<IBrowserContext, Task>? prepare = null,
+        string? signedInAs = null)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -107,7 +109,15 @@ public sealed class ChatPage : IAsyncDisposable
         var page = new ChatPage(label, context, await context.NewPageAsync());
         var response = await page.Page.GotoAsync("/");
         Assert.True(response is { Ok: true }, $"GET / answered {response?.Status}");
-        await Expect(page.Page.Locator("#auth-form")).ToBeVisibleAsync();
+        if (signedInAs is null)
+        {
+            await Expect(page.Page.Locator("#auth-form")).ToBeVisibleAsync();
+            return page;
+        }
+        // Cookies of a signed-in browser came with the context: the page signs in by itself.
+        await Expect(page.Page.Locator("#me")).ToHaveTextAsync(signedInAs);
+        await Expect(page.ConnectionState).ToHaveTextAsync("connected");
+        page._name = signedInAs;
         return page;
     }
 
@@ -126,13 +136,21 @@ public sealed class ChatPage : IAsyncDisposable
     /// </summary>
     public async Task WaitUntilServerCountsAsync(ChatSystem system, string room, string field, long expected)
     {
-        var token = await Page.EvaluateAsync<string>("() => sessionStorage.getItem('chat.token')");
+        var token = await TokenAsync();
         using var http = system.Http(token);
         await Eventually.Until(
             async () => (await http.GetFromJsonAsync<JsonElement[]>("/api/rooms"))!
                 .Single(r => r.GetProperty("id").GetString() == room).GetProperty(field).GetInt64(),
             count => count == expected, $"{room}'s {field} at {expected} on the server");
     }
+
+    /// <summary>
+    /// A fresh access token of the page's user, as the page itself gets one: from the refresh cookie,
+    /// which no script can read (the page keeps its own token in memory only).
+    /// </summary>
+    public Task<string> TokenAsync() => Page.EvaluateAsync<string>("""
+        async () => (await (await fetch('/api/auth/refresh', { method: 'POST', headers: { 'X-ChatApp-Refresh': '1' } })).json()).token
+        """);
 
     /// <summary>Creates an account on the sign-in form and waits for the live connection.</summary>
     public async Task RegisterAsync(string username)

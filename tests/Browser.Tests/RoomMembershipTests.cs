@@ -67,7 +67,7 @@ public sealed class RoomMembershipTests(BrowserFixture fixture)
     public async Task Signing_out_revokes_the_token_on_the_server()
     {
         await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
-        var token = await alice.Page.EvaluateAsync<string>("() => sessionStorage.getItem('chat.token')");
+        var token = await alice.TokenAsync();
 
         var logout = await alice.Page.RunAndWaitForResponseAsync(
             () => alice.Page.Locator("#signout").ClickAsync(), "**/api/auth/logout");

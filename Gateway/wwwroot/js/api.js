@@ -24,8 +24,8 @@ function problemMessage(status, problem) {
   return fields.length ? `${main} ${fields.join(' ')}` : main;
 }
 
-export async function api(path, { method = 'GET', token, body } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function api(path, { method = 'GET', token, body, headers: extra } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
 

@@ -10,6 +10,7 @@ import { page } from './page.js';
 import { saved } from './saved.js';
 import { render } from './render.js';
 import { forgetWaitingMentions } from './events.js';
+import { schedule, stopRefreshing } from './session.js';
 
 export const SESSION_ENDED = 'Your session has ended. Please sign in again.';
 
@@ -25,6 +26,7 @@ async function authenticate(kind) {
   try {
     const data = await api(`/api/auth/${kind}`, { method: 'POST', body: { username, password } });
     saved.signIn(data.token, userName(data.user) || username.toLowerCase());
+    schedule(data.token);
     ui.password.value = '';
     start();
   } catch (err) {
@@ -34,7 +36,7 @@ async function authenticate(kind) {
   }
 }
 
-/** Signed in (just now, or before a reload): the saved session's page, then its connection. */
+/** Signed in (just now, or by the refresh cookie at load): the saved session's page, then its connection. */
 export function start() {
   page.store = new ChatStore();
   page.store.me = saved.user ?? '';
@@ -52,6 +54,7 @@ export function start() {
 export function signOut(reason) {
   const token = saved.token;
   page.conn.stop(); // first, so the server closing our socket is not taken for a refused token
+  stopRefreshing();
   saved.clear();
   forgetWaitingMentions();
   page.store = new ChatStore();

@@ -9,6 +9,7 @@ import { render, notice } from './render.js';
 import { openRoom, refreshRoomList } from './rooms.js';
 import { pumpOutbox } from './outbox.js';
 import { refreshInvitations } from './invitations.js';
+import { useInviteLink } from './roomsettings.js';
 
 /** The hello frame's fields, read on every connect. */
 export function helloFields() {
@@ -31,4 +32,5 @@ export function connected(data) {
   if (page.currentId && page.store.room(page.currentId).member) openRoom(page.currentId);
   else if (page.currentId) notice('You are no longer a member of this room.');
   pumpOutbox();
+  useInviteLink();
 }

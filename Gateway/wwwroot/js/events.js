@@ -35,7 +35,12 @@ export function receive(frame) {
       // Membership changed: the member list, and for a room someone added us to, its visibility
       // and topic. Not GET /api/rooms: the room may still be telling our session of the join.
       const added = frame.kind === 'join' && userName(frame.user) === store.me && frame.room !== currentId;
-      if (room.member && (added || (frame.room === currentId && ['join', 'leave', 'kick', 'ban'].includes(frame.kind)))) {
+      // A new topic shows at once, before the room's details come back.
+      if (frame.kind === 'topic') {
+        room.summary = { ...room.summary, topic: frame.text ?? '' };
+        if (room.details) room.details = { ...room.details, topic: frame.text ?? '' };
+      }
+      if (room.member && (added || (frame.room === currentId && ['join', 'leave', 'kick', 'ban', 'unban', 'role', 'topic'].includes(frame.kind)))) {
         refreshDetailsSoon(room);
       }
       break;

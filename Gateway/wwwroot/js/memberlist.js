@@ -50,6 +50,9 @@ export function renderMembers(room, o) {
         promote.title = promote.getAttribute('aria-label');
         promote.dataset.role = m.role === 'moderator' ? 'member' : 'moderator';
         actions.append(promote);
+        const hand = button('hand-owner', 'Make owner', `Hand the room to ${name}`);
+        hand.title = hand.getAttribute('aria-label');
+        actions.append(hand);
       }
       actions.append(button('kick', 'Kick', `Remove ${name} from the room`), button('ban', 'Ban', `Ban ${name} from the room`));
       li.append(actions);

@@ -7,6 +7,7 @@ import { ui, showError } from './ui.js';
 import { page, currentRoom } from './page.js';
 import { render, renderNow } from './render.js';
 import { authedApi } from './auth.js';
+import { handOwnership } from './roomsettings.js';
 
 const timers = new Map(); // room id → the refresh waiting for the burst to end
 /** Membership events come in bursts (a kick, then a ban): one refresh for all of them. */
@@ -83,5 +84,6 @@ export function wireMembers() {
     if (b.classList.contains('kick')) manageMember('kick', li.dataset.user);
     else if (b.classList.contains('ban')) manageMember('ban', li.dataset.user);
     else if (b.classList.contains('role-change')) manageMember('role', li.dataset.user, b.dataset.role);
+    else if (b.classList.contains('hand-owner')) handOwnership(li.dataset.user);
   });
 }

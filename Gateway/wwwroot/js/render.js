@@ -7,6 +7,7 @@ import { ui, showError } from './ui.js';
 import { renderRooms } from './view.js';
 import { renderRoom } from './roomview.js';
 import { renderMembers } from './memberlist.js';
+import { renderRoomSettings } from './roomsettings.js';
 import { mentionsMe } from './mentions.js';
 import { renderNotificationButton } from './notifications.js';
 
@@ -42,6 +43,7 @@ export function renderNow() {
     isMention: (item) => mentionsMe(item, store.me, room.mentionSeqs),
   });
   renderMembers(room, { me: store.me, myRole, open: page.membersOpen, outranks });
+  renderRoomSettings(room, myRole);
 }
 
 /** The line above the messages: what went wrong in the room on screen; '' hides it. */

@@ -31,6 +31,8 @@ export function systemText(ev) {
     case 'kick': return `${user} was removed by ${by}`;
     case 'ban': return `${user} was banned by ${by}`;
     case 'topic': return `${by} set the topic: ${ev.text ?? ''}`;
+    case 'unban': return `${user} was unbanned by ${by}`;
+    case 'role': return ev.role === 'owner' ? `${user} is now the owner` : `${user} is now ${ev.role === 'moderator' ? 'a moderator' : 'a member'}`;
     default: return null;
   }
 }

@@ -48,6 +48,18 @@ export const ui = {
   invitations: $('invitations'),
   invitationsError: $('invitations-error'),
   members: $('members'),
+  toggleDevices: $('toggle-devices'),
+  devicesPanel: $('devices-panel'),
+  devices: $('devices'),
+  devicesError: $('devices-error'),
+  roomSettings: $('room-settings'),
+  topicForm: $('topic-form'),
+  topicInput: $('topic-input'),
+  unbanForm: $('unban-form'),
+  unbanInput: $('unban-input'),
+  inviteCreate: $('invite-create'),
+  inviteLinks: $('invite-links'),
+  settingsError: $('settings-error'),
 };
 
 export function make(tag, className, text) {

@@ -12,6 +12,8 @@ export function showSignedIn(name) {
   ui.authView.hidden = Boolean(name);
   ui.chatView.hidden = !name;
   ui.signout.hidden = !name;
+  ui.toggleDevices.hidden = !name;
+  if (!name) ui.devicesPanel.hidden = true;
   ui.searchForm.hidden = !name;
   if (!name) closeSearch();
   ui.me.textContent = name ?? '';

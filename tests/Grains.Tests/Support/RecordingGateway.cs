@@ -62,6 +62,8 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
 
     public void OnSignedOut(string user, int tokenVersion) => Record(() => _notices.Add(new SignedOut(user, tokenVersion)));
 
+    public void OnDeviceSignedOut(string user, Guid device) => Record(() => _notices.Add((user, device)));
+
     /// <summary>The notices of type <typeparamref name="T"/> received so far, once <paramref name="done"/> holds for them.</summary>
     public async Task<IReadOnlyList<T>> NoticesWhenAsync<T>(Func<IReadOnlyList<T>, bool> done) =>
         (await WhenAsync(_notices, all => done([.. all.OfType<T>()]), typeof(T).Name)).OfType<T>().ToList();
