@@ -23,7 +23,9 @@ public sealed class Chatter : IAsyncDisposable
     private readonly Dictionary<string, long> _acked = [];
     private readonly List<SendRecord> _sends = [];
     private readonly List<string> _otherErrors = [];
+    private readonly List<long> _unavailableAt = [];
     private readonly Lock _gate = new();
+    private GatewayRing? _ring;
     private ChatTestClient? _socket;
     private int _harvested;
     private int _refs;
@@ -72,6 +74,15 @@ public sealed class Chatter : IAsyncDisposable
         get { lock (_gate) { return [.. _sends]; } }
     }
 
+    /// <summary>How many times this chatter moved on to another gateway of its ring.</summary>
+    public int Moves => _ring?.Moves ?? 0;
+
+    /// <summary>When each <c>unavailable</c> answer to a send came (Stopwatch timestamps).</summary>
+    public IReadOnlyList<long> UnavailableAt
+    {
+        get { lock (_gate) { return [.. _unavailableAt]; } }
+    }
+
     /// <summary>Every event of the room this chatter was shown, in the order it came, across all its sockets and reloads.</summary>
     public IReadOnlyList<EventFrame> Events
     {
@@ -83,7 +94,35 @@ public sealed class Chatter : IAsyncDisposable
     {
         var chatter = new Chatter(gateway, user, token, room);
         await chatter.ConnectAsync(resume: false, deadline: Stopwatch.GetTimestamp() + Ticks(TimeSpan.FromSeconds(30)));
-        chatter.JoinedAt = chatter.LastSeen = (await chatter._socket!.JoinAsync(room)).LastSeq;
+        chatter.JoinedAt = chatter.LastSeen = await chatter.JoinRoomAsync(TimeSpan.FromSeconds(60));
+        return chatter;
+    }
+
+    /// <summary>Joins the room, retrying while it answers <c>unavailable</c> (a busy cluster can take longer than the gateway waits); returns the room's last seq.</summary>
+    private async Task<long> JoinRoomAsync(TimeSpan within)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Ticks(within);
+        while (true)
+        {
+            var answer = await _socket!.RequestAsync("join", new { room = Room });
+            if (answer is not ErrorFrame { Code: "unavailable" } || Stopwatch.GetTimestamp() > deadline)
+            {
+                return answer.Ok<JoinReply>().LastSeq;
+            }
+            Unavailable++;
+            await Task.Delay(Backoff);
+        }
+    }
+
+    /// <summary>
+    /// Joins as <see cref="JoinAsync(Func{Uri}, string, string, string)"/> through the ring's gateway; when
+    /// it answers one send <c>unavailable</c> twice in a row, the chatter moves to the ring's next gateway
+    /// and resumes there, as a client that knows several gateways would.
+    /// </summary>
+    public static async Task<Chatter> JoinAsync(GatewayRing ring, string user, string token, string room)
+    {
+        var chatter = await JoinAsync(() => ring.Current, user, token, room);
+        chatter._ring = ring;
         return chatter;
     }
 
@@ -96,6 +135,7 @@ public sealed class Chatter : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var deadline = started + Ticks(within);
         var attempts = 0;
+        var unavailableInARow = 0;
         while (true)
         {
             if (Stopwatch.GetTimestamp() > deadline)
@@ -117,6 +157,16 @@ public sealed class Chatter : IAsyncDisposable
                     return seq;
                 case { Frame: ErrorFrame { Code: "unavailable" } }:
                     Unavailable++;
+                    lock (_gate)
+                    {
+                        _unavailableAt.Add(Stopwatch.GetTimestamp());
+                    }
+                    if (_ring is not null && ++unavailableInARow >= 2)
+                    {
+                        _ring.MoveOn();
+                        unavailableInARow = 0;
+                        await DropSocketAsync();
+                    }
                     await Task.Delay(Backoff);
                     break;
                 case { Frame: ErrorFrame error }:
