@@ -23,7 +23,7 @@ public sealed class Chatter : IAsyncDisposable
     private readonly Dictionary<string, long> _acked = [];
     private readonly List<SendRecord> _sends = [];
     private readonly List<string> _otherErrors = [];
-    private readonly List<long> _unavailableAt = [];
+    private readonly List<long> _troubleAt = [];
     private readonly Lock _gate = new();
     private GatewayRing? _ring;
     private ChatTestClient? _socket;
@@ -77,10 +77,14 @@ public sealed class Chatter : IAsyncDisposable
     /// <summary>How many times this chatter moved on to another gateway of its ring.</summary>
     public int Moves => _ring?.Moves ?? 0;
 
-    /// <summary>When each <c>unavailable</c> answer to a send came (Stopwatch timestamps).</summary>
-    public IReadOnlyList<long> UnavailableAt
+    /// <summary>
+    /// When this chatter was told of trouble (Stopwatch timestamps): each <c>unavailable</c> answer to a
+    /// send, hello or join, and each socket found closed. A send left without any answer is not
+    /// here but in <see cref="Timeouts"/>.
+    /// </summary>
+    public IReadOnlyList<long> TroubleAt
     {
-        get { lock (_gate) { return [.. _unavailableAt]; } }
+        get { lock (_gate) { return [.. _troubleAt]; } }
     }
 
     /// <summary>Every event of the room this chatter was shown, in the order it came, across all its sockets and reloads.</summary>
@@ -110,7 +114,16 @@ public sealed class Chatter : IAsyncDisposable
                 return answer.Ok<JoinReply>().LastSeq;
             }
             Unavailable++;
+            NoteTrouble();
             await Task.Delay(Backoff);
+        }
+    }
+
+    private void NoteTrouble()
+    {
+        lock (_gate)
+        {
+            _troubleAt.Add(Stopwatch.GetTimestamp());
         }
     }
 
@@ -157,10 +170,7 @@ public sealed class Chatter : IAsyncDisposable
                     return seq;
                 case { Frame: ErrorFrame { Code: "unavailable" } }:
                     Unavailable++;
-                    lock (_gate)
-                    {
-                        _unavailableAt.Add(Stopwatch.GetTimestamp());
-                    }
+                    NoteTrouble();
                     if (_ring is not null && ++unavailableInARow >= 2)
                     {
                         _ring.MoveOn();
@@ -179,6 +189,7 @@ public sealed class Chatter : IAsyncDisposable
                     Timeouts++;
                     break;
                 case { Kind: AnswerKind.Closed }:
+                    NoteTrouble();
                     await DropSocketAsync();
                     break;
             }
@@ -270,6 +281,7 @@ public sealed class Chatter : IAsyncDisposable
                         return;
                     case ErrorFrame { Code: "unavailable" }:
                         Unavailable++;
+                        NoteTrouble();
                         break;
                     case ErrorFrame error:
                         lock (_gate)
@@ -288,6 +300,8 @@ public sealed class Chatter : IAsyncDisposable
             {
                 await socket.DisposeAsync();
             }
+            // A client that knows several gateways tries the next one when one does not greet it.
+            _ring?.MoveOn();
             if (Stopwatch.GetTimestamp() > deadline)
             {
                 throw new TimeoutException($"{User}: could not say hello to {_gateway()} before the deadline");
