@@ -42,7 +42,7 @@ table="$(sort -t$'\t' -k1,1 -k5,5g "$tsv" | awk -F'\t' '
     }')"
 section="$(cat <<EOF
 <!-- chaos-partitions:start (written by bench/chaos-partitions.sh; edits inside are lost) -->
-$(date -u +%Y-%m-%d): $runs runs of the partition tests in $minutes min, $failed_runs with a failed test; load average at each start: ${loads[*]} ($(nproc) cores).
+$(date -u +%Y-%m-%d): runs of the partition tests: $runs in $minutes min, $failed_runs with a failed test; load average at each start: ${loads[*]} ($(nproc) cores).
 Every silo and gateway in a network namespace of its own (docs/deploy.md, "Network faults").
 
 $table
