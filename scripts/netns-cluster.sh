@@ -142,7 +142,8 @@ case "$command" in
     slow) [[ $# -ge 5 ]] || usage; command -v nft >/dev/null || { echo "netns-cluster: nftables (nft) is missing" >&2; exit 3; }; slow_down "$@" ;;
     heal) [[ $# -eq 2 ]] || usage; heal "$@" ;;
     dropped) [[ $# -eq 2 ]] || usage
-        ip netns exec "$(namespace "$1" "$2")" nft list table inet chatapp 2>/dev/null |
-            grep -o 'packets [0-9]*' | awk '{ n += $2 } END { print n + 0 }' ;;
+        # No table (never cut, or healed): 0.
+        table="$(ip netns exec "$(namespace "$1" "$2")" nft list table inet chatapp 2>/dev/null || true)"
+        awk '{ for (i = 1; i < NF; i++) if ($i == "packets") n += $(i + 1) } END { print n + 0 }' <<<"$table" ;;
     *) usage ;;
 esac

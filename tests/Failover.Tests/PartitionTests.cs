@@ -89,6 +89,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
 
             // Errors, not hangs: each chatter heard of the trouble ("unavailable": the gateway gives the
             // cluster 5 s; or its socket closed), no send was left without an answer, and it moved on.
+            Assert.All(chatters, c => Assert.True(c.TroubleAt.Any(t => t > cutAt), $"{c.User} was never told of any trouble"));
             var firstError = chatters.Max(c => Stopwatch.GetElapsedTime(cutAt, c.TroubleAt.First(t => t > cutAt)));
             Assert.True(firstError < TimeSpan.FromSeconds(15), $"the first error came {firstError.TotalSeconds:0.0} s after the cut");
             Assert.Equal(unansweredBefore, chatters.Sum(c => c.Timeouts));
