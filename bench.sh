@@ -2,6 +2,7 @@
 # Benchmarks ChatApp against a bare WebSocket server (bench/Baseline) on this machine.
 #
 #   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|bigroom|scaling|hellostorm|all> [load generator options]
+#   ./bench.sh chaos-partitions [RUNS]   (bench/chaos-partitions.sh: the partition tests RUNS times, a table in bench/README.md)
 #
 # For each scenario: builds in Release (the servers published ReadyToRun), re-creates the bench's database (chatapp_bench on the bench's
 # own PostgreSQL, scripts/pg.sh with the bench's options: durable settings, port 55433), applies the migrations, starts 2 silos,
@@ -17,6 +18,9 @@
 #   ./bench.sh bigroom,scaling              (several scenarios, one build; the options go to each)
 set -euo pipefail
 cd "$(dirname "$0")"
+
+# Network faults are a chaos bench of their own (partition tests on simulated hosts), not a load scenario.
+if [[ "${1:-}" == chaos-partitions ]]; then shift; exec bench/chaos-partitions.sh "$@"; fi
 
 all=(connections fanout hotroom durable history search presence bigroom scaling hellostorm)
 # One scenario, several separated by commas (built once, run in that order), or all.

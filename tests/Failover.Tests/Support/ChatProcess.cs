@@ -13,14 +13,18 @@ public sealed class ChatProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private ChatProcess(Process process, StreamWriter log, int port, int gatewayPort, string logPath)
+    private ChatProcess(Process process, StreamWriter log, ProcessHost host, int port, int gatewayPort, string logPath)
     {
         _process = process;
+        Host = host;
         _log = log;
         Port = port;
         GatewayPort = gatewayPort;
         LogPath = logPath;
     }
+
+    /// <summary>Where it runs: loopback, or a host of a <see cref="NetworkLab"/>.</summary>
+    public ProcessHost Host { get; }
 
     /// <summary>A silo's silo-to-silo port, or a gateway's HTTP port.</summary>
     public int Port { get; }
@@ -29,10 +33,10 @@ public sealed class ChatProcess : IAsyncDisposable
     public int GatewayPort { get; }
 
     /// <summary>For a gateway process: where its WebSocket endpoint listens.</summary>
-    public Uri SocketUri => new($"ws://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/ws");
+    public Uri SocketUri => new($"ws://{Host.Address}:{Port.ToString(CultureInfo.InvariantCulture)}/ws");
 
     /// <summary>For a gateway process: its HTTP root.</summary>
-    public Uri BaseUri => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
+    public Uri BaseUri => new($"http://{Host.Address}:{Port.ToString(CultureInfo.InvariantCulture)}/");
     public string LogPath { get; }
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
@@ -46,8 +50,9 @@ public sealed class ChatProcess : IAsyncDisposable
 
     /// <summary>Starts a silo; it is a cluster member once <see cref="FailoverCluster"/> sees it Active in the table.</summary>
     /// <param name="settings">Configuration keys over the defaults (say, another Cluster:Tls:Certificate).</param>
-    public static ChatProcess StartSilo(string connectionString, string clusterId, int siloPort, int gatewayPort, string logDirectory, IReadOnlyDictionary<string, string>? settings = null) =>
-        Start(SiloDll, $"silo-{siloPort}", logDirectory, siloPort, gatewayPort,
+    /// <param name="host">Where it runs (loopback when null); elsewhere it advertises that host's address.</param>
+    public static ChatProcess StartSilo(string connectionString, string clusterId, int siloPort, int gatewayPort, string logDirectory, IReadOnlyDictionary<string, string>? settings = null, ProcessHost? host = null) =>
+        Start(SiloDll, $"silo-{siloPort}", logDirectory, host ?? ProcessHost.Loopback, siloPort, gatewayPort,
         [
             $"--ConnectionStrings:Chat={connectionString}",
             $"--Orleans:ClusterId={clusterId}",
@@ -57,15 +62,16 @@ public sealed class ChatProcess : IAsyncDisposable
             // and the tests and the chaos bench never leave this machine.
             // Each silo's admin listener (dashboard, metrics) on a port of its own, not the shared default.
             $"--Dashboard:Port={FreePortNumber()}",
+            .. host is null || host.IsLoopback ? Array.Empty<string>() : [$"--Orleans:AdvertisedAddress={host.Address}"],
             "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information",
             .. Tests.Support.ClusterAuthority.Shared.SiloSettings.Concat(settings ?? new Dictionary<string, string>()).Select(setting => $"--{setting.Key}={setting.Value}"),
         ]);
 
     /// <summary>Starts a gateway process serving HTTP and WebSockets on a loopback port (<see cref="Port"/> holds that port).</summary>
-    public static ChatProcess StartGateway(string connectionString, string clusterId, int httpPort, string logDirectory, IEnumerable<string> settings) =>
-        Start(GatewayDll, $"gateway-{httpPort}", logDirectory, httpPort, 0,
+    public static ChatProcess StartGateway(string connectionString, string clusterId, int httpPort, string logDirectory, IEnumerable<string> settings, ProcessHost? host = null) =>
+        Start(GatewayDll, $"gateway-{httpPort}", logDirectory, host ?? ProcessHost.Loopback, httpPort, 0,
         [
-            $"--urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
+            $"--urls=http://{(host ?? ProcessHost.Loopback).Address}:{httpPort.ToString(CultureInfo.InvariantCulture)}",
             $"--contentRoot={Path.Combine(Tests.Support.ChatSystem.RepositoryRoot, "Gateway")}",
             $"--ConnectionStrings:Chat={connectionString}",
             $"--Orleans:ClusterId={clusterId}",
@@ -74,15 +80,20 @@ public sealed class ChatProcess : IAsyncDisposable
             .. settings,
         ]);
 
-    private static ChatProcess Start(string dll, string name, string logDirectory, int port, int gatewayPort, string[] args)
+    private static ChatProcess Start(string dll, string name, string logDirectory, ProcessHost host, int port, int gatewayPort, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // Elsewhere than loopback, the launcher (ip netns exec …) execs dotnet: the pid is still the process's own.
+        var info = new ProcessStartInfo(host.IsLoopback ? "dotnet" : host.Launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
+        foreach (var word in host.Launcher.Skip(1).Concat(host.IsLoopback ? [] : ["dotnet"]))
+        {
+            info.ArgumentList.Add(word);
+        }
         info.ArgumentList.Add(dll);
         foreach (var arg in args.Concat(
         [
@@ -107,7 +118,7 @@ public sealed class ChatProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         Started.TryAdd(process, 0);
-        return new ChatProcess(process, log, port, gatewayPort, logPath);
+        return new ChatProcess(process, log, host, port, gatewayPort, logPath);
     }
 
     /// <summary>SIGKILL: the process vanishes at once, its sockets reset, nothing is flushed or handed over.</summary>

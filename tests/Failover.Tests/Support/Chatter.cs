@@ -24,7 +24,9 @@ public sealed class Chatter : IAsyncDisposable
     private readonly List<SendRecord> _sends = [];
     private readonly List<string> _otherErrors = [];
     private readonly List<long> _refusals = [];
+    private readonly List<long> _troubleAt = [];
     private readonly Lock _gate = new();
+    private GatewayRing? _ring;
     private ChatTestClient? _socket;
     private int _harvested;
     private int _refs;
@@ -79,6 +81,19 @@ public sealed class Chatter : IAsyncDisposable
         get { lock (_gate) { return [.. _sends]; } }
     }
 
+    /// <summary>How many times this chatter moved on to another gateway of its ring.</summary>
+    public int Moves => _ring?.Moves ?? 0;
+
+    /// <summary>
+    /// When this chatter was told of trouble (Stopwatch timestamps): each <c>unavailable</c> answer to a
+    /// send, hello or join, and each socket found closed. A send left without any answer is not
+    /// here but in <see cref="Timeouts"/>.
+    /// </summary>
+    public IReadOnlyList<long> TroubleAt
+    {
+        get { lock (_gate) { return [.. _troubleAt]; } }
+    }
+
     /// <summary>Every event of the room this chatter was shown, in the order it came, across all its sockets and reloads.</summary>
     public IReadOnlyList<EventFrame> Events
     {
@@ -90,7 +105,48 @@ public sealed class Chatter : IAsyncDisposable
     {
         var chatter = new Chatter(gateway, user, token, room);
         await chatter.ConnectAsync(resume: false, deadline: Stopwatch.GetTimestamp() + Ticks(TimeSpan.FromSeconds(30)));
-        chatter.JoinedAt = chatter.LastSeen = (await chatter._socket!.JoinAsync(room)).LastSeq;
+        chatter.JoinedAt = chatter.LastSeen = await chatter.JoinRoomAsync(TimeSpan.FromSeconds(60));
+        return chatter;
+    }
+
+    /// <summary>Joins the room, retrying while it answers <c>unavailable</c> (a busy cluster can take longer than the gateway waits); returns the room's last seq.</summary>
+    private async Task<long> JoinRoomAsync(TimeSpan within)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Ticks(within);
+        while (true)
+        {
+            var answer = await _socket!.RequestAsync("join", new { room = Room });
+            if (answer is not ErrorFrame { Code: "unavailable" } || Stopwatch.GetTimestamp() > deadline)
+            {
+                return answer.Ok<JoinReply>().LastSeq;
+            }
+            Unavailable++;
+            NoteTrouble();
+            await Task.Delay(Backoff);
+        }
+    }
+
+    private void NoteTrouble() => NoteNow(_troubleAt);
+
+    private void Refused() => NoteNow(_refusals);
+
+    private void NoteNow(List<long> times)
+    {
+        lock (_gate)
+        {
+            times.Add(Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// Joins as <see cref="JoinAsync(Func{Uri}, string, string, string)"/> through the ring's gateway; when
+    /// it answers one send <c>unavailable</c> twice in a row, the chatter moves to the ring's next gateway
+    /// and resumes there, as a client that knows several gateways would.
+    /// </summary>
+    public static async Task<Chatter> JoinAsync(GatewayRing ring, string user, string token, string room)
+    {
+        var chatter = await JoinAsync(() => ring.Current, user, token, room);
+        chatter._ring = ring;
         return chatter;
     }
 
@@ -103,6 +159,7 @@ public sealed class Chatter : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var deadline = started + Ticks(within);
         var attempts = 0;
+        var unavailableInARow = 0;
         while (true)
         {
             if (Stopwatch.GetTimestamp() > deadline)
@@ -125,6 +182,13 @@ public sealed class Chatter : IAsyncDisposable
                 case { Frame: ErrorFrame { Code: "unavailable" } }:
                     Unavailable++;
                     Refused();
+                    NoteTrouble();
+                    if (_ring is not null && ++unavailableInARow >= 2)
+                    {
+                        _ring.MoveOn();
+                        unavailableInARow = 0;
+                        await DropSocketAsync();
+                    }
                     await Task.Delay(Backoff);
                     break;
                 case { Frame: ErrorFrame error }:
@@ -138,6 +202,7 @@ public sealed class Chatter : IAsyncDisposable
                     Refused();
                     break;
                 case { Kind: AnswerKind.Closed }:
+                    NoteTrouble();
                     await DropSocketAsync();
                     break;
             }
@@ -229,6 +294,7 @@ public sealed class Chatter : IAsyncDisposable
                         return;
                     case ErrorFrame { Code: "unavailable" }:
                         Unavailable++;
+                        NoteTrouble();
                         break;
                     case ErrorFrame error:
                         lock (_gate)
@@ -247,6 +313,8 @@ public sealed class Chatter : IAsyncDisposable
             {
                 await socket.DisposeAsync();
             }
+            // A client that knows several gateways tries the next one when one does not greet it.
+            _ring?.MoveOn();
             if (Stopwatch.GetTimestamp() > deadline)
             {
                 throw new TimeoutException($"{User}: could not say hello to {_gateway()} before the deadline");
@@ -361,14 +429,6 @@ public sealed class Chatter : IAsyncDisposable
         catch (Exception ex) when (ex is TimeoutException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
         {
             return new Answer(socket.Closed.IsCompleted ? AnswerKind.Closed : AnswerKind.NoAnswer, null);
-        }
-    }
-
-    private void Refused()
-    {
-        lock (_gate)
-        {
-            _refusals.Add(Stopwatch.GetTimestamp());
         }
     }
 

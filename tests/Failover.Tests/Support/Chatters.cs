@@ -33,6 +33,14 @@ public static class Chatters
         return audit;
     }
 
+    /// <summary>
+    /// The longest any send waited for its acknowledgement among those acknowledged after <paramref name="since"/>
+    /// (a Stopwatch timestamp): how long a fault that began then kept a user waiting, retries included.
+    /// </summary>
+    public static TimeSpan LongestWaitAfter(IEnumerable<Chatter> chatters, long since) =>
+        chatters.SelectMany(c => c.Sends).Where(s => s.AckedAt > since)
+            .Select(s => System.Diagnostics.Stopwatch.GetElapsedTime(s.StartedAt, s.AckedAt)).DefaultIfEmpty().Max();
+
     /// <summary>Per chatter, how long after <paramref name="since"/> (a Stopwatch timestamp) the first send begun after it was acknowledged.</summary>
     public static TimeSpan RecoveredAfter(IEnumerable<Chatter> chatters, long since) =>
         chatters.Max(c => System.Diagnostics.Stopwatch.GetElapsedTime(since, c.Sends.First(s => s.StartedAt > since).AckedAt));

@@ -50,13 +50,15 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// Starts <paramref name="silos"/> silo processes and one gateway. Without a connection string the
     /// cluster makes (and later drops) a fresh database on the test server.
     /// </summary>
-    public static async Task<FailoverCluster> StartAsync(int silos, string? connectionString = null, IReadOnlyDictionary<string, string>? gatewaySettings = null)
+    /// <param name="siloHosts">Where each silo runs (loopback for those not named).</param>
+    public static async Task<FailoverCluster> StartAsync(int silos, string? connectionString = null, IReadOnlyDictionary<string, string>? gatewaySettings = null,
+        IReadOnlyList<ProcessHost>? siloHosts = null)
     {
         var database = connectionString is null ? await TestDatabase.CreateAsync() : null;
         var cluster = new FailoverCluster(connectionString ?? database!.ConnectionString, database, gatewaySettings);
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloAsync()));
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(i => cluster.StartSiloAsync(siloHosts?.ElementAtOrDefault(i))));
             await cluster.StartGatewayAsync();
             return cluster;
         }
@@ -67,10 +69,10 @@ public sealed class FailoverCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one more silo process and returns once the membership table shows it Active.</summary>
-    public async Task<ChatProcess> StartSiloAsync()
+    /// <summary>Starts one more silo process (on loopback unless <paramref name="host"/> says where) and returns once the membership table shows it Active.</summary>
+    public async Task<ChatProcess> StartSiloAsync(ProcessHost? host = null)
     {
-        var silo = ChatProcess.StartSilo(ConnectionString, ClusterId, FreePort.Next(), FreePort.Next(), LogDirectory);
+        var silo = ChatProcess.StartSilo(ConnectionString, ClusterId, FreePort.Next(), FreePort.Next(), LogDirectory, host: host);
         lock (_silos)
         {
             _silos.Add(silo);
@@ -109,11 +111,11 @@ public sealed class FailoverCluster : IAsyncDisposable
         return gateway;
     }
 
-    /// <summary>Starts a gateway as a process of its own (so it can be killed), and returns once it is ready.</summary>
-    public async Task<ChatProcess> StartGatewayProcessAsync()
+    /// <summary>Starts a gateway as a process of its own (so it can be killed; on loopback unless <paramref name="host"/> says where), and returns once it is ready.</summary>
+    public async Task<ChatProcess> StartGatewayProcessAsync(ProcessHost? host = null)
     {
         var gateway = ChatProcess.StartGateway(ConnectionString, ClusterId, FreePort.Next(), LogDirectory,
-            _gatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"));
+            _gatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"), host);
         lock (_processes)
         {
             _processes.Add(gateway);

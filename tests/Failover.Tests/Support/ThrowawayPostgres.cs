@@ -20,12 +20,15 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     private readonly string _area;
     private readonly int _port;
 
-    private ThrowawayPostgres(string bin, string area, int port)
+    private readonly string _listenAddresses;
+
+    private ThrowawayPostgres(string bin, string area, int port, string? address)
     {
         _bin = bin;
         _area = area;
         _port = port;
-        ConnectionString = $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username={Role};Password=unused;Database=chat;Timeout=5";
+        _listenAddresses = address is null ? "127.0.0.1" : $"127.0.0.1,{address}";
+        ConnectionString = $"Host={address ?? "127.0.0.1"};Port={port.ToString(CultureInfo.InvariantCulture)};Username={Role};Password=unused;Database=chat;Timeout=5";
     }
 
     /// <summary>The migrated database <c>chat</c> on this server.</summary>
@@ -33,12 +36,17 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
     private string Data => Path.Combine(_area, "data");
 
-    public static async Task<ThrowawayPostgres> StartAsync()
+    /// <summary>
+    /// Makes, starts and migrates the server. By default it listens on loopback alone; with
+    /// <paramref name="address"/> also there (its connection string names that address), trusting
+    /// clients of <paramref name="network"/> (say, the namespaces of a <see cref="NetworkLab"/>).
+    /// </summary>
+    public static async Task<ThrowawayPostgres> StartAsync(string? address = null, string? network = null)
     {
         var bin = FindBinaries();
         var area = Path.Combine(Path.GetTempPath(), $"chatapp-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(area);
-        var server = new ThrowawayPostgres(bin, area, FreePort.Next());
+        var server = new ThrowawayPostgres(bin, area, FreePort.Next(), address);
         try
         {
             if (Environment.UserName == "root")
@@ -47,6 +55,10 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             }
             // Trust on loopback only: the server is private to this test and lives for a minute.
             await server.AsOwnerAsync("initdb", "-D", server.Data, "--username", Role, "--auth", "trust", "--encoding", "UTF8", "--no-locale");
+            if (network is not null)
+            {
+                await File.AppendAllTextAsync(Path.Combine(server.Data, "pg_hba.conf"), $"host all all {network} trust\n");
+            }
             await server.StartServerAsync();
             var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres" }.ConnectionString;
             await using (var connection = new NpgsqlConnection(admin))
@@ -67,7 +79,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
     /// <summary>Starts (or restarts) the server and returns once it accepts connections.</summary>
     public Task StartServerAsync() => AsOwnerAsync("pg_ctl", "-D", Data, "-l", Path.Combine(_area, "postgres.log"), "-w", "-t", "60",
-        "-o", $"-p {_port.ToString(CultureInfo.InvariantCulture)} -k {_area} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        "-o", $"-p {_port.ToString(CultureInfo.InvariantCulture)} -k {_area} -c listen_addresses={_listenAddresses} -c fsync=off", "start");
 
     /// <summary>
     /// Stops the server the hard way (<c>-m immediate</c>, as a crash would): connections are cut
