@@ -1,8 +1,15 @@
 namespace ChatApp.Tests.Support;
 
-/// <summary>The contract's <c>Message</c>; a deleted one keeps its seq, with <see cref="Deleted"/> and an empty text.</summary>
+/// <summary>
+/// The contract's <c>Message</c>; a deleted one keeps its seq, with <see cref="Deleted"/> and an empty text.
+/// Version 1.1 adds the seq it replies to and its reactions.
+/// </summary>
 public sealed record Message(
-    string Room, long Seq, string Sender, string Text, DateTimeOffset Ts, DateTimeOffset? EditedTs, bool Deleted, string? ClientMsgId);
+    string Room, long Seq, string Sender, string Text, DateTimeOffset Ts, DateTimeOffset? EditedTs, bool Deleted, string? ClientMsgId,
+    long? ReplyTo = null, IReadOnlyList<Reaction>? Reactions = null);
+
+/// <summary>One emoji on a message and the names of who reacted with it.</summary>
+public sealed record Reaction(string Emoji, IReadOnlyList<string> Users);
 
 /// <summary>A page of messages in ascending seq, from <c>history</c> or <c>GET /api/rooms/{id}/messages</c>.</summary>
 public sealed record HistoryPage(IReadOnlyList<Message> Messages, bool HasMore)
