@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks ChatApp against a bare WebSocket server (bench/Baseline) on this machine.
 #
-#   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|bigroom|scaling|hellostorm|all> [load generator options]
+#   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|bigroom|scaling|hellostorm|reactions|all> [load generator options]
 #
 # For each scenario: builds in Release (the servers published ReadyToRun), re-creates the bench's database (chatapp_bench on the bench's
 # own PostgreSQL, scripts/pg.sh with the bench's options: durable settings, port 55433), applies the migrations, starts 2 silos,
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-all=(connections fanout hotroom durable history search presence bigroom scaling hellostorm)
+all=(connections fanout hotroom durable history search presence bigroom scaling hellostorm reactions)
 # One scenario, several separated by commas (built once, run in that order), or all.
 scenario="${1:-}"
 if [[ "$scenario" == all ]]; then
@@ -102,6 +102,7 @@ limits=(
     Limits__FramesPerSecond=100000 Limits__FrameBurst=100000
     Limits__SearchesPerSecond=100000 Limits__SearchBurst=100000
     Limits__HistoryReadsPerSecond=100000 Limits__HistoryReadBurst=100000
+    Limits__ReactionsPerSecond=100000 Limits__ReactionBurst=100000
 )
 # The silos' own per-user limits (rooms a join may create, new direct rooms, rooms per user): a
 # fanout run's users each create rooms by joining, faster than a person would.
