@@ -91,7 +91,19 @@ public sealed class ReactionsTests(ClusterFixture cluster) : IClassFixture<Clust
 
         Assert.Equal(before, await cluster.Tables.CountAsync(room));
         Assert.Single(await cluster.Tables.ReactionsAsync(room));
+    }
+
+    [Fact]
+    public async Task A_deleted_message_shows_no_reactions_in_history_or_the_join_page()
+    {
+        var (grain, _, alice, bob) = await RoomWithAMessageAsync();
+        await grain.React(bob, 3, "👍");
+        await grain.Join(Fresh.User("carol")); // fills the room's page of newest messages before the delete
+
+        await grain.Delete(alice, 3);
+
         Assert.Empty((await grain.History(alice, null, null, 10)).Messages.Single().Reactions!);
+        Assert.Empty((await grain.Join(Fresh.User("dave"))).Messages.Single().Reactions!);
     }
 
     [Theory]
