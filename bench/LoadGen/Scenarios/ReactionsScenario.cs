@@ -55,14 +55,22 @@ public sealed class ReactionsScenario(Options options, HttpClient http, SourceAd
         string RoomOf(int index) => $"reactions-{Tag}-{index / _members}";
         progress.Phase("joining", () => $"{fleet.Done:N0}/{fleet.Clients.Count:N0} failed {fleet.FailureCount}");
         await fleet.JoinAsync(RoomOf, Options.Int("join-concurrency", Math.Clamp(_rooms * 2, 2, 32)), new Latency("join", "join"), cancellationToken);
-        var members = Enumerable.Range(0, _rooms).Select(r => Enumerable.Range(r * _members, _members).Where(fleet.Joined).ToArray()).ToArray();
+        // Rooms where some member joined (a failed join is reported, not fatal); the phases use only these.
+        var members = Enumerable.Range(0, _rooms)
+            .Select(r => Enumerable.Range(r * _members, _members).Where(fleet.Joined).ToArray())
+            .Where(m => m.Length > 0).ToArray();
+        if (members.Length == 0)
+        {
+            throw new InvalidOperationException($"no member joined any room: {string.Join(", ", fleet.Failures.Select(f => $"{f.Value} × {f.Key}"))}");
+        }
 
         // The message of each room that the reactions go to, sent by its first member.
         var targets = new long[_rooms];
-        for (var r = 0; r < _rooms; r++)
+        foreach (var inRoom in members)
         {
-            var reply = await fleet[members[r][0]]!.SendAsync(RoomOf(members[r][0]), $"target-{r}", "react to this");
-            targets[r] = reply.Ok ? reply.Value : throw new InvalidOperationException($"the target message of room {r} was refused: {reply.Code}");
+            var first = inRoom[0];
+            var reply = await fleet[first]!.SendAsync(RoomOf(first), $"target-{Tag}-{first / _members}", "react to this");
+            targets[first / _members] = reply.Ok ? reply.Value : throw new InvalidOperationException($"the target message of room {first / _members} was refused: {reply.Code}");
         }
         await WaitForQuietAsync(target, QuietPercent, TimeSpan.FromSeconds(Options.Double("settle", 60)), cancellationToken);
 
@@ -86,6 +94,10 @@ public sealed class ReactionsScenario(Options options, HttpClient http, SourceAd
             run.Add("reactionToMessageCost", "CPU per reaction delivery ÷ CPU per message delivery", reactionCost / messageCost, "×");
         }
         run.Add("failed", "connections or joins failed", fleet.FailureCount, "");
+        foreach (var (reason, n) in fleet.Failures)
+        {
+            run.Notes.Add($"{n} × {reason}");
+        }
         run.Add("outOfOrder", "out of order + gaps", fleet.Sum(c => c.OutOfOrder) + fleet.Sum(c => c.Gaps), "");
         progress.Phase("closing");
         return run;
