@@ -15,7 +15,7 @@ namespace ChatApp.Gateway.Http;
 /// </summary>
 public static class MessagesApi
 {
-    public sealed record NewMessage(string? ClientMsgId, string? Text);
+    public sealed record NewMessage(string? ClientMsgId, string? Text, long? ReplyTo = null);
 
     public sealed record MessageEdit(string? Text);
 
@@ -53,10 +53,10 @@ public static class MessagesApi
         var user = http.User().Name;
         limits.TakeMessage(user);
         var room = cluster.Room(RouteKeys.Room(id));
-        var sent = await room.Send(user, body.ClientMsgId!, body.Text!);
+        var sent = await room.Send(user, body.ClientMsgId!, body.Text!, body.ReplyTo);
         var message = sent.Repeated
             ? await Read(room, user, sent.Seq)
-            : new ChatMessage(id, sent.Seq, user, body.Text!, sent.Ts, null, false, body.ClientMsgId);
+            : new ChatMessage(id, sent.Seq, user, body.Text!, sent.Ts, null, false, body.ClientMsgId, body.ReplyTo, []);
         return TypedResults.Created($"/api/rooms/{id}/messages?after={sent.Seq - 1}&limit=1", message);
     }
 

@@ -13,6 +13,7 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
 {
     private readonly TokenBuckets _messages = new(options.Value.MessagesPerSecond, options.Value.MessageBurst);
     private readonly TokenBuckets _frames = new(options.Value.FramesPerSecond, options.Value.FrameBurst);
+    private readonly TokenBuckets _reactions = new(options.Value.ReactionsPerSecond, options.Value.ReactionBurst);
     private readonly TokenBuckets _searches = new(options.Value.SearchesPerSecond, options.Value.SearchBurst);
     private readonly TokenBuckets _historyReads = new(options.Value.HistoryReadsPerSecond, options.Value.HistoryReadBurst);
     private readonly LoginThrottle _loginFailures = new(options.Value, time);
@@ -24,6 +25,9 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
 
     /// <summary>Counts a send, edit or delete of the user, over WebSocket and HTTP alike.</summary>
     public void TakeMessage(string user) => Take(_messages, user, "messages");
+
+    /// <summary>Counts a react or unreact of the user: a bucket of its own, so that reacting never uses up sending.</summary>
+    public void TakeReaction(string user) => Take(_reactions, user, "reactions");
 
     /// <summary>Counts a search of the user.</summary>
     public void TakeSearch(string user) => Take(_searches, user, "searches");
@@ -105,6 +109,7 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
     public void Dispose()
     {
         _messages.Dispose();
+        _reactions.Dispose();
         _frames.Dispose();
         _searches.Dispose();
         _historyReads.Dispose();

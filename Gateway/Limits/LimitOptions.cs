@@ -18,6 +18,14 @@ public sealed class LimitOptions
     [Positive]
     public int MessageBurst { get; set; } = 20;
 
+    /// <summary>Reactions (react and unreact) a user may make per second, sustained…</summary>
+    [Positive]
+    public double ReactionsPerSecond { get; set; } = 5;
+
+    /// <summary>…and in one burst after being quiet.</summary>
+    [Positive]
+    public int ReactionBurst { get; set; } = 30;
+
     /// <summary>Frames of any kind one socket may send per second, sustained, and in a burst.</summary>
     [Positive]
     public double FramesPerSecond { get; set; } = 50;

@@ -27,6 +27,8 @@ public static class FrameHandlers
             "send" => Send(frame, connection, hub, cluster, limits),
             "edit" => Edit(frame, connection, hub, cluster, limits),
             "delete" => Delete(frame, connection, hub, cluster, limits),
+            "react" => React(frame, connection, hub, cluster, limits),
+            "unreact" => Unreact(frame, connection, hub, cluster, limits),
             "history" => History(frame, connection, hub, cluster, limits),
             "ping" => Task.FromResult(Empty),
             "typing" => Typing(frame, user, cluster),
@@ -83,11 +85,12 @@ public static class FrameHandlers
         var room = RoomId.Parse(frame.String("room"));
         var clientMsgId = frame.String("clientMsgId");
         var text = frame.String("text");
+        var replyTo = frame.OptionalLong("replyTo");
         MessageRules.CheckClientMsgId(clientMsgId);
         MessageRules.CheckText(text);
         limits.TakeMessage(user);
         await CheckMember(room, connection, hub, cluster);
-        var sent = await cluster.Room(room).Send(user, clientMsgId, text);
+        var sent = await cluster.Room(room).Send(user, clientMsgId, text, replyTo);
         return new { seq = sent.Seq, ts = sent.Ts };
     }
 
@@ -111,6 +114,32 @@ public static class FrameHandlers
         limits.TakeMessage(user);
         await CheckMember(room, connection, hub, cluster);
         return new { seq = await cluster.Room(room).Delete(user, seq) };
+    }
+
+    /// <summary>Adds a reaction; counted against the user's reaction rate, apart from messages.</summary>
+    private static async Task<object> React(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
+    {
+        var (room, seq, emoji) = ReadReaction(frame);
+        limits.TakeReaction(connection.User);
+        await CheckMember(room, connection, hub, cluster);
+        return new { seq = await cluster.Room(room).React(connection.User, seq, emoji) };
+    }
+
+    private static async Task<object> Unreact(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
+    {
+        var (room, seq, emoji) = ReadReaction(frame);
+        limits.TakeReaction(connection.User);
+        await CheckMember(room, connection, hub, cluster);
+        return new { seq = await cluster.Room(room).Unreact(connection.User, seq, emoji) };
+    }
+
+    private static (RoomId Room, long Seq, string Emoji) ReadReaction(ClientFrame frame)
+    {
+        var room = RoomId.Parse(frame.String("room"));
+        var seq = frame.Long("seq");
+        var emoji = frame.String("emoji");
+        ReactionRules.CheckEmoji(emoji);
+        return (room, seq, emoji);
     }
 
     private static async Task<object> History(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)

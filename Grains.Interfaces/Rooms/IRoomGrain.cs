@@ -89,9 +89,12 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("RevokeInviteLink")]
     Task RevokeInviteLink(UserName actor, string code);
 
-    /// <summary>Stores a message once per (room, sender, clientMsgId); a repeat returns the first seq.</summary>
+    /// <summary>
+    /// Stores a message once per (room, sender, clientMsgId); a repeat returns the first seq.
+    /// <paramref name="replyTo"/>, when given, must be the seq of a message of this room (not_found otherwise).
+    /// </summary>
     [Alias("Send")]
-    Task<SendResult> Send(UserName user, string clientMsgId, string text);
+    Task<SendResult> Send(UserName user, string clientMsgId, string text, long? replyTo = null);
 
     /// <summary>Replaces a message's text; the author only. Returns the seq of the edit event.</summary>
     [Alias("Edit")]
@@ -100,6 +103,18 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>Deletes a message, leaving a tombstone; the author, owner or a moderator. Returns the seq of the delete event.</summary>
     [Alias("Delete")]
     Task<long> Delete(UserName user, long seq);
+
+    /// <summary>
+    /// Adds the user's reaction <paramref name="emoji"/> to the message <paramref name="seq"/> and
+    /// returns the seq of its reaction event; one the user already made changes nothing and returns
+    /// the first event's seq. not_found for a seq that is no message or a deleted one.
+    /// </summary>
+    [Alias("React")]
+    Task<long> React(UserName user, long seq, string emoji);
+
+    /// <summary>Takes the user's reaction off a message and returns the seq of the unreaction event; not_found when there was none.</summary>
+    [Alias("Unreact")]
+    Task<long> Unreact(UserName user, long seq, string emoji);
 
     /// <summary>Messages before or after a seq, ascending. Reads only, so it may run beside a send.</summary>
     [AlwaysInterleave, Alias("History")]

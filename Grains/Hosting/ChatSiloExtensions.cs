@@ -51,6 +51,7 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSingleton<RoomLog>();
         silo.Services.AddSingleton<MembershipLog>();
+        silo.Services.AddSingleton<ReactionLog>();
         silo.Services.AddSingleton<EmptyRooms>();
         silo.Services.AddSingleton<RoomInvitations>();
         silo.Services.AddSingleton<RoomInviteLinks>();

@@ -16,6 +16,7 @@ public sealed partial class RoomGrain(
     [PersistentState("room", StorageNames.Chat)] IPersistentState<RoomState> state,
     RoomLog log,
     MembershipLog membership,
+    ReactionLog reactions,
     EmptyRooms emptyRooms,
     RoomInvitations invitations,
     RoomInviteLinks inviteLinks,
@@ -91,24 +92,28 @@ public sealed partial class RoomGrain(
         return AppendRemoval(RoomEventKind.Leave, user, user, ban: false);
     }
 
-    public async Task<SendResult> Send(UserName user, string clientMsgId, string text)
+    public async Task<SendResult> Send(UserName user, string clientMsgId, string text, long? replyTo = null)
     {
         EnsureMember(user);
         MessageRules.CheckClientMsgId(clientMsgId);
         MessageRules.CheckText(text);
         await EnsureSeqKnown();
 
-        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Message, user, ChatClock.Now(time), Text: text, ClientMsgId: clientMsgId);
+        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Message, user, ChatClock.Now(time), Text: text, ClientMsgId: clientMsgId, ReplyTo: replyTo);
         var writing = Stopwatch.GetTimestamp();
+        // The message a reply answers is checked inside the write, so a reply costs no extra read.
         var stored = await Write(() => log.TryAppendMessage(e));
         metrics.CommitTook(writing);
         if (!stored)
         {
             var first = await Guarded(() => log.FindByClientMsgId(Id, user, clientMsgId));
-            return first ?? throw new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry.");
+            return first
+                ?? (replyTo is not null
+                    ? throw new ChatException(ErrorCodes.NotFound, "The message replied to is no message of this room.")
+                    : throw new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry."));
         }
 
-        _recent.Added(new ChatMessage(Id, e.Seq, user, text, e.Ts, EditedTs: null, Deleted: false, clientMsgId));
+        _recent.Added(new ChatMessage(Id, e.Seq, user, text, e.Ts, EditedTs: null, Deleted: false, clientMsgId, replyTo, []));
         await Committed(e);
         metrics.MessageSent();
         NotifyMentions(e);
@@ -136,6 +141,38 @@ public sealed partial class RoomGrain(
             throw new ChatException(ErrorCodes.Forbidden, "Only the author, the owner or a moderator may delete a message.");
         }
         return await AppendChange(new RoomEvent(Id, 0, RoomEventKind.Delete, user, ChatClock.Now(time), Target: seq));
+    }
+
+    public async Task<long> React(UserName user, long seq, string emoji)
+    {
+        EnsureMember(user);
+        ReactionRules.CheckEmoji(emoji);
+        await EnsureSeqKnown();
+        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Reaction, user, ChatClock.Now(time), Target: seq, Emoji: emoji);
+        if (!await Write(() => reactions.TryAppendReaction(e)))
+        {
+            // Made before (answered with its event, nothing new stored), or no live message to react to.
+            var (live, first) = await Guarded(() => reactions.Find(Id, seq, emoji, user));
+            return live && first is { } firstSeq ? firstSeq : throw NoSuchMessage();
+        }
+        _recent.Changed(seq, m => m with { Reactions = ReactionLists.With(m.Reactions, emoji, user) });
+        await Committed(e);
+        return e.Seq;
+    }
+
+    public async Task<long> Unreact(UserName user, long seq, string emoji)
+    {
+        EnsureMember(user);
+        ReactionRules.CheckEmoji(emoji);
+        await EnsureSeqKnown();
+        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Unreaction, user, ChatClock.Now(time), Target: seq, Emoji: emoji);
+        if (!await Write(() => reactions.TryRemoveReaction(e)))
+        {
+            throw new ChatException(ErrorCodes.NotFound, "No such reaction.");
+        }
+        _recent.Changed(seq, m => m with { Reactions = ReactionLists.Without(m.Reactions, emoji, user) });
+        await Committed(e);
+        return e.Seq;
     }
 
     public async Task<RoomDetails> Create(UserName owner, string visibility, string topic)
@@ -382,7 +419,7 @@ public sealed partial class RoomGrain(
     private async Task<ChatMessage> LiveMessage(long seq)
     {
         var message = await Guarded(() => log.FindMessage(Id, seq));
-        return message is { Deleted: false } ? message : throw new ChatException(ErrorCodes.NotFound, "No such message.");
+        return message is { Deleted: false } ? message : throw NoSuchMessage();
     }
 
     private async Task<long> AppendChange(RoomEvent change)
@@ -395,7 +432,7 @@ public sealed partial class RoomGrain(
             throw new ChatException(ErrorCodes.NotFound, "No such message.");
         }
         _recent.Changed(e.Target!.Value, m => e.Kind == RoomEventKind.Delete
-            ? m with { Deleted = true, Text = "" }
+            ? m with { Deleted = true, Text = "", Reactions = [] }
             : m with { Text = e.Text ?? "", EditedTs = e.Ts });
         await Committed(e);
         return e.Seq;
@@ -573,6 +610,8 @@ public sealed partial class RoomGrain(
 
     private ChatException RoomCapReached() =>
         ChatException.RateLimited(TimeSpan.FromMinutes(1), $"A user may belong to at most {limits.Value.RoomsPerUser} rooms; leave one first.");
+
+    private static ChatException NoSuchMessage() => new(ErrorCodes.NotFound, "No such message.");
 
     private static ChatException NotFound() => new(ErrorCodes.NotFound, "No such room.");
 

@@ -21,14 +21,16 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
 
     /// <summary>
     /// Appends a message event and its message row, unless this sender already sent this
-    /// clientMsgId here: then nothing is written and false is returned.
+    /// clientMsgId here, or the message it replies to is no message of this room: then nothing
+    /// is written and false is returned.
     /// </summary>
     public async Task<bool> TryAppendMessage(RoomEvent e) => await commits.Execute(() =>
     {
         var statement = new NpgsqlBatchCommand("""
             WITH m AS (
-                INSERT INTO messages (room, seq, sender, client_msg_id, text, ts, mentions)
-                VALUES ($1, $2, $3, $6, $7, $5, $8)
+                INSERT INTO messages (room, seq, sender, client_msg_id, text, ts, mentions, reply_to)
+                SELECT $1, $2, $3, $6, $7, $5, $8, $9
+                WHERE $9::bigint IS NULL OR EXISTS (SELECT 1 FROM messages WHERE room = $1 AND seq = $9)
                 ON CONFLICT (room, sender, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
                 RETURNING seq)
             INSERT INTO room_events (room, seq, kind, sender, payload, ts)
@@ -38,6 +40,7 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         statement.Parameters.AddWithValue((object?)e.ClientMsgId ?? DBNull.Value);
         statement.Parameters.AddWithValue(e.Text ?? "");
         statement.Parameters.AddWithValue(MentionedBy(e));
+        statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)e.ReplyTo ?? DBNull.Value });
         return statement;
     }) == 1;
 
@@ -132,7 +135,7 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         {
             var payload = JsonSerializer.Deserialize<EventPayload>(reader.GetString(3), Json) ?? new EventPayload();
             events.Add(new RoomEvent(room, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(4),
-                payload.Text, payload.ClientMsgId, payload.Target, payload.User, Role: payload.Role));
+                payload.Text, payload.ClientMsgId, payload.Target, payload.User, payload.ReplyTo, payload.Emoji, payload.Role));
         }
         return new EventPage(events.Take(limit).ToList(), events.Count > limit);
     }
@@ -152,8 +155,19 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private const string SelectMessages =
-        "SELECT room, seq, sender, text, ts, edited_ts, deleted, client_msg_id FROM messages";
+    /// <summary>
+    /// Messages with their reactions, aggregated per emoji in the order each emoji first came, users
+    /// in the order they reacted: a lookup by primary key per message, none for a deleted one.
+    /// </summary>
+    private const string SelectMessages = """
+        SELECT m.room, m.seq, m.sender, m.text, m.ts, m.edited_ts, m.deleted, m.client_msg_id, m.reply_to,
+            (SELECT json_agg(json_build_object('emoji', g.emoji, 'users', g.users) ORDER BY g.first)::text
+             FROM (SELECT r.emoji, array_agg(r.user_name ORDER BY r.event_seq) AS users, min(r.event_seq) AS first
+                   FROM message_reactions r
+                   WHERE r.room = m.room AND r.seq = m.seq AND NOT m.deleted
+                   GROUP BY r.emoji) g)
+        FROM messages m
+        """;
 
     private static async Task<List<ChatMessage>> ReadMessages(NpgsqlCommand cmd)
     {
@@ -164,7 +178,9 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
             list.Add(new ChatMessage(
                 reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetDateTime(4),
                 reader.IsDBNull(5) ? null : reader.GetDateTime(5), reader.GetBoolean(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetInt64(8),
+                reader.IsDBNull(9) ? [] : JsonSerializer.Deserialize<List<MessageReaction>>(reader.GetString(9), Json) ?? []));
         }
         return list;
     }
@@ -179,7 +195,7 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         parameters.AddWithValue(e.Room);
         parameters.AddWithValue(e.Seq);
         parameters.AddWithValue(e.Sender);
-        var payload = new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User, Role = e.Role };
+        var payload = new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User, ReplyTo = e.ReplyTo, Emoji = e.Emoji, Role = e.Role };
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(payload, Json) });
         parameters.AddWithValue(e.Ts);
     }
@@ -196,6 +212,8 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         public string? ClientMsgId { get; set; }
         public long? Target { get; set; }
         public string? User { get; set; }
+        public long? ReplyTo { get; set; }
+        public string? Emoji { get; set; }
         public string? Role { get; set; }
     }
 }

@@ -60,6 +60,7 @@ public static class Runner
             "hellostorm" => new HelloStormScenario(options, http, sources),
             "scaling" => new ScalingScenario(options, http, sources),
             "bigroom" => new BigRoomScenario(options, http, sources),
+            "reactions" => new ReactionsScenario(options, http, sources),
             _ => throw new InvalidOperationException($"unknown scenario '{name}'"),
         };
 

@@ -46,6 +46,14 @@ public sealed class ApiUser : IDisposable
         return (await response.ReadAsync<Message>()).Seq;
     }
 
+    /// <summary>Sends a reply to the message <paramref name="replyTo"/> and returns its seq.</summary>
+    public async Task<long> ReplyAsync(string room, long replyTo, string text)
+    {
+        var response = await _http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { clientMsgId = Fresh.MsgId(), text, replyTo });
+        response.EnsureSuccessStatusCode();
+        return (await response.ReadAsync<Message>()).Seq;
+    }
+
     /// <summary>Sends the texts one after another, so their seqs follow their order; returns the seqs.</summary>
     public async Task<long[]> SendAllAsync(string room, IEnumerable<string> texts)
     {

@@ -21,6 +21,8 @@ public sealed class DefaultLimitsFixture : IAsyncLifetime
         // Below the default of 100 per hour, so that reaching it takes seconds, not a hundred password hashes.
         ["Limits:LoginFailuresPerAddressPerHour"] = "10",
         ["Limits:ConnectionsPerUser"] = "3",
+        ["Limits:ReactionsPerSecond"] = "5",
+        ["Limits:ReactionBurst"] = "30",
     });
 
     public async Task DisposeAsync() => await System.DisposeAsync();
@@ -249,5 +251,38 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         Assert.Contains("connect-src 'self';", policy);
         Assert.DoesNotContain("ws:", policy);
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task A_reaction_flood_is_rate_limited_stores_nothing_refused_and_leaves_sending_alone()
+    {
+        await using var flooder = await System.ConnectNewUserAsync("reactor");
+        var room = Fresh.Room();
+        await flooder.JoinAsync(room);
+        var message = await flooder.SendAsync(room, "react to this");
+
+        // 120 different emoji, written back to back: each one let through is one new event.
+        var refs = Enumerable.Range(0, 120).Select(i => $"react-{i}").ToList();
+        for (var i = 0; i < refs.Count; i++)
+        {
+            await flooder.SendFrameAsync("react", refs[i], new { room, seq = message, emoji = char.ConvertFromUtf32(0x1F600 + i) });
+        }
+        var answers = new List<AnswerFrame>();
+        foreach (var reference in refs)
+        {
+            answers.Add(await flooder.WaitForAnswerAsync(reference));
+        }
+
+        var refused = answers.OfType<ErrorFrame>().ToList();
+        var stored = answers.Count - refused.Count;
+        // The burst of 30, and what refills while the frames are read (5/s): far fewer than 120.
+        Assert.InRange(stored, 30, 80);
+        Assert.All(refused, r =>
+        {
+            Assert.Equal("rate_limited", r.Code);
+            Assert.True(r.RetryAfterMs > 0);
+        });
+        // Every reaction that got through is one event; the refused ones left no trace in the log.
+        Assert.Equal(message + stored + 1, await flooder.SendAsync(room, "sending still works"));
     }
 }

@@ -36,6 +36,18 @@ public static class ChatSteps
         return seqs;
     }
 
+    /// <summary>Sends a reply to the message <paramref name="replyTo"/> and returns its seq.</summary>
+    public static async Task<long> ReplyAsync(this ChatTestClient client, string room, long replyTo, string text) =>
+        (await client.RequestAsync("send", new { room, clientMsgId = Fresh.MsgId(), text, replyTo })).Ok<SendReply>().Seq;
+
+    /// <summary>Reacts to a message with an emoji and returns the seq of the reaction event.</summary>
+    public static async Task<long> ReactAsync(this ChatTestClient client, string room, long seq, string emoji) =>
+        (await client.RequestAsync("react", new { room, seq, emoji })).Ok<ChangeReply>().Seq;
+
+    /// <summary>Takes a reaction off a message and returns the seq of the unreaction event.</summary>
+    public static async Task<long> UnreactAsync(this ChatTestClient client, string room, long seq, string emoji) =>
+        (await client.RequestAsync("unreact", new { room, seq, emoji })).Ok<ChangeReply>().Seq;
+
     /// <summary>Deletes a message and returns the seq of the delete event.</summary>
     public static async Task<long> DeleteAsync(this ChatTestClient client, string room, long seq) =>
         (await client.RequestAsync("delete", new { room, seq })).Ok<ChangeReply>().Seq;

@@ -53,11 +53,13 @@ public sealed record ErrorFrame(string? Ref, string Code, string Message, long? 
 /// <summary>
 /// A durable room event, numbered in its room's one sequence; the fields after <see cref="Ts"/> by
 /// kind: <c>message</c> text and clientMsgId, <c>edit</c> target and text, <c>delete</c> target,
-/// <c>join</c>/<c>leave</c>/<c>kick</c>/<c>ban</c> user.
+/// <c>join</c>/<c>leave</c>/<c>kick</c>/<c>ban</c> user; a <c>message</c> that replies also replyTo,
+/// <c>reaction</c>/<c>unreaction</c> target and emoji (version 1.1).
 /// </summary>
 public sealed record EventFrame(
     string Room, long Seq, string Kind, string Sender, DateTimeOffset Ts,
-    string? Text = null, string? ClientMsgId = null, long? Target = null, string? User = null, string? Role = null) : ServerFrame;
+    string? Text = null, string? ClientMsgId = null, long? Target = null, string? User = null,
+    long? ReplyTo = null, string? Emoji = null, string? Role = null) : ServerFrame;
 
 /// <summary>Someone is typing in a room (ephemeral, no seq).</summary>
 public sealed record TypingFrame(string Room, string User) : ServerFrame;

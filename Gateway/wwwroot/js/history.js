@@ -37,6 +37,7 @@ export async function resync(room, lastSeq) {
     room.loaded = false;
     room.items.clear();
     room.spans = [];
+    room.quotes.clear();
     return;
   }
   try {

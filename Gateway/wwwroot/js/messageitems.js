@@ -1,9 +1,11 @@
-// One item of the message list as DOM: a message, a system line, one of ours not yet confirmed,
-// and the in-place editor.
+// One item of the message list as DOM: a message (with the quote of the message it answers and
+// its reactions), a system line, one of ours not yet confirmed, and the in-place editor.
 
 import { make, button, timeNode } from './ui.js';
+import { quoteParts } from './replies.js';
 
-export function messageNode(item, me, moderator) {
+/** `quoted`: for a reply, the message it answers as far as known (undefined while it loads). */
+export function messageNode(item, me, moderator, quoted) {
   const li = make('li', 'message');
   li.dataset.seq = String(item.seq);
   const own = item.sender === me;
@@ -17,14 +19,44 @@ export function messageNode(item, me, moderator) {
     if (item.editedTs) mark.title = `edited ${new Date(item.editedTs).toLocaleString()}`;
     meta.append(mark);
   }
-  if (!item.deleted && (own || moderator)) {
+  if (!item.deleted) {
     const actions = make('span', 'actions');
+    actions.append(button('reply', 'Reply', 'Reply to message'), button('react', '☺+', 'Add a reaction'));
     if (own) actions.append(button('edit', 'Edit', 'Edit message'));
-    actions.append(button('delete', 'Delete', 'Delete message'));
+    if (own || moderator) actions.append(button('delete', 'Delete', 'Delete message'));
     meta.append(actions);
   }
-  li.append(meta, make('div', 'text', item.deleted ? 'message deleted' : item.text));
+  li.append(meta);
+  if (item.replyTo !== undefined) li.append(quoteNode(item.replyTo, quoted));
+  li.append(make('div', 'text', item.deleted ? 'message deleted' : item.text));
+  if (!item.deleted && item.reactions?.length) li.append(reactionsNode(item.reactions, me));
   return li;
+}
+
+/** The quote above a reply: who wrote the original and its first line; a click opens the original. */
+function quoteNode(seq, quoted) {
+  const { sender, text } = quoteParts(quoted);
+  const quote = button('reply-preview', undefined, `Go to the message replied to: ${sender} ${text}`.trim());
+  quote.dataset.replyTo = String(seq);
+  quote.classList.toggle('gone', Boolean(quoted?.deleted));
+  quote.append(make('span', 'quote-sender', sender), make('span', 'quote-text', text));
+  return quote;
+}
+
+/** One chip per emoji: the emoji and its count, who reacted in the tooltip, one's own marked and pressed. */
+function reactionsNode(reactions, me) {
+  const row = make('div', 'reactions');
+  for (const { emoji, users } of reactions) {
+    const mine = users.includes(me);
+    const chip = button('reaction', undefined, `${emoji} ${users.length}: ${users.join(', ')}`);
+    chip.dataset.emoji = emoji;
+    chip.title = users.join(', ');
+    chip.classList.toggle('mine', mine);
+    chip.setAttribute('aria-pressed', String(mine));
+    chip.append(make('span', 'emoji', emoji), make('span', 'count', String(users.length)));
+    row.append(chip);
+  }
+  return row;
 }
 
 export function systemNode(item) {

@@ -6,6 +6,7 @@ import { ui } from './ui.js';
 import { page } from './page.js';
 import { saved } from './saved.js';
 import { render, notice } from './render.js';
+import { replyingHere, cancelReply } from './replies.js';
 
 function submitMessage() {
   const text = ui.composer.value;
@@ -16,9 +17,10 @@ function submitMessage() {
     return;
   }
   notice('');
-  page.store.queue(page.currentId, text); // sent exactly as typed
+  page.store.queue(page.currentId, text, replyingHere()); // sent exactly as typed
   saved.outbox = page.store.outbox;
   ui.composer.value = '';
+  cancelReply();
   render();
   pumpOutbox();
 }
@@ -40,7 +42,9 @@ export async function pumpOutbox() {
       item.state = 'sending';
       render();
       try {
-        const data = await page.conn.request('send', { room: item.room, clientMsgId: item.clientMsgId, text: item.text });
+        const fields = { room: item.room, clientMsgId: item.clientMsgId, text: item.text };
+        if (Number.isInteger(item.replyTo)) fields.replyTo = item.replyTo;
+        const data = await page.conn.request('send', fields);
         page.store.confirm(item, data);
       } catch (err) {
         item.state = 'queued';

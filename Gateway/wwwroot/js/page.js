@@ -13,6 +13,8 @@ export const page = {
   currentId: null,
   /** The message being edited in place: {room, seq, box, input}. */
   editing: null,
+  /** The message the composer's next message answers: {room, seq}, or null. */
+  replyingTo: null,
   /** The message a search result opened, highlighted until another room is opened. */
   flash: null,
   /** Rooms whose older history is being fetched. */

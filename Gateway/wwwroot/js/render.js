@@ -10,6 +10,7 @@ import { renderMembers } from './memberlist.js';
 import { renderRoomSettings } from './roomsettings.js';
 import { mentionsMe } from './mentions.js';
 import { renderNotificationButton } from './notifications.js';
+import { quoteOf, renderReplyBar } from './replies.js';
 
 let queued = false;
 /** Coalesce the many changes of one burst of frames into one render. */
@@ -29,6 +30,9 @@ export function renderNow() {
   if (page.editing && (page.editing.room !== currentId || !room?.member || room.items.get(page.editing.seq)?.deleted !== false)) {
     page.editing = null; // left the room, or the message was deleted meanwhile
   }
+  if (page.replyingTo && (page.replyingTo.room !== currentId || room?.items.get(page.replyingTo.seq)?.deleted !== false)) {
+    page.replyingTo = null; // another room, or the message answered was deleted meanwhile
+  }
   const myRole = room?.roleOf(store.me) ?? null;
   renderRooms(store.visibleRooms(), currentId, store.me);
   renderNotificationButton(ui.enableNotifications, Boolean(store.me));
@@ -41,7 +45,9 @@ export function renderNow() {
     flashSeq: page.flash?.room === currentId ? page.flash.seq : undefined,
     loadingOlder: page.loadingOlder.has(currentId),
     isMention: (item) => mentionsMe(item, store.me, room.mentionSeqs),
+    quoteOf: (seq) => quoteOf(room, seq),
   });
+  renderReplyBar();
   renderMembers(room, { me: store.me, myRole, open: page.membersOpen, outranks });
   renderRoomSettings(room, myRole);
 }

@@ -19,6 +19,8 @@ export function messageItem(m) {
     editedTs: m.editedTs,
     deleted: Boolean(m.deleted),
     clientMsgId: m.clientMsgId,
+    replyTo: Number.isInteger(m.replyTo) ? m.replyTo : undefined,
+    reactions: (m.reactions ?? []).map((r) => ({ emoji: r.emoji, users: (r.users ?? []).map(userName) })),
   };
 }
 
@@ -41,7 +43,25 @@ export function systemText(ev) {
 export function changed(item, ev) {
   return ev.kind === 'edit'
     ? { ...item, text: ev.text ?? '', edited: true, editedTs: ev.ts }
-    : { ...item, text: '', deleted: true };
+    : { ...item, text: '', deleted: true, reactions: [] };
+}
+
+/**
+ * A message item after a reaction or unreaction event: the sender added to or taken from the
+ * emoji's users (a new emoji goes last, an emoji nobody is left under goes). Applying an event the
+ * item already reflects changes nothing, so events may be applied over a page read after them.
+ */
+export function reacted(item, ev) {
+  const user = userName(ev.sender);
+  const reactions = item.reactions.map((r) => ({ ...r }));
+  let entry = reactions.find((r) => r.emoji === ev.emoji);
+  if (ev.kind === 'reaction') {
+    if (!entry) reactions.push((entry = { emoji: ev.emoji, users: [] }));
+    if (!entry.users.includes(user)) entry.users = [...entry.users, user];
+  } else if (entry) {
+    entry.users = entry.users.filter((u) => u !== user);
+  }
+  return { ...item, reactions: reactions.filter((r) => r.users.length > 0) };
 }
 
 export class Room {
@@ -55,6 +75,8 @@ export class Room {
     this.loaded = false;     // history fetched: lastSeq is ours, worth resuming from
     this.spans = [];         // [lo, hi] seq ranges, ascending and apart, whose messages are all in items
     this.changes = new Map(); // target seq → latest edit/delete event of a message not loaded yet
+    this.reactionEvents = new Map(); // target seq → reaction events of a message not loaded yet, in order
+    this.quotes = new Map(); // seq → a message replied to but not loaded: what its reply's preview shows
     this.details = null;     // Room with members (join reply, GET /api/rooms/{id}), when known
     this.unread = 0;
     this.unreadAt = 0;       // the seq the server counted `unread` up to; later messages are counted here

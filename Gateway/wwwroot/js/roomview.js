@@ -94,7 +94,7 @@ function findAnchor(list) {
  * reader was there; otherwise the item at the top of the view stays where it is, whatever was
  * added above or below it.
  *
- * @param {object} o {pending, me, connected, moderator, editing: {seq, box}?, flashSeq?, loadingOlder, isMention(item)}
+ * @param {object} o {pending, me, connected, moderator, editing: {seq, box}?, flashSeq?, loadingOlder, isMention(item), quoteOf(seq)}
  */
 export function renderRoom(room, o) {
   const direct = Boolean(room && isDirect(room.id));
@@ -131,9 +131,11 @@ export function renderRoom(room, o) {
     for (const item of room.sorted()) {
       while (h < holes.length && item.seq >= holes[h].before) wanted.push(holeEdge(room, holes[h++]));
       let cached = nodes.get(item);
-      if (!cached || cached.moderator !== o.moderator) {
-        const node = item.kind === 'system' ? systemNode(item) : messageNode(item, o.me, o.moderator);
-        nodes.set(item, (cached = { node, moderator: o.moderator }));
+      // A reply's node shows its original too: a new original (edited, deleted, fetched) rebuilds it.
+      const quoted = item.replyTo !== undefined ? o.quoteOf(item.replyTo) : undefined;
+      if (!cached || cached.moderator !== o.moderator || cached.quoted !== quoted) {
+        const node = item.kind === 'system' ? systemNode(item) : messageNode(item, o.me, o.moderator, quoted);
+        nodes.set(item, (cached = { node, moderator: o.moderator, quoted }));
       }
       const node = cached.node;
       node.classList.toggle('flash', item.seq === o.flashSeq);

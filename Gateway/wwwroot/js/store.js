@@ -2,7 +2,7 @@
 // user belongs to or sees listed, the events and history pages applied to them, and the outbox.
 
 import { userName, isDirect } from './rules.js';
-import { Room, messageItem, systemText, changed } from './room.js';
+import { Room, messageItem, systemText, changed, reacted } from './room.js';
 
 /** crypto.randomUUID exists only in secure contexts (https, localhost). */
 export function newClientMsgId() {
@@ -71,6 +71,8 @@ export class ChatStore {
     room.items.clear();
     room.spans = [];
     room.changes.clear();
+    room.reactionEvents.clear();
+    room.quotes.clear();
     room.details = null;
     room.unread = 0;
     room.mentionSeqs.clear();
@@ -111,6 +113,8 @@ export class ChatStore {
       case 'delete': {
         room.mentionSeqs.delete(ev.target); // from now on the text says whether it names us
         const target = room.items.get(ev.target);
+        const quote = room.quotes.get(ev.target);
+        if (quote) room.quotes.set(ev.target, changed(quote, ev)); // a reply's preview shows the change too
         if (target?.kind === 'message') {
           room.items.set(ev.target, changed(target, ev));
         } else if (room.loaded) {
@@ -118,6 +122,20 @@ export class ChatStore {
           room.changes.delete(ev.target);
           room.changes.set(ev.target, ev);
           if (room.changes.size > MAX_CHANGES) room.changes.delete(room.changes.keys().next().value);
+        }
+        break;
+      }
+      case 'reaction':
+      case 'unreaction': {
+        const target = room.items.get(ev.target);
+        if (target?.kind === 'message') {
+          room.items.set(ev.target, reacted(target, ev));
+        } else if (room.loaded) {
+          // As with edits: a page on its way may have been read before this event; applied over it, it changes nothing.
+          const events = room.reactionEvents.get(ev.target) ?? [];
+          room.reactionEvents.delete(ev.target);
+          room.reactionEvents.set(ev.target, [...events, ev]);
+          if (room.reactionEvents.size > MAX_CHANGES) room.reactionEvents.delete(room.reactionEvents.keys().next().value);
         }
         break;
       }
@@ -171,7 +189,10 @@ export class ChatStore {
     for (const m of messages ?? []) {
       if (!room.items.has(m.seq)) {
         const change = room.changes.get(m.seq);
-        room.items.set(m.seq, change ? changed(messageItem(m), change) : messageItem(m));
+        let item = change ? changed(messageItem(m), change) : messageItem(m);
+        if (!item.deleted) for (const ev of room.reactionEvents.get(m.seq) ?? []) item = reacted(item, ev);
+        room.items.set(m.seq, item);
+        room.quotes.delete(m.seq); // loaded now: previews read the item
       }
       room.lastSeq = Math.max(room.lastSeq, m.seq);
     }
@@ -200,9 +221,9 @@ export class ChatStore {
     if (item?.kind === 'message' && !item.deleted) room.items.set(seq, { ...item, text, edited: true });
   }
 
-  /** Queue a message to send; it stays in the outbox until the server confirms it. */
-  queue(roomId, text) {
-    const item = { clientMsgId: newClientMsgId(), room: roomId, text, ts: new Date().toISOString(), state: 'queued' };
+  /** Queue a message to send (a reply to `replyTo`, if given); it stays in the outbox until the server confirms it. */
+  queue(roomId, text, replyTo) {
+    const item = { clientMsgId: newClientMsgId(), room: roomId, text, ts: new Date().toISOString(), state: 'queued', replyTo };
     this.outbox.push(item);
     return item;
   }
@@ -216,6 +237,7 @@ export class ChatStore {
       room.items.set(data.seq, {
         kind: 'message', seq: data.seq, sender: this.me, text: item.text,
         ts: data.ts ?? item.ts, edited: false, editedTs: undefined, deleted: false, clientMsgId: item.clientMsgId,
+        replyTo: item.replyTo, reactions: [],
       });
     }
   }

@@ -36,6 +36,7 @@ export const ui = {
   notice: $('notice'),
   messages: $('messages'),
   typing: $('typing'),
+  replyBar: $('reply-bar'),
   composerForm: $('composer-form'),
   composer: $('composer'),
   send: $('send'),

@@ -113,6 +113,16 @@ public sealed class BenchClient
             w.WriteString("text", text);
         });
 
+    /// <summary>Adds (<paramref name="add"/>) or takes back a reaction to the message <paramref name="seq"/>; the reply's value is the event's seq.</summary>
+    public Task<Reply> ReactAsync(string room, long seq, string emoji, bool add) =>
+        RequestAsync(null, w =>
+        {
+            w.WriteString("type", add ? "react" : "unreact");
+            w.WriteString("room", room);
+            w.WriteNumber("seq", seq);
+            w.WriteString("emoji", emoji);
+        });
+
     public Task<Reply> PingAsync() => RequestAsync(null, w => w.WriteString("type", "ping"));
 
     /// <summary>

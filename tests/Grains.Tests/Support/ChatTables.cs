@@ -23,7 +23,9 @@ public sealed class ChatTables(string connectionString)
                 Text: p.TryGetProperty("text", out var text) ? text.GetString() : null,
                 ClientMsgId: p.TryGetProperty("clientMsgId", out var id) ? id.GetString() : null,
                 Target: p.TryGetProperty("target", out var target) ? target.GetInt64() : null,
-                User: p.TryGetProperty("user", out var user) ? user.GetString() : null);
+                User: p.TryGetProperty("user", out var user) ? user.GetString() : null,
+                ReplyTo: p.TryGetProperty("replyTo", out var replyTo) ? replyTo.GetInt64() : null,
+                Emoji: p.TryGetProperty("emoji", out var emoji) ? emoji.GetString() : null);
         }).ToList();
     }
 
@@ -34,6 +36,21 @@ public sealed class ChatTables(string connectionString)
             "SELECT seq, sender, client_msg_id, text, ts, edited_ts, deleted FROM messages WHERE room = $1 ORDER BY seq", room);
         return rows.Select(r => new StoredMessage(
             (long)r[0]!, (string)r[1]!, (string?)r[2], (string)r[3]!, (DateTime)r[4]!, (DateTime?)r[5], (bool)r[6]!)).ToList();
+    }
+
+    /// <summary>A room's reaction rows as (message seq, emoji, user, event seq), in the order they were made.</summary>
+    public async Task<IReadOnlyList<(long Seq, string Emoji, string User, long EventSeq)>> ReactionsAsync(string room)
+    {
+        var rows = await QueryAsync(
+            "SELECT seq, emoji, user_name, event_seq FROM message_reactions WHERE room = $1 ORDER BY event_seq", room);
+        return [.. rows.Select(r => ((long)r[0]!, (string)r[1]!, (string)r[2]!, (long)r[3]!))];
+    }
+
+    /// <summary>The seq each message of the room replies to (null for none), in seq order.</summary>
+    public async Task<IReadOnlyList<(long Seq, long? ReplyTo)>> RepliesAsync(string room)
+    {
+        var rows = await QueryAsync("SELECT seq, reply_to FROM messages WHERE room = $1 ORDER BY seq", room);
+        return [.. rows.Select(r => ((long)r[0]!, (long?)r[1]))];
     }
 
     /// <summary>A room's rows of room_members as (user, role, read seq), by user name.</summary>
@@ -66,7 +83,8 @@ public sealed class ChatTables(string connectionString)
 
 /// <summary>One row of room_events.</summary>
 public sealed record LoggedEvent(
-    long Seq, string Kind, string Sender, DateTime Ts, string? Text, string? ClientMsgId, long? Target, string? User);
+    long Seq, string Kind, string Sender, DateTime Ts, string? Text, string? ClientMsgId, long? Target, string? User,
+    long? ReplyTo = null, string? Emoji = null);
 
 /// <summary>One row of messages.</summary>
 public sealed record StoredMessage(
