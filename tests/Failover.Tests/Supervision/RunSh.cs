@@ -42,6 +42,9 @@ public sealed partial class RunSh : IAsyncDisposable
     public Uri GatewayBaseUri => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
     public Uri GatewaySocketUri => new($"ws://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/ws");
 
+    /// <summary>Silo <paramref name="index"/>'s admin root: the dashboard, /metrics, /readyz.</summary>
+    public Uri SiloAdminUri(int index) => new($"http://127.0.0.1:{(AdminPort + index).ToString(CultureInfo.InvariantCulture)}/");
+
     /// <summary>Everything run.sh printed so far, one entry a line.</summary>
     public IReadOnlyList<string> Lines
     {

@@ -35,6 +35,8 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
             ["--max-restarts", "1", "--restart-window", "600"], RoomyLimits);
         var clock = Stopwatch.StartNew();
         await run.WaitForLineAsync("^ChatApp is ready after", Startup);
+        // run.sh is ready once its gateway reaches a silo; the other silo may still be joining.
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(i => Wait.UntilReadyAsync(run.SiloAdminUri(i))));
         output.WriteLine($"run.sh ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
         var room = Fresh.Room("supervised");
@@ -44,7 +46,7 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
             for (var i = 0; i < 2; i++)
             {
                 var (name, token) = await Accounts.RegisterAsync(http, "chatter");
-                chatters.Add(await Chatter.JoinAsync(() => run.GatewaySocketUri, name, token, room));
+                chatters.Add(await JoinWhenAvailableAsync(run, name, token, room));
             }
         }
         using var stop = new CancellationTokenSource();
@@ -143,6 +145,26 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Joins the room as a careful client does: a cluster that has only just become ready may answer
+    /// the first join (the room's first activation) with <c>unavailable</c>, and the client tries again.
+    /// </summary>
+    private static async Task<Chatter> JoinWhenAvailableAsync(RunSh run, string name, string token, string room)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await Chatter.JoinAsync(() => run.GatewaySocketUri, name, token, room);
+            }
+            catch (InvalidOperationException ex) when (ex.Message.Contains("unavailable", StringComparison.Ordinal) && deadline.Elapsed < Startup)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
+    }
+
+    /// <summary>
     /// The silo (name and index) that activated the run's one room grain, as its own /metrics counts
     /// activations by grain type: in a fresh cluster with one room, before any failover, that is its host.
     /// </summary>
@@ -152,7 +174,7 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
         var hosts = new List<int>();
         for (var i = 0; i < silos; i++)
         {
-            var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{run.AdminPort + i}/metrics"));
+            var metrics = await http.GetStringAsync(new Uri(run.SiloAdminUri(i), "metrics"));
             if (RoomActivations().Match(metrics) is { Success: true } created && created.Groups["count"].Value != "0")
             {
                 hosts.Add(i);
