@@ -53,12 +53,12 @@ public sealed partial class RunSh : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>./run.sh --silos <paramref name="silos"/> --gateways <paramref name="gateways"/></c>
-    /// against <paramref name="connectionString"/>, every port base a free port, plus <paramref name="options"/>;
+    /// against <paramref name="connectionString"/>, every port base a free range, plus <paramref name="options"/>;
     /// <paramref name="environment"/> is added to (or, with a null value, removed from) the test's.
     /// </summary>
     public static RunSh Start(string connectionString, int silos, int gateways, IEnumerable<string> options, IReadOnlyDictionary<string, string?> environment)
     {
-        var (port, siloPort, adminPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var (port, siloPort, adminPort) = (FreeRange(gateways), FreeRange(silos), FreeRange(silos));
         var scratch = Path.Combine(AppContext.BaseDirectory, "run-sh", Guid.NewGuid().ToString("N")[..12]);
         var logs = Path.Combine(scratch, "logs");
         var info = new ProcessStartInfo(Path.Combine(ChatSystem.RepositoryRoot, "run.sh"))
@@ -71,8 +71,8 @@ public sealed partial class RunSh : IAsyncDisposable
         foreach (var arg in new[]
         {
             "--silos", Number(silos), "--gateways", Number(gateways),
-            "--port", Number(port), "--silo-port", Number(siloPort), "--silo-gateway-port", Number(FreePort.Next()),
-            "--admin-port", Number(adminPort), "--metrics-port", Number(FreePort.Next()),
+            "--port", Number(port), "--silo-port", Number(siloPort), "--silo-gateway-port", Number(FreeRange(silos)),
+            "--admin-port", Number(adminPort), "--metrics-port", Number(FreeRange(gateways)),
             "--configuration", BuildConfiguration, "--no-build",
             "--logs", logs, "--tls", Path.Combine(scratch, "tls"),
         }.Concat(options))
@@ -203,6 +203,38 @@ public sealed partial class RunSh : IAsyncDisposable
     }
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive ports nobody listens on, below Linux's
+    /// ephemeral range (32768-60999): there, the port after a free one is soon some outgoing
+    /// connection's, and a silo restarted on it would fail with "address in use" (seen once).
+    /// </summary>
+    private static int FreeRange(int count)
+    {
+        while (true)
+        {
+            var first = Random.Shared.Next(20000, 32000);
+            var listeners = new List<System.Net.Sockets.TcpListener>();
+            try
+            {
+                for (var port = first; port < first + Math.Max(count, 1); port++)
+                {
+                    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+                return first;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Taken: try another range.
+            }
+            finally
+            {
+                listeners.ForEach(listener => listener.Stop());
+            }
+        }
+    }
 
     /// <summary>Debug or Release: the configuration this test assembly was built in, whose Silo and Gateway builds run.sh runs.</summary>
     private static string BuildConfiguration =>
