@@ -61,7 +61,10 @@ public sealed partial class RunSh : IAsyncDisposable
         var (port, siloPort, adminPort) = (FreeRange(gateways), FreeRange(silos), FreeRange(silos));
         var scratch = Path.Combine(AppContext.BaseDirectory, "run-sh", Guid.NewGuid().ToString("N")[..12]);
         var logs = Path.Combine(scratch, "logs");
-        var info = new ProcessStartInfo(Path.Combine(ChatSystem.RepositoryRoot, "run.sh"))
+        // Through env --default-signal=INT, which then becomes run.sh: a process started in the
+        // background of a script inherits SIGINT ignored, and bash cannot trap a signal ignored on
+        // entry; a user's run.sh in a terminal has it at its default, and so does this one.
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -70,6 +73,7 @@ public sealed partial class RunSh : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
+            "--default-signal=INT", Path.Combine(ChatSystem.RepositoryRoot, "run.sh"),
             "--silos", Number(silos), "--gateways", Number(gateways),
             "--port", Number(port), "--silo-port", Number(siloPort), "--silo-gateway-port", Number(FreeRange(silos)),
             "--admin-port", Number(adminPort), "--metrics-port", Number(FreeRange(gateways)),
