@@ -5,16 +5,29 @@ namespace ChatApp.Streaming;
 /// streams it is not durable: a batch lost with its silo is repaired by the gateways from the
 /// room's event log, which is the truth.
 /// </summary>
-public sealed class ChatQueueGrain : Grain, IChatQueueGrain
+/// <remarks>
+/// A batch's place is also its stream sequence token, and tokens must only ever grow, across
+/// this queue's activations and the agents that read it. Each consumer remembers the last token
+/// it was given, and an agent's cache holds a consumer whose token is newer than anything cached
+/// until a newer one arrives. Counting from 0 in each activation, a queue that came back after its
+/// silo died held every room behind it silent until it had carried as many batches again; a room
+/// that went quiet after the failover stayed silent for good (the supervision test of run.sh found
+/// it). So a place is the time it was given, in microseconds, and one more than the last where
+/// batches come faster than that: a new activation starts past every place an old one gave, as
+/// long as the silos' clocks agree to within the time a failover takes.
+/// </remarks>
+public sealed class ChatQueueGrain(TimeProvider time) : Grain, IChatQueueGrain
 {
     private readonly Queue<ChatQueueBatch> _batches = new();
     private readonly Guid _activation = Guid.NewGuid();
     private TaskCompletionSource? _arrival;
-    private long _nextSequence;
+    private long _lastSequence = -1;
 
     public Task Enqueue(ChatQueueBatch batch)
     {
-        _batches.Enqueue(batch.Placed(_nextSequence++));
+        var now = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+        _lastSequence = Math.Max(_lastSequence + 1, now);
+        _batches.Enqueue(batch.Placed(_lastSequence));
         // Wakes every waiting read; their continuations run later, on this grain's turns.
         _arrival?.TrySetResult();
         _arrival = null;

@@ -57,6 +57,28 @@ public sealed class ChatQueueTests(ClusterFixture cluster) : IClassFixture<Clust
         Assert.Equal(["kept"], read.Batches.SelectMany(b => b.Events));
     }
 
+    [Fact]
+    public async Task A_queue_that_comes_back_in_a_new_activation_places_every_batch_after_those_of_the_old_one()
+    {
+        var queue = NewQueue();
+        for (var i = 0; i < 50; i++)
+        {
+            await queue.Enqueue(Batch($"before {i}"));
+        }
+        var before = await queue.Read(Guid.Empty, -1, 100, NoWait);
+
+        // The queue's activation goes away, as it does with its silo; the next call makes a new one.
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await queue.Enqueue(Batch("after"));
+        var after = await queue.Read(Guid.Empty, -1, 100, NoWait);
+
+        Assert.NotEqual(before.Activation, after.Activation);
+        // Each consumer remembers the last place it was given: one counted from 0 again would keep
+        // its stream silent until the new activation had carried as many batches again.
+        Assert.True(after.Batches.Single().Sequence > before.Batches[^1].Sequence,
+            $"placed at {after.Batches.Single().Sequence}, after {before.Batches[^1].Sequence} in the old activation");
+    }
+
     private IChatQueueGrain NewQueue() => cluster.Client.GetGrain<IChatQueueGrain>($"test-queue-{Guid.NewGuid():N}");
 
     private static ChatQueueBatch Batch(string text) =>
