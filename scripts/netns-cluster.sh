@@ -8,7 +8,7 @@
 #   scripts/netns-cluster.sh exec RUN NAME CMD...  runs CMD inside NAME's namespace
 #   scripts/netns-cluster.sh cut RUN NAME ADDR...  NAME neither sends to nor receives from ADDR... (silently: packets drop)
 #   scripts/netns-cluster.sh slow RUN NAME LOSS DELAY_MS ADDR...  drops LOSS % of NAME's packets to and from ADDR...,
-#                                                  and delays them by DELAY_MS where the kernel has sch_netem
+#                                                  and delays each of the rest by DELAY_MS both ways (scripts/netdelay.py)
 #   scripts/netns-cluster.sh heal RUN NAME         undoes cut and slow
 #   scripts/netns-cluster.sh dropped RUN NAME      how many packets cut and slow have dropped on NAME so far
 #   scripts/netns-cluster.sh down RUN              ends the run's processes, deletes its namespaces and bridge
@@ -76,6 +76,7 @@ down() {
         ip netns delete "$ns" 2>/dev/null || true
     done
     ip link delete "$(bridge "$run")" 2>/dev/null || true
+    rm -f "${TMPDIR:-/tmp}/chatapp-netns-$run-"*.delay.*
 }
 
 sweep() {
@@ -97,6 +98,7 @@ sweep() {
 rules() { # RUN NAME RULE... (each rule applied to both directions: output by daddr, input by saddr)
     local ns="$(namespace "$1" "$2")" addresses="$3" out="$4" in="$5"
     ip netns exec "$ns" nft delete table inet chatapp 2>/dev/null || true
+    unqueue "$ns"
     ip netns exec "$ns" nft -f - <<EOF
 table inet chatapp {
     chain out { type filter hook output priority 0; policy accept; ip daddr { $addresses } $out; }
@@ -111,24 +113,83 @@ cut_off() {
     rules "$run" "$name" "$(IFS=,; echo "$*")" "counter drop" "counter drop"
 }
 
+# The delay line's pid and output for NAME (scripts/netdelay.py), kept outside the namespace.
+delay_file() { echo "${TMPDIR:-/tmp}/chatapp-netns-$1-$2.delay"; }
+
 slow_down() {
     local run="$1" name="$2" loss="$3" delay="$4"; shift 4
     [[ $# -gt 0 ]] || usage
-    local ns="$(namespace "$run" "$name")"
+    local ns addresses out="" in=""
+    ns="$(namespace "$run" "$name")"
+    addresses="$(IFS=,; echo "$*")"
     if ((loss > 0)); then
-        rules "$run" "$name" "$(IFS=,; echo "$*")" "numgen random mod 100 < $loss counter drop" "numgen random mod 100 < $loss counter drop"
+        out="ip daddr { $addresses } numgen random mod 100 < $loss counter drop;"
+        in="ip saddr { $addresses } numgen random mod 100 < $loss counter drop;"
     fi
+    ip netns exec "$ns" nft delete table inet chatapp 2>/dev/null || true
+    unqueue "$ns"
+    ip netns exec "$ns" nft -f - <<EOF
+table inet chatapp {
+    chain out { type filter hook output priority 0; policy accept; $out }
+    chain in { type filter hook input priority 0; policy accept; $in }
+}
+EOF
     if ((delay > 0)); then
-        # netem delays everything NAME sends; on kernels built without it (CONFIG_NET_SCH_NETEM) say so.
-        ip netns exec "$ns" tc qdisc replace dev eth0 root netem delay "${delay}ms" ||
-            { echo "netns-cluster: this kernel has no sch_netem: no delay" >&2; exit 4; }
+        # Kernels built without sch_netem (tc ... netem delay) usually keep nfnetlink_queue: the
+        # packets go to a delay line in user space instead, both ways, so a round trip to ADDR...
+        # gains 2 x DELAY_MS. Through iptables' NFQUEUE target, since nftables' own queue
+        # expression (CONFIG_NFT_QUEUE) is missing where netem is (this project's CI machine).
+        command -v python3 >/dev/null || { echo "netns-cluster: python3 is missing (the delay line needs it)" >&2; exit 3; }
+        command -v iptables >/dev/null || { echo "netns-cluster: iptables is missing (the delay line needs it)" >&2; exit 3; }
+        start_delay_line "$run" "$name" "$delay"
+        local address
+        for address in "$@"; do
+            ip netns exec "$ns" iptables -A OUTPUT -d "$address" -j NFQUEUE --queue-num 7
+            ip netns exec "$ns" iptables -A INPUT -s "$address" -j NFQUEUE --queue-num 7
+        done
     fi
+}
+
+# Starts scripts/netdelay.py in NAME's namespace and waits until it has bound its queue: a packet
+# queued before that would be dropped.
+start_delay_line() {
+    local run="$1" name="$2" delay="$3" file ns
+    file="$(delay_file "$run" "$name")"
+    ns="$(namespace "$run" "$name")"
+    stop_delay_line "$run" "$name"
+    ip netns exec "$ns" python3 "$(dirname "$0")/netdelay.py" 7 "$delay" >"$file.out" 2>&1 &
+    echo $! >"$file.pid"
+    for _ in $(seq 1 50); do
+        grep -q '^bound' "$file.out" 2>/dev/null && return
+        kill -0 "$(cat "$file.pid")" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "netns-cluster: the delay line did not start: $(cat "$file.out" 2>/dev/null)" >&2
+    stop_delay_line "$run" "$name"
+    exit 4
+}
+
+stop_delay_line() {
+    local file
+    file="$(delay_file "$1" "$2")"
+    if [[ -f "$file.pid" ]]; then kill "$(cat "$file.pid")" 2>/dev/null || true; fi
+    rm -f "$file.pid" "$file.out"
 }
 
 heal() {
     local ns="$(namespace "$1" "$2")"
     ip netns exec "$ns" nft delete table inet chatapp 2>/dev/null || true
-    ip netns exec "$ns" tc qdisc del dev eth0 root 2>/dev/null || true
+    unqueue "$ns"
+    stop_delay_line "$1" "$2"
+}
+
+# Removes the delay line's queue rules, before the delay line goes: a queue nobody reads drops
+# what reaches it. The namespace's iptables hold nothing else.
+unqueue() {
+    if command -v iptables >/dev/null; then
+        ip netns exec "$1" iptables -F OUTPUT 2>/dev/null || true
+        ip netns exec "$1" iptables -F INPUT 2>/dev/null || true
+    fi
 }
 
 command="${1:-}"

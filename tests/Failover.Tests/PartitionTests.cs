@@ -9,7 +9,7 @@ namespace ChatApp.Tests.Failover;
 /// <summary>
 /// Every silo and gateway on a host of its own (a network namespace, scripts/netns-cluster.sh), and
 /// the network between them failing while chatters send: a silo cut off from the other silos, a
-/// gateway cut off from every silo, lossy links, a silo cut off from PostgreSQL. Each test audits the
+/// gateway cut off from every silo, slow and lossy links, a silo cut off from PostgreSQL. Each test audits the
 /// room against PostgreSQL (nothing acknowledged lost, nothing doubled, every chatter shown exactly
 /// the log) and reports what the fault cost (<see cref="FaultReport"/>).
 /// </summary>
@@ -111,7 +111,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
     }
 
     [NetworkFact]
-    public async Task With_one_percent_of_packets_lost_between_gateway_and_silos_nothing_is_lost_and_the_p99_send_to_ack_is_reported()
+    public async Task With_50_ms_each_way_and_one_percent_of_packets_lost_between_gateway_and_silos_nothing_is_lost_and_the_p99_send_to_ack_is_reported()
     {
         await using var lab = await PartitionedCluster.StartAsync(silos: 2, gateways: 1);
         var room = Fresh.Room("lossy");
@@ -125,16 +125,19 @@ public sealed class PartitionTests(ITestOutputHelper output)
             await Wait.UntilAsync(() => chatters.All(c => c.Acked.Count >= 10), TimeSpan.FromSeconds(60), "chatting");
             var clean = SendToAck(chatters, Stopwatch.GetTimestamp() - Stopwatch.Frequency * 60, Stopwatch.GetTimestamp());
 
-            await lab.Network.SlowAsync("gateway0", lossPercent: 1, lab.SiloNames);
+            await lab.Network.SlowAsync("gateway0", lossPercent: 1, delayMs: 50, lab.SiloNames);
             var slowFrom = Stopwatch.GetTimestamp();
             var acked = chatters.Sum(c => c.Acked.Count);
-            await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 300, TimeSpan.FromSeconds(90), "300 sends over the lossy links");
+            await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 300, TimeSpan.FromSeconds(90), "300 sends over the slow, lossy links");
             var lossy = SendToAck(chatters, slowFrom, Stopwatch.GetTimestamp());
             longest = Chatters.LongestWaitAfter(chatters, slowFrom);
             var dropped = await lab.Network.DroppedAsync("gateway0");
             Assert.True(dropped > 0, "no packet was dropped: the links were not lossy");
+            // A send is answered after at least one round trip between gateway and silo: 2 x 50 ms more.
+            Assert.True(Percentile(lossy, 0.5) >= Percentile(clean, 0.5) + 90,
+                $"send→ack p50 {Percentile(lossy, 0.5):0} ms over the slow links, {Percentile(clean, 0.5):0} ms before: the links were not slow");
             notes = $"{lossy.Count} sends, send→ack p50 {Percentile(lossy, 0.5):0} ms, p99 {Percentile(lossy, 0.99):0} ms, max {lossy.Max():0} ms "
-                + $"(before: p99 {Percentile(clean, 0.99):0} ms); {dropped} packets dropped; no added delay (this kernel has no sch_netem)";
+                + $"(before: p50 {Percentile(clean, 0.5):0} ms, p99 {Percentile(clean, 0.99):0} ms); {dropped} packets dropped";
         }
         finally
         {
@@ -143,7 +146,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         }
 
         var audit = await Chatters.SettleAsync(lab.Cluster.ConnectionString, room, chatters, output.WriteLine);
-        FaultReport.Of("1 % loss between gateway and silos", audit, longest, notes).Publish(output.WriteLine);
+        FaultReport.Of("50 ms each way and 1 % loss between gateway and silos", audit, longest, notes).Publish(output.WriteLine);
         Assert.True(audit.Clean, audit.ToString());
         Assert.All(chatters, c => Assert.Empty(c.OtherErrors));
         await DisposeAllAsync(chatters);

@@ -69,11 +69,13 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
             var killedAt = Stopwatch.GetTimestamp();
             RunSh.Signal(victimPid, "KILL");
             await run.WaitForLineAsync($@"{victim.Name} \(pid {victimPid}\) died \(killed by SIGKILL\); restarting it in 1 s", TimeSpan.FromSeconds(10), from);
+            // A send begun after this was surely not served by the dead process (the kill takes a moment to land).
+            var dead = Stopwatch.GetTimestamp();
             await run.WaitForLineAsync($@"{victim.Name} restarted \(pid \d+\)", TimeSpan.FromSeconds(10), from);
             await run.WaitForLineAsync($@"{victim.Name} is back", Restart, from);
             var siloBack = Stopwatch.GetElapsedTime(killedAt);
             Assert.True(await GenerationAsync(database, run.SiloPort + victim.Index) > generation, "the restarted silo is not an Active member of the cluster");
-            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > killedAt)), TimeSpan.FromSeconds(60), "sending again after the silo's death");
+            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > dead)), TimeSpan.FromSeconds(60), "sending again after the silo's death");
             var sendingAgain = Chatters.RecoveredAfter(chatters, killedAt);
             output.WriteLine($"{victim.Name} killed: back (ready, Active) after {siloBack.TotalSeconds:0.0} s; every chatter's sends acknowledged again after {sendingAgain.TotalSeconds:0.0} s");
 
@@ -84,9 +86,12 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
             killedAt = Stopwatch.GetTimestamp();
             RunSh.Signal(gatewayPid, "KILL");
             await run.WaitForLineAsync($@"gateway-0 \(pid {gatewayPid}\) died \(killed by SIGKILL\); restarting it in 1 s", TimeSpan.FromSeconds(10), from);
+            dead = Stopwatch.GetTimestamp();
             await run.WaitForLineAsync(@"gateway-0 is back", Restart, from);
             var gatewayBack = Stopwatch.GetElapsedTime(killedAt);
-            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > killedAt)), TimeSpan.FromSeconds(60), "sending again after the gateway's death");
+            // Acknowledged on a socket of the new gateway, so each chatter reconnected (a send begun
+            // between the signal and the death could still be acknowledged by the old one).
+            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > dead)), TimeSpan.FromSeconds(60), "sending again after the gateway's death");
             sendingAgain = Chatters.RecoveredAfter(chatters, killedAt);
             Assert.True(chatters.Sum(c => c.Reconnects) >= reconnects + chatters.Count, "the chatters did not reconnect to the restarted gateway");
             output.WriteLine($"gateway-0 killed: back (ready) after {gatewayBack.TotalSeconds:0.0} s; every chatter's sends acknowledged again after {sendingAgain.TotalSeconds:0.0} s");

@@ -8,7 +8,7 @@ namespace ChatApp.Tests.Failover.Support;
 /// Hosts simulated on this machine by scripts/netns-cluster.sh: each named host is a Linux network
 /// namespace with its own address on a bridge of this run, so that a silo or gateway started there
 /// (<see cref="Host"/>) talks to the others over real IP that <see cref="CutAsync"/> can cut and
-/// <see cref="SlowAsync"/> can make lossy. Names are unique per run; disposing removes everything,
+/// <see cref="SlowAsync"/> can make lossy and slow. Names are unique per run; disposing removes everything,
 /// and every new lab first removes what a crashed earlier test process left behind.
 /// </summary>
 public sealed class NetworkLab : IAsyncDisposable
@@ -61,9 +61,12 @@ public sealed class NetworkLab : IAsyncDisposable
     public Task CutAsync(string host, params string[] from) =>
         ScriptAsync(["cut", _run, host, .. from.Select(Address)]);
 
-    /// <summary>Drops <paramref name="lossPercent"/> % of the host's packets to and from the others named, at random.</summary>
-    public Task SlowAsync(string host, int lossPercent, params string[] from) =>
-        ScriptAsync(["slow", _run, host, lossPercent.ToString(CultureInfo.InvariantCulture), "0", .. from.Select(Address)]);
+    /// <summary>
+    /// Drops <paramref name="lossPercent"/> % of the host's packets to and from the others named, at
+    /// random, and holds each of the rest <paramref name="delayMs"/> ms on its way, both ways.
+    /// </summary>
+    public Task SlowAsync(string host, int lossPercent, int delayMs, params string[] from) =>
+        ScriptAsync(["slow", _run, host, lossPercent.ToString(CultureInfo.InvariantCulture), delayMs.ToString(CultureInfo.InvariantCulture), .. from.Select(Address)]);
 
     /// <summary>Undoes <see cref="CutAsync"/> and <see cref="SlowAsync"/> on the host.</summary>
     public Task HealAsync(string host) => ScriptAsync("heal", _run, host);
