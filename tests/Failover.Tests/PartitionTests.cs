@@ -133,11 +133,11 @@ public sealed class PartitionTests(ITestOutputHelper output)
             longest = Chatters.LongestWaitAfter(chatters, slowFrom);
             var dropped = await lab.Network.DroppedAsync("gateway0");
             Assert.True(dropped > 0, "no packet was dropped: the links were not lossy");
-            // A send is answered after at least one round trip between gateway and silo: 2 x 50 ms more.
-            Assert.True(Percentile(lossy, 0.5) >= Percentile(clean, 0.5) + 90,
-                $"send→ack p50 {Percentile(lossy, 0.5):0} ms over the slow links, {Percentile(clean, 0.5):0} ms before: the links were not slow");
-            notes = $"{lossy.Count} sends, send→ack p50 {Percentile(lossy, 0.5):0} ms, p99 {Percentile(lossy, 0.99):0} ms, max {lossy.Max():0} ms "
-                + $"(before: p50 {Percentile(clean, 0.5):0} ms, p99 {Percentile(clean, 0.99):0} ms); {dropped} packets dropped";
+            // No send is answered before a round trip between gateway and silo, 2 x 50 ms: a load on
+            // the machine only adds to that, so the fastest send says whether the links were slow.
+            Assert.True(lossy.Min() >= 95, $"the fastest send over the slow links took {lossy.Min():0} ms (before: {clean.Min():0} ms): the links were not slow");
+            notes = $"{lossy.Count} sends, send→ack min {lossy.Min():0} ms, p50 {Percentile(lossy, 0.5):0} ms, p99 {Percentile(lossy, 0.99):0} ms, max {lossy.Max():0} ms "
+                + $"(before: min {clean.Min():0} ms, p50 {Percentile(clean, 0.5):0} ms, p99 {Percentile(clean, 0.99):0} ms); {dropped} packets dropped";
         }
         finally
         {
