@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The chaos bench of network faults: runs the partition tests (tests/Failover.Tests, PartitionTests:
-# a silo cut off from the other silos, a gateway cut off from every silo, 1 % loss between gateway
+# a silo cut off from the other silos, a gateway cut off from every silo, 50 ms each way and 1 % loss between gateway
 # and silos, a silo cut off from PostgreSQL) RUNS times, each on hosts simulated with network
 # namespaces (scripts/netns-cluster.sh; needs root and nftables), and writes what each fault cost
 # into bench/README.md between the chaos-partitions markers, and bench/results/chaos-partitions.{tsv,md}.

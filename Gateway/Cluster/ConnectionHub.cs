@@ -45,8 +45,11 @@ public sealed partial class ConnectionHub : IChatObserver
     public async Task<IReadOnlyList<string>> AddAsync(ChatConnection connection)
     {
         _sockets.Add(connection);
-        // The session refuses a revoked token here: it knows the user's credentials version.
-        return await Session(connection.User).Attach(_self.Value, _options.LeaseDuration, connection.TokenVersion);
+        // The session refuses a revoked token, or a device signed out, here: it knows both.
+        var session = Session(connection.User);
+        return connection.Device is { } device
+            ? await session.Attach(_self.Value, _options.LeaseDuration, connection.TokenVersion, device)
+            : await session.Attach(_self.Value, _options.LeaseDuration, connection.TokenVersion);
     }
 
     public void Remove(ChatConnection connection)

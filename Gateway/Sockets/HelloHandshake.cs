@@ -65,7 +65,8 @@ public sealed partial class HelloHandshake(
                 await RefuseAsync(connection, reference, "The first frame must be hello.");
                 return false;
             }
-            // A revoked token passes this, and is refused by the user's session in hub.AddAsync below.
+            // A revoked token, or one of a device signed out on its own, passes this and is refused by
+            // the user's session in hub.AddAsync below, in the call that attaches the socket.
             var token = await tokens.ValidateSignature(frame.Has("token") ? frame.String("token") : null);
             if (token is null)
             {
@@ -73,12 +74,6 @@ public sealed partial class HelloHandshake(
                 return false;
             }
             var user = token.User;
-            // A device signed out on its own keeps its version; its session knows the device ended.
-            if (token.Device is { } device && !await cluster.Session(user.Name).IsCurrent(token.Version, device))
-            {
-                await RefuseAsync(connection, reference, "This device was signed out.");
-                return false;
-            }
             if (sockets.CountOf(user.Name) >= limits.Options.ConnectionsPerUser)
             {
                 metrics.RateLimited("connections");

@@ -34,6 +34,13 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("AttachSignedIn")]
     Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease, int tokenVersion);
 
+    /// <summary>
+    /// The same for a socket whose token was issued to a signed-in <paramref name="device"/>, also
+    /// refused when that device was signed out on its own: a hello is one call to the session.
+    /// </summary>
+    [Alias("AttachOnDevice")]
+    Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease, int tokenVersion, Guid device);
+
     /// <summary>Whether a token of this credentials version is still good (not revoked by logout or a new password).</summary>
     [Alias("IsCurrent")]
     Task<bool> IsCurrent(int tokenVersion);

@@ -64,6 +64,11 @@ public sealed class UserSessionGrain(
             ? await Attach(gateway, lease)
             : throw new ChatException(ErrorCodes.Unauthorized, "The token was revoked.");
 
+    public async Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease, int tokenVersion, Guid device) =>
+        await _endedDevices.IsEnded(User, device)
+            ? throw new ChatException(ErrorCodes.Unauthorized, "This device was signed out.")
+            : await Attach(gateway, lease, tokenVersion);
+
     public Task<bool> IsCurrent(int tokenVersion) => _credentials.Accepts(User, tokenVersion);
 
     public async Task<bool> IsCurrent(int tokenVersion, Guid device) =>

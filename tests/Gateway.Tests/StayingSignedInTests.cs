@@ -155,6 +155,10 @@ public sealed class StayingSignedInTests(ChatSystemFixture fixture) : IClassFixt
         using var phoneApi = System.Http(phoneToken);
         Assert.Equal(HttpStatusCode.Unauthorized, (await phoneApi.GetAsync("/api/me")).StatusCode);
         await phoneSocket.Closed.WaitAsync(ChatTestClient.DefaultWait);
+        // The phone's token is still unexpired and of the current version: its session refuses it.
+        await using var phoneAgain = await ChatTestClient.ConnectAsync(System.SocketUri, name, phoneToken);
+        ChatSteps.AssertError(await phoneAgain.RequestAsync("hello", new { token = phoneToken }), "unauthorized");
+        Assert.Equal(global::System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, await phoneAgain.ClosedWithAsync());
         Assert.Equal(HttpStatusCode.OK, (await laptopApi.GetAsync("/api/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await laptop.RefreshAsync()).StatusCode);
         Assert.Single((await laptopApi.GetFromJsonAsync<DeviceView[]>("/api/auth/sessions"))!);
