@@ -91,7 +91,8 @@ public static class GatewayApp
 
         app.MapHealth();           // /healthz, /readyz
         app.MapAuth();             // /api/auth: register, login, logout, password
-        app.MapMe();               // /api/me
+        app.MapMe();               // /api/me, and changing one's own profile
+        app.MapUsers();            // /api/users: profiles (display names) of other users
         app.MapRooms();            // /api/rooms, with members, bans and roles
         app.MapRoomSettings();     // /api/rooms/{id}: topic, unban, owner, invite links; /api/invites/{code}
         app.MapMessages();         // /api/rooms/{id}/messages

@@ -20,6 +20,7 @@ public static class AuthSetup
         services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserAccounts>();
+        services.AddSingleton<UserProfiles>();
         services.AddSingleton<SignedInDevices>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

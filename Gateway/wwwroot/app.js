@@ -27,6 +27,7 @@ import { markReadSoon } from './js/readmarkers.js';
 import { refreshSession, whenSessionLost } from './js/session.js';
 import { wireDevices } from './js/devices.js';
 import { wireRoomSettings, rememberInviteLink } from './js/roomsettings.js';
+import { wireProfiles } from './js/profiles.js';
 
 page.conn = new Connection({
   hello: helloFields,
@@ -66,6 +67,7 @@ renderConnection('offline');
 whenSessionLost(() => signOut(SESSION_ENDED));
 wireDevices();
 wireRoomSettings();
+wireProfiles();
 // A new tab, a reload or a new window: the refresh cookie signs in silently, or the form shows.
 rememberInviteLink();
 refreshSession().then((signedIn) => (signedIn ? start() : showSignedIn(null)));

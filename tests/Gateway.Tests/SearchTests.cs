@@ -42,6 +42,33 @@ public sealed class SearchTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     }
 
     [Fact]
+    public async Task Words_written_with_markdown_are_found_by_the_words_and_come_back_as_sent()
+    {
+        // The page renders a Markdown subset; PostgreSQL's parser reads its marks as spaces.
+        string[] texts =
+        [
+            "**deploy** at _noon_",
+            "~~cancelled~~ meeting",
+            "see [the runbook](https://example.com/docs)",
+            "> quoted wisdom",
+            "- first item\n- second item",
+            "run `kubectl` now",
+            "```\nmake release\n```",
+        ];
+        var (client, room) = await RoomWith(texts);
+        await using var _ = client;
+
+        Assert.Equal([texts[0]], await Search(client.Token, "deploy", room));
+        Assert.Equal([texts[0]], await Search(client.Token, "noon", room));
+        Assert.Equal([texts[1]], await Search(client.Token, "cancelled", room));
+        Assert.Equal([texts[2]], await Search(client.Token, "runbook", room));
+        Assert.Equal([texts[3]], await Search(client.Token, "wisdom", room));
+        Assert.Equal([texts[4]], await Search(client.Token, "second", room));
+        Assert.Equal([texts[5]], await Search(client.Token, "kubectl", room));
+        Assert.Equal([texts[6]], await Search(client.Token, "release", room));
+    }
+
+    [Fact]
     public async Task Phrases_exclusions_and_or_follow_web_search_syntax()
     {
         var (client, room) = await RoomWith("red apple pie", "apple red pie", "green pear");

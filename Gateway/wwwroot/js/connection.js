@@ -10,6 +10,7 @@ import { openRoom, refreshRoomList } from './rooms.js';
 import { pumpOutbox } from './outbox.js';
 import { refreshInvitations } from './invitations.js';
 import { useInviteLink } from './roomsettings.js';
+import { rereadProfiles } from './profiles.js';
 
 /** The hello frame's fields, read on every connect. */
 export function helloFields() {
@@ -22,6 +23,7 @@ export function helloFields() {
 export function connected(data) {
   if (data.user) page.store.me = userName(data.user) || page.store.me;
   showSignedIn(page.store.me);
+  rereadProfiles();
   page.store.setMemberRooms(data.rooms);
   notice('');
   render();

@@ -2,6 +2,7 @@
 
 import { userName, isDirect } from './rules.js';
 import { ui, make, button } from './ui.js';
+import { userLabel } from './profiles.js';
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 };
 
@@ -36,7 +37,9 @@ export function renderMembers(room, o) {
     dot.title = m.online ? 'online' : 'offline';
     // Anyone else's name opens the direct-message room with them, unless this is that room.
     const direct = name !== o.me && !isDirect(room.id);
-    who.append(dot, direct ? button('member-name dm', name, `Message ${name} directly`) : make('span', 'member-name', name));
+    const nameNode = direct ? button('member-name dm', undefined, `Message ${name} directly`) : make('span', 'member-name');
+    nameNode.append(userLabel(name));
+    who.append(dot, nameNode);
     if (direct) who.lastChild.title = `Message ${name} directly`;
     if (name === o.me) who.append(make('span', 'you', '(you)'));
     if (m.role !== 'member') who.append(make('span', `role ${m.role}`, m.role));

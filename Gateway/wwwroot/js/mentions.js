@@ -4,7 +4,7 @@
 // The server's rule (Grains/Rooms/Mentions.cs): a user-name shaped word after an @ that starts a
 // word, without trailing dots or dashes, lower-cased. Kept in step with it by hand: a name
 // the two read differently would be highlighted live and not after a reload, or the reverse.
-const MENTION = /(?<![\p{L}\p{Mn}\p{Nd}\p{Pc}@.])@([a-zA-Z0-9][a-zA-Z0-9_.-]{2,31})/gu;
+export const MENTION = /(?<![\p{L}\p{Mn}\p{Nd}\p{Pc}@.])@([a-zA-Z0-9][a-zA-Z0-9_.-]{2,31})/gu;
 
 /** The user names a text mentions. */
 export function mentionedNames(text) {

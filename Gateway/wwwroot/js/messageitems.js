@@ -3,6 +3,8 @@
 
 import { make, button, timeNode } from './ui.js';
 import { quoteParts } from './replies.js';
+import { messageText } from './richtext.js';
+import { userLabel } from './profiles.js';
 
 /** `quoted`: for a reply, the message it answers as far as known (undefined while it loads). */
 export function messageNode(item, me, moderator, quoted) {
@@ -13,7 +15,7 @@ export function messageNode(item, me, moderator, quoted) {
   li.classList.toggle('deleted', item.deleted);
 
   const meta = make('div', 'meta');
-  meta.append(make('span', 'sender', item.sender), timeNode(item.ts));
+  meta.append(userLabel(item.sender, 'sender'), timeNode(item.ts));
   if (item.edited && !item.deleted) {
     const mark = make('span', 'edited', '(edited)');
     if (item.editedTs) mark.title = `edited ${new Date(item.editedTs).toLocaleString()}`;
@@ -28,7 +30,7 @@ export function messageNode(item, me, moderator, quoted) {
   }
   li.append(meta);
   if (item.replyTo !== undefined) li.append(quoteNode(item.replyTo, quoted));
-  li.append(make('div', 'text', item.deleted ? 'message deleted' : item.text));
+  li.append(item.deleted ? make('div', 'text', 'message deleted') : messageText(item.text));
   if (!item.deleted && item.reactions?.length) li.append(reactionsNode(item.reactions, me));
   return li;
 }
@@ -72,9 +74,9 @@ export function pendingNode(item, me, connected) {
     : connected ? 'sending…' : 'pending';
   li.classList.toggle('failed', item.state === 'failed');
   const meta = make('div', 'meta');
-  meta.append(make('span', 'sender', me), timeNode(item.ts, status));
+  meta.append(userLabel(me, 'sender'), timeNode(item.ts, status));
   if (item.state === 'failed') meta.append(button('discard', 'Discard'));
-  li.append(meta, make('div', 'text', item.text));
+  li.append(meta, messageText(item.text));
   return li;
 }
 

@@ -1,0 +1,7 @@
+namespace ChatApp.Gateway.Contract;
+
+/// <summary>
+/// What anyone signed in may read of a user: the user name (the identity), the display name they
+/// chose (absent when none), and a place for an avatar's address, which nothing fills yet.
+/// </summary>
+public sealed record ProfileView(string Name, string? DisplayName, string? Avatar = null);
