@@ -58,7 +58,9 @@ silo_gateway_port="${BENCH_SILO_GATEWAY_PORT:-30411}"
 admin_port="${BENCH_ADMIN_PORT:-8411}"
 max_seconds="${BENCH_MAX_SECONDS:-900}"   # per scenario, both targets
 out=bin/Release/net10.0
-results=bench/results
+# BENCH_RESULTS: another folder for the reports (e.g. bench/results/peers for runs at other sizes);
+# the table in bench/README.md is written only from bench/results.
+results="${BENCH_RESULTS:-bench/results}"
 logs=.data/bench-logs
 mkdir -p "$results" "$logs"
 
@@ -283,6 +285,10 @@ for name in "${scenarios[@]}"; do
     if ((ejabberd_up)); then bench/ejabberd/ejabberd.sh stop; fi
 done
 
-"${loadgen[@]}" readme --out "$results" --readme bench/README.md
-echo "bench: results in $results/ and bench/README.md" >&2
+if [[ "$results" == bench/results ]]; then
+    "${loadgen[@]}" readme --out "$results" --readme bench/README.md
+    echo "bench: results in $results/ and bench/README.md" >&2
+else
+    echo "bench: results in $results/" >&2
+fi
 exit "$status"

@@ -71,7 +71,7 @@ CFG
     PGPASSWORD="$password" psql -q -h "$host" -p "$pgport" -U "$user" -d "$database" -v ON_ERROR_STOP=1 \
         -f /usr/share/ejabberd/sql/pg.sql >/dev/null
     # epmd (Erlang's name server) is started by the node when none runs; stop then stops it too.
-    pgrep -x epmd >/dev/null || touch "$dir/started-epmd"
+    pgrep -x epmd >/dev/null || touch "$dir.started-epmd"
     ctl start
     # Up when its API answers, within 90 s; given up on as soon as its VM is gone.
     local deadline=$((SECONDS + 90))
@@ -93,7 +93,7 @@ stop() {
     for _ in $(seq 1 40); do pids >/dev/null || { gone=1; break; }; sleep 0.5; done
     # Still there: its own VM only (found by its node name), never anyone else's.
     ((gone)) || for pid in $(pids); do kill -KILL "$pid" 2>/dev/null || true; done
-    if [[ -e "$dir/started-epmd" ]]; then epmd -kill >/dev/null 2>&1 || true; rm -f "$dir/started-epmd"; fi
+    if [[ -e "$dir.started-epmd" ]]; then epmd -kill >/dev/null 2>&1 || true; rm -f "$dir.started-epmd"; fi
 }
 
 pids() { # the node's Erlang VM, by its node name

@@ -110,8 +110,9 @@ public sealed class Users(Options options, HttpClient http)
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(names.Take(viaApi), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (name, ct) =>
         {
-            using var response = await http.PostAsJsonAsync(new Uri(api, "/api/register"),
-                new { user = name, host = Protocol.XmppClient.Domain, password = Password }, ct);
+            // With a length: ejabberd's HTTP listener takes no chunked bodies.
+            using var body = new StringContent(JsonSerializer.Serialize(new { user = name, host = Protocol.XmppClient.Domain, password = Password }));
+            using var response = await http.PostAsync(new Uri(api, "/api/register"), body, ct);
             if (!response.IsSuccessStatusCode)
             {
                 throw new InvalidOperationException($"ejabberd register {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
