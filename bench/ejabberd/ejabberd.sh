@@ -50,7 +50,10 @@ start() {
     host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$conn"); pgport=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$conn")
     user=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$conn"); password=$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$conn")
     [[ "$host" == 127.0.0.1 || "$host" == localhost ]] || { echo "ejabberd: the bench's PostgreSQL must be on loopback" >&2; return 1; }
-    stop >/dev/null 2>&1 || true
+    # epmd (Erlang's name server) is started by the first ejabberdctl when none runs (the stop just
+    # below included): then stop stops it too.
+    pgrep -x epmd >/dev/null || touch "$dir.started-epmd"
+    stop_node >/dev/null 2>&1 || true
     rm -rf "$dir"; mkdir -p "$dir/etc" "$dir/spool" "$dir/logs"
     sed -e "s/@PORT@/$port/; s/@API_PORT@/$api_port/; s/@PG_PORT@/$pgport/; s/@PG_DATABASE@/$database/" \
         -e "s/@PG_USER@/$user/; s/@PG_PASSWORD@/$password/; s/@POOL@/$pool/" "$here/ejabberd.yml.in" >"$dir/etc/ejabberd.yml"
@@ -70,8 +73,6 @@ CFG
         -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database" >&2
     PGPASSWORD="$password" psql -q -h "$host" -p "$pgport" -U "$user" -d "$database" -v ON_ERROR_STOP=1 \
         -f /usr/share/ejabberd/sql/pg.sql >/dev/null
-    # epmd (Erlang's name server) is started by the node when none runs; stop then stops it too.
-    pgrep -x epmd >/dev/null || touch "$dir.started-epmd"
     ctl start
     # Up when its API answers, within 90 s; given up on as soon as its VM is gone.
     local deadline=$((SECONDS + 90))
@@ -88,12 +89,16 @@ CFG
 }
 
 stop() {
+    stop_node
+    if [[ -e "$dir.started-epmd" ]]; then ERL_EPMD_ADDRESS=127.0.0.1 epmd -kill >/dev/null 2>&1 || true; rm -f "$dir.started-epmd"; fi
+}
+
+stop_node() {
     ctl stop >/dev/null 2>&1 || true
     local gone=0
     for _ in $(seq 1 40); do pids >/dev/null || { gone=1; break; }; sleep 0.5; done
     # Still there: its own VM only (found by its node name), never anyone else's.
     ((gone)) || for pid in $(pids); do kill -KILL "$pid" 2>/dev/null || true; done
-    if [[ -e "$dir.started-epmd" ]]; then epmd -kill >/dev/null 2>&1 || true; rm -f "$dir.started-epmd"; fi
 }
 
 pids() { # the node's Erlang VM, by its node name
