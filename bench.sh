@@ -13,7 +13,7 @@
 # and 1 for the rest. hellostorm runs against the bench's PostgreSQL restarted with max_connections
 # 100 (PostgreSQL's default; BENCH_STORM_PG_MAX_CONNECTIONS), the others with 400. Ports (environment, defaults): BENCH_PORT gateway 5381+g, BENCH_BASELINE_PORT
 # 5391+g, BENCH_PG_PORT 55433, BENCH_SILO_PORT 11411+i, BENCH_SILO_GATEWAY_PORT 30411+i,
-# BENCH_ADMIN_PORT 8411+i. BENCH_READY_TO_RUN=0: servers without ReadyToRun.
+# BENCH_ADMIN_PORT 8411+i. BENCH_READY_TO_RUN=0: servers without ReadyToRun; BENCH_PUBLISH=0: the servers the last run published.
 # Peers (bench/README.md, "Peers: ejabberd and SignalR"), for connections, fanout, hotroom and durable unless
 # BENCH_PEERS=0: bench/SignalRPeer (as many processes as gateways, BENCH_SIGNALR_PORT 5401+g, database
 # signalr_bench) and ejabberd (bench/ejabberd/ejabberd.sh: Debian's package installed when missing, its own
@@ -102,6 +102,8 @@ build=.data/bench-build
 tls="$PWD/.data/tls" # absolute: the gateways run in their build folder
 publish=(Silo Gateway bench/Baseline)
 [[ "$peers" != 1 ]] || publish+=(bench/SignalRPeer)
+# BENCH_PUBLISH=0 reuses the servers published by the last run (.data/bench-build), e.g. to run again at another size.
+[[ "${BENCH_PUBLISH:-1}" == 1 ]] || publish=()
 for project in "${publish[@]}"; do
     timeout 600 dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=$r2r \
         -o "$build/$(basename "$project")" -nologo -v quiet >&2

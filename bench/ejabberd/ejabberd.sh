@@ -58,7 +58,11 @@ start() {
     sed -e "s/@PORT@/$port/; s/@API_PORT@/$api_port/; s/@PG_PORT@/$pgport/; s/@PG_DATABASE@/$database/" \
         -e "s/@PG_USER@/$user/; s/@PG_PASSWORD@/$password/; s/@POOL@/$pool/" "$here/ejabberd.yml.in" >"$dir/etc/ejabberd.yml"
     # ejabberd's advice for many connections: enough Erlang ports and processes.
+    # ejabberdctl re-runs itself as the ejabberd user through su, whose PAM session sets the soft
+    # open-file limit back to 1,024 (about 1,000 sockets); this file is sourced after that, so the
+    # node gets the hard limit again.
     cat >"$dir/etc/ejabberdctl.cfg" <<CFG
+ulimit -n "\$(ulimit -Hn)" 2>/dev/null || true
 ERL_MAX_PORTS=65536
 ERL_PROCESSES=1000000
 INET_DIST_INTERFACE=127.0.0.1
@@ -94,6 +98,8 @@ stop() {
 }
 
 stop_node() {
+    # Not running: no ejabberdctl call, as one would start an epmd of its own.
+    pids >/dev/null || return 0
     ctl stop >/dev/null 2>&1 || true
     local gone=0
     for _ in $(seq 1 40); do pids >/dev/null || { gone=1; break; }; sleep 0.5; done
