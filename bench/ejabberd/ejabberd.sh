@@ -21,10 +21,13 @@ node="chatapp-bench-$(printf '%s' "$repo" | sha256sum | cut -c1-6)@localhost"
 database=ejabberd_bench
 
 ctl() {
-    # Its own node name, config and folders; Erlang distribution and epmd on loopback only.
-    ERL_EPMD_ADDRESS=127.0.0.1 timeout 120 ejabberdctl --node "$node" --config-dir "$dir/etc" \
-        --config "$dir/etc/ejabberd.yml" --ctl-config "$dir/etc/ejabberdctl.cfg" \
-        --spool "$dir/spool" --logs "$dir/logs" "$@"
+    # Its own node name, config and folders; Erlang distribution and epmd on loopback only. Run as
+    # the ejabberd user with the hard open-file limit: when root runs ejabberdctl, it starts the
+    # node through su, whose PAM session sets the soft limit back to 1,024 (about 1,000 sockets).
+    local command
+    command=$(printf ' %q' ejabberdctl --node "$node" --config-dir "$dir/etc" --config "$dir/etc/ejabberd.yml" \
+        --ctl-config "$dir/etc/ejabberdctl.cfg" --spool "$dir/spool" --logs "$dir/logs" "$@")
+    timeout 120 su -s /bin/bash ejabberd -c "ulimit -n \"\$(ulimit -Hn)\"; export ERL_EPMD_ADDRESS=127.0.0.1; exec$command"
 }
 
 install() {
@@ -58,11 +61,7 @@ start() {
     sed -e "s/@PORT@/$port/; s/@API_PORT@/$api_port/; s/@PG_PORT@/$pgport/; s/@PG_DATABASE@/$database/" \
         -e "s/@PG_USER@/$user/; s/@PG_PASSWORD@/$password/; s/@POOL@/$pool/" "$here/ejabberd.yml.in" >"$dir/etc/ejabberd.yml"
     # ejabberd's advice for many connections: enough Erlang ports and processes.
-    # ejabberdctl re-runs itself as the ejabberd user through su, whose PAM session sets the soft
-    # open-file limit back to 1,024 (about 1,000 sockets); this file is sourced after that, so the
-    # node gets the hard limit again.
     cat >"$dir/etc/ejabberdctl.cfg" <<CFG
-ulimit -n "\$(ulimit -Hn)" 2>/dev/null || true
 ERL_MAX_PORTS=65536
 ERL_PROCESSES=1000000
 INET_DIST_INTERFACE=127.0.0.1
@@ -94,7 +93,15 @@ CFG
 
 stop() {
     stop_node
-    if [[ -e "$dir.started-epmd" ]]; then ERL_EPMD_ADDRESS=127.0.0.1 epmd -kill >/dev/null 2>&1 || true; rm -f "$dir.started-epmd"; fi
+    if [[ -e "$dir.started-epmd" ]]; then
+        # epmd refuses while a node is still registered (the control node of the stop, briefly).
+        for _ in $(seq 1 20); do
+            pgrep -u ejabberd -x epmd >/dev/null || break
+            ERL_EPMD_ADDRESS=127.0.0.1 epmd -kill >/dev/null 2>&1 || true
+            sleep 0.5
+        done
+        rm -f "$dir.started-epmd"
+    fi
 }
 
 stop_node() {
