@@ -31,7 +31,7 @@ ctl() {
 }
 
 install() {
-    if command -v ejabberdctl >/dev/null && dpkg -s erlang-p1-pgsql >/dev/null 2>&1; then return 0; fi
+    if command -v ejabberdctl >/dev/null && dpkg -s erlang-p1-pgsql >/dev/null 2>&1; then never_a_service; return 0; fi
     echo "ejabberd: installing Debian's ejabberd and its PostgreSQL driver (apt-get)…" >&2
     # A policy-rc.d of 101 keeps the package's service from starting while it installs (as in
     # containers); where there was none, one is put there for the install only.
@@ -40,10 +40,15 @@ install() {
     timeout 600 apt-get update -qq >&2 || true
     DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends ejabberd erlang-p1-pgsql >&2 || { ((added)) && rm -f "$policy"; return 1; }
     ((added)) && rm -f "$policy"
-    # Never a system service: disabled, and stopped if the package started one anyway.
+    never_a_service
+}
+
+# Never a system service: disabled, and stopped if the package started one anyway (however it was installed).
+never_a_service() {
     if command -v systemctl >/dev/null; then systemctl disable --now ejabberd >/dev/null 2>&1 || true; fi
     rm -f /etc/systemd/system/multi-user.target.wants/ejabberd.service
-    if pgrep -u ejabberd -x beam.smp >/dev/null 2>&1 && ejabberdctl status >/dev/null 2>&1; then ejabberdctl stop >/dev/null 2>&1 || true; fi
+    # Only if the package's own node (ejabberd@…) runs: an ejabberdctl call would start an epmd.
+    if pgrep -f "beam.*name ejabberd@" >/dev/null; then ejabberdctl stop >/dev/null 2>&1 || true; fi
 }
 
 start() {
