@@ -13,7 +13,11 @@
 # and 1 for the rest. hellostorm runs against the bench's PostgreSQL restarted with max_connections
 # 100 (PostgreSQL's default; BENCH_STORM_PG_MAX_CONNECTIONS), the others with 400. Ports (environment, defaults): BENCH_PORT gateway 5381+g, BENCH_BASELINE_PORT
 # 5391+g, BENCH_PG_PORT 55433, BENCH_SILO_PORT 11411+i, BENCH_SILO_GATEWAY_PORT 30411+i,
-# BENCH_ADMIN_PORT 8411+i. BENCH_READY_TO_RUN=0: servers without ReadyToRun. Options go to the load generator, e.g.
+# BENCH_ADMIN_PORT 8411+i. BENCH_READY_TO_RUN=0: servers without ReadyToRun; BENCH_PUBLISH=0: the servers the last run published.
+# Peers (bench/README.md, "Peers: ejabberd and SignalR"), for connections, fanout, hotroom and durable unless
+# BENCH_PEERS=0: bench/SignalRPeer (as many processes as gateways, BENCH_SIGNALR_PORT 5401+g, database
+# signalr_bench) and ejabberd (bench/ejabberd/ejabberd.sh: Debian's package installed when missing, its own
+# node on BENCH_EJABBERD_PORT 5411 and BENCH_EJABBERD_API_PORT 5412, database ejabberd_bench). Options go to the load generator, e.g.
 #   ./bench.sh connections --n 5000        ./bench.sh fanout --rooms 10 --members 50 --duration 20
 #   ./bench.sh bigroom,scaling              (several scenarios, one build; the options go to each)
 set -euo pipefail
@@ -42,6 +46,11 @@ shift
 silos="${BENCH_SILOS:-2}"
 port="${BENCH_PORT:-5381}"
 baseline_port="${BENCH_BASELINE_PORT:-5391}"
+signalr_port="${BENCH_SIGNALR_PORT:-5401}"
+export BENCH_EJABBERD_PORT="${BENCH_EJABBERD_PORT:-5411}" BENCH_EJABBERD_API_PORT="${BENCH_EJABBERD_API_PORT:-5412}"
+# The scenarios the peers can run (the others need frames of ChatApp's protocol).
+peer_scenarios=" connections fanout hotroom durable "
+peers="${BENCH_PEERS:-1}"
 # Silo i listens on SILO_PORT+i (silo to silo), SILO_GATEWAY_PORT+i (the gateway's cluster client) and
 # ADMIN_PORT+i (dashboard, metrics): all changeable, so that two checkouts can bench side by side.
 silo_port="${BENCH_SILO_PORT:-11411}"
@@ -49,7 +58,9 @@ silo_gateway_port="${BENCH_SILO_GATEWAY_PORT:-30411}"
 admin_port="${BENCH_ADMIN_PORT:-8411}"
 max_seconds="${BENCH_MAX_SECONDS:-900}"   # per scenario, both targets
 out=bin/Release/net10.0
-results=bench/results
+# BENCH_RESULTS: another folder for the reports (e.g. bench/results/peers for runs at other sizes);
+# the table in bench/README.md is written only from bench/results.
+results="${BENCH_RESULTS:-bench/results}"
 logs=.data/bench-logs
 mkdir -p "$results" "$logs"
 
@@ -89,12 +100,18 @@ ready_to_run="${BENCH_READY_TO_RUN:-1}"
 echo "bench: publishing the servers (Release, ReadyToRun=$r2r) and building the load generator…" >&2
 build=.data/bench-build
 tls="$PWD/.data/tls" # absolute: the gateways run in their build folder
-for project in Silo Gateway bench/Baseline; do
+publish=(Silo Gateway bench/Baseline)
+[[ "$peers" != 1 ]] || publish+=(bench/SignalRPeer)
+# BENCH_PUBLISH=0 reuses the servers published by the last run (.data/bench-build), e.g. to run again at another size.
+[[ "${BENCH_PUBLISH:-1}" == 1 ]] || publish=()
+for project in "${publish[@]}"; do
     timeout 600 dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=$r2r \
         -o "$build/$(basename "$project")" -nologo -v quiet >&2
 done
 timeout 600 dotnet build bench/LoadGen -c Release -nologo -v quiet >&2
 loadgen=(dotnet "bench/LoadGen/$out/ChatApp.Bench.LoadGen.dll")
+# Debian's ejabberd, installed when missing (never left as a running or enabled system service).
+if [[ "$peers" == 1 ]]; then bench/ejabberd/ejabberd.sh install; fi
 
 # The per-user and per-address abuse limits would throttle a load generator that is thousands of
 # users on one address (hellostorm opens 5,000 sockets from 127.0.0.1, connections 20,000 over two
@@ -132,6 +149,7 @@ stop_all() {
 }
 finish() {
     stop_all
+    [[ "$peers" != 1 ]] || bench/ejabberd/ejabberd.sh stop || true
     if [[ -z "${BENCH_DB:-}" && "${BENCH_KEEP_PG:-0}" != 1 ]]; then bench_pg stop || true; fi
 }
 trap finish EXIT
@@ -206,9 +224,37 @@ for name in "${scenarios[@]}"; do
         baseline_urls+=("http://127.0.0.1:$((baseline_port + g))")
     done
 
+    # The peers, for the scenarios they can run: each with a fresh database of its own on the bench's PostgreSQL.
+    peer_args=() ejabberd_up=0
+    if [[ "$peers" == 1 && "$peer_scenarios" == *" $name "* ]]; then
+        signalr_db="${bench_db/Database=chatapp_bench/Database=signalr_bench};Maximum Pool Size=$Database__MaxPoolSize"
+        timeout 60 "${loadgen[@]}" reset-db --db "$signalr_db"
+        signalr_pids=() signalr_urls=()
+        for ((g = 0; g < gateways; g++)); do
+            suffix=""; ((g == 0)) || suffix="$g"
+            ConnectionStrings__Chat="$signalr_db" dotnet "$build/SignalRPeer/ChatApp.Bench.SignalRPeer.dll" --urls "http://127.0.0.1:$((signalr_port + g))" \
+                >"$logs/$name-signalr${suffix:+-$suffix}.log" 2>&1 &
+            pids+=($!)
+            signalr_pids+=("signalr$suffix=$!")
+            signalr_urls+=("http://127.0.0.1:$((signalr_port + g))")
+        done
+        # ejabberd's SQL pool as large as one ChatApp process's Npgsql pool.
+        export BENCH_EJABBERD_POOL="${BENCH_EJABBERD_POOL_SIZE:-$Database__MaxPoolSize}"
+        ejabberd_db="$(bench/ejabberd/ejabberd.sh start "$bench_db")" && ejabberd_up=1
+        if ((ejabberd_up)); then
+            ejabberd_pids="$(bench/ejabberd/ejabberd.sh pids | head -1)"
+            peer_args+=(--ejabberd "http://127.0.0.1:$BENCH_EJABBERD_PORT" --ejabberd-pids "ejabberd=$ejabberd_pids"
+                --ejabberd-api "http://127.0.0.1:$BENCH_EJABBERD_API_PORT" --ejabberd-db "$ejabberd_db")
+        else
+            echo "bench: ejabberd did not start; running without it" >&2
+        fi
+        peer_args+=(--signalr "$(IFS=,; echo "${signalr_urls[*]}")" --signalr-pids "$(IFS=,; echo "${signalr_pids[*]}")" --signalr-db "$signalr_db")
+    fi
+
     ready=1
     for ((g = 0; g < gateways; g++)); do
         wait_ready "${gateway_urls[g]}/readyz" 120 && wait_ready "${baseline_urls[g]}/healthz" 60 || { ready=0; break; }
+        if ((${#peer_args[@]})); then wait_ready "${signalr_urls[g]}/healthz" 60 || { ready=0; break; }; fi
     done
     if ((ready)); then
         chatapp_pids="$(IFS=,; echo "${gateway_pids[*]},${silo_pids[*]}")"
@@ -229,8 +275,8 @@ for name in "${scenarios[@]}"; do
             --chatapp "$(IFS=,; echo "${gateway_urls[*]}")" --chatapp-pids "$chatapp_pids" "${pg_pid[@]}" \
             --baseline "$(IFS=,; echo "${baseline_urls[*]}")" --baseline-pids "$(IFS=,; echo "${baseline_pids[*]}")" \
             --db "$bench_db" --out "$results" --max-seconds "$max_seconds" \
-            --system "$silos silos + $gateways gateway(s), Release builds published with ReadyToRun=$r2r, default logging, own PostgreSQL (scripts/pg.sh on :$pg_port, durable=${BENCH_PG_DURABLE:-1}, max_connections=$pg_max); baseline: bench/Baseline ($gateways process(es))" \
-            --pg-max-connections "$pg_max" \
+            --system "$silos silos + $gateways gateway(s), Release builds published with ReadyToRun=$r2r, default logging, own PostgreSQL (scripts/pg.sh on :$pg_port, durable=${BENCH_PG_DURABLE:-1}, max_connections=$pg_max); baseline: bench/Baseline ($gateways process(es))${peer_args[*]:+; peers: bench/SignalRPeer ($gateways process(es), Npgsql pool $Database__MaxPoolSize each), ejabberd 23.01 (Debian; bench/ejabberd, SQL pool $BENCH_EJABBERD_POOL)}" \
+            --pg-max-connections "$pg_max" "${peer_args[@]}" \
             --limits "${run_limits[*]}" "$@" || status=$?
         for pid in "${counter_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
     else
@@ -238,8 +284,13 @@ for name in "${scenarios[@]}"; do
     fi
     echo "bench: stopping" >&2
     stop_all
+    if ((ejabberd_up)); then bench/ejabberd/ejabberd.sh stop; fi
 done
 
-"${loadgen[@]}" readme --out "$results" --readme bench/README.md
-echo "bench: results in $results/ and bench/README.md" >&2
+if [[ "$results" == bench/results ]]; then
+    "${loadgen[@]}" readme --out "$results" --readme bench/README.md
+    echo "bench: results in $results/ and bench/README.md" >&2
+else
+    echo "bench: results in $results/" >&2
+fi
 exit "$status"

@@ -41,6 +41,15 @@ public static class Runner
         {
             targets.Add(new Target(Target.BaselineName, Target.ParseServers(baseline), Target.ParsePids(options.String("baseline-pids")), IsChatApp: false));
         }
+        // The peers people would pick instead, in the same run (bench/README.md, "Peers: ejabberd and SignalR").
+        if (options.String("signalr") is { } signalr)
+        {
+            targets.Add(new Target(Target.SignalRName, Target.ParseServers(signalr), Target.ParsePids(options.String("signalr-pids")), IsChatApp: false, ClientProtocol.SignalR));
+        }
+        if (options.String("ejabberd") is { } ejabberd)
+        {
+            targets.Add(new Target(Target.EjabberdName, Target.ParseServers(ejabberd), Target.ParsePids(options.String("ejabberd-pids")), IsChatApp: false, ClientProtocol.Xmpp));
+        }
         if (options.String("pg-pid") is { } pgPid)
         {
             ProcessStats.PostgresMain = int.Parse(pgPid, CultureInfo.InvariantCulture);
@@ -80,8 +89,13 @@ public static class Runner
         }
 
         var exit = 0;
-        foreach (var target in targets.Where(t => t.IsChatApp || scenario.RunsOnBaseline))
+        foreach (var target in targets)
         {
+            if (!scenario.RunsOn(target, out var reason))
+            {
+                report.NotRun[target.Name] = reason!;
+                continue;
+            }
             await using var progress = new Progress($"{name} on {target.Name}");
             try
             {
@@ -108,7 +122,7 @@ public static class Runner
         report.Machine["load average at end"] = ProcessStats.LoadAverage();
         report.FinishedUtc = DateTime.UtcNow;
         var chatRun = report.Targets.FirstOrDefault(t => t.IsChatApp());
-        var baselineRun = report.Targets.FirstOrDefault(t => !t.IsChatApp());
+        var baselineRun = report.Targets.FirstOrDefault(t => t.Target == Target.BaselineName);
         foreach (var goal in scenario.Goals)
         {
             var actual = chatRun?.Get(goal.Key);

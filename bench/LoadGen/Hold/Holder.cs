@@ -57,7 +57,7 @@ public static class Holder
                         var servers = command.Servers!.Select(s => new Uri(s)).ToList();
                         // Rotated so that this holder's socket i goes where socket FirstIndex + i of one fleet would.
                         var shift = command.FirstIndex % servers.Count;
-                        var target = new Target("holder", [.. servers.Skip(shift), .. servers.Take(shift)], new Dictionary<string, int>(), IsChatApp: false);
+                        var target = new Target("holder", [.. servers.Skip(shift), .. servers.Take(shift)], new Dictionary<string, int>(), IsChatApp: false, command.Protocol);
                         fleet = new Fleet(target, sources, receipts);
                         var latency = new Latency("connect", "connect + hello");
                         await WithProgressAsync(fleet, fleet.ConnectAsync(command.Users!, Math.Max(1, command.Concurrency), latency, deadline.Token));

@@ -16,7 +16,8 @@ public sealed record HolderCommand(
     int Concurrency = 0,
     string? Room = null,
     double Seconds = 0,
-    IReadOnlyList<long>? SentAt = null);
+    IReadOnlyList<long>? SentAt = null,
+    Protocol.ClientProtocol Protocol = Protocol.ClientProtocol.ChatApp);
 
 /// <summary>
 /// A line from a holder process: "progress" while connecting, then "connected", "pinged" or

@@ -53,7 +53,7 @@ public sealed class EphemeralReceipts(string userPrefix, string room) : IMessage
     /// <summary>Message events: none are sent in this scenario.</summary>
     public long Messages => Interlocked.Read(ref _messages);
 
-    public void OnMessage(BenchClient client, string room, long seq, ReadOnlySpan<byte> text, long receivedAt) =>
+    public void OnMessage(ChatClient client, string room, long seq, ReadOnlySpan<byte> text, long receivedAt) =>
         Interlocked.Increment(ref _messages);
 
     public void OnPresence(BenchClient client, string room, ReadOnlySpan<byte> user, bool online, long receivedAt) =>

@@ -59,7 +59,7 @@ public sealed class MessageLedger(int capacity, Latency endToEnd, Timeline? time
 
     public void Acknowledged(int id, int recipients) => Volatile.Write(ref _expected[id], recipients);
 
-    public void OnMessage(BenchClient client, string room, long seq, ReadOnlySpan<byte> text, long receivedAt)
+    public void OnMessage(ChatClient client, string room, long seq, ReadOnlySpan<byte> text, long receivedAt)
     {
         if (!TryParseId(text, out var id) || (uint)id >= (uint)capacity)
         {

@@ -17,7 +17,7 @@ public sealed class ReceiptLog : IMessageSink
     /// <summary>Message events whose text was not one of the benchmark's.</summary>
     public long Unknown => Interlocked.Read(ref _unknown);
 
-    public void OnMessage(BenchClient client, string room, long seq, ReadOnlySpan<byte> text, long receivedAt)
+    public void OnMessage(ChatClient client, string room, long seq, ReadOnlySpan<byte> text, long receivedAt)
     {
         if (MessageLedger.TryParseId(text, out var id) && id >= 0)
         {

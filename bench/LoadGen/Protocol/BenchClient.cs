@@ -15,7 +15,7 @@ namespace ChatApp.Bench.LoadGen.Protocol;
 /// the seq the join reply showed) and message events are handed to the sink with the moment
 /// they were read; so are presence and typing frames, when the sink is an <see cref="IEphemeralSink"/>.
 /// </summary>
-public sealed class BenchClient
+public sealed class BenchClient : ChatClient
 {
     private readonly ClientWebSocket _socket;
     private readonly IMessageSink _sink;
@@ -28,37 +28,22 @@ public sealed class BenchClient
     private int _nextRef;
     private Task _reader = Task.CompletedTask;
 
-    private BenchClient(ClientWebSocket socket, int index, string user, IMessageSink sink)
+    private BenchClient(ClientWebSocket socket, int index, string user, IMessageSink sink) : base(index, user)
     {
         _socket = socket;
-        Index = index;
-        User = user;
         _sink = sink;
         _ephemeral = sink as IEphemeralSink;
     }
 
-    public int Index { get; }
-    public string User { get; }
-
-    /// <summary>Events whose seq was at or below one already seen: duplicates.</summary>
-    public long Duplicates;
-    /// <summary>Events that came after a later seq of the same room (they filled a gap late).</summary>
-    public long OutOfOrder;
-    /// <summary>Times an event skipped past missing seqs.</summary>
-    public long Gaps;
-    public long Resyncs;
-    public long Events;
     /// <summary>Presence and typing frames read.</summary>
     public long Ephemeral;
-    /// <summary>Error frames without a ref (nothing waited for them).</summary>
-    public long StrayErrors;
 
-    public bool IsOpen => _socket.State == WebSocketState.Open;
-    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+    public override bool IsOpen => _socket.State == WebSocketState.Open;
+    public override WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
     public Task Reader => _reader;
 
     /// <summary>Seqs skipped by gaps and never filled, over all rooms.</summary>
-    public long Unfilled
+    public override long Unfilled
     {
         get
         {
@@ -97,14 +82,14 @@ public sealed class BenchClient
         });
 
     /// <summary>Joins; the reply's lastSeq becomes the room's starting point for the order check.</summary>
-    public Task<Reply> JoinAsync(string room) =>
+    public override Task<Reply> JoinAsync(string room) =>
         RequestAsync(room, w =>
         {
             w.WriteString("type", "join");
             w.WriteString("room", room);
         });
 
-    public Task<Reply> SendAsync(string room, string clientMsgId, string text) =>
+    public override Task<Reply> SendAsync(string room, string clientMsgId, string text) =>
         RequestAsync(null, w =>
         {
             w.WriteString("type", "send");
@@ -123,7 +108,7 @@ public sealed class BenchClient
             w.WriteString("emoji", emoji);
         });
 
-    public Task<Reply> PingAsync() => RequestAsync(null, w => w.WriteString("type", "ping"));
+    public override Task<Reply> PingAsync() => RequestAsync(null, w => w.WriteString("type", "ping"));
 
     /// <summary>
     /// A <c>typing</c> notice without a ref, as the web page sends it: the server answers only a bad
@@ -156,7 +141,7 @@ public sealed class BenchClient
     }
 
     /// <summary>Sends a close and waits briefly for the server's; a client that cannot is aborted.</summary>
-    public async Task CloseAsync(TimeSpan wait)
+    public override async Task CloseAsync(TimeSpan wait)
     {
         try
         {

@@ -5,22 +5,22 @@ using ChatApp.Bench.LoadGen.Setup;
 namespace ChatApp.Bench.LoadGen.Protocol;
 
 /// <summary>
-/// Many clients of one target: opened and authenticated with bounded concurrency, joined to
+/// Many clients of one target (of whatever protocol, <see cref="ProtocolClients"/>): opened and authenticated with bounded concurrency, joined to
 /// rooms, and closed together. Failures are counted by reason, never thrown, so that a run
 /// reports how far it got.
 /// </summary>
 public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink sink) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
-    private BenchClient?[] _clients = [];
+    private ChatClient?[] _clients = [];
     private bool[] _joined = [];
     private long _done;
     private long _retries;
     private long _notTried;
 
-    public IReadOnlyList<BenchClient> Clients => [.. _clients.Where(c => c is not null).Select(c => c!)];
+    public IReadOnlyList<ChatClient> Clients => [.. _clients.Where(c => c is not null).Select(c => c!)];
 
-    public BenchClient? this[int index] => _clients[index];
+    public ChatClient? this[int index] => _clients[index];
 
     public long Done => Interlocked.Read(ref _done);
 
@@ -37,7 +37,7 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
     /// <summary>Connects and says hello for every user; the latency is from the connect to the hello reply.</summary>
     public async Task<double> ConnectAsync(IReadOnlyList<BenchUser> users, int concurrency, Latency latency, CancellationToken cancellationToken)
     {
-        _clients = new BenchClient?[users.Count];
+        _clients = new ChatClient?[users.Count];
         _done = 0;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(Enumerable.Range(0, users.Count),
@@ -49,9 +49,8 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                    var client = await BenchClient.ConnectAsync(target.WebSocketFor(i), sources.Next(), i, users[i].Name, sink, timeout.Token);
-                    var hello = await client.HelloAsync(users[i].Token).WaitAsync(timeout.Token);
-                    if (hello.Ok)
+                    var (client, hello) = await ProtocolClients.OpenAsync(target, i, users[i], sink, sources.Next(), timeout.Token);
+                    if (client is not null)
                     {
                         latency.Record(begin, hello.ReceivedAt);
                         _clients[i] = client;
@@ -59,7 +58,6 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
                     else
                     {
                         Fail("hello " + hello.Code);
-                        await client.CloseAsync(TimeSpan.FromSeconds(1));
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -127,11 +125,11 @@ public sealed class Fleet(Target target, SourceAddresses sources, IMessageSink s
     /// Puts another client in a slot (a reconnect), or empties it (null: the socket was closed on
     /// purpose). Whatever is in the slots at the end is closed with the fleet.
     /// </summary>
-    public void Replace(int index, BenchClient? client) => _clients[index] = client;
+    public void Replace(int index, ChatClient? client) => _clients[index] = client;
 
     public void Fail(string reason) => _failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
-    public long Sum(Func<BenchClient, long> counter) => Clients.Sum(counter);
+    public long Sum(Func<ChatClient, long> counter) => Clients.Sum(counter);
 
     /// <summary>Close codes of sockets the server closed, e.g. "1013: 3".</summary>
     public string ClosedByServer()

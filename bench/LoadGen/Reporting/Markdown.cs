@@ -36,14 +36,21 @@ public static class Markdown
         }
         md.AppendLine("## Figures");
         md.AppendLine();
-        md.AppendLine("| figure | ChatApp | baseline | ChatApp / baseline |");
-        md.AppendLine("|---|---:|---:|---:|");
-        var keys = (chat?.Figures ?? []).Concat(baseline?.Figures ?? []).DistinctBy(f => f.Key);
+        // A column per system, then ChatApp's ratio to each other one; a system that cannot do the scenario shows "—" and why.
+        var systems = Systems(report);
+        var others = systems.Where(n => n != Setup.Target.ChatAppName).ToList();
+        md.AppendLine("| figure | " + string.Join(" | ", systems.Select(Setup.Target.Title)) + string.Concat(others.Select(o => $" | ChatApp / {Setup.Target.Title(o)}")) + " |");
+        md.AppendLine("|---|" + string.Concat(systems.Concat(others).Select(_ => "---:|")));
+        var keys = report.Targets.SelectMany(t => t.Figures).DistinctBy(f => f.Key);
+        var first = true;
         foreach (var figure in keys)
         {
+            var values = systems.Select(n => report.Targets.FirstOrDefault(t => t.Target == n)?.Get(figure.Key)).ToList();
             var c = chat?.Get(figure.Key);
-            var b = baseline?.Get(figure.Key);
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {figure.Label} | {Number(c, figure.Unit)} | {Number(b, figure.Unit)} | {Ratio(c, b)} |");
+            var cells = systems.Select((n, i) => first && report.NotRun.TryGetValue(n, out var why) ? $"— ({why})" : Number(values[i], figure.Unit));
+            var ratios = others.Select(o => Ratio(c, report.Targets.FirstOrDefault(t => t.Target == o)?.Get(figure.Key)));
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {figure.Label} | {string.Join(" | ", cells)} | {string.Join(" | ", ratios)} |");
+            first = false;
         }
         md.AppendLine();
         foreach (var target in report.Targets.Where(t => t.Sweep.Count > 0))
@@ -125,26 +132,47 @@ public static class Markdown
         return md.ToString();
     }
 
-    /// <summary>Rows of the summary table: each target of the issue plus the scenario's headline figures.</summary>
+    /// <summary>The systems of the summary table, in its column order.</summary>
+    public static readonly string[] SummarySystems = Setup.Target.Order;
+
+    /// <summary>The systems a report has a column for: those that ran and those that could not, in report order.</summary>
+    public static List<string> Systems(ScenarioReport report) =>
+        [.. Setup.Target.Order.Where(n => report.Targets.Any(t => t.Target == n) || report.NotRun.ContainsKey(n))];
+
+    /// <summary>The header of the summary table in bench/README.md: a column per system and ChatApp's ratio to each other one.</summary>
+    public static IEnumerable<string> SummaryHeader()
+    {
+        var others = SummarySystems.Where(n => n != Setup.Target.ChatAppName).ToList();
+        yield return "| scenario | figure | " + string.Join(" | ", SummarySystems.Select(Setup.Target.Title))
+            + string.Concat(others.Select(o => $" | ChatApp / {Setup.Target.Title(o)}")) + " | target | met |";
+        yield return "|---|---|" + string.Concat(SummarySystems.Concat(others).Select(_ => "---:|")) + "---|:-:|";
+    }
+
+    /// <summary>Rows of the summary table: each target of the issue plus the scenario's headline figures; a system that cannot run it shows "—" and why (in its first row).</summary>
     public static IEnumerable<string> SummaryRows(ScenarioReport report, IReadOnlyList<string> headline)
     {
         var chat = report.Targets.FirstOrDefault(t => t.Target == Setup.Target.ChatAppName);
-        var baseline = report.Targets.FirstOrDefault(t => t.Target == Setup.Target.BaselineName);
         var keys = report.Goals.Select(g => g.Key).Concat(headline).Distinct().ToList();
+        var others = SummarySystems.Where(n => n != Setup.Target.ChatAppName).ToList();
+        var first = true;
         foreach (var key in keys)
         {
-            var figure = chat?.Figures.LastOrDefault(f => f.Key == key) ?? baseline?.Figures.LastOrDefault(f => f.Key == key);
+            var figure = report.Targets.Select(t => t.Figures.LastOrDefault(f => f.Key == key)).FirstOrDefault(f => f is not null);
             if (figure is null)
             {
                 continue;
             }
             var goal = report.Goals.FirstOrDefault(g => g.Key == key);
             var c = chat?.Get(key);
-            var b = baseline?.Get(key);
+            var cells = SummarySystems.Select(n => first && report.NotRun.TryGetValue(n, out var why)
+                ? $"— ({why})"
+                : Number(report.Targets.FirstOrDefault(t => t.Target == n)?.Get(key), figure.Unit));
+            var ratios = others.Select(o => Ratio(c, report.Targets.FirstOrDefault(t => t.Target == o)?.Get(key)));
             var target = goal is null ? "" : goal.BaselineFraction is { } fraction
                 ? $"{goal.Op} {Number(fraction)} × baseline ({Number(goal.Threshold)})"
                 : $"{goal.Op} {Number(goal.Threshold)}";
-            yield return $"| {report.Scenario} | {figure.Label} | {Number(c, figure.Unit)} | {Number(b, figure.Unit)} | {Ratio(c, b)} | {target} | {(goal is null ? "" : Met(goal.Met) + (goal.Note is null ? "" : $" ({goal.Note})"))} |";
+            yield return $"| {report.Scenario} | {figure.Label} | {string.Join(" | ", cells)} | {string.Join(" | ", ratios)} | {target} | {(goal is null ? "" : Met(goal.Met) + (goal.Note is null ? "" : $" ({goal.Note})"))} |";
+            first = false;
         }
     }
 

@@ -21,8 +21,10 @@ public static class Readme
         Console.Error.WriteLine($"readme: {reports.Count} scenarios, {reports.Sum(r => r.Targets.Count)} target runs, {reports.Sum(r => r.Goals.Count)} goals");
         var block = new StringBuilder();
         block.AppendLine(Start);
-        block.AppendLine("| scenario | figure | ChatApp | baseline | ChatApp / baseline | target | met |");
-        block.AppendLine("|---|---|---:|---:|---:|---|:-:|");
+        foreach (var line in Markdown.SummaryHeader())
+        {
+            block.AppendLine(line);
+        }
         foreach (var report in reports)
         {
             foreach (var row in Markdown.SummaryRows(report, report.Headline))

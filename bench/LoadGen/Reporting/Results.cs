@@ -87,6 +87,9 @@ public sealed class ScenarioReport
     public Dictionary<string, string> Machine { get; } = [];
     public Dictionary<string, string> Setup { get; } = [];
     public List<TargetRun> Targets { get; } = [];
+
+    /// <summary>Systems given to the run that cannot do this scenario, with the reason.</summary>
+    public Dictionary<string, string> NotRun { get; } = [];
     public List<GoalResult> Goals { get; } = [];
 
     /// <summary>Figures that go into bench/README.md besides the goals.</summary>

@@ -24,6 +24,9 @@ public sealed class BigRoomScenario(Options options, HttpClient http, SourceAddr
 
     public override string Name => "bigroom";
 
+    public override string? PeerCannot =>
+        "its holder processes speak only ChatApp's protocol so far (hotroom is the peers' large room)";
+
     public override IReadOnlyList<string> Headline =>
         ["joinRate", "join.p50", "join.p99", "joinOthers", "e2e.p50", "ack.p99", "resyncs", "rssAfterJoin", "kbPerMember", "messageOthers"];
 

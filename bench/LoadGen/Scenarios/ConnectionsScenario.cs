@@ -17,6 +17,8 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
 
     public override string Name => "connections";
 
+    public override string? PeerCannot => null;
+
     public override IReadOnlyList<string> Headline => ["connectRate", "connect.p99", "rssAfter", "rssGrowth", "mbAt20000", "cpuPer1000Connections", "heldIdleCpu", "heldIdleOthers"];
 
     public override IReadOnlyList<Goal> Goals =>
@@ -74,7 +76,7 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var servers = target.Servers.Select(s => s.ToString()).ToList();
             var connected = await Task.WhenAll(processes.Select((p, h) => p.AskAsync(
-                new HolderCommand("connect", servers, users.Skip(h * perProcess).Take(perProcess).ToList(), h * perProcess, Math.Max(1, concurrency / holders)),
+                new HolderCommand("connect", servers, users.Skip(h * perProcess).Take(perProcess).ToList(), h * perProcess, Math.Max(1, concurrency / holders), Protocol: target.Protocol),
                 TimeSpan.FromMinutes(10), cancellationToken)));
             var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
             AddCpu(run, cpu);

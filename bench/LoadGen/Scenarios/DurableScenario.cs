@@ -18,6 +18,8 @@ public sealed class DurableScenario(Options options, HttpClient http, SourceAddr
 {
     public override string Name => "durable";
 
+    public override string? PeerCannot => null;
+
     public override IReadOnlyList<string> Headline => ["fixedAckRate", "ack.p50", "ackAtMax.p99", "e2e.p99", "cpuPer1000Acks"];
 
     public override IReadOnlyList<Goal> Goals =>
@@ -70,7 +72,7 @@ public sealed class DurableScenario(Options options, HttpClient http, SourceAddr
         var errors = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         long inFlight = 0, acked = 0, sent = 0;
 
-        async Task<bool> SendOne(BenchClient client, bool measured, Latency latency)
+        async Task<bool> SendOne(ChatClient client, bool measured, Latency latency)
         {
             var id = ledger.Next();
             if (id < 0)
@@ -161,12 +163,14 @@ public sealed class DurableScenario(Options options, HttpClient http, SourceAddr
         run.Add("duplicates", "duplicates", fleet.Sum(c => c.Duplicates) + extra, "");
         run.Add("outOfOrder", "out of order + gaps", fleet.Sum(c => c.OutOfOrder) + fleet.Sum(c => c.Gaps), "");
 
-        if (target.IsChatApp && Options.String("db") is { } db)
+        if (StoredQuery(target) is var (db, sql))
         {
+            // Each system's acknowledgement is checked against its own table: ChatApp's messages
+            // (room, seq), the SignalR hub's messages (room, id), ejabberd's MAM archive (room, stanza id).
             progress.Phase("checking every ack in PostgreSQL");
             var stored = new HashSet<(string, long)>();
             await using var source = NpgsqlDataSource.Create(db);
-            await using var cmd = source.CreateCommand("SELECT room, seq FROM messages WHERE room LIKE $1");
+            await using var cmd = source.CreateCommand(sql);
             cmd.Parameters.AddWithValue($"durable-{Tag}-%");
             await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
             {
@@ -189,4 +193,14 @@ public sealed class DurableScenario(Options options, HttpClient http, SourceAddr
         progress.Phase("closing");
         return run;
     }
+
+    /// <summary>The database and the query of (room, acknowledged number) rows of a system, for rooms LIKE $1; null when not given.</summary>
+    private (string Db, string Sql)? StoredQuery(Target target) => target.Protocol switch
+    {
+        ClientProtocol.ChatApp when target.IsChatApp && Options.String("db") is { } db => (db, "SELECT room, seq FROM messages WHERE room LIKE $1"),
+        ClientProtocol.SignalR when Options.String("signalr-db") is { } db => (db, "SELECT room, id FROM messages WHERE room LIKE $1"),
+        // mod_mam's archive keeps a room's messages under the room's JID; the stanza id is the timestamp column.
+        ClientProtocol.Xmpp when Options.String("ejabberd-db") is { } db => (db, "SELECT split_part(username, '@', 1), timestamp FROM archive WHERE username LIKE $1 AND kind = 'groupchat'"),
+        _ => null,
+    };
 }

@@ -38,6 +38,8 @@ public sealed class FanoutScenario : Scenario
 
     public override string Name => _name;
 
+    public override string? PeerCannot => null;
+
     public override IReadOnlyList<string> Headline =>
         ["sendRate", "deliveryRate", "e2e.p50", "e2e.max", "ack.p99", "joinRate", "cpuPer1000Deliveries", "heldIdleCpu", "heldIdleOthers", .. _sweep ? ["sweep.bestSendRate"] : Array.Empty<string>()];
 

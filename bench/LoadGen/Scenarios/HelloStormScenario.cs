@@ -18,6 +18,9 @@ public sealed class HelloStormScenario(Options options, HttpClient http, SourceA
 {
     public override string Name => "hellostorm";
 
+    public override string? PeerCannot =>
+        "it times ChatApp's hello apart from the connect; the peers authenticate during the connect (connections measures both)";
+
     public override IReadOnlyList<Goal> Goals => [];
 
     public override IReadOnlyList<string> Headline =>

@@ -25,6 +25,9 @@ public sealed class ReactionsScenario(Options options, HttpClient http, SourceAd
 
     public override string Name => "reactions";
 
+    public override string? PeerCannot =>
+        "neither peer has reactions (the SignalR tutorial's hub has none; XMPP's XEP-0444 is not in ejabberd 23.01's MUC archive)";
+
     public override bool RunsOnBaseline => false;
 
     public override IReadOnlyList<string> Headline =>
@@ -128,7 +131,7 @@ public sealed class ReactionsScenario(Options options, HttpClient http, SourceAd
                 measuredEventsFrom = fleet.Sum(c => c.Events);
             }
             var inRoom = members[(int)(i % members.Length)];
-            var client = fleet[inRoom[Random.Shared.Next(inRoom.Length)]]!;
+            var client = (BenchClient)fleet[inRoom[Random.Shared.Next(inRoom.Length)]]!; // ChatApp's protocol only (PeerCannot)
             Interlocked.Increment(ref inFlight);
             var measured = i >= warmupCount;
             _ = act(i, client, $"reactions-{Tag}-{client.Index / _members}").ContinueWith(t =>

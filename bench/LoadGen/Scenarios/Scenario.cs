@@ -20,6 +20,18 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
 
     public virtual bool RunsOnBaseline => true;
 
+    /// <summary>Why a peer (SignalR, ejabberd) cannot run this scenario; null: it can. Shown as "—" with the reason.</summary>
+    public virtual string? PeerCannot => "this scenario uses frames of ChatApp's protocol that neither peer has";
+
+    /// <summary>Whether the scenario runs on <paramref name="target"/>; if not, <paramref name="reason"/> says why.</summary>
+    public bool RunsOn(Target target, out string? reason)
+    {
+        reason = target.Protocol != Protocol.ClientProtocol.ChatApp ? PeerCannot
+            : target.IsChatApp || RunsOnBaseline ? null
+            : "the baseline does not serve it";
+        return reason is null;
+    }
+
     public abstract IReadOnlyList<Goal> Goals { get; }
 
     /// <summary>Figures for the summary in bench/README.md besides the goals.</summary>

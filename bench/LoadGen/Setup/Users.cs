@@ -28,6 +28,15 @@ public sealed class Users(Options options, HttpClient http)
     public async Task<List<BenchUser>> CreateAsync(Target target, string prefix, int count, CancellationToken cancellationToken)
     {
         var names = Enumerable.Range(0, count).Select(i => $"{prefix}{i}").ToList();
+        if (target.Protocol == Protocol.ClientProtocol.SignalR)
+        {
+            Description = $"{count} names (the SignalR hub, like the tutorial's, authenticates nobody: the name is a query parameter)";
+            return [.. names.Select(n => new BenchUser(n, n))];
+        }
+        if (target.Protocol == Protocol.ClientProtocol.Xmpp)
+        {
+            return await XmppUsersAsync(target, names, cancellationToken);
+        }
         if (!target.IsChatApp)
         {
             Description = $"{count} names (the baseline accepts any token)";
@@ -85,6 +94,47 @@ public sealed class Users(Options options, HttpClient http)
         users.AddRange(names.Skip(viaHttp).Select(n => new BenchUser(n, minter.Mint(ids[n].Id, n, ids[n].Version))));
         Description = $"{viaHttp} registered over HTTP ({RegisterPerSecond}/s); {count - viaHttp} inserted by SQL COPY with tokens signed by the gateway's key ({Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s)";
         return users;
+    }
+
+    /// <summary>
+    /// ejabberd's users: the first ones through its own <c>register</c> command (what
+    /// <c>ejabberdctl register</c> runs, here over mod_http_api on loopback, the rate reported),
+    /// the rest inserted by SQL COPY into its <c>users</c> table as that command stores them
+    /// (password in plain, auth_password_format: plain; bench/ejabberd/ejabberd.yml.in). The token
+    /// is the password, for SASL PLAIN.
+    /// </summary>
+    private async Task<List<BenchUser>> XmppUsersAsync(Target target, List<string> names, CancellationToken cancellationToken)
+    {
+        var api = new Uri(options.String("ejabberd-api") ?? throw new InvalidOperationException("--ejabberd-api is needed to register ejabberd users"));
+        var viaApi = Math.Min(names.Count, options.Int("register-http", 50));
+        var started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(names.Take(viaApi), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (name, ct) =>
+        {
+            // With a length: ejabberd's HTTP listener takes no chunked bodies.
+            using var body = new StringContent(JsonSerializer.Serialize(new { user = name, host = Protocol.XmppClient.Domain, password = Password }));
+            using var response = await http.PostAsync(new Uri(api, "/api/register"), body, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"ejabberd register {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            }
+        });
+        RegisterPerSecond = Math.Round(viaApi / Stopwatch.GetElapsedTime(started).TotalSeconds, 1);
+        if (names.Count > viaApi)
+        {
+            var db = options.String("ejabberd-db") ?? throw new InvalidOperationException("--ejabberd-db is needed to insert ejabberd users by SQL");
+            await using var source = NpgsqlDataSource.Create(db);
+            await using var connection = await source.OpenConnectionAsync(cancellationToken);
+            await using var copy = await connection.BeginBinaryImportAsync("COPY users (username, password) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var name in names.Skip(viaApi))
+            {
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(name, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(Password, NpgsqlDbType.Text, cancellationToken);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+        Description = $"{viaApi} registered by ejabberd's register command over mod_http_api ({RegisterPerSecond}/s); {names.Count - viaApi} inserted into its users table by SQL COPY (plain passwords, as it stores them)";
+        return [.. names.Select(n => new BenchUser(n, Password))];
     }
 
     private async Task<BenchUser> RegisterAsync(Target target, string name, CancellationToken cancellationToken)
