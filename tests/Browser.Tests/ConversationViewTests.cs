@@ -154,7 +154,7 @@ public sealed partial class ConversationViewTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task Axe_finds_nothing_serious_on_the_page_signed_out_or_in_a_room_of_messages_in_either_theme_or_asking_before_a_delete()
+    public async Task Axe_finds_nothing_serious_on_the_page_signed_out_or_in_a_room_of_messages_in_either_theme()
     {
         await using var alice = await ChatPage.OpenAsync(fixture, "alice");
         await Accessibility.AssertNoSeriousViolationsAsync(alice.Page, "the sign-in form");
@@ -174,11 +174,9 @@ public sealed partial class ConversationViewTests(BrowserFixture fixture)
         await Expect(alice.StoredMessage("great").Locator(".reply-preview")).ToHaveCountAsync(1);
         await Accessibility.AssertNoSeriousViolationsAsync(alice.Page, "a room with messages");
 
+        // Dark, with the member list's moderation buttons and a reply's quote (axe found both misnamed once).
         await alice.Page.Locator("#theme-toggle").ClickAsync();
         await Accessibility.AssertNoSeriousViolationsAsync(alice.Page, "the same room, dark");
-        await alice.MessageAt(mine).Locator("button.delete").ClickAsync();
-        await Expect(alice.Page.Locator("#confirm-dialog")).ToBeVisibleAsync();
-        await Accessibility.AssertNoSeriousViolationsAsync(alice.Page, "the question before a delete, dark");
         alice.AssertNoProblems();
     }
 

@@ -103,10 +103,10 @@ function newMessagesEdge(room, seq) {
  * The log announces what is added to it. Pages of history inserted above (or in a hole), and a
  * room's first messages, are not news: the list falls silent for them.
  */
-function quietFor(moment) {
+function quietFor(ms) {
   ui.messageLog.setAttribute('aria-live', 'off');
   clearTimeout(quietTimer);
-  quietTimer = setTimeout(() => ui.messageLog.setAttribute('aria-live', 'polite'), moment);
+  quietTimer = setTimeout(() => ui.messageLog.setAttribute('aria-live', 'polite'), ms);
 }
 
 /** The topmost item node in view, and how far below the list's top edge it is. */
