@@ -28,6 +28,10 @@ import { refreshSession, whenSessionLost } from './js/session.js';
 import { wireDevices } from './js/devices.js';
 import { wireRoomSettings, rememberInviteLink } from './js/roomsettings.js';
 import { wireProfiles } from './js/profiles.js';
+import { wireJumpLatest } from './js/jumplatest.js';
+import { wireAutocomplete } from './js/autocomplete.js';
+import { wireRoomKeys } from './js/roomkeys.js';
+import { wireTheme } from './js/theme.js';
 
 page.conn = new Connection({
   hello: helloFields,
@@ -58,6 +62,10 @@ wireReplies();
 wireReactions();
 wireTyping();
 wireSearch();
+wireJumpLatest();
+wireAutocomplete();
+wireRoomKeys();
+wireTheme(ui.themeToggle);
 ui.enableNotifications.addEventListener('click', () => askForNotifications(ui.enableNotifications));
 window.addEventListener('online', () => page.conn.retryNow());
 // Coming back to the tab reads the room on screen (while the tab is hidden nothing is marked read).

@@ -226,6 +226,14 @@ public sealed class ChatPage : IAsyncDisposable
     public ILocator MessageAt(long seq) =>
         Page.Locator($"#messages li.message[data-seq=\"{seq.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"]");
 
+    /// <summary>Deletes one of the messages on screen as a user does: its Delete button, then Delete in the dialog that asks.</summary>
+    public async Task DeleteAsync(long seq)
+    {
+        await MessageAt(seq).Locator("button.delete").ClickAsync();
+        await Page.Locator("#confirm-dialog #confirm-ok").ClickAsync();
+        await Expect(Page.Locator("#confirm-dialog")).ToBeHiddenAsync();
+    }
+
     /// <summary>Fails with every console error, uncaught exception, CSP violation and dialog seen so far.</summary>
     public void AssertNoProblems()
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ChatApp.Tests.Support;
+using Microsoft.Playwright;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -73,7 +74,7 @@ public sealed partial class ChattingTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task A_message_its_author_deletes_shows_as_deleted_to_the_other_member()
+    public async Task A_message_its_author_deletes_after_saying_yes_to_the_question_shows_as_deleted_to_the_other_member()
     {
         await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
         await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
@@ -85,7 +86,19 @@ public sealed partial class ChattingTests(BrowserFixture fixture)
         // Only the author is offered a delete button.
         await Expect(bob.MessageAt(seq).Locator("button.delete")).ToHaveCountAsync(0);
 
-        await alice.MessageAt(seq).Locator("button.delete").ClickAsync();
+        // A delete is asked about first, in the page's own dialog: Esc keeps the message, and the
+        // focus goes back to the button.
+        var delete = alice.MessageAt(seq).Locator("button.delete");
+        await delete.ClickAsync();
+        var dialog = alice.Page.GetByRole(AriaRole.Dialog, new() { Name = "Delete this message?" });
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog).ToContainTextAsync("a regrettable message");
+        await Expect(dialog.Locator("#confirm-cancel")).ToBeFocusedAsync();
+        await alice.Page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(delete).ToBeFocusedAsync();
+        await Expect(alice.MessageAt(seq)).Not.ToHaveClassAsync(DeletedClass());
+        await alice.DeleteAsync(seq);
 
         foreach (var page in new[] { bob, alice })
         {

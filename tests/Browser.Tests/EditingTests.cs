@@ -38,7 +38,7 @@ public sealed partial class EditingTests(BrowserFixture fixture)
         await editor.PressAsync("Enter");
         await Expect(editor).ToHaveCountAsync(0);
 
-        await alice.MessageAt(typo).Locator("button.delete").ClickAsync();
+        await alice.DeleteAsync(typo);
 
         foreach (var page in new[] { bob, alice })
         {

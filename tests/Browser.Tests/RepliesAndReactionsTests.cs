@@ -62,7 +62,7 @@ public sealed partial class RepliesAndReactionsTests(BrowserFixture fixture)
         await Expect(bob.MessageAt(original).Locator(".text")).ToHaveTextAsync("where do we meet?\nasking for the whole team");
 
         // A deleted original is quoted as such.
-        await alice.MessageAt(reply).Locator("button.delete").ClickAsync();
+        await alice.DeleteAsync(reply);
         await seeder.ReplyAsync(room, reply, "too late");
         await Expect(bob.StoredMessage("too late").Locator(".reply-preview .quote-text")).ToHaveTextAsync("deleted message");
         alice.AssertNoProblems();

@@ -40,7 +40,7 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_admin_signs_in_and_sees_the_rooms_and_this_gateways_users()
+    public async Task An_admin_signs_in_and_sees_the_rooms_and_this_gateways_users_stays_signed_in_in_a_new_tab_and_axe_finds_nothing_serious()
     {
         await _system.SignInAdminAsync("admin", AdminPassword);
         await using var alice = await _system.ConnectNewUserAsync("alice");
@@ -48,6 +48,8 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
         await alice.JoinAsync(room);
         await alice.SendAsync(room, "<b>not bold</b>");
         var (page, errors) = await OpenAsync("/admin/");
+        await Expect(page.Locator("#signin")).ToBeVisibleAsync();
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "the admin sign-in form");
 
         await SignInAsync(page, "admin", AdminPassword);
 
@@ -56,6 +58,16 @@ public sealed class AdminPageInBrowserTests : IAsyncLifetime
         await Expect(row.Locator("td").Nth(4)).ToHaveTextAsync("1");
         await Expect(page.Locator("#users tr", new() { HasText = alice.User })).ToHaveCountAsync(1);
         await Expect(page.Locator("#gateway-scope")).ToHaveTextAsync("this gateway");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "the admin overview");
+
+        // A new tab of the same browser is signed in by the refresh cookie; no script storage holds a token.
+        var tab = await page.Context.NewPageAsync();
+        tab.PageError += (_, error) => errors.Add(error);
+        await tab.GotoAsync(new Uri(_system.BaseUri, "/admin/").ToString());
+        await Expect(tab.Locator("#rooms tr", new() { HasText = room })).ToHaveCountAsync(1);
+        await Expect(tab.Locator("#signin")).ToBeHiddenAsync();
+        var stored = await tab.EvaluateAsync<string>("() => JSON.stringify({ ...sessionStorage, ...localStorage })");
+        Assert.DoesNotContain("eyJ", stored, StringComparison.Ordinal); // a JWT's header, base64url
         Assert.Empty(errors);
     }
 

@@ -1,18 +1,21 @@
 // The admin overview: reads /api/admin/overview with the signed-in user's token and shows it.
 // Every value is written with textContent, never as HTML: room topics and names are user text.
+// Signing in works as on the chat page (docs/security.md "Staying signed in"): the access token
+// lives in memory only, and the HttpOnly refresh cookie, shared with the chat page, brings a fresh
+// one to a new tab or a reload, so signed in there is signed in here.
+
+import { refreshSession, schedule, whenSessionLost } from '../js/session.js';
+import { saved } from '../js/saved.js';
 
 const $ = (id) => document.getElementById(id);
 
-// The chat page keeps its token in sessionStorage under the same key: signed in there is signed in here.
-const TOKEN = 'chat.token';
-const USER = 'chat.user';
 const REFRESH_MS = 15000;
 
 let timer = null;
 
 async function call(path, { method = 'GET', body } = {}) {
   const headers = { Accept: 'application/json' };
-  const token = sessionStorage.getItem(TOKEN);
+  const token = saved.token;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -82,25 +85,32 @@ function render(overview) {
   }
 }
 
+function signedOut(reason) {
+  clearTimeout(timer);
+  saved.clear();
+  say(reason);
+  show('signin');
+}
+
 async function load() {
   clearTimeout(timer);
-  if (!sessionStorage.getItem(TOKEN)) {
+  if (!saved.token) {
     show('signin');
     return;
   }
-  $('me').textContent = sessionStorage.getItem(USER) ?? '';
+  $('me').textContent = saved.user ?? '';
   let answer;
   try {
     answer = await call('/api/admin/overview');
+    // The token may only have expired: one refresh from the cookie, then once more.
+    if (answer.status === 401 && await refreshSession()) answer = await call('/api/admin/overview');
   } catch {
     say('Cannot reach the gateway; retrying.');
     timer = setTimeout(load, REFRESH_MS);
     return;
   }
   if (answer.status === 401) {
-    sessionStorage.removeItem(TOKEN);
-    say('Your session has ended; sign in again.');
-    show('signin');
+    signedOut('Your session has ended; sign in again.');
     return;
   }
   if (answer.status === 403) {
@@ -128,12 +138,13 @@ $('signin').addEventListener('submit', async (event) => {
     say(answer.json?.detail ?? 'Sign-in failed.');
     return;
   }
-  sessionStorage.setItem(TOKEN, answer.json.token);
-  sessionStorage.setItem(USER, answer.json.user?.name ?? username);
+  saved.signIn(answer.json.token, answer.json.user?.name ?? username);
+  schedule(answer.json.token);
   say(null);
   await load();
 });
 
 $('refresh').addEventListener('click', load);
 
-load();
+whenSessionLost(() => signedOut('Your session has ended; sign in again.'));
+refreshSession().then(load);

@@ -6,6 +6,7 @@ import { ui } from './ui.js';
 import { makeEditor } from './messageitems.js';
 import { page, currentRoom } from './page.js';
 import { render, renderNow, notice } from './render.js';
+import { confirmAction } from './confirm.js';
 
 function startEdit(seq) {
   const item = currentRoom()?.items.get(seq);
@@ -59,6 +60,10 @@ async function saveEdit() {
 }
 
 async function deleteMessage(seq) {
+  const text = currentRoom()?.items.get(seq)?.text ?? '';
+  const shown = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  const sure = await confirmAction({ title: 'Delete this message?', text: `“${shown}” will be deleted for everyone in the room.`, action: 'Delete' });
+  if (!sure) return;
   try {
     await page.conn.request('delete', { room: page.currentId, seq });
   } catch (err) {

@@ -47,17 +47,18 @@ export function renderMembers(room, o) {
     if (name !== o.me && o.outranks(o.myRole, m.role)) {
       const actions = make('div', 'member-actions');
       if (o.myRole === 'owner') {
+        // Each name starts with the button's words, so speech input can say what is on screen.
         const promote = m.role === 'moderator'
-          ? button('role-change', 'Demote', `Make ${name} a plain member`)
-          : button('role-change', 'Promote', `Make ${name} a moderator`);
-        promote.title = promote.getAttribute('aria-label');
+          ? button('role-change', 'Demote', `Demote ${name}`)
+          : button('role-change', 'Promote', `Promote ${name}`);
+        promote.title = m.role === 'moderator' ? `Make ${name} a plain member` : `Make ${name} a moderator`;
         promote.dataset.role = m.role === 'moderator' ? 'member' : 'moderator';
         actions.append(promote);
-        const hand = button('hand-owner', 'Make owner', `Hand the room to ${name}`);
-        hand.title = hand.getAttribute('aria-label');
+        const hand = button('hand-owner', 'Make owner', `Make owner: ${name}`);
+        hand.title = `Hand the room to ${name}`;
         actions.append(hand);
       }
-      actions.append(button('kick', 'Kick', `Remove ${name} from the room`), button('ban', 'Ban', `Ban ${name} from the room`));
+      actions.append(button('kick', 'Kick', `Kick ${name} from the room`), button('ban', 'Ban', `Ban ${name} from the room`));
       li.append(actions);
     }
     return li;

@@ -38,10 +38,11 @@ export function messageNode(item, me, moderator, quoted) {
 /** The quote above a reply: who wrote the original and its first line; a click opens the original. */
 function quoteNode(seq, quoted) {
   const { sender, text } = quoteParts(quoted);
-  const quote = button('reply-preview', undefined, `Go to the message replied to: ${sender} ${text}`.trim());
+  // Named by what it shows (and, for screen readers, what it does).
+  const quote = button('reply-preview');
   quote.dataset.replyTo = String(seq);
   quote.classList.toggle('gone', Boolean(quoted?.deleted));
-  quote.append(make('span', 'quote-sender', sender), make('span', 'quote-text', text));
+  quote.append(make('span', 'sr-only', 'Go to the message replied to: '), make('span', 'quote-sender', sender), ' ', make('span', 'quote-text', text));
   return quote;
 }
 

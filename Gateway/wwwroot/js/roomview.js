@@ -4,6 +4,8 @@
 import { isDirect, roomTitle } from './rules.js';
 import { ui, make, button } from './ui.js';
 import { messageNode, systemNode, pendingNode } from './messageitems.js';
+import { continues, dayKey, dayLabel, firstUnreadSeq } from './grouping.js';
+import { renderJump } from './jumplatest.js';
 
 // Items are immutable (edits replace them), so a node per item object can be
 // reused; unchanged nodes stay in the DOM and keep any text selection.
@@ -15,6 +17,9 @@ let shownRoom = null;
 let editingNode = null;
 let editingBox = null;
 let edgeObserver = null;
+// The "new messages" line of the room on screen: placed once, when the room is first shown loaded.
+let newLine = { room: null, seq: undefined };
+let quietTimer = 0;
 
 /**
  * Calls onEdge({kind: 'older'}) or onEdge({kind: 'hole', after, before, below}) when an edge of
@@ -78,6 +83,32 @@ function holeEdge(room, hole) {
   });
 }
 
+function dayEdge(room, ts, today) {
+  return marker(`day:${room.id}:${dayKey(ts)}:${today}`, () => {
+    const li = make('li', 'day-line');
+    li.append(make('span', 'day-label', dayLabel(ts)));
+    return li;
+  });
+}
+
+function newMessagesEdge(room, seq) {
+  return marker(`new:${room.id}:${seq}`, () => {
+    const li = make('li', 'new-line');
+    li.append(make('span', 'new-label', 'New messages'));
+    return li;
+  });
+}
+
+/**
+ * The log announces what is added to it. Pages of history inserted above (or in a hole), and a
+ * room's first messages, are not news: the list falls silent for them.
+ */
+function quietFor(ms) {
+  ui.messageLog.setAttribute('aria-live', 'off');
+  clearTimeout(quietTimer);
+  quietTimer = setTimeout(() => ui.messageLog.setAttribute('aria-live', 'polite'), ms);
+}
+
 /** The topmost item node in view, and how far below the list's top edge it is. */
 function findAnchor(list) {
   for (const node of list.children) {
@@ -119,6 +150,10 @@ export function renderRoom(room, o) {
     markers = new Map();
   }
   shownRoom = room;
+  if (newLine.room !== room) newLine = { room, seq: undefined, placed: false };
+  if (room?.loaded && !newLine.placed) {
+    newLine = { room, seq: firstUnreadSeq(room.sorted(), room.unread, o.me), placed: true };
+  }
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const anchor = switched || atBottom ? null : findAnchor(list);
 
@@ -128,8 +163,15 @@ export function renderRoom(room, o) {
     if (room.loaded) wanted.push(olderEdge(room, o.loadingOlder, o.me));
     const holes = room.loaded ? room.holes() : [];
     let h = 0;
+    let prev = null;
+    const today = dayKey(Date.now());
     for (const item of room.sorted()) {
-      while (h < holes.length && item.seq >= holes[h].before) wanted.push(holeEdge(room, holes[h++]));
+      while (h < holes.length && item.seq >= holes[h].before) {
+        wanted.push(holeEdge(room, holes[h++]));
+        prev = null;
+      }
+      if (item.ts && dayKey(item.ts) !== dayKey(prev?.ts)) wanted.push(dayEdge(room, item.ts, today));
+      if (item.seq === newLine.seq) wanted.push(newMessagesEdge(room, item.seq));
       let cached = nodes.get(item);
       // A reply's node shows its original too: a new original (edited, deleted, fetched) rebuilds it.
       const quoted = item.replyTo !== undefined ? o.quoteOf(item.replyTo) : undefined;
@@ -140,9 +182,17 @@ export function renderRoom(room, o) {
       const node = cached.node;
       node.classList.toggle('flash', item.seq === o.flashSeq);
       node.classList.toggle('mention', o.isMention(item));
+      node.classList.toggle('continued', item.seq !== newLine.seq && continues(prev, item));
       wanted.push(node);
+      prev = item;
     }
-    for (const item of o.pending) wanted.push(pendingNode(item, o.me, o.connected));
+    for (const item of o.pending) {
+      const node = pendingNode(item, o.me, o.connected);
+      const pending = { kind: 'message', sender: o.me, ts: item.ts };
+      node.classList.toggle('continued', continues(prev, pending));
+      wanted.push(node);
+      prev = pending;
+    }
   }
   for (const node of wanted) used.add(node);
 
@@ -158,6 +208,13 @@ export function renderRoom(room, o) {
   editingNode = editNode ?? null;
   editingBox = editNode ? o.editing.box : null;
 
+  // Anything new placed above the newest message already shown is history, not news.
+  const before = new Set(list.children);
+  const lastShown = [...list.children].findLast((n) => n.dataset.seq);
+  const lastAt = lastShown ? wanted.indexOf(lastShown) : -1;
+  if (switched || !room?.loaded || wanted.some((n, i) => i < lastAt && !before.has(n))) quietFor(1000);
+  ui.messageLog.setAttribute('aria-busy', String(Boolean(room && !room.loaded)));
+
   // Walk the list once, inserting or moving only what differs.
   wanted.forEach((node, i) => {
     if (list.children[i] !== node) list.insertBefore(node, list.children[i] ?? null);
@@ -170,12 +227,19 @@ export function renderRoom(room, o) {
     }
   }
 
-  if (switched || atBottom) {
+  const lineNode = newLine.seq !== undefined && !newLine.shown ? markers.get(`new:${room.id}:${newLine.seq}`) : null;
+  if (lineNode) {
+    // Opened with unread messages: the reader starts at the first of them.
+    newLine.shown = true;
+    list.scrollTop = Math.min(list.scrollHeight, lineNode.offsetTop - 8);
+  } else if (switched || atBottom) {
     list.scrollTop = list.scrollHeight;
   } else if (anchor) {
     const node = wanted.find((n) => n.dataset.seq === anchor.seq);
     if (node) list.scrollTop = node.offsetTop - anchor.offset;
   }
+
+  renderJump(room, o.me);
 
   const now = Date.now();
   const typists = room ? [...room.typing].filter(([, until]) => until > now).map(([user]) => user) : [];
