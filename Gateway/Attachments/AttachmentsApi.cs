@@ -63,7 +63,9 @@ public static class AttachmentsApi
             thumbnail = image.Thumbnail;
         }
 
-        var upload = new NewUpload(Guid.NewGuid(), room, user, FileNames.Sanitize(name), contentType, content, thumbnail,
+        // The contract names the file in X-File-Name (URL-encoded); ?name= is the same, for scripts.
+        var given = http.Request.Headers["X-File-Name"].FirstOrDefault() is { } header ? Unescape(header) : name;
+        var upload = new NewUpload(Guid.NewGuid(), room, user, FileNames.Sanitize(given), contentType, content, thumbnail,
             time.GetUtcNow().UtcDateTime);
         var outcome = await store.Add(upload, settings.UserQuotaBytes, settings.RoomQuotaBytes, http.RequestAborted);
         return outcome switch
@@ -125,6 +127,18 @@ public static class AttachmentsApi
         var disposition = new ContentDispositionHeaderValue(ContentSniffer.IsRasterImage(contentType) ? "inline" : "attachment");
         disposition.SetHttpFileName(file.Name);
         return disposition.ToString();
+    }
+
+    private static string Unescape(string header)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(header);
+        }
+        catch (UriFormatException)
+        {
+            return header;
+        }
     }
 
     private static IResult NoSuchFile() => ChatProblems.Problem(ErrorCodes.NotFound, "No such attachment.");
