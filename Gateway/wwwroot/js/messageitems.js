@@ -3,6 +3,7 @@
 
 import { make, button, timeNode } from './ui.js';
 import { quoteParts } from './replies.js';
+import { attachmentsNode } from './attachments.js';
 
 /** `quoted`: for a reply, the message it answers as far as known (undefined while it loads). */
 export function messageNode(item, me, moderator, quoted) {
@@ -29,6 +30,7 @@ export function messageNode(item, me, moderator, quoted) {
   li.append(meta);
   if (item.replyTo !== undefined) li.append(quoteNode(item.replyTo, quoted));
   li.append(make('div', 'text', item.deleted ? 'message deleted' : item.text));
+  if (!item.deleted && item.attachments?.length) li.append(attachmentsNode(item.attachments));
   if (!item.deleted && item.reactions?.length) li.append(reactionsNode(item.reactions, me));
   return li;
 }
