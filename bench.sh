@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks ChatApp against a bare WebSocket server (bench/Baseline) on this machine.
 #
-#   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|bigroom|scaling|hellostorm|reactions|all> [load generator options]
+#   ./bench.sh <connections|fanout|hotroom|durable|history|search|presence|bigroom|scaling|hellostorm|reactions|uploads|all> [load generator options]
 #   ./bench.sh chaos-partitions [RUNS]   (bench/chaos-partitions.sh: the partition tests RUNS times, a table in bench/README.md)
 #
 # For each scenario: builds in Release (the servers published ReadyToRun), re-creates the bench's database (chatapp_bench on the bench's
@@ -26,7 +26,7 @@ cd "$(dirname "$0")"
 # Network faults are a chaos bench of their own (partition tests on simulated hosts), not a load scenario.
 if [[ "${1:-}" == chaos-partitions ]]; then shift; exec bench/chaos-partitions.sh "$@"; fi
 
-all=(connections fanout hotroom durable history search presence bigroom scaling hellostorm reactions)
+all=(connections fanout hotroom durable history search presence bigroom scaling hellostorm reactions uploads)
 # One scenario, several separated by commas (built once, run in that order), or all.
 scenario="${1:-}"
 if [[ "$scenario" == all ]]; then
@@ -124,6 +124,7 @@ limits=(
     Limits__SearchesPerSecond=100000 Limits__SearchBurst=100000
     Limits__HistoryReadsPerSecond=100000 Limits__HistoryReadBurst=100000
     Limits__ReactionsPerSecond=100000 Limits__ReactionBurst=100000
+    Attachments__UserQuotaBytes=1000000000000 Attachments__RoomQuotaBytes=1000000000000
 )
 # The silos' own per-user limits (rooms a join may create, new direct rooms, rooms per user): a
 # fanout run's users each create rooms by joining, faster than a person would.

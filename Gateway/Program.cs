@@ -1,6 +1,7 @@
 using ChatApp.Defaults;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Admin;
+using ChatApp.Gateway.Attachments;
 using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Http;
@@ -46,6 +47,10 @@ public static class GatewayApp
         services.AddValidatedOptions<LimitOptions>(LimitOptions.Section);
         services.AddSingleton<AbuseLimits>();
         services.AddAccounts();
+
+        // Attachments: uploads' bounds and quotas, and where the files live (PostgreSQL).
+        services.AddValidatedOptions<AttachmentOptions>(AttachmentOptions.Section);
+        services.AddSingleton<IAttachmentStore, PostgresAttachmentStore>();
 
         // Cluster: this gateway's one observer, its sockets, and the fan-out to them.
         services.AddValidatedOptions<FanOutOptions>(FanOutOptions.Section);
@@ -97,6 +102,7 @@ public static class GatewayApp
         app.MapRoomSettings();     // /api/rooms/{id}: topic, unban, owner, invite links; /api/invites/{code}
         app.MapMessages();         // /api/rooms/{id}/messages
         app.MapReadMarkers();      // /api/rooms/{id}/read
+        app.MapAttachments();      // /api/rooms/{id}/attachments (upload), /api/attachments/{id} (fetch)
         app.MapDirectRooms();      // /api/dms
         app.MapInvitations();      // /api/invitations: accept or decline being added to a room
         app.MapSearch();           // /api/search

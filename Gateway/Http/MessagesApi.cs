@@ -15,7 +15,7 @@ namespace ChatApp.Gateway.Http;
 /// </summary>
 public static class MessagesApi
 {
-    public sealed record NewMessage(string? ClientMsgId, string? Text, long? ReplyTo = null);
+    public sealed record NewMessage(string? ClientMsgId, string? Text, long? ReplyTo = null, IReadOnlyList<Guid>? Attachments = null);
 
     public sealed record MessageEdit(string? Text);
 
@@ -49,12 +49,14 @@ public static class MessagesApi
     private static async Task<IResult> Send(string id, NewMessage body, HttpContext http, IClusterClient cluster, AbuseLimits limits)
     {
         MessageRules.CheckClientMsgId(body.ClientMsgId);
-        MessageRules.CheckText(body.Text);
+        AttachmentRules.CheckIds(body.Attachments);
+        MessageRules.CheckMessageText(body.Text, body.Attachments is { Count: > 0 });
         var user = http.User().Name;
         limits.TakeMessage(user);
         var room = cluster.Room(RouteKeys.Room(id));
-        var sent = await room.Send(user, body.ClientMsgId!, body.Text!, body.ReplyTo);
-        var message = sent.Repeated
+        var sent = await room.Send(user, body.ClientMsgId!, body.Text!, body.ReplyTo, body.Attachments);
+        // A message with files is read back, so that it answers with what the room says of them.
+        var message = sent.Repeated || body.Attachments is { Count: > 0 }
             ? await Read(room, user, sent.Seq)
             : new ChatMessage(id, sent.Seq, user, body.Text!, sent.Ts, null, false, body.ClientMsgId, body.ReplyTo, []);
         return TypedResults.Created($"/api/rooms/{id}/messages?after={sent.Seq - 1}&limit=1", message);

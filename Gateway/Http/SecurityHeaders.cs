@@ -4,12 +4,14 @@ namespace ChatApp.Gateway.Http;
 /// Headers that keep the page safe even if some text slipped into HTML: no inline script, no
 /// content from elsewhere and no connection to it (<c>connect-src 'self'</c> covers the page's own
 /// ws:/wss: origin), no framing, no MIME sniffing, no referrer leaking room ids; and HSTS on
-/// every response that went out over TLS (outside Development).
+/// every response that went out over TLS (outside Development). Images may also come from blob:
+/// URLs: the page fetches attachments with its bearer token and shows them from memory
+/// (js/attachments.js), since an img element cannot send the token.
 /// </summary>
 public static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; " +
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     /// <summary>

@@ -168,6 +168,29 @@ public sealed class ClientFrame
         return number;
     }
 
+    /// <summary>A list of ids (attachment ids, say), or null when absent; anything but an array of UUID strings is refused.</summary>
+    public IReadOnlyList<Guid>? OptionalIds(string name, int max)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > max)
+        {
+            throw BadRequest($"'{name}' must be an array of at most {max} ids.");
+        }
+        var ids = new List<Guid>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || !Guid.TryParse(item.GetString(), out var id))
+            {
+                throw BadRequest($"'{name}' must be an array of ids.");
+            }
+            ids.Add(id);
+        }
+        return ids;
+    }
+
     public bool Has(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
     public JsonElement? Object(string name)

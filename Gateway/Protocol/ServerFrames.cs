@@ -37,7 +37,7 @@ public static class ServerFrames
     /// <summary>An <c>event</c> frame carrying exactly the fields of its kind.</summary>
     public static byte[] Event(RoomEvent e) =>
         JsonSerializer.SerializeToUtf8Bytes(
-            new EventFrame("event", e.Room, e.Seq, e.Kind, e.Sender, e.Ts, e.Text, e.ClientMsgId, e.Target, e.User, e.ReplyTo, e.Emoji, e.Role),
+            new EventFrame("event", e.Room, e.Seq, e.Kind, e.Sender, e.Ts, e.Text, e.ClientMsgId, e.Target, e.User, e.ReplyTo, e.Emoji, e.Role, e.Attachments),
             ChatJson.Options);
 
     private sealed record ReplyFrame(string Type, string Ref, bool Ok, object Data);
@@ -58,5 +58,6 @@ public static class ServerFrames
 
     private sealed record EventFrame(
         string Type, string Room, long Seq, string Kind, string Sender, DateTime Ts,
-        string? Text, string? ClientMsgId, long? Target, string? User, long? ReplyTo, string? Emoji, string? Role);
+        string? Text, string? ClientMsgId, long? Target, string? User, long? ReplyTo, string? Emoji, string? Role,
+        IReadOnlyList<AttachmentInfo>? Attachments);
 }

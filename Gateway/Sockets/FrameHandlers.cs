@@ -86,11 +86,12 @@ public static class FrameHandlers
         var clientMsgId = frame.String("clientMsgId");
         var text = frame.String("text");
         var replyTo = frame.OptionalLong("replyTo");
+        var attachments = frame.OptionalIds("attachments", AttachmentRules.PerMessage);
         MessageRules.CheckClientMsgId(clientMsgId);
-        MessageRules.CheckText(text);
+        MessageRules.CheckMessageText(text, attachments is { Count: > 0 });
         limits.TakeMessage(user);
         await CheckMember(room, connection, hub, cluster);
-        var sent = await cluster.Room(room).Send(user, clientMsgId, text, replyTo);
+        var sent = await cluster.Room(room).Send(user, clientMsgId, text, replyTo, attachments);
         return new { seq = sent.Seq, ts = sent.Ts };
     }
 

@@ -40,4 +40,6 @@ public static class ErrorCodes
     public const string Timeout = "timeout";
     /// <summary>An HTTP request body over its endpoint's bound (413).</summary>
     public const string TooLarge = "too_large";
+    /// <summary>An upload that would take its uploader or its room past their quota of stored bytes (413).</summary>
+    public const string QuotaExceeded = "quota_exceeded";
 }

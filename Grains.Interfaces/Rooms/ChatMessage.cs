@@ -5,7 +5,7 @@ namespace ChatApp.Rooms;
 /// deleted. A deleted message keeps its seq with empty text, so history never has holes.
 /// <see cref="ReplyTo"/> is the seq of the message it answers; <see cref="Reactions"/> are the
 /// reactions it carries now, one entry per emoji in the order they were first made (none on a
-/// deleted message).
+/// deleted message). <see cref="Attachments"/> are the files it carries (none once deleted).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ChatApp.ChatMessage")]
 public sealed record ChatMessage(
@@ -18,7 +18,8 @@ public sealed record ChatMessage(
     [property: Id(6)] bool Deleted,
     [property: Id(7)] string? ClientMsgId,
     [property: Id(8)] long? ReplyTo = null,
-    [property: Id(9)] IReadOnlyList<MessageReaction>? Reactions = null);
+    [property: Id(9)] IReadOnlyList<MessageReaction>? Reactions = null,
+    [property: Id(10)] IReadOnlyList<AttachmentInfo>? Attachments = null);
 
 /// <summary>One emoji on a message and who reacted with it, in the order they did.</summary>
 [GenerateSerializer, Immutable, Alias("ChatApp.MessageReaction")]

@@ -92,9 +92,11 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>
     /// Stores a message once per (room, sender, clientMsgId); a repeat returns the first seq.
     /// <paramref name="replyTo"/>, when given, must be the seq of a message of this room (not_found otherwise).
+    /// <paramref name="attachments"/> are uploads of the sender to this room that no message carries
+    /// yet (not_found otherwise); the message carries them from then on, in the order given.
     /// </summary>
     [Alias("Send")]
-    Task<SendResult> Send(UserName user, string clientMsgId, string text, long? replyTo = null);
+    Task<SendResult> Send(UserName user, string clientMsgId, string text, long? replyTo = null, IReadOnlyList<Guid>? attachments = null);
 
     /// <summary>Replaces a message's text; the author only. Returns the seq of the edit event.</summary>
     [Alias("Edit")]

@@ -35,6 +35,19 @@ public static class MessageRules
     }
 
     /// <summary>
+    /// A new message's text: as <see cref="CheckText"/>, except that a message carrying files may
+    /// have none at all (an empty string), as a picture sent without a word.
+    /// </summary>
+    public static void CheckMessageText(string? text, bool hasAttachments)
+    {
+        if (hasAttachments && text is "")
+        {
+            return;
+        }
+        CheckText(text);
+    }
+
+    /// <summary>
     /// PostgreSQL text cannot hold U+0000, so a string with one could never be stored exactly as
     /// sent: it is refused up front instead of failing in the database.
     /// </summary>

@@ -3,7 +3,7 @@ namespace ChatApp.Rooms;
 /// <summary>
 /// One durable entry of a room's event log. Every change a client can see (a message, an
 /// edit, a delete, a join or leave, a reaction) is one of these, numbered 1, 2, 3, … per room with no gaps.
-/// Only the fields of its <see cref="Kind"/> are set.
+/// Only the fields of its <see cref="Kind"/> are set; a message may carry <see cref="Attachments"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ChatApp.RoomEvent")]
 public sealed record RoomEvent(
@@ -18,7 +18,8 @@ public sealed record RoomEvent(
     [property: Id(8)] string? User = null,
     [property: Id(9)] long? ReplyTo = null,
     [property: Id(10)] string? Emoji = null,
-    [property: Id(11)] string? Role = null);
+    [property: Id(11)] string? Role = null,
+    [property: Id(12)] IReadOnlyList<AttachmentInfo>? Attachments = null);
 
 /// <summary>The kinds of <see cref="RoomEvent"/>, spelled as on the wire.</summary>
 public static class RoomEventKind

@@ -52,6 +52,7 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<RoomLog>();
         silo.Services.AddSingleton<MembershipLog>();
         silo.Services.AddSingleton<ReactionLog>();
+        silo.Services.AddSingleton<AttachmentLinks>();
         silo.Services.AddSingleton<EmptyRooms>();
         silo.Services.AddSingleton<RoomInvitations>();
         silo.Services.AddSingleton<RoomInviteLinks>();

@@ -17,6 +17,7 @@ public sealed partial class RoomGrain(
     RoomLog log,
     MembershipLog membership,
     ReactionLog reactions,
+    AttachmentLinks attachmentLinks,
     EmptyRooms emptyRooms,
     RoomInvitations invitations,
     RoomInviteLinks inviteLinks,
@@ -92,14 +93,23 @@ public sealed partial class RoomGrain(
         return AppendRemoval(RoomEventKind.Leave, user, user, ban: false);
     }
 
-    public async Task<SendResult> Send(UserName user, string clientMsgId, string text, long? replyTo = null)
+    public async Task<SendResult> Send(UserName user, string clientMsgId, string text, long? replyTo = null, IReadOnlyList<Guid>? attachments = null)
     {
         EnsureMember(user);
         MessageRules.CheckClientMsgId(clientMsgId);
-        MessageRules.CheckText(text);
+        AttachmentRules.CheckIds(attachments);
+        MessageRules.CheckMessageText(text, attachments is { Count: > 0 });
         await EnsureSeqKnown();
 
-        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Message, user, ChatClock.Now(time), Text: text, ClientMsgId: clientMsgId, ReplyTo: replyTo);
+        // What the event tells of each file is read first; the write checks again that each is still free to attach.
+        var files = attachments is { Count: > 0 } ids ? await Guarded(() => attachmentLinks.Unattached(Id, user, ids)) : [];
+        if (files.Count != (attachments?.Count ?? 0))
+        {
+            return await Guarded(() => log.FindByClientMsgId(Id, user, clientMsgId)) ?? throw NoSuchAttachment();
+        }
+
+        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Message, user, ChatClock.Now(time), Text: text, ClientMsgId: clientMsgId, ReplyTo: replyTo,
+            Attachments: files.Count > 0 ? files : null);
         var writing = Stopwatch.GetTimestamp();
         // The message a reply answers is checked inside the write, so a reply costs no extra read.
         var stored = await Write(() => log.TryAppendMessage(e));
@@ -110,10 +120,12 @@ public sealed partial class RoomGrain(
             return first
                 ?? (replyTo is not null
                     ? throw new ChatException(ErrorCodes.NotFound, "The message replied to is no message of this room.")
-                    : throw new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry."));
+                    : files.Count > 0
+                        ? throw NoSuchAttachment()
+                        : throw new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry."));
         }
 
-        _recent.Added(new ChatMessage(Id, e.Seq, user, text, e.Ts, EditedTs: null, Deleted: false, clientMsgId, replyTo, []));
+        _recent.Added(new ChatMessage(Id, e.Seq, user, text, e.Ts, EditedTs: null, Deleted: false, clientMsgId, replyTo, [], files));
         await Committed(e);
         metrics.MessageSent();
         NotifyMentions(e);
@@ -432,7 +444,7 @@ public sealed partial class RoomGrain(
             throw new ChatException(ErrorCodes.NotFound, "No such message.");
         }
         _recent.Changed(e.Target!.Value, m => e.Kind == RoomEventKind.Delete
-            ? m with { Deleted = true, Text = "", Reactions = [] }
+            ? m with { Deleted = true, Text = "", Reactions = [], Attachments = [] }
             : m with { Text = e.Text ?? "", EditedTs = e.Ts });
         await Committed(e);
         return e.Seq;
@@ -612,6 +624,9 @@ public sealed partial class RoomGrain(
         ChatException.RateLimited(TimeSpan.FromMinutes(1), $"A user may belong to at most {limits.Value.RoomsPerUser} rooms; leave one first.");
 
     private static ChatException NoSuchMessage() => new(ErrorCodes.NotFound, "No such message.");
+
+    private static ChatException NoSuchAttachment() =>
+        new(ErrorCodes.NotFound, "No such attachment: attach only your own uploads to this room, each to one message.");
 
     private static ChatException NotFound() => new(ErrorCodes.NotFound, "No such room.");
 

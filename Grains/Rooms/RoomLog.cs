@@ -21,12 +21,16 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
 
     /// <summary>
     /// Appends a message event and its message row, unless this sender already sent this
-    /// clientMsgId here, or the message it replies to is no message of this room: then nothing
-    /// is written and false is returned.
+    /// clientMsgId here, or the message it replies to is no message of this room, or one of its
+    /// attachments is no upload of the sender to this room free to attach: then nothing is written
+    /// and false is returned. The attachments are marked as the message's in the same statement.
     /// </summary>
     public async Task<bool> TryAppendMessage(RoomEvent e) => await commits.Execute(() =>
     {
-        var statement = new NpgsqlBatchCommand("""
+        var attachments = e.Attachments ?? [];
+        // Only a message with files pays for the attachment clauses.
+        var statement = new NpgsqlBatchCommand(attachments.Count == 0
+            ? """
             WITH m AS (
                 INSERT INTO messages (room, seq, sender, client_msg_id, text, ts, mentions, reply_to)
                 SELECT $1, $2, $3, $6, $7, $5, $8, $9
@@ -35,12 +39,31 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
                 RETURNING seq)
             INSERT INTO room_events (room, seq, kind, sender, payload, ts)
             SELECT $1, $2, 'message', $3, $4, $5 FROM m
+            """
+            : """
+            WITH m AS (
+                INSERT INTO messages (room, seq, sender, client_msg_id, text, ts, mentions, reply_to)
+                SELECT $1, $2, $3, $6, $7, $5, $8, $9
+                WHERE ($9::bigint IS NULL OR EXISTS (SELECT 1 FROM messages WHERE room = $1 AND seq = $9))
+                  AND (SELECT count(*) FROM attachments
+                       WHERE id = ANY($10) AND room = $1 AND uploader = $3 AND message_seq IS NULL) = cardinality($10)
+                ON CONFLICT (room, sender, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+                RETURNING seq),
+            a AS (
+                UPDATE attachments SET message_seq = $2, position = array_position($10, id)
+                WHERE id = ANY($10) AND EXISTS (SELECT 1 FROM m))
+            INSERT INTO room_events (room, seq, kind, sender, payload, ts)
+            SELECT $1, $2, 'message', $3, $4, $5 FROM m
             """);
         AddEventParameters(statement.Parameters, e);
         statement.Parameters.AddWithValue((object?)e.ClientMsgId ?? DBNull.Value);
         statement.Parameters.AddWithValue(e.Text ?? "");
         statement.Parameters.AddWithValue(MentionedBy(e));
         statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)e.ReplyTo ?? DBNull.Value });
+        if (attachments.Count > 0)
+        {
+            statement.Parameters.AddWithValue(attachments.Select(a => a.Id).ToArray());
+        }
         return statement;
     }) == 1;
 
@@ -56,17 +79,24 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         return await reader.ReadAsync() ? new SendResult(reader.GetInt64(0), reader.GetDateTime(1), Repeated: true) : null;
     }
 
-    /// <summary>Appends an edit or delete event and applies it to the live message in the same statement.</summary>
+    /// <summary>
+    /// Appends an edit or delete event and applies it to the live message in the same statement. A
+    /// delete also deletes the message's attachments, bytes and all: nobody can fetch them after.
+    /// </summary>
     public async Task<bool> TryAppendChange(RoomEvent e) => await commits.Execute(() =>
     {
-        var change = e.Kind == RoomEventKind.Delete
+        var delete = e.Kind == RoomEventKind.Delete;
+        var change = delete
             ? "deleted = true, text = $7, mentions = $9"
             : "text = $7, edited_ts = $5, mentions = $9";
+        var files = delete
+            ? ", a AS (DELETE FROM attachments WHERE room = $1 AND message_seq = $6 AND EXISTS (SELECT 1 FROM m))"
+            : "";
         var statement = new NpgsqlBatchCommand($"""
             WITH m AS (
                 UPDATE messages SET {change}
                 WHERE room = $1 AND seq = $6 AND NOT deleted
-                RETURNING seq)
+                RETURNING seq){files}
             INSERT INTO room_events (room, seq, kind, sender, payload, ts)
             SELECT $1, $2, $8, $3, $4, $5 FROM m
             """);
@@ -135,7 +165,8 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         {
             var payload = JsonSerializer.Deserialize<EventPayload>(reader.GetString(3), Json) ?? new EventPayload();
             events.Add(new RoomEvent(room, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(4),
-                payload.Text, payload.ClientMsgId, payload.Target, payload.User, payload.ReplyTo, payload.Emoji, payload.Role));
+                payload.Text, payload.ClientMsgId, payload.Target, payload.User, payload.ReplyTo, payload.Emoji, payload.Role,
+                payload.Attachments));
         }
         return new EventPage(events.Take(limit).ToList(), events.Count > limit);
     }
@@ -165,7 +196,11 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
              FROM (SELECT r.emoji, array_agg(r.user_name ORDER BY r.event_seq) AS users, min(r.event_seq) AS first
                    FROM message_reactions r
                    WHERE r.room = m.room AND r.seq = m.seq AND NOT m.deleted
-                   GROUP BY r.emoji) g)
+                   GROUP BY r.emoji) g),
+            (SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'size', a.size, 'contentType', a.content_type,
+                                               'hasThumbnail', a.thumbnail IS NOT NULL) ORDER BY a.position)::text
+             FROM attachments a
+             WHERE a.room = m.room AND a.message_seq = m.seq AND NOT m.deleted)
         FROM messages m
         """;
 
@@ -180,7 +215,8 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
                 reader.IsDBNull(5) ? null : reader.GetDateTime(5), reader.GetBoolean(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetInt64(8),
-                reader.IsDBNull(9) ? [] : JsonSerializer.Deserialize<List<MessageReaction>>(reader.GetString(9), Json) ?? []));
+                reader.IsDBNull(9) ? [] : JsonSerializer.Deserialize<List<MessageReaction>>(reader.GetString(9), Json) ?? [],
+                reader.IsDBNull(10) ? [] : JsonSerializer.Deserialize<List<AttachmentInfo>>(reader.GetString(10), Json) ?? []));
         }
         return list;
     }
@@ -195,7 +231,8 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         parameters.AddWithValue(e.Room);
         parameters.AddWithValue(e.Seq);
         parameters.AddWithValue(e.Sender);
-        var payload = new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User, ReplyTo = e.ReplyTo, Emoji = e.Emoji, Role = e.Role };
+        var payload = new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User, ReplyTo = e.ReplyTo, Emoji = e.Emoji, Role = e.Role,
+            Attachments = e.Attachments is { Count: > 0 } files ? [.. files] : null };
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(payload, Json) });
         parameters.AddWithValue(e.Ts);
     }
@@ -215,5 +252,6 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         public long? ReplyTo { get; set; }
         public string? Emoji { get; set; }
         public string? Role { get; set; }
+        public List<AttachmentInfo>? Attachments { get; set; }
     }
 }

@@ -21,6 +21,6 @@ return options.Words.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ChatApp.Bench.LoadGen run <connections|fanout|hotroom|durable|history|search|presence|bigroom|scaling|hellostorm|reactions> --chatapp URL ... | reset-db --db CONN | readme --out DIR --readme FILE");
+    Console.Error.WriteLine("usage: ChatApp.Bench.LoadGen run <connections|fanout|hotroom|durable|history|search|presence|bigroom|scaling|hellostorm|reactions|uploads> --chatapp URL ... | reset-db --db CONN | readme --out DIR --readme FILE");
     return 2;
 }

@@ -70,6 +70,7 @@ public static class Runner
             "scaling" => new ScalingScenario(options, http, sources),
             "bigroom" => new BigRoomScenario(options, http, sources),
             "reactions" => new ReactionsScenario(options, http, sources),
+            "uploads" => new UploadsScenario(options, http, sources),
             _ => throw new InvalidOperationException($"unknown scenario '{name}'"),
         };
 

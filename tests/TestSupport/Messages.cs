@@ -6,7 +6,7 @@ namespace ChatApp.Tests.Support;
 /// </summary>
 public sealed record Message(
     string Room, long Seq, string Sender, string Text, DateTimeOffset Ts, DateTimeOffset? EditedTs, bool Deleted, string? ClientMsgId,
-    long? ReplyTo = null, IReadOnlyList<Reaction>? Reactions = null)
+    long? ReplyTo = null, IReadOnlyList<Reaction>? Reactions = null, IReadOnlyList<Attachment>? Attachments = null)
 {
     /// <summary>By value, reactions included: a record would compare the list of reactions by reference.</summary>
     public bool Equals(Message? other) =>

@@ -59,7 +59,7 @@ public sealed record ErrorFrame(string? Ref, string Code, string Message, long? 
 public sealed record EventFrame(
     string Room, long Seq, string Kind, string Sender, DateTimeOffset Ts,
     string? Text = null, string? ClientMsgId = null, long? Target = null, string? User = null,
-    long? ReplyTo = null, string? Emoji = null, string? Role = null) : ServerFrame;
+    long? ReplyTo = null, string? Emoji = null, string? Role = null, IReadOnlyList<Attachment>? Attachments = null) : ServerFrame;
 
 /// <summary>Someone is typing in a room (ephemeral, no seq).</summary>
 public sealed record TypingFrame(string Room, string User) : ServerFrame;

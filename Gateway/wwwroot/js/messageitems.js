@@ -5,6 +5,7 @@ import { make, button, timeNode } from './ui.js';
 import { quoteParts } from './replies.js';
 import { messageText } from './richtext.js';
 import { userLabel } from './profiles.js';
+import { attachmentsNode } from './attachments.js';
 
 /** `quoted`: for a reply, the message it answers as far as known (undefined while it loads). */
 export function messageNode(item, me, moderator, quoted) {
@@ -31,6 +32,7 @@ export function messageNode(item, me, moderator, quoted) {
   li.append(meta);
   if (item.replyTo !== undefined) li.append(quoteNode(item.replyTo, quoted));
   li.append(item.deleted ? make('div', 'text', 'message deleted') : messageText(item.text));
+  if (!item.deleted && item.attachments?.length) li.append(attachmentsNode(item.attachments));
   if (!item.deleted && item.reactions?.length) li.append(reactionsNode(item.reactions, me));
   return li;
 }

@@ -44,6 +44,7 @@ export async function pumpOutbox() {
       try {
         const fields = { room: item.room, clientMsgId: item.clientMsgId, text: item.text };
         if (Number.isInteger(item.replyTo)) fields.replyTo = item.replyTo;
+        if (item.attachments?.length) fields.attachments = item.attachments.map((a) => a.id);
         const data = await page.conn.request('send', fields);
         page.store.confirm(item, data);
       } catch (err) {

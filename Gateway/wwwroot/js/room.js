@@ -21,6 +21,7 @@ export function messageItem(m) {
     clientMsgId: m.clientMsgId,
     replyTo: Number.isInteger(m.replyTo) ? m.replyTo : undefined,
     reactions: (m.reactions ?? []).map((r) => ({ emoji: r.emoji, users: (r.users ?? []).map(userName) })),
+    attachments: m.attachments ?? [],
   };
 }
 

@@ -237,7 +237,7 @@ export class ChatStore {
       room.items.set(data.seq, {
         kind: 'message', seq: data.seq, sender: this.me, text: item.text,
         ts: data.ts ?? item.ts, edited: false, editedTs: undefined, deleted: false, clientMsgId: item.clientMsgId,
-        replyTo: item.replyTo, reactions: [],
+        replyTo: item.replyTo, reactions: [], attachments: item.attachments ?? [],
       });
     }
   }

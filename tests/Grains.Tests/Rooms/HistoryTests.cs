@@ -132,6 +132,9 @@ public sealed class HistoryTests(ClusterFixture cluster) : IClassFixture<Cluster
     /// A message compared by value: a record compares its list of reactions by reference, so the
     /// reactions are compared as text beside the rest.
     /// </summary>
-    private static (ChatMessage Message, string Reactions) AsStored(ChatMessage m) =>
-        (m with { Reactions = null }, string.Join(";", (m.Reactions ?? []).Select(r => $"{r.Emoji}:{string.Join(",", r.Users)}")));
+    // Lists compare by reference in a record, so reactions and attachments are compared as text.
+    private static (ChatMessage Message, string Reactions, string Attachments) AsStored(ChatMessage m) =>
+        (m with { Reactions = null, Attachments = null },
+         string.Join(";", (m.Reactions ?? []).Select(r => $"{r.Emoji}:{string.Join(",", r.Users)}")),
+         string.Join(";", m.Attachments ?? []));
 }

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatApp.Gateway.Attachments;
+
+/// <summary>
+/// Uploads' bounds, bound from the "Attachments" section; docs/security.md lists them with their
+/// defaults and what a client is told.
+/// </summary>
+public sealed class AttachmentOptions
+{
+    public const string Section = "Attachments";
+
+    /// <summary>The largest file accepted, in bytes: a bigger body is refused (413 too_large) as it streams in.</summary>
+    [Range(typeof(long), "1", "1073741824")]
+    public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>All the bytes one user's uploads may hold at once, attached or not (quota_exceeded past it).</summary>
+    [Range(typeof(long), "1", "9223372036854775807")]
+    public long UserQuotaBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>All the bytes the uploads to one room may hold at once.</summary>
+    [Range(typeof(long), "1", "9223372036854775807")]
+    public long RoomQuotaBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>
+    /// The most pixels an image may declare in its header: past it the image is refused before a
+    /// pixel is decoded (a small file can declare a picture that would need gigabytes to decode).
+    /// </summary>
+    [Range(typeof(long), "1", "9223372036854775807")]
+    public long MaxImagePixels { get; set; } = 40_000_000;
+
+    /// <summary>The longer side of a thumbnail, in pixels.</summary>
+    [Range(16, 1024)]
+    public int ThumbnailSize { get; set; } = 320;
+}

@@ -1,0 +1,114 @@
+using System.Data;
+using Npgsql;
+
+namespace ChatApp.Gateway.Attachments;
+
+/// <summary>
+/// Files as rows of <c>attachments</c> (sql/0018_attachments.sql), bytes in a bytea column. Reads
+/// stream the column (sequential access), so serving a 10 MB file does not hold it in memory twice.
+/// </summary>
+public sealed class PostgresAttachmentStore(NpgsqlDataSource db) : IAttachmentStore
+{
+    // The two kinds of advisory lock an upload takes, so that a user's and a room's never collide.
+    private const int UserLock = 18_001;
+    private const int RoomLock = 18_002;
+
+    /// <summary>
+    /// Quotas are checked and the row written in one transaction holding the uploader's and then
+    /// the room's advisory lock (always in that order, so two uploads never wait on each other in a
+    /// circle): concurrent uploads of one user, or to one room, are counted one after another and
+    /// cannot together pass a quota.
+    /// </summary>
+    public async Task<UploadOutcome> Add(NewUpload upload, long userQuotaBytes, long roomQuotaBytes, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockBoth = new NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock($1, hashtext($2)), pg_advisory_xact_lock($3, hashtext($4))", connection, transaction))
+        {
+            lockBoth.Parameters.AddWithValue(UserLock);
+            lockBoth.Parameters.AddWithValue(upload.Uploader);
+            lockBoth.Parameters.AddWithValue(RoomLock);
+            lockBoth.Parameters.AddWithValue(upload.Room);
+            await lockBoth.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        long byUser, inRoom;
+        await using (var used = new NpgsqlCommand("""
+            SELECT (SELECT coalesce(sum(size), 0) FROM attachments WHERE uploader = $1)::bigint,
+                   (SELECT coalesce(sum(size), 0) FROM attachments WHERE room = $2)::bigint
+            """, connection, transaction))
+        {
+            used.Parameters.AddWithValue(upload.Uploader);
+            used.Parameters.AddWithValue(upload.Room);
+            await using var reader = await used.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (byUser, inRoom) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        var size = upload.Content.Length;
+        if (byUser + size > userQuotaBytes)
+        {
+            return UploadOutcome.UserQuotaExceeded;
+        }
+        if (inRoom + size > roomQuotaBytes)
+        {
+            return UploadOutcome.RoomQuotaExceeded;
+        }
+
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO attachments (id, room, uploader, name, content_type, size, content, thumbnail, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue(upload.Id);
+            insert.Parameters.AddWithValue(upload.Room);
+            insert.Parameters.AddWithValue(upload.Uploader);
+            insert.Parameters.AddWithValue(upload.Name);
+            insert.Parameters.AddWithValue(upload.ContentType);
+            insert.Parameters.AddWithValue((long)size);
+            insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = upload.Content, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)upload.Thumbnail ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+            insert.Parameters.AddWithValue(upload.CreatedAt);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return UploadOutcome.Stored;
+    }
+
+    public async Task<StoredFile?> Find(Guid id, CancellationToken cancellationToken)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT room, uploader, name, content_type, size, thumbnail IS NOT NULL, message_seq
+            FROM attachments WHERE id = $1
+            """);
+        cmd.Parameters.AddWithValue(id);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredFile(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt64(4), reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetInt64(6))
+            : null;
+    }
+
+    public async Task<bool> Read(Guid id, bool thumbnail, Func<long, Stream, Task> write, CancellationToken cancellationToken)
+    {
+        var column = thumbnail ? "thumbnail" : "content";
+        await using var cmd = db.CreateCommand($"SELECT length({column}), {column} FROM attachments WHERE id = $1 AND {column} IS NOT NULL");
+        cmd.Parameters.AddWithValue(id);
+        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return false;
+        }
+        var length = reader.GetInt32(0);
+        await using var bytes = await reader.GetStreamAsync(1, cancellationToken);
+        await write(length, bytes);
+        return true;
+    }
+
+    public async Task<long> BytesOf(string uploader, CancellationToken cancellationToken)
+    {
+        await using var cmd = db.CreateCommand("SELECT coalesce(sum(size), 0)::bigint FROM attachments WHERE uploader = $1");
+        cmd.Parameters.AddWithValue(uploader);
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

@@ -1,0 +1,359 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using ChatApp.Tests.Support;
+using Xunit;
+
+namespace ChatApp.Tests.Gateway;
+
+/// <summary>One system with small upload bounds, so that the limits and quotas are reached with small files.</summary>
+public sealed class SmallUploadsFixture : IAsyncLifetime
+{
+    public const int MaxBytes = 256 * 1024;
+    public const int UserQuotaBytes = 600 * 1024;
+    public const int RoomQuotaBytes = 900 * 1024;
+
+    public ChatSystem System { get; private set; } = null!;
+
+    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>(ChatSystem.RoomyLimits)
+    {
+        ["Attachments:MaxBytes"] = $"{MaxBytes}",
+        ["Attachments:UserQuotaBytes"] = $"{UserQuotaBytes}",
+        ["Attachments:RoomQuotaBytes"] = $"{RoomQuotaBytes}",
+    });
+
+    public async Task DisposeAsync() => await System.DisposeAsync();
+}
+
+/// <summary>
+/// Files over HTTP: uploaded by members, carried by messages, served only to members with a type
+/// decided from the bytes and headers that keep any file from acting as a page.
+/// </summary>
+public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixture<SmallUploadsFixture>
+{
+    private ChatSystem System => fixture.System;
+
+    [Fact]
+    public async Task An_image_sent_in_a_message_reaches_the_other_member_with_its_thumbnail()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        using var aliceHttp = System.Http(alice.Token);
+        using var bobHttp = System.Http(bob.Token);
+        var picture = TestImages.Png(400, 300);
+
+        var upload = await aliceHttp.UploadAsync(room, "holiday.png", picture);
+        var seq = await alice.SendWithAsync(room, "look", upload.Id);
+
+        Assert.Equal(new Attachment(upload.Id, "holiday.png", picture.Length, "image/png", HasThumbnail: true), upload);
+        var seen = await bob.WaitForEventAsync(room, seq);
+        Assert.Equal(upload, Assert.Single(seen.Attachments!));
+        Assert.Equal(upload, Assert.Single((await bob.HistoryAsync(room)).Messages.Single(m => m.Seq == seq).Attachments!));
+
+        using var file = await bobHttp.GetAsync($"/api/attachments/{upload.Id}");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal(picture, await file.Content.ReadAsByteArrayAsync());
+        AssertServedAs(file, "image/png", "inline");
+
+        using var thumbnail = await bobHttp.GetAsync($"/api/attachments/{upload.Id}/thumbnail");
+        Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+        AssertServedAs(thumbnail, "image/png", "inline");
+        Assert.Equal((320, 240), TestImages.SizeOf(await thumbnail.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task Only_members_fetch_a_file_and_anyone_else_is_told_it_does_not_exist()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        using var aliceHttp = System.Http(alice.Token);
+        var upload = await aliceHttp.UploadAsync(room, "plan.png", TestImages.Png(40, 30));
+        await alice.SendWithAsync(room, "the plan", upload.Id);
+        var (_, strangerToken) = await System.RegisterAsync("mallory");
+        using var stranger = System.Http(strangerToken);
+
+        foreach (var path in new[] { $"/api/attachments/{upload.Id}", $"/api/attachments/{upload.Id}/thumbnail", $"/api/attachments/{Guid.NewGuid()}" })
+        {
+            await HttpSteps.AssertProblemAsync(await stranger.GetAsync(path), HttpStatusCode.NotFound, "not_found");
+        }
+        // Nor may a non-member upload to the room.
+        await HttpSteps.AssertProblemAsync(await stranger.PostFileAsync(room, "x.png", TestImages.Png(4, 4)), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task An_upload_no_message_carries_is_its_uploaders_alone()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        using var aliceHttp = System.Http(alice.Token);
+        using var bobHttp = System.Http(bob.Token);
+
+        var upload = await aliceHttp.UploadAsync(room, "draft.txt", "not sent yet"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.OK, (await aliceHttp.GetAsync($"/api/attachments/{upload.Id}")).StatusCode);
+        await HttpSteps.AssertProblemAsync(await bobHttp.GetAsync($"/api/attachments/{upload.Id}"), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Deleting_the_message_ends_access_to_its_files_for_everyone()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        using var aliceHttp = System.Http(alice.Token);
+        using var bobHttp = System.Http(bob.Token);
+        var upload = await aliceHttp.UploadAsync(room, "oops.png", TestImages.Png(50, 50));
+        var seq = await alice.SendWithAsync(room, "wrong picture", upload.Id);
+        Assert.Equal(HttpStatusCode.OK, (await bobHttp.GetAsync($"/api/attachments/{upload.Id}")).StatusCode);
+
+        await alice.DeleteAsync(room, seq);
+
+        foreach (var http in new[] { aliceHttp, bobHttp })
+        {
+            await HttpSteps.AssertProblemAsync(await http.GetAsync($"/api/attachments/{upload.Id}"), HttpStatusCode.NotFound, "not_found");
+            await HttpSteps.AssertProblemAsync(await http.GetAsync($"/api/attachments/{upload.Id}/thumbnail"), HttpStatusCode.NotFound, "not_found");
+        }
+        Assert.Empty((await bob.HistoryAsync(room)).Messages.Single(m => m.Seq == seq).Attachments!);
+        Assert.Empty(await Sql.QueryAsync(System.Database.ConnectionString, "SELECT 1 FROM attachments WHERE id = $1", upload.Id));
+    }
+
+    [Fact]
+    public async Task The_content_type_comes_from_the_bytes_not_the_name_or_the_clients_header()
+    {
+        var (room, http) = await MemberAsync();
+        var cases = new (string Name, byte[] Bytes, string Expected, string Disposition)[]
+        {
+            ("notes.txt", TestImages.Png(8, 8), "image/png", "inline"),
+            ("photo.png", "just words, honestly\n"u8.ToArray(), "text/plain", "attachment"),
+            ("report.jpg", "%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n"u8.ToArray(), "application/pdf", "attachment"),
+            ("song.gif", [0x00, 0x01, 0x02, 0xFE, 0xFF, 0x00, 0x10], "application/octet-stream", "attachment"),
+        };
+
+        foreach (var (name, bytes, expected, disposition) in cases)
+        {
+            var upload = await http.UploadAsync(room, name, bytes, claimedType: "text/html");
+            Assert.Equal(expected, upload.ContentType);
+            using var served = await http.GetAsync($"/api/attachments/{upload.Id}");
+            AssertServedAs(served, expected, disposition);
+        }
+    }
+
+    [Fact]
+    public async Task Svg_and_html_are_served_as_downloads_never_inline()
+    {
+        var (room, http) = await MemberAsync();
+        var svg = """<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>"""u8.ToArray();
+        var html = "<!doctype html><html><body><script>fetch('/api/me')</script></body></html>"u8.ToArray();
+
+        foreach (var (name, bytes) in new[] { ("logo.svg", svg), ("page.html", html) })
+        {
+            var upload = await http.UploadAsync(room, name, bytes, claimedType: name.EndsWith("svg") ? "image/svg+xml" : "text/html");
+            using var served = await http.GetAsync($"/api/attachments/{upload.Id}");
+            AssertServedAs(served, "text/plain", "attachment");
+            Assert.Equal(name, served.Content.Headers.ContentDisposition!.FileName?.Trim('"'));
+        }
+    }
+
+    [Fact]
+    public async Task A_file_over_the_limit_is_refused_with_413_whether_or_not_it_declares_its_length()
+    {
+        var (room, http) = await MemberAsync();
+        var user = await UserOfAsync(http);
+        var tooBig = new byte[SmallUploadsFixture.MaxBytes + 1];
+        Random.Shared.NextBytes(tooBig);
+
+        await HttpSteps.AssertProblemAsync(await http.PostFileAsync(room, "big.bin", tooBig), HttpStatusCode.RequestEntityTooLarge, "too_large");
+        var streamed = new StreamContent(new UnknownLengthStream(tooBig));
+        using var chunked = await http.PostAsync($"/api/rooms/{room}/attachments?name=big.bin", streamed);
+        Assert.Null(chunked.RequestMessage!.Content!.Headers.ContentLength);
+        await HttpSteps.AssertProblemAsync(chunked, HttpStatusCode.RequestEntityTooLarge, "too_large");
+
+        Assert.Empty(await Sql.QueryAsync(System.Database.ConnectionString, "SELECT 1 FROM attachments WHERE uploader = $1", user));
+        // The bound is the file's size: one of exactly the limit is taken.
+        await http.UploadAsync(room, "just-fits.bin", tooBig[..^1]);
+    }
+
+    [Fact]
+    public async Task An_upload_cut_short_stores_nothing()
+    {
+        var (name, token) = await System.RegisterAsync("cutter");
+        await using (var socket = await ChatTestClient.ConnectGreetedAsync(System.SocketUri, name, token))
+        {
+            var room = Fresh.Room();
+            await socket.JoinAsync(room);
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(System.BaseUri.Host, System.BaseUri.Port);
+            var stream = tcp.GetStream();
+            var head = $"POST /api/rooms/{room}/attachments?name=cut.bin HTTP/1.1\r\nHost: {System.BaseUri.Authority}\r\n" +
+                $"Authorization: Bearer {token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.WriteAsync(new byte[40_000]);
+            await stream.FlushAsync();
+            // A pause before the end, so that the server has read what came (else it may fail the
+            // read before taking any of it, and the test would not show that a part is never stored).
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            tcp.Client.Shutdown(SocketShutdown.Send);
+            // Whatever the server answers (an error, or a reset), the connection ends.
+            var answer = new byte[4096];
+            try
+            {
+                while (await stream.ReadAsync(answer) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // Reset by the server: the request is over all the same.
+            }
+        }
+
+        // The connection may close before the request's handler has finished, so a stored row could
+        // appear a moment later: absence is watched for a while (an upload lands in milliseconds).
+        var watchUntil = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (DateTime.UtcNow < watchUntil)
+        {
+            Assert.Empty(await Sql.QueryAsync(System.Database.ConnectionString, "SELECT 1 FROM attachments WHERE uploader = $1", name));
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_polyglot_is_served_as_what_it_decodes_as_and_never_runs()
+    {
+        var (room, http) = await MemberAsync();
+        var script = "<html><script>fetch('/api/me')</script></html>"u8.ToArray();
+        // A real image with a page after its end: an image, inline, in a response that cannot run script.
+        var imageThenPage = TestImages.Png(16, 16).Concat(script).ToArray();
+        // An image's header (16 × 16 pixels) with a page behind it: no image, so only ever a download.
+        var magicThenPage = "GIF89a"u8.ToArray().Concat(new byte[] { 16, 0, 16, 0, 0, 0, 0 }).Concat(script).ToArray();
+
+        var image = await http.UploadAsync(room, "trick.png", imageThenPage, "text/html");
+        var fake = await http.UploadAsync(room, "trick.gif", magicThenPage, "text/html");
+
+        using (var served = await http.GetAsync($"/api/attachments/{image.Id}"))
+        {
+            AssertServedAs(served, "image/png", "inline");
+        }
+        Assert.Equal(("application/octet-stream", false), (fake.ContentType, fake.HasThumbnail));
+        using (var served = await http.GetAsync($"/api/attachments/{fake.Id}"))
+        {
+            AssertServedAs(served, "application/octet-stream", "attachment");
+        }
+    }
+
+    [Fact]
+    public async Task A_file_name_with_a_path_keeps_only_its_last_segment()
+    {
+        var (room, http) = await MemberAsync();
+
+        var traversal = await http.UploadAsync(room, "../../etc/passwd", "root:x:0:0\n"u8.ToArray());
+        var windows = await http.UploadAsync(room, "..\\..\\boot.ini", "[boot]\n"u8.ToArray());
+        var header = await http.UploadAsync(room, "a\"b\r\nSet-Cookie: x=1.txt", "hi\n"u8.ToArray());
+        var dots = await http.UploadAsync(room, "..", "dots\n"u8.ToArray());
+
+        Assert.Equal(["passwd", "boot.ini", "abSet-Cookie x=1.txt", "file"], new[] { traversal.Name, windows.Name, header.Name, dots.Name });
+        using var served = await http.GetAsync($"/api/attachments/{header.Id}");
+        Assert.False(served.Headers.Contains("Set-Cookie"));
+        Assert.Equal("abSet-Cookie x=1.txt", served.Content.Headers.ContentDisposition!.FileName?.Trim('"'));
+    }
+
+    [Fact]
+    public async Task An_image_declaring_huge_dimensions_is_refused_before_it_is_decoded()
+    {
+        var (room, http) = await MemberAsync();
+        var bomb = TestImages.PngDeclaring(100_000, 100_000);
+        Assert.True(bomb.Length < 100);
+
+        var refused = await HttpSteps.AssertProblemAsync(await http.PostFileAsync(room, "bomb.png", bomb), HttpStatusCode.BadRequest, "validation");
+
+        Assert.Empty(await Sql.QueryAsync(System.Database.ConnectionString, "SELECT 1 FROM attachments WHERE uploader = $1", await UserOfAsync(http)));
+        Assert.Equal(400, refused.Status);
+    }
+
+    [Fact]
+    public async Task Uploads_past_the_user_or_room_quota_are_refused_with_quota_exceeded()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        using var aliceHttp = System.Http(alice.Token);
+        using var bobHttp = System.Http(bob.Token);
+        var quarter = new byte[250 * 1024];
+        Random.Shared.NextBytes(quarter);
+
+        // 250 KiB each: alice's third would take her to 750 KiB, over her 600 KiB.
+        await aliceHttp.UploadAsync(room, "1.bin", quarter);
+        await aliceHttp.UploadAsync(room, "2.bin", quarter);
+        await HttpSteps.AssertProblemAsync(await aliceHttp.PostFileAsync(room, "3.bin", quarter), HttpStatusCode.RequestEntityTooLarge, "quota_exceeded");
+        // bob's second would take the room to 1,000 KiB, over its 900 KiB, though bob is under his own.
+        await bobHttp.UploadAsync(room, "4.bin", quarter);
+        await HttpSteps.AssertProblemAsync(await bobHttp.PostFileAsync(room, "5.bin", quarter), HttpStatusCode.RequestEntityTooLarge, "quota_exceeded");
+        // Elsewhere bob still has room of his own.
+        var other = Fresh.Room();
+        await bob.JoinAsync(other);
+        await bobHttp.UploadAsync(other, "6.bin", quarter);
+    }
+
+    [Fact]
+    public async Task Only_the_uploader_may_attach_an_upload_only_in_its_room_and_only_once()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        var elsewhere = Fresh.Room();
+        await alice.JoinAsync(room);
+        await alice.JoinAsync(elsewhere);
+        await bob.JoinAsync(room);
+        using var aliceHttp = System.Http(alice.Token);
+        var upload = await aliceHttp.UploadAsync(room, "mine.png", TestImages.Png(8, 8));
+
+        async Task AssertRefused(ChatTestClient client, string where)
+        {
+            var answer = await client.RequestAsync("send", new { room = where, clientMsgId = Fresh.MsgId(), text = "x", attachments = new[] { upload.Id } });
+            Assert.Equal("not_found", Assert.IsType<ErrorFrame>(answer).Code);
+        }
+        await AssertRefused(bob, room);
+        await AssertRefused(alice, elsewhere);
+        await alice.SendWithAsync(room, "", upload.Id);
+        await AssertRefused(alice, room);
+    }
+
+    private async Task<(string Room, HttpClient Http)> MemberAsync()
+    {
+        var (name, token) = await System.RegisterAsync("uploader");
+        await using var client = await ChatTestClient.ConnectGreetedAsync(System.SocketUri, name, token);
+        var room = Fresh.Room();
+        await client.JoinAsync(room);
+        return (room, System.Http(token));
+    }
+
+    private static async Task<string> UserOfAsync(HttpClient http) =>
+        (await http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/me")).GetProperty("user").GetProperty("name").GetString()!;
+
+    /// <summary>The headers that make a file response safe whatever it holds.</summary>
+    private static void AssertServedAs(HttpResponseMessage response, string contentType, string disposition)
+    {
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("sandbox; default-src 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal(disposition, response.Content.Headers.ContentDisposition?.DispositionType);
+    }
+
+    /// <summary>A body whose length the client cannot know beforehand, so it goes chunked, without Content-Length.</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}
