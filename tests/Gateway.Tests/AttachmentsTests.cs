@@ -173,10 +173,20 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
         Random.Shared.NextBytes(tooBig);
 
         await HttpSteps.AssertProblemAsync(await http.PostFileAsync(room, "big.bin", tooBig), HttpStatusCode.RequestEntityTooLarge, "too_large");
+        // A body of unknown length is refused once the reading passes the limit. The server stops
+        // reading there, so a client still writing may see its connection cut before it reads the
+        // 413 (HTTP/1.1 has no way round that but Expect: 100-continue); either way nothing is stored.
         var streamed = new StreamContent(new UnknownLengthStream(tooBig));
-        using var chunked = await http.PostAsync($"/api/rooms/{room}/attachments?name=big.bin", streamed);
-        Assert.Null(chunked.RequestMessage!.Content!.Headers.ContentLength);
-        await HttpSteps.AssertProblemAsync(chunked, HttpStatusCode.RequestEntityTooLarge, "too_large");
+        try
+        {
+            using var chunked = await http.PostAsync($"/api/rooms/{room}/attachments?name=big.bin", streamed);
+            Assert.Null(chunked.RequestMessage!.Content!.Headers.ContentLength);
+            await HttpSteps.AssertProblemAsync(chunked, HttpStatusCode.RequestEntityTooLarge, "too_large");
+        }
+        catch (HttpRequestException cut) when (cut.InnerException is IOException)
+        {
+            // Cut off while writing past the limit: refused all the same.
+        }
 
         Assert.Empty(await Sql.QueryAsync(System.Database.ConnectionString, "SELECT 1 FROM attachments WHERE uploader = $1", user));
         // The bound is the file's size: one of exactly the limit is taken.
