@@ -51,6 +51,8 @@ public static class GatewayApp
         // Attachments: uploads' bounds and quotas, and where the files live (PostgreSQL).
         services.AddValidatedOptions<AttachmentOptions>(AttachmentOptions.Section);
         services.AddSingleton<IAttachmentStore, PostgresAttachmentStore>();
+        services.AddSingleton<UnsentUploadSweep>();
+        services.AddHostedService(provider => provider.GetRequiredService<UnsentUploadSweep>());
 
         // Cluster: this gateway's one observer, its sockets, and the fan-out to them.
         services.AddValidatedOptions<FanOutOptions>(FanOutOptions.Section);

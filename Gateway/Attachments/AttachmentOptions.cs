@@ -29,6 +29,13 @@ public sealed class AttachmentOptions
     [Range(typeof(long), "1", "9223372036854775807")]
     public long MaxImagePixels { get; set; } = 40_000_000;
 
+    /// <summary>
+    /// How long an upload that no message carries is kept: an upload whose message was never sent
+    /// (a closed tab, a client that gave up) would otherwise hold its uploader's quota for good.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan UnsentLifetime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The longer side of a thumbnail, in pixels.</summary>
     [Range(16, 1024)]
     public int ThumbnailSize { get; set; } = 320;

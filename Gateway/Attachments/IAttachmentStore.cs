@@ -25,6 +25,12 @@ public interface IAttachmentStore
 
     /// <summary>The bytes the user's uploads hold now.</summary>
     Task<long> BytesOf(string uploader, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the uploads that no message carried by <paramref name="uploadedBefore"/>, and returns
+    /// how many. One a message takes meanwhile is kept: the two cannot both happen to one row.
+    /// </summary>
+    Task<int> DeleteUnsent(DateTime uploadedBefore, CancellationToken cancellationToken);
 }
 
 /// <summary>An upload ready to store: its bytes, what they were found to be, and its thumbnail if an image.</summary>

@@ -111,4 +111,14 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db) : IAttachmentSt
         cmd.Parameters.AddWithValue(uploader);
         return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    public async Task<int> DeleteUnsent(DateTime uploadedBefore, CancellationToken cancellationToken)
+    {
+        // The room grain attaches an upload only while its message_seq is null: a row attached first
+        // is kept. A message sent in the very moment its upload expires may name a file that is gone
+        // (404 to whoever asks), never keep one that nobody sent.
+        await using var cmd = db.CreateCommand("DELETE FROM attachments WHERE message_seq IS NULL AND created_at < $1");
+        cmd.Parameters.AddWithValue(uploadedBefore);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

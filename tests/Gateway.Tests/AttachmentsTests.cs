@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using ChatApp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace ChatApp.Tests.Gateway;
@@ -100,6 +101,29 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.OK, (await aliceHttp.GetAsync($"/api/attachments/{upload.Id}")).StatusCode);
         await HttpSteps.AssertProblemAsync(await bobHttp.GetAsync($"/api/attachments/{upload.Id}"), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task An_upload_no_message_carried_within_its_lifetime_is_deleted_and_a_sent_or_younger_one_stays()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        using var http = System.Http(alice.Token);
+        var forgotten = await http.UploadAsync(room, "draft.txt", "never sent"u8.ToArray());
+        var sent = await http.UploadAsync(room, "kept.txt", "sent long ago"u8.ToArray());
+        await alice.SendWithAsync(room, "here it is", sent.Id);
+        var fresh = await http.UploadAsync(room, "new.txt", "about to be sent"u8.ToArray());
+        // Two of them uploaded two days ago, as far as the database knows: past the 24 h default.
+        Assert.Equal(2, await Sql.ScalarAsync<int>(System.Database.ConnectionString,
+            "WITH aged AS (UPDATE attachments SET created_at = created_at - interval '2 days' WHERE id = ANY($1) RETURNING 1) SELECT count(*)::int FROM aged",
+            new[] { forgotten.Id, sent.Id }));
+
+        Assert.True(await System.GatewayServices.GetRequiredService<ChatApp.Gateway.Attachments.UnsentUploadSweep>().SweepAsync(CancellationToken.None) >= 1);
+
+        await HttpSteps.AssertProblemAsync(await http.GetAsync($"/api/attachments/{forgotten.Id}"), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/attachments/{sent.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/attachments/{fresh.Id}")).StatusCode);
     }
 
     [Fact]
