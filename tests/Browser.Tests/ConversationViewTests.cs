@@ -141,6 +141,9 @@ public sealed partial class ConversationViewTests(BrowserFixture fixture)
 
         // A system that prefers dark gets it unasked; choosing light there wins, and is remembered.
         await using var dora = await ChatPage.OpenAsync(fixture, "dora");
+        // In front: Chromium tells a page's media-query listeners of a change only when it renders
+        // the page, and a page behind another may not be rendered for a long while.
+        await dora.Page.BringToFrontAsync();
         await dora.Page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
         var doraToggle = dora.Page.Locator("#theme-toggle");
         Assert.Equal(DarkBackground, await BackgroundAsync(dora.Page));
