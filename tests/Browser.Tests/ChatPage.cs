@@ -157,7 +157,10 @@ public sealed class ChatPage : IAsyncDisposable
     {
         await Page.Locator("#username").FillAsync(username);
         await Page.Locator("#password").FillAsync(Accounts.Password);
-        await Page.Locator("#register").ClickAsync();
+        // The answer is checked first, so a failure tells a refused or slow server from a page at fault.
+        var answer = await Page.RunAndWaitForResponseAsync(
+            () => Page.Locator("#register").ClickAsync(), response => response.Url.EndsWith("/api/auth/register", StringComparison.Ordinal));
+        Assert.True(answer.Ok, $"{Label}: register answered {answer.Status}: {await answer.TextAsync()}; {Problems()}");
         await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
         await Expect(Page.Locator("#auth-view")).ToBeHiddenAsync();
         await Expect(ConnectionState).ToHaveTextAsync("connected");
@@ -237,8 +240,10 @@ public sealed class ChatPage : IAsyncDisposable
     /// <summary>Fails with every console error, uncaught exception, CSP violation and dialog seen so far.</summary>
     public void AssertNoProblems()
     {
-        Assert.True(_problems.IsEmpty, $"{Label}'s page reported problems:\n{string.Join('\n', _problems)}");
+        Assert.True(_problems.IsEmpty, $"{Label}'s page reported problems:\n{Problems()}");
     }
+
+    private string Problems() => _problems.IsEmpty ? "no problems reported" : string.Join('\n', _problems);
 
     private bool IsTolerated(string text) => Tolerate?.Invoke(text) ?? false;
 

@@ -86,5 +86,6 @@ export function wireAuth() {
     e.preventDefault();
     authenticate(e.submitter === ui.register ? 'register' : 'login');
   });
+  ui.signin.disabled = ui.register.disabled = false;
   ui.signout.addEventListener('click', () => signOut());
 }
