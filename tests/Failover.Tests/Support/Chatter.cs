@@ -104,8 +104,16 @@ public sealed class Chatter : IAsyncDisposable
     public static async Task<Chatter> JoinAsync(Func<Uri> gateway, string user, string token, string room)
     {
         var chatter = new Chatter(gateway, user, token, room);
-        await chatter.ConnectAsync(resume: false, deadline: Stopwatch.GetTimestamp() + Ticks(TimeSpan.FromSeconds(30)));
-        chatter.JoinedAt = chatter.LastSeen = await chatter.JoinRoomAsync(TimeSpan.FromSeconds(60));
+        var deadline = Stopwatch.GetTimestamp() + Ticks(TimeSpan.FromSeconds(60));
+        await chatter.ConnectAsync(resume: false, deadline);
+        var lastSeq = await chatter.JoinRoomAsync(TimeSpan.FromSeconds(60));
+        // A join the gateway gave up on (unavailable after 5 s) may still have gone through: the
+        // user's session then told the gateway, and the socket began following from the join event
+        // itself, before the retried join's reply. The chatter follows from the first event shown.
+        await chatter.HarvestAsync(deadline);
+        var shown = chatter.Events;
+        chatter.JoinedAt = shown.Count == 0 ? lastSeq : Math.Min(lastSeq, shown[0].Seq - 1);
+        chatter.LastSeen = shown.Count == 0 ? lastSeq : chatter.LastSeen;
         return chatter;
     }
 
