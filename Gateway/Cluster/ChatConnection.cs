@@ -137,7 +137,11 @@ public sealed partial class ChatConnection
                     case Outbound.Unfollow u:
                         await UnfollowAsync(u);
                         break;
-                    case Outbound.CatchUp c when _cursors.ContainsKey(c.Room):
+                    case Outbound.CatchUp c when _cursors.TryGetValue(c.Room, out var cursor) && cursor < (c.IfBefore ?? long.MaxValue):
+                        if (c.IfBefore is { } due)
+                        {
+                            LogStalled(_logger, Id, c.Room, cursor, due);
+                        }
                         await CatchUpAsync(c.Room, upTo: null);
                         break;
                 }
@@ -213,7 +217,10 @@ public sealed partial class ChatConnection
         }
         catch (ChatException ex) when (ex.Code is ErrorCodes.NotFound or ErrorCodes.Forbidden)
         {
-            _cursors.Remove(room); // no longer a member: nothing more of this room for this socket
+            // No longer a member: nothing more of this room for this socket. The notice of the
+            // removal, or the next membership re-check, unfollows it in the hub too.
+            LogRefusedLog(_logger, Id, room, ex.Code);
+            _cursors.Remove(room);
         }
         catch (Exception ex) when (ex is not (WebSocketException or OperationCanceledException))
         {
@@ -303,6 +310,12 @@ public sealed partial class ChatConnection
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} of {User} cannot keep up; closing it")]
     private static partial void LogSlowConsumer(ILogger logger, string connectionId, string? user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} heard nothing of room {Room} past seq {Cursor} although the room was at {Due} a lease renewal ago; filling it from the log")]
+    private static partial void LogStalled(ILogger logger, string connectionId, string room, long cursor, long due);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} was refused room {Room}'s log ({Code}); it shows no more of the room")]
+    private static partial void LogRefusedLog(ILogger logger, string connectionId, string room, string code);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} could not repair room {Room} from the log; sending resync")]
     private static partial void LogRepairFailed(ILogger logger, Exception ex, string connectionId, string room);

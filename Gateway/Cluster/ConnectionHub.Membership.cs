@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ChatApp.Errors;
 using ChatApp.Rooms;
 using ChatApp.Users;
@@ -32,6 +33,8 @@ namespace ChatApp.Gateway.Cluster;
 public sealed partial class ConnectionHub
 {
     private long _followClock;
+    // Each followed room's last seq at the previous re-check (CatchUpStalled).
+    private readonly ConcurrentDictionary<string, long> _checkedSeqs = new(StringComparer.Ordinal);
 
     private long NextFollowStamp() => Interlocked.Increment(ref _followClock);
 
@@ -44,16 +47,16 @@ public sealed partial class ConnectionHub
         {
             return;
         }
-        IReadOnlyList<UserName> members;
+        FollowerCheck check;
         try
         {
-            members = await _cluster.GetGrain<IRoomGrain>(room).MembersAmong(following);
+            check = await _cluster.GetGrain<IRoomGrain>(room).CheckFollowers(following);
         }
         catch (ChatException ex) when (ex.Code == ErrorCodes.NotFound)
         {
-            members = []; // the room itself is gone
+            check = new FollowerCheck([], 0); // the room itself is gone
         }
-        foreach (var user in following.Except(members))
+        foreach (var user in following.Except(check.Members))
         {
             if (!_joins.IsJoiningHere(user, room))
             {
@@ -61,6 +64,26 @@ public sealed partial class ConnectionHub
                 UnfollowForUser(user, room, finalEvent: null, followedBefore: asked);
             }
         }
+        CatchUpStalled(room, check.LastSeq);
+    }
+
+    /// <summary>
+    /// The live path's safety net. A socket that has not reached even the seq its room had at the
+    /// previous check heard nothing of the room for a whole renewal period while the room went on:
+    /// its live events are stuck or lost somewhere (a relay whose stream stalled in a failover, say),
+    /// and a gap is only noticed when a later event comes. Such a socket reads the log instead. One
+    /// renewal behind, not the room's last seq now, so that events merely on their way cost nothing.
+    /// </summary>
+    private void CatchUpStalled(string room, long lastSeq)
+    {
+        if (_checkedSeqs.TryGetValue(room, out var previous) && previous > 0)
+        {
+            foreach (var connection in _sockets.FollowersOf(room))
+            {
+                connection.Enqueue(new Outbound.CatchUp(room, IfBefore: previous));
+            }
+        }
+        _checkedSeqs[room] = lastSeq;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{User} no longer belongs to room {Room}, whose removal notice did not arrive; their sockets here stop following it")]

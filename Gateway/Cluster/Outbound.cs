@@ -30,6 +30,9 @@ public abstract record Outbound
     /// <summary>Stop following a room, after showing its <paramref name="FinalEvent"/> (the user's leave, kick or ban) when given.</summary>
     public sealed record Unfollow(string Room, RoomEvent? FinalEvent = null) : Outbound;
 
-    /// <summary>Check the log for events this socket may have missed (a relay was lost, say).</summary>
-    public sealed record CatchUp(string Room) : Outbound;
+    /// <summary>
+    /// Check the log for events this socket may have missed (a relay was lost, say); with
+    /// <paramref name="IfBefore"/>, only if the socket has not yet reached that seq.
+    /// </summary>
+    public sealed record CatchUp(string Room, long? IfBefore = null) : Outbound;
 }

@@ -136,11 +136,12 @@ public interface IRoomGrain : IGrainWithStringKey
 
     /// <summary>
     /// Which of <paramref name="users"/> belong to the room now (none, for a room that does not
-    /// exist): what a gateway's lease renewal asks about the users whose sockets follow the room,
-    /// so that a removal whose one-way notice was lost still takes effect within a renewal.
+    /// exist), and the room's last seq: what a gateway's lease renewal asks about the users whose
+    /// sockets follow the room, so that a removal whose one-way notice was lost still takes effect
+    /// within a renewal, and a socket whose live events stopped coming is noticed.
     /// </summary>
-    [AlwaysInterleave, Alias("MembersAmong")]
-    Task<IReadOnlyList<UserName>> MembersAmong(IReadOnlyList<UserName> users);
+    [AlwaysInterleave, Alias("CheckFollowers")]
+    Task<FollowerCheck> CheckFollowers(IReadOnlyList<UserName> users);
 
     /// <summary>A page of members in name order after <paramref name="after"/> (null: the first), at most 100; who may see the room may see them.</summary>
     [AlwaysInterleave, Alias("Members")]

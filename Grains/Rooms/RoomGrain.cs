@@ -358,8 +358,8 @@ public sealed partial class RoomGrain(
 
     public Task<bool> IsMember(UserName user) => Task.FromResult(Room.Exists && _members.Contains(user));
 
-    public Task<IReadOnlyList<UserName>> MembersAmong(IReadOnlyList<UserName> users) =>
-        Task.FromResult<IReadOnlyList<UserName>>(Room.Exists ? [.. users.Where(user => _members.Contains(user))] : []);
+    public Task<FollowerCheck> CheckFollowers(IReadOnlyList<UserName> users) =>
+        Task.FromResult(new FollowerCheck(Room.Exists ? [.. users.Where(user => _members.Contains(user))] : [], _lastSeq));
 
     public Task<RoomSummary> GetSummary(UserName user)
     {

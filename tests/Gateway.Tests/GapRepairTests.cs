@@ -86,6 +86,30 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     }
 
     [Fact]
+    public async Task Events_lost_while_the_relay_still_knew_the_gateway_reach_the_socket_within_two_lease_renewals()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        var firstSeen = (await bob.JoinAsync(room)).LastSeq;
+
+        // Lost, and no later event comes to show the gap; the relay knows the gateway again, so a
+        // renewal finds nothing new about it (as when a stream stalls in a failover).
+        await Relay(room).Unwatch(Hub.Observer);
+        var lost = await SendMany(alice, room, 3);
+        await RelayedUpTo(room, lost[^1]);
+        await Relay(room).Watch(Hub.Observer, TimeSpan.FromMinutes(1));
+
+        // The first renewal notes where the room is; by the second, bob has not reached it.
+        await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
+        await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
+
+        await bob.WaitForEventAsync(room, lost[^1]);
+        Assert.Equal(Enumerable.Range(1, (int)(lost[^1] - firstSeen)).Select(i => firstSeen + i), bob.Seqs(room));
+    }
+
+    [Fact]
     public async Task More_than_500_lost_events_become_a_resync_and_then_live_events_flow_again()
     {
         await using var alice = await System.ConnectNewUserAsync("alice");
