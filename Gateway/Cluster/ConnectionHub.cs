@@ -69,12 +69,21 @@ public sealed partial class ConnectionHub : IChatObserver
     public async Task FollowAsync(ChatConnection connection, string room, long? afterSeq)
     {
         connection.MarkFollowed(room, NextFollowStamp());
-        if (_sockets.Follow(connection, room))
+        try
         {
-            await Relay(room).Watch(_self.Value, _options.LeaseDuration);
+            if (_sockets.Follow(connection, room))
+            {
+                await Relay(room).Watch(_self.Value, _options.LeaseDuration);
+            }
         }
-        // Queued after the watch is in place: its catch-up from the log covers anything published before.
-        connection.Enqueue(new Outbound.Follow(room, afterSeq));
+        finally
+        {
+            // Queued after the watch is in place: its catch-up from the log covers anything published
+            // before. Queued even if the watch failed (a silo dying): the socket follows the room
+            // now, and without its place in the room it would drop every event of it for good. The
+            // next lease renewal watches the room again, and the socket catches up then.
+            connection.Enqueue(new Outbound.Follow(room, afterSeq));
+        }
     }
 
     /// <summary>Every local socket of the user follows the room (a join on any of their devices).</summary>
