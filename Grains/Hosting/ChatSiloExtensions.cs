@@ -40,12 +40,20 @@ public static class ChatSiloExtensions
         // poll: at 10 ms that was 8 queue calls per 10 ms with nothing to carry (8-12 % of a core per
         // silo). The chat queues answer a dequeue when an event arrives instead (ChatQueueGrain).
         silo.Services.AddOptions<ChatApp.Streaming.ChatQueueOptions>().BindConfiguration(QueuesSection);
-        silo.AddPersistentStreams(ChatStreams.Provider, ChatApp.Streaming.ChatQueueAdapterFactory.Create, streams => streams.ConfigurePullingAgent(agent =>
+        silo.AddPersistentStreams(ChatStreams.Provider, ChatApp.Streaming.ChatQueueAdapterFactory.Create, streams =>
         {
-            // The period only spaces one wait from the next; the wait itself ends on an event.
-            agent.Configure(o => o.GetQueueMsgsTimerPeriod = StreamPullPeriod);
-            agent.BindConfiguration(PullingAgentSection);
-        }));
+            streams.ConfigurePullingAgent(agent =>
+            {
+                // The period only spaces one wait from the next; the wait itself ends on an event.
+                agent.Configure(o =>
+                {
+                    o.GetQueueMsgsTimerPeriod = StreamPullPeriod;
+                    o.MaxEventDeliveryTime = ChatApp.Streaming.RelayDeliveryRetries.GiveUpAfter;
+                });
+                agent.BindConfiguration(PullingAgentSection);
+            });
+            streams.ConfigureBackoffProvider((_, _) => new ChatApp.Streaming.RelayDeliveryRetries());
+        });
         silo.Services.AddSingleton(_ => ChatDataSource(connectionString));
         silo.Services.AddSingleton(_ => new ChatApp.Search.SearchDatabase(connectionString));
         silo.Services.AddSingleton<GroupCommit>();
