@@ -3,7 +3,7 @@ using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit;
 
-namespace ChatApp.Tests.Browser;
+namespace ChatApp.Tests.Support;
 
 /// <summary>axe-core run inside the page as it stands: what it finds serious or critical fails the test, with where.</summary>
 public static class Accessibility
