@@ -30,7 +30,7 @@ public static class MeApi
         var user = http.User();
         var rooms = cluster.GetGrain<IUserSessionGrain>(user.Name).GetRooms();
         var profile = (await profiles.Of([user.Name])).SingleOrDefault();
-        var me = user with { DisplayName = profile?.DisplayName };
+        var me = user with { DisplayName = profile?.DisplayName, Avatar = profile?.Avatar };
         return TypedResults.Ok(new Me(me, await cluster.RoomList().Summaries(user.Name, await rooms)));
     }
 
@@ -56,7 +56,7 @@ public static class MeApi
             await profiles.SetDisplayName(user.Name, displayName);
         }
         var profile = (await profiles.Of([user.Name])).SingleOrDefault();
-        return TypedResults.Ok(new ChangedProfile(user with { DisplayName = profile?.DisplayName }));
+        return TypedResults.Ok(new ChangedProfile(user with { DisplayName = profile?.DisplayName, Avatar = profile?.Avatar }));
     }
 
     /// <summary>A JSON string as .NET text; one escaping a lone surrogate (<c>"\ud800"</c>) is no text and is refused.</summary>
