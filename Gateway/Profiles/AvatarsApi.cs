@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
@@ -5,6 +6,7 @@ using ChatApp.Gateway.Attachments;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Http;
 using ChatApp.Gateway.Limits;
+using ChatApp.Users;
 using Microsoft.Extensions.Options;
 
 namespace ChatApp.Gateway.Profiles;
@@ -66,6 +68,52 @@ public static partial class AvatarsApi
         headers.ContentSecurityPolicy = AttachmentsApi.FileContentSecurityPolicy;
         headers.CacheControl = CacheForGood;
         return TypedResults.Bytes(image, ContentSniffer.Png);
+    }
+
+    /// <summary>
+    /// <c>PATCH /api/me</c>'s <c>avatar</c> (the contract's way): null removes the avatar, and an
+    /// attachment id makes a picture of that file, which must be the user's own upload. Returns the
+    /// refusal to answer with, or null when the avatar was changed.
+    /// </summary>
+    public static async Task<IResult?> ChangeFromProfile(
+        UserName user, JsonElement avatar, HttpContext http, UserAvatars avatars, IAttachmentStore files, AvatarOptions settings, AbuseLimits limits)
+    {
+        if (avatar.ValueKind == JsonValueKind.Null)
+        {
+            await avatars.Remove(user, http.RequestAborted);
+            return null;
+        }
+        if (avatar.ValueKind != JsonValueKind.String || !Guid.TryParse(avatar.GetString(), out var id))
+        {
+            return ChatProblems.Problem(ErrorCodes.Validation, "avatar must be the id of an attachment you uploaded, or null.");
+        }
+        limits.TakeMessage(user);
+        // Someone else's file, even one the user may see in a room, is refused as if it did not exist.
+        if (await files.Find(id, http.RequestAborted) is not { } file || file.Uploader != user.Value)
+        {
+            return ChatProblems.Problem(ErrorCodes.NotFound, "No such attachment.");
+        }
+        if (file.Size > settings.MaxBytes)
+        {
+            return ChatProblems.Problem(ErrorCodes.TooLarge, $"An avatar is at most {settings.MaxBytes:N0} bytes.");
+        }
+        byte[]? upload = null;
+        await files.Read(id, thumbnail: false, async (_, bytes) =>
+        {
+            using var copy = new MemoryStream();
+            await bytes.CopyToAsync(copy, http.RequestAborted);
+            upload = copy.ToArray();
+        }, http.RequestAborted);
+        if (upload is null)
+        {
+            return ChatProblems.Problem(ErrorCodes.NotFound, "No such attachment.");
+        }
+        if (AvatarImages.Square(upload, settings.Size, settings.MaxImagePixels) is not { } image)
+        {
+            return NotAnImage();
+        }
+        await avatars.Set(user, image, http.RequestAborted);
+        return null;
     }
 
     /// <summary>The answer to a change: the user as <c>PATCH /api/me</c> answers, with the new avatar's address.</summary>

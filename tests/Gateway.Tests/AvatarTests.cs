@@ -123,7 +123,11 @@ public sealed class AvatarTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         // Past Avatars:MaxBytes (2 MB by default).
         var tooBig = new byte[DefaultMaxBytes + 1];
         TestImages.Png(64, 64).CopyTo(tooBig, 0);
-        await HttpSteps.AssertProblemAsync(await PutAvatar(http, tooBig), HttpStatusCode.RequestEntityTooLarge, "too_large");
+        // Expect: 100-continue, so that the client waits for the server's answer before writing the
+        // body (the server answers 413 from the Content-Length and would cut a client still writing).
+        using var oversized = new HttpRequestMessage(HttpMethod.Put, "/api/me/avatar") { Content = new ByteArrayContent(tooBig) };
+        oversized.Headers.ExpectContinue = true;
+        await HttpSteps.AssertProblemAsync(await http.SendAsync(oversized), HttpStatusCode.RequestEntityTooLarge, "too_large");
 
         Assert.Equal(address, await AvatarOf(http, alice));
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(address)).StatusCode);
@@ -147,5 +151,37 @@ public sealed class AvatarTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         Assert.EndsWith("IEND\u00AE\u0042\u0060\u0082", text);
         // The middle square of a 96 × 64 picture, kept at its own size since it is under the avatar size.
         Assert.Equal((64, 64), TestImages.SizeOf(kept));
+    }
+
+    [Fact]
+    public async Task Patch_me_makes_an_avatar_of_ones_own_uploaded_picture_and_null_removes_it()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        using var aliceHttp = System.Http(alice.Token);
+        using var bobHttp = System.Http(bob.Token);
+        var picture = await aliceHttp.UploadAsync(room, "me.png", TestImages.Png(300, 300));
+        var notes = await aliceHttp.UploadAsync(room, "notes.txt", "not a picture"u8.ToArray());
+        var bobs = await bobHttp.UploadAsync(room, "bob.png", TestImages.Png(50, 50));
+        await bob.SendWithAsync(room, "me", bobs.Id);
+
+        using var set = await aliceHttp.PatchAsJsonAsync("/api/me", new { displayName = "Alice", avatar = picture.Id });
+
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var address = (await set.ReadAsync<Changed>()).User.Avatar!;
+        Assert.Equal((AvatarSize, AvatarSize), TestImages.SizeOf(await bobHttp.GetByteArrayAsync(address)));
+        // Someone else's picture, even one she can see in the room, is no file of hers.
+        await HttpSteps.AssertProblemAsync(await aliceHttp.PatchAsJsonAsync("/api/me", new { avatar = bobs.Id }), HttpStatusCode.NotFound, "not_found");
+        // A refused avatar changes nothing, the display name sent with it included.
+        await HttpSteps.AssertProblemAsync(await aliceHttp.PatchAsJsonAsync("/api/me", new { displayName = "Mallory", avatar = notes.Id }), HttpStatusCode.UnsupportedMediaType, "validation");
+        await HttpSteps.AssertProblemAsync(await aliceHttp.PatchAsJsonAsync("/api/me", new { avatar = 42 }), HttpStatusCode.BadRequest, "validation");
+        Assert.Equal(new ProfileView(alice.User, "Alice", address), await bobHttp.GetFromJsonAsync<ProfileView>($"/api/users/{alice.User}"));
+
+        using var removed = await aliceHttp.PatchAsJsonAsync("/api/me", new { avatar = (Guid?)null });
+        Assert.Null((await removed.ReadAsync<Changed>()).User.Avatar);
+        Assert.Equal(new ProfileView(alice.User, "Alice", null), await bobHttp.GetFromJsonAsync<ProfileView>($"/api/users/{alice.User}"));
     }
 }
