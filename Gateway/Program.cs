@@ -7,6 +7,7 @@ using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Http;
 using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Observability;
+using ChatApp.Gateway.Profiles;
 using ChatApp.Gateway.Sockets;
 using Microsoft.Extensions.Configuration.Memory;
 using Npgsql;
@@ -51,6 +52,9 @@ public static class GatewayApp
         // Attachments: uploads' bounds and quotas, and where the files live (PostgreSQL).
         services.AddValidatedOptions<AttachmentOptions>(AttachmentOptions.Section);
         services.AddSingleton<IAttachmentStore, PostgresAttachmentStore>();
+        // Avatars: their bounds, and the pictures (PostgreSQL, sql/0021).
+        services.AddValidatedOptions<AvatarOptions>(AvatarOptions.Section);
+        services.AddSingleton<UserAvatars>();
         services.AddSingleton<UnsentUploadSweep>();
         services.AddHostedService(provider => provider.GetRequiredService<UnsentUploadSweep>());
 
@@ -100,6 +104,7 @@ public static class GatewayApp
         app.MapAuth();             // /api/auth: register, login, logout, password
         app.MapMe();               // /api/me, and changing one's own profile
         app.MapUsers();            // /api/users: profiles (display names) of other users
+        app.MapAvatars();          // /api/me/avatar (set, remove), /api/users/{name}/avatar/{version}
         app.MapRooms();            // /api/rooms, with members, bans and roles
         app.MapRoomSettings();     // /api/rooms/{id}: topic, unban, owner, invite links; /api/invites/{code}
         app.MapMessages();         // /api/rooms/{id}/messages

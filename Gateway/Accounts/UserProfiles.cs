@@ -16,13 +16,18 @@ public sealed class UserProfiles(NpgsqlDataSource db)
     /// <summary>The profiles of those of <paramref name="names"/> that are users, in name order.</summary>
     public async Task<IReadOnlyList<ProfileView>> Of(IReadOnlyCollection<UserName> names)
     {
-        await using var cmd = db.CreateCommand("SELECT name, display_name FROM users WHERE name = ANY($1) ORDER BY name");
+        await using var cmd = db.CreateCommand("""
+            SELECT u.name, u.display_name, a.version FROM users u LEFT JOIN user_avatars a ON a.user_name = u.name
+            WHERE u.name = ANY($1) ORDER BY u.name
+            """);
         cmd.Parameters.AddWithValue(names.Select(name => name.Value).ToArray());
         await using var reader = await cmd.ExecuteReaderAsync();
         var profiles = new List<ProfileView>();
         while (await reader.ReadAsync())
         {
-            profiles.Add(new ProfileView(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            var name = reader.GetString(0);
+            profiles.Add(new ProfileView(name, reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : Profiles.UserAvatars.Address(name, reader.GetString(2))));
         }
         return profiles;
     }

@@ -2,6 +2,6 @@ namespace ChatApp.Gateway.Contract;
 
 /// <summary>
 /// What anyone signed in may read of a user: the user name (the identity), the display name they
-/// chose (absent when none), and a place for an avatar's address, which nothing fills yet.
+/// chose (absent when none), and the address of their avatar (absent when none; Profiles/AvatarsApi.cs).
 /// </summary>
 public sealed record ProfileView(string Name, string? DisplayName, string? Avatar = null);

@@ -1,9 +1,13 @@
 using System.Text.Json;
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Attachments;
 using ChatApp.Gateway.Contract;
+using ChatApp.Gateway.Limits;
+using ChatApp.Gateway.Profiles;
 using ChatApp.Rooms;
 using ChatApp.Users;
+using Microsoft.Extensions.Options;
 
 namespace ChatApp.Gateway.Http;
 
@@ -30,33 +34,43 @@ public static class MeApi
         var user = http.User();
         var rooms = cluster.GetGrain<IUserSessionGrain>(user.Name).GetRooms();
         var profile = (await profiles.Of([user.Name])).SingleOrDefault();
-        var me = user with { DisplayName = profile?.DisplayName };
+        var me = user with { DisplayName = profile?.DisplayName, Avatar = profile?.Avatar };
         return TypedResults.Ok(new Me(me, await cluster.RoomList().Summaries(user.Name, await rooms)));
     }
 
     /// <summary>
     /// Changes the fields the body names, leaving the others as they are (other profile fields may
-    /// come): <c>displayName</c> set to a string sets it, to null or blank clears it (the user name is shown).
+    /// come): <c>displayName</c> set to a string sets it, to null or blank clears it (the user name is shown);
+    /// <c>avatar</c> is an attachment id or null (Profiles/AvatarsApi.cs). Either refused, neither changes.
     /// </summary>
-    private static async Task<IResult> ChangeProfile(JsonElement body, HttpContext http, UserProfiles profiles)
+    private static async Task<IResult> ChangeProfile(
+        JsonElement body, HttpContext http, UserProfiles profiles,
+        UserAvatars avatars, IAttachmentStore files, IOptions<AvatarOptions> avatarOptions, AbuseLimits limits)
     {
         var user = http.User();
         if (body.ValueKind != JsonValueKind.Object)
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "The body must be a JSON object.");
         }
-        if (body.TryGetProperty("displayName", out var sent))
+        var changesName = body.TryGetProperty("displayName", out var sent);
+        var displayName = !changesName ? null : sent.ValueKind switch
         {
-            var displayName = sent.ValueKind switch
-            {
-                JsonValueKind.Null => null,
-                JsonValueKind.String => DisplayNames.Normalize(TextOf(sent)),
-                _ => throw new ChatException(ErrorCodes.Validation, "displayName must be a string or null."),
-            };
+            JsonValueKind.Null => null,
+            JsonValueKind.String => DisplayNames.Normalize(TextOf(sent)),
+            _ => throw new ChatException(ErrorCodes.Validation, "displayName must be a string or null."),
+        };
+        // The display name is checked above and stored below: a refused avatar leaves it as it was.
+        if (body.TryGetProperty("avatar", out var avatar)
+            && await AvatarsApi.ChangeFromProfile(user.Name, avatar, http, avatars, files, avatarOptions.Value, limits) is { } refused)
+        {
+            return refused;
+        }
+        if (changesName)
+        {
             await profiles.SetDisplayName(user.Name, displayName);
         }
         var profile = (await profiles.Of([user.Name])).SingleOrDefault();
-        return TypedResults.Ok(new ChangedProfile(user with { DisplayName = profile?.DisplayName }));
+        return TypedResults.Ok(new ChangedProfile(user with { DisplayName = profile?.DisplayName, Avatar = profile?.Avatar }));
     }
 
     /// <summary>A JSON string as .NET text; one escaping a lone surrogate (<c>"\ud800"</c>) is no text and is refused.</summary>

@@ -13,7 +13,9 @@ public static class TestImages
     public static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>A real RGB image of the given size: a colour gradient.</summary>
-    public static byte[] Png(int width, int height)
+    public static byte[] Png(int width, int height) => Write(width, height, Gradient(width, height));
+
+    private static byte[] Gradient(int width, int height)
     {
         var raw = new byte[height * (1 + width * 3)];
         for (var y = 0; y < height; y++)
@@ -26,7 +28,7 @@ public static class TestImages
                 raw[row + 3 + x * 3] = 128;
             }
         }
-        return Write(width, height, raw);
+        return raw;
     }
 
     /// <summary>
@@ -35,11 +37,18 @@ public static class TestImages
     /// </summary>
     public static byte[] PngDeclaring(int width, int height) => Write(width, height, new byte[1 + 3]);
 
+    /// <summary>
+    /// A real image that carries more than pixels: an ancillary chunk (e.g. <c>eXIf</c>, where cameras
+    /// write their GPS position) before the pixels, and bytes after the image's end (a polyglot's payload).
+    /// </summary>
+    public static byte[] PngCarrying(int width, int height, string chunkType, byte[] chunkData, byte[] trailer) =>
+        [.. Write(width, height, Gradient(width, height), (chunkType, chunkData)), .. trailer];
+
     /// <summary>The width and height a PNG's header declares.</summary>
     public static (int Width, int Height) SizeOf(byte[] png) =>
         (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
 
-    private static byte[] Write(int width, int height, byte[] raw)
+    private static byte[] Write(int width, int height, byte[] raw, params (string Type, byte[] Data)[] ancillary)
     {
         using var file = new MemoryStream();
         file.Write(Signature);
@@ -49,6 +58,10 @@ public static class TestImages
         header[8] = 8; // bits per sample
         header[9] = 2; // RGB
         WriteChunk(file, "IHDR", header);
+        foreach (var (type, data) in ancillary)
+        {
+            WriteChunk(file, type, data);
+        }
         using (var compressed = new MemoryStream())
         {
             using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))

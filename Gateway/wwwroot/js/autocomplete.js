@@ -6,6 +6,7 @@
 import { userName } from './rules.js';
 import { ui, make } from './ui.js';
 import { page, currentRoom } from './page.js';
+import { avatarOf } from './avatars.js';
 
 const MAX_SHOWN = 8;
 // An @ that starts a word, and what of a name follows it up to the caret.
@@ -38,6 +39,7 @@ function show() {
   list.replaceChildren(...open.names.map((name, i) => {
     const li = make('li', 'suggestion', `@${name}`);
     li.id = `mention-option-${i}`;
+    li.prepend(avatarOf(name));
     li.setAttribute('role', 'option');
     li.setAttribute('aria-selected', String(i === open.index));
     li.dataset.index = String(i);

@@ -3,6 +3,7 @@
 import { userName, isDirect } from './rules.js';
 import { ui, make, button } from './ui.js';
 import { userLabel } from './profiles.js';
+import { avatarOf } from './avatars.js';
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 };
 
@@ -39,7 +40,7 @@ export function renderMembers(room, o) {
     const direct = name !== o.me && !isDirect(room.id);
     const nameNode = direct ? button('member-name dm', undefined, `Message ${name} directly`) : make('span', 'member-name');
     nameNode.append(userLabel(name));
-    who.append(dot, nameNode);
+    who.append(dot, avatarOf(name), nameNode);
     if (direct) who.lastChild.title = `Message ${name} directly`;
     if (name === o.me) who.append(make('span', 'you', '(you)'));
     if (m.role !== 'member') who.append(make('span', `role ${m.role}`, m.role));

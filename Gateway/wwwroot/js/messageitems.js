@@ -5,6 +5,7 @@ import { make, button, timeNode } from './ui.js';
 import { quoteParts } from './replies.js';
 import { messageText } from './richtext.js';
 import { userLabel } from './profiles.js';
+import { avatarOf } from './avatars.js';
 import { attachmentsNode } from './attachments.js';
 
 /** `quoted`: for a reply, the message it answers as far as known (undefined while it loads). */
@@ -16,7 +17,7 @@ export function messageNode(item, me, moderator, quoted) {
   li.classList.toggle('deleted', item.deleted);
 
   const meta = make('div', 'meta');
-  meta.append(userLabel(item.sender, 'sender'), timeNode(item.ts));
+  meta.append(avatarOf(item.sender), userLabel(item.sender, 'sender'), timeNode(item.ts));
   if (item.edited && !item.deleted) {
     const mark = make('span', 'edited', '(edited)');
     if (item.editedTs) mark.title = `edited ${new Date(item.editedTs).toLocaleString()}`;
@@ -77,7 +78,7 @@ export function pendingNode(item, me, connected) {
     : connected ? 'sending…' : 'pending';
   li.classList.toggle('failed', item.state === 'failed');
   const meta = make('div', 'meta');
-  meta.append(userLabel(me, 'sender'), timeNode(item.ts, status));
+  meta.append(avatarOf(me), userLabel(me, 'sender'), timeNode(item.ts, status));
   if (item.state === 'failed') meta.append(button('discard', 'Discard'));
   li.append(meta, messageText(item.text));
   return li;

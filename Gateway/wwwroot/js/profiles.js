@@ -9,6 +9,7 @@
 import { authedApi } from './auth.js';
 import { page } from './page.js';
 import { ui, make, button, showError } from './ui.js';
+import { rememberAvatar, avatarSettings } from './avatars.js';
 
 const BATCH = 100;
 
@@ -38,7 +39,10 @@ async function readWanted() {
     try {
       const profiles = await authedApi(`/api/users?${batch.map((n) => `name=${encodeURIComponent(n)}`).join('&')}`);
       for (const name of batch) displayNames.set(name, null);
-      for (const p of profiles ?? []) displayNames.set(p.name, p.displayName ?? null);
+      for (const p of profiles ?? []) {
+        displayNames.set(p.name, p.displayName ?? null);
+        rememberAvatar(p.name, p.avatar);
+      }
       relabel(batch);
     } catch {
       // Offline or refused: the user names stay, and the next showing of each name asks again.
@@ -115,7 +119,7 @@ export function wireProfiles() {
   const error = make('p', 'error');
   error.setAttribute('role', 'alert');
   error.hidden = true;
-  form.append(label, input, save, error);
+  form.append(label, input, save, error, avatarSettings());
   ui.me.after(toggle);
   ui.devicesPanel.before(form);
 
