@@ -48,11 +48,9 @@ public static class GatewayApp
         services.AddSingleton<AbuseLimits>();
         services.AddAccounts();
 
-        // Attachments: uploads' bounds and quotas, and where the files live (PostgreSQL).
-        services.AddValidatedOptions<AttachmentOptions>(AttachmentOptions.Section);
-        services.AddSingleton<IAttachmentStore, PostgresAttachmentStore>();
-        services.AddSingleton<UnsentUploadSweep>();
-        services.AddHostedService(provider => provider.GetRequiredService<UnsentUploadSweep>());
+        // Attachments: uploads' bounds and quotas, and where the files live (PostgreSQL unless
+        // Attachments:Store says Folder).
+        services.AddAttachments();
 
         // Cluster: this gateway's one observer, its sockets, and the fan-out to them.
         services.AddValidatedOptions<FanOutOptions>(FanOutOptions.Section);
