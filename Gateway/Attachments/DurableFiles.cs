@@ -10,14 +10,26 @@ namespace ChatApp.Gateway.Attachments;
 /// </summary>
 internal static class DurableFiles
 {
-    /// <summary>Writes <paramref name="bytes"/> as a new file at <paramref name="path"/> (never over one) and syncs it and its folder.</summary>
-    public static async Task WriteNewAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="bytes"/> as a new file at <paramref name="path"/> (never over one) and
+    /// syncs it and its folder. Blocks its thread until the disk has them (<see cref="DiskWriters"/>).
+    /// </summary>
+    public static void WriteNew(string path, ReadOnlySpan<byte> bytes)
     {
         // Written straight from the caller's buffer: no FileStream buffer to copy through.
-        using (var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous, bytes.Length))
+        using (var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, bytes.Length))
         {
-            await RandomAccess.WriteAsync(file, bytes, 0, cancellationToken);
-            RandomAccess.FlushToDisk(file);
+            try
+            {
+                RandomAccess.Write(file, bytes, 0);
+                RandomAccess.FlushToDisk(file);
+            }
+            catch
+            {
+                // A disk full or failing: no half-written file stays behind to be taken for an upload.
+                File.Delete(path);
+                throw;
+            }
         }
         SyncFolder(Path.GetDirectoryName(path)!);
     }

@@ -15,7 +15,7 @@ namespace ChatApp.Gateway.Attachments;
 /// once) without knowing about files: their bytes, too, go with the sweep (<see cref="DeleteUnsent"/>).
 /// </para>
 /// </summary>
-public sealed class FolderAttachmentStore : IAttachmentStore
+public sealed class FolderAttachmentStore : IAttachmentStore, IDisposable
 {
     /// <summary>
     /// How old a file with no row must be before the sweep deletes it: an upload's file is written
@@ -27,6 +27,7 @@ public sealed class FolderAttachmentStore : IAttachmentStore
     private readonly NpgsqlDataSource _db;
     private readonly TimeProvider _time;
     private readonly string _root;
+    private readonly DiskWriters _writers = new();
 
     public FolderAttachmentStore(PostgresAttachmentStore records, NpgsqlDataSource db, IOptions<AttachmentOptions> options, TimeProvider time)
     {
@@ -55,7 +56,7 @@ public sealed class FolderAttachmentStore : IAttachmentStore
     public async Task<UploadOutcome> Add(NewUpload upload, long userQuotaBytes, long roomQuotaBytes, CancellationToken cancellationToken)
     {
         var path = PathOf(upload.Id);
-        await DurableFiles.WriteNewAsync(path, upload.Content, cancellationToken);
+        await _writers.WriteNewAsync(path, upload.Content, cancellationToken);
         var stored = false;
         try
         {
@@ -72,6 +73,8 @@ public sealed class FolderAttachmentStore : IAttachmentStore
             }
         }
     }
+
+    public void Dispose() => _writers.Dispose();
 
     public Task<StoredFile?> Find(Guid id, CancellationToken cancellationToken) => _records.Find(id, cancellationToken);
 
