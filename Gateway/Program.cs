@@ -49,14 +49,12 @@ public static class GatewayApp
         services.AddSingleton<AbuseLimits>();
         services.AddAccounts();
 
-        // Attachments: uploads' bounds and quotas, and where the files live (PostgreSQL).
-        services.AddValidatedOptions<AttachmentOptions>(AttachmentOptions.Section);
-        services.AddSingleton<IAttachmentStore, PostgresAttachmentStore>();
+        // Attachments: uploads' bounds and quotas, and where the files live (PostgreSQL unless
+        // Attachments:Store says Folder).
+        services.AddAttachments();
         // Avatars: their bounds, and the pictures (PostgreSQL, sql/0021).
         services.AddValidatedOptions<AvatarOptions>(AvatarOptions.Section);
         services.AddSingleton<UserAvatars>();
-        services.AddSingleton<UnsentUploadSweep>();
-        services.AddHostedService(provider => provider.GetRequiredService<UnsentUploadSweep>());
 
         // Cluster: this gateway's one observer, its sockets, and the fan-out to them.
         services.AddValidatedOptions<FanOutOptions>(FanOutOptions.Section);

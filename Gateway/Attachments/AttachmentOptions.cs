@@ -6,9 +6,20 @@ namespace ChatApp.Gateway.Attachments;
 /// Uploads' bounds, bound from the "Attachments" section; docs/security.md lists them with their
 /// defaults and what a client is told.
 /// </summary>
-public sealed class AttachmentOptions
+public sealed class AttachmentOptions : IValidatableObject
 {
     public const string Section = "Attachments";
+
+    /// <summary>
+    /// Where the bytes live: <see cref="AttachmentStoreKind.Postgres"/> (the default, what ./run.sh
+    /// uses: one thing to back up) or <see cref="AttachmentStoreKind.Folder"/> (files under
+    /// <see cref="Folder"/>, the records still in PostgreSQL), which keeps a stream of uploads out
+    /// of the database's write-ahead log that every chat message waits on (bench/README.md, "Uploads").
+    /// </summary>
+    public AttachmentStoreKind Store { get; set; } = AttachmentStoreKind.Postgres;
+
+    /// <summary>The folder of the folder store: every gateway must see the same one (docs/deploy.md).</summary>
+    public string? Folder { get; set; }
 
     /// <summary>The largest file accepted, in bytes: a bigger body is refused (413 too_large) as it streams in.</summary>
     [Range(typeof(long), "1", "1073741824")]
@@ -39,4 +50,19 @@ public sealed class AttachmentOptions
     /// <summary>The longer side of a thumbnail, in pixels.</summary>
     [Range(16, 1024)]
     public int ThumbnailSize { get; set; } = 320;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Store == AttachmentStoreKind.Folder && string.IsNullOrWhiteSpace(Folder))
+        {
+            yield return new ValidationResult("Attachments:Store is Folder, so Attachments:Folder must name the folder.", [nameof(Folder)]);
+        }
+    }
+}
+
+/// <summary>The stores an upload's bytes can live in (<see cref="AttachmentOptions.Store"/>).</summary>
+public enum AttachmentStoreKind
+{
+    Postgres,
+    Folder,
 }

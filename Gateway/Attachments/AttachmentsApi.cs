@@ -47,7 +47,8 @@ public static class AttachmentsApi
         }
 
         var settings = options.Value;
-        var content = await ReadBody(http.Request, settings.MaxBytes, http.RequestAborted);
+        using var body = await UploadBody.ReadAsync(http.Request, settings.MaxBytes, http.RequestAborted);
+        var content = body.Bytes;
         if (content.Length == 0)
         {
             throw new ChatException(ErrorCodes.Validation, "The file is empty.");
@@ -57,7 +58,7 @@ public static class AttachmentsApi
         byte[]? thumbnail = null;
         if (ContentSniffer.IsRasterImage(contentType))
         {
-            var image = Thumbnails.Read(content.ToArray(), settings.ThumbnailSize, settings.MaxImagePixels);
+            var image = Thumbnails.Read(content.Span, settings.ThumbnailSize, settings.MaxImagePixels);
             // Bytes that start like an image but do not decode as one are only ever downloaded.
             contentType = image.Decodes ? contentType : ContentSniffer.Binary;
             thumbnail = image.Thumbnail;
@@ -77,18 +78,6 @@ public static class AttachmentsApi
             _ => TypedResults.Created($"/api/attachments/{upload.Id}",
                 new AttachmentInfo(upload.Id, upload.Name, content.Length, contentType, thumbnail is not null)),
         };
-    }
-
-    /// <summary>
-    /// The whole body, read as it arrives: Kestrel fails the read once it passes the endpoint's bound
-    /// (so at most that much is ever held), and a body cut short fails it too; nothing is stored then.
-    /// </summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadBody(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
-    {
-        var expected = request.ContentLength is { } length ? (int)Math.Min(length, maxBytes) : 64 * 1024;
-        using var buffer = new MemoryStream(expected);
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     private static async Task<IResult> Serve(Guid id, bool thumbnail, HttpContext http, IAttachmentStore store, IClusterClient cluster)

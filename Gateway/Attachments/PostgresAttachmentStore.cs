@@ -4,8 +4,9 @@ using Npgsql;
 namespace ChatApp.Gateway.Attachments;
 
 /// <summary>
-/// Files as rows of <c>attachments</c> (sql/0018_attachments.sql), bytes in a bytea column. Reads
-/// stream the column (sequential access), so serving a 10 MB file does not hold it in memory twice.
+/// Files as rows of <c>attachments</c> (sql/0018_attachments.sql), bytes in a bytea column kept
+/// uncompressed out of line (sql/0019_attachment_storage.sql). Reads stream the column (sequential
+/// access), so serving a 10 MB file does not hold it in memory twice.
 /// </summary>
 public sealed class PostgresAttachmentStore(NpgsqlDataSource db) : IAttachmentStore
 {
@@ -19,7 +20,15 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db) : IAttachmentSt
     /// circle): concurrent uploads of one user, or to one room, are counted one after another and
     /// cannot together pass a quota.
     /// </summary>
-    public async Task<UploadOutcome> Add(NewUpload upload, long userQuotaBytes, long roomQuotaBytes, CancellationToken cancellationToken)
+    public Task<UploadOutcome> Add(NewUpload upload, long userQuotaBytes, long roomQuotaBytes, CancellationToken cancellationToken) =>
+        Record(upload, bytesInRow: true, userQuotaBytes, roomQuotaBytes, cancellationToken);
+
+    /// <summary>
+    /// Writes the upload's row as <see cref="Add"/> does, with its bytes in it or (for a store that
+    /// keeps them elsewhere, <see cref="FolderAttachmentStore"/>) without: the quotas count its size either way.
+    /// </summary>
+    internal async Task<UploadOutcome> Record(
+        NewUpload upload, bool bytesInRow, long userQuotaBytes, long roomQuotaBytes, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -66,7 +75,9 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db) : IAttachmentSt
             insert.Parameters.AddWithValue(upload.Name);
             insert.Parameters.AddWithValue(upload.ContentType);
             insert.Parameters.AddWithValue((long)size);
-            insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = upload.Content, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+            insert.Parameters.Add(bytesInRow
+                ? new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = upload.Content, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea }
+                : new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)upload.Thumbnail ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
             insert.Parameters.AddWithValue(upload.CreatedAt);
             await insert.ExecuteNonQueryAsync(cancellationToken);

@@ -19,7 +19,7 @@ public sealed record ImageReading(bool Decodes, byte[]? Thumbnail)
 /// </summary>
 public static class Thumbnails
 {
-    public static ImageReading Read(byte[] bytes, int thumbnailSize, long maxPixels)
+    public static ImageReading Read(ReadOnlySpan<byte> bytes, int thumbnailSize, long maxPixels)
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);

@@ -45,6 +45,10 @@ public sealed class UploadsScenario(Options options, HttpClient http, SourceAddr
         Setup["chat rooms × members"] = $"{_rooms} × {_members} ({_rooms * _members:N0} users, one socket each), {_chatRate}/s messages in total";
         Setup["uploads"] = $"{_uploaders} uploaders, each in a room of its own, {_uploadRate}/s in total of {_uploadBytes:N0} random bytes (open loop)";
         Setup["duration"] = $"{warmup.TotalSeconds} s warm-up (not measured) + {duration.TotalSeconds} s measured";
+        // The gateway's store is its setting, not the scenario's: bench.sh hands its environment to both.
+        Setup["attachment store"] = Environment.GetEnvironmentVariable("Attachments__Store") is { Length: > 0 } store
+            ? $"{store} (Attachments__Store)"
+            : "Postgres (the default)";
         var run = new TargetRun { Target = target.Name };
 
         progress.Phase("users");
