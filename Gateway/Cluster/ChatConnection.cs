@@ -83,6 +83,9 @@ public sealed partial class ChatConnection
     /// <summary>Whether the socket's following of the room predates <paramref name="stamp"/>.</summary>
     public bool FollowedBefore(string room, long stamp) => _followedAt.TryGetValue(room, out var at) && at < stamp;
 
+    /// <summary>How many times this socket's writer went to the room log (catch-ups and gap repairs): what a join should not need.</summary>
+    public int LogReads { get; private set; }
+
     /// <summary>Signalled when the connection is closing for any reason.</summary>
     public CancellationToken Closing => _closing.Token;
 
@@ -132,7 +135,10 @@ public sealed partial class ChatConnection
                         break;
                     case Outbound.Follow f:
                         _cursors[f.Room] = f.AfterSeq ?? await LastSeqAsync(f.Room);
-                        await CatchUpAsync(f.Room, upTo: null);
+                        if (f.ReadLog)
+                        {
+                            await CatchUpAsync(f.Room, upTo: null);
+                        }
                         break;
                     case Outbound.Unfollow u:
                         await UnfollowAsync(u);
@@ -191,6 +197,7 @@ public sealed partial class ChatConnection
     /// <summary>Sends the room's logged events after the cursor (up to a seq, or to the end), or a resync.</summary>
     private async Task CatchUpAsync(string room, long? upTo)
     {
+        LogReads++;
         var cursor = _cursors[room];
         if (upTo is { } end && end - cursor > MaxReplay)
         {

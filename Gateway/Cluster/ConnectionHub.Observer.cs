@@ -27,9 +27,11 @@ public sealed partial class ConnectionHub
         {
             return;
         }
-        var sequencer = _sequencers.GetOrAdd(roomEvent.Room, room => new RoomSequencer(Release, _options.ReorderWindow));
+        var sequencer = _sequencers.GetOrAdd(roomEvent.Room, NewSequencer);
         sequencer.Accept(new Outbound.Event(roomEvent, ServerFrames.Event(roomEvent)));
     }
+
+    private RoomSequencer NewSequencer(string room) => new(Release, _options.ReorderWindow);
 
     /// <summary>An event in order (or given up waiting for): the same bytes queued on every local follower.</summary>
     private void Release(Outbound.Event item)

@@ -65,24 +65,43 @@ public sealed partial class ConnectionHub : IChatObserver
         }
     }
 
-    /// <summary>Makes a socket follow a room from a seq (null: from now); the first local follower makes the gateway watch it.</summary>
+    /// <summary>
+    /// Makes a socket follow a room from a seq (null: from now); the first local follower makes the
+    /// gateway watch it. A socket that joins a room this gateway already relays, from a seq no event
+    /// passed on here has gone past, reads nothing from the log: every later event reaches it live,
+    /// like the other followers (a join used to cost a log read per socket for nothing).
+    /// </summary>
     public async Task FollowAsync(ChatConnection connection, string room, long? afterSeq)
     {
         connection.MarkFollowed(room, NextFollowStamp());
-        try
+        var first = false;
+        var sequencer = _sequencers.GetOrAdd(room, NewSequencer);
+        // Between two releases of the room's events, so that "released so far" and "follows from now" agree.
+        sequencer.Admit(released =>
         {
-            if (_sockets.Follow(connection, room))
+            first = _sockets.Follow(connection, room);
+            if (!first)
+            {
+                // A sequencer replaced meanwhile (the room's last follower here left) knows nothing of its successor's releases.
+                var current = _sequencers.TryGetValue(room, out var now) && now == sequencer;
+                var missedNothing = current && afterSeq is { } after && released >= 0 && released <= after;
+                connection.Enqueue(new Outbound.Follow(room, afterSeq, ReadLog: !missedNothing));
+            }
+        });
+        if (first)
+        {
+            try
             {
                 await Relay(room).Watch(_self.Value, _options.LeaseDuration);
             }
-        }
-        finally
-        {
-            // Queued after the watch is in place: its catch-up from the log covers anything published
-            // before. Queued even if the watch failed (a silo dying): the socket follows the room
-            // now, and without its place in the room it would drop every event of it for good. The
-            // next lease renewal watches the room again, and the socket catches up then.
-            connection.Enqueue(new Outbound.Follow(room, afterSeq));
+            finally
+            {
+                // Queued after the watch is in place: its catch-up from the log covers anything published
+                // before. Queued even if the watch failed (a silo dying): the socket follows the room
+                // now, and without its place in the room it would drop every event of it for good. The
+                // next lease renewal watches the room again, and the socket catches up then.
+                connection.Enqueue(new Outbound.Follow(room, afterSeq));
+            }
         }
     }
 

@@ -24,8 +24,12 @@ public abstract record Outbound
         public override int Size => Bytes.Length;
     }
 
-    /// <summary>Start following a room after <paramref name="AfterSeq"/> (null: after its current end), catching up from the log.</summary>
-    public sealed record Follow(string Room, long? AfterSeq) : Outbound;
+    /// <summary>
+    /// Start following a room after <paramref name="AfterSeq"/> (null: after its current end),
+    /// catching up from the log unless <paramref name="ReadLog"/> is false: the hub knows that
+    /// nothing after that seq was passed on here before the socket followed.
+    /// </summary>
+    public sealed record Follow(string Room, long? AfterSeq, bool ReadLog = true) : Outbound;
 
     /// <summary>Stop following a room, after showing its <paramref name="FinalEvent"/> (the user's leave, kick or ban) when given.</summary>
     public sealed record Unfollow(string Room, RoomEvent? FinalEvent = null) : Outbound;

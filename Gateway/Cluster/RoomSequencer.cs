@@ -51,6 +51,19 @@ public sealed class RoomSequencer(Action<Outbound.Event> release, TimeSpan holdF
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="admit"/> (a socket joining the room's followers) between two releases,
+    /// and tells it the last seq released before (-1: none yet): every event released after
+    /// reaches the new follower, so it misses only what that seq already covers.
+    /// </summary>
+    public void Admit(Action<long> admit)
+    {
+        lock (_gate)
+        {
+            admit(_last);
+        }
+    }
+
     private void ReleaseConsecutive()
     {
         while (_held.Remove(_last + 1, out var next))

@@ -61,7 +61,12 @@ public sealed partial class RoomGrain(
             {
                 throw NotFound();
             }
-            await AppendJoin(user, user, RoomRoles.Member);
+            // The event, the session's update and the joiner's view of the room go out together:
+            // a join waits for the slowest of them, not for their sum.
+            var telling = await CommitJoin(user, user, RoomRoles.Member);
+            var joined = Joined(user);
+            await Task.WhenAll(telling, joined);
+            return await joined;
         }
         else
         {
@@ -486,7 +491,14 @@ public sealed partial class RoomGrain(
     /// <paramref name="user"/> with <paramref name="role"/>, refused when the user is already in
     /// the room cap (<see cref="RoomLimits.RoomsPerUser"/>) of rooms, direct rooms included.
     /// </summary>
-    private async Task AppendJoin(string actor, string user, string role)
+    private async Task AppendJoin(string actor, string user, string role) => await await CommitJoin(actor, user, role);
+
+    /// <summary>
+    /// Commits the join (<see cref="AppendJoin"/>) and returns the telling of it, under way: the
+    /// event published to the room's stream and the change to the user's session, side by side,
+    /// as neither needs the other. The room's last seq and members are current when it returns.
+    /// </summary>
+    private async Task<Task> CommitJoin(string actor, string user, string role)
     {
         await EnsureSeqKnown();
         var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Join, actor, ChatClock.Now(time), User: user);
@@ -495,8 +507,7 @@ public sealed partial class RoomGrain(
             throw RoomCapReached();
         }
         _members.Set(user, role);
-        await Committed(e);
-        await TellSession(new MembershipChange(user, Id, Joined: true, e.Seq));
+        return Task.WhenAll(Committed(e), TellSession(new MembershipChange(user, Id, Joined: true, e.Seq)));
     }
 
     /// <summary>Commits a leave, kick or ban of <paramref name="user"/> by <paramref name="actor"/>, and removes the row.</summary>

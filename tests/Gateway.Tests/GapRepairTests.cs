@@ -155,4 +155,48 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     private Task OnlineWhenAsync(string room, string user, bool online) =>
         Eventually.Until(() => Relay(room).OnlineMembers(), members => members.Contains(user) == online,
             $"{user} counted online = {online} by the relay");
+
+    private ChatConnection ConnectionOf(ChatTestClient client) =>
+        Assert.Single(System.GatewayServices.GetRequiredService<SocketIndex>().ConnectionsOf(client.User));
+
+    [Fact]
+    public async Task A_join_into_a_room_this_gateway_relays_reads_nothing_from_the_log_and_misses_nothing()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        await using var carol = await System.ConnectNewUserAsync("carol");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        // Something passed on here already, so the gateway knows how far its followers have got.
+        await bob.WaitForEventAsync(room, await alice.SendAsync(room, "before carol"));
+
+        var joined = await carol.JoinAsync(room);
+        var after = await alice.SendAsync(room, "after carol");
+
+        await carol.WaitForEventAsync(room, after);
+        Assert.Equal(Enumerable.Range(1, (int)(after - joined.LastSeq)).Select(i => joined.LastSeq + i), carol.Seqs(room));
+        Assert.Equal(0, ConnectionOf(carol).LogReads);
+    }
+
+    [Fact]
+    public async Task A_socket_that_follows_from_before_events_this_gateway_passed_on_reads_them_from_the_log()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        var bobJoined = (await bob.JoinAsync(room)).LastSeq;
+        // bob's socket stops following for a moment (as between a join's commit and its follow),
+        // while the gateway passes two messages on to alice.
+        Hub.UnfollowForUser(bob.User, room);
+        await alice.SendAsync(room, "one");
+        var two = await alice.SendAsync(room, "two");
+        await alice.WaitForEventAsync(room, two);
+
+        await Hub.FollowAsync(ConnectionOf(bob), room, afterSeq: bobJoined);
+
+        await bob.WaitForEventAsync(room, two);
+        Assert.Equal([bobJoined + 1, two], bob.Seqs(room).Where(seq => seq > bobJoined));
+    }
 }

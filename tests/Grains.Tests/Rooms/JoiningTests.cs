@@ -43,6 +43,20 @@ public sealed class JoiningTests(ClusterFixture cluster) : IClassFixture<Cluster
     }
 
     [Fact]
+    public async Task A_join_returns_once_the_joiners_session_lists_the_room_read_up_to_the_join()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        await cluster.Room(room).Join(alice);
+
+        var joined = await cluster.Room(room).Join(bob);
+
+        Assert.Equal([alice.Value, bob.Value], joined.Room.Members.Select(m => m.User));
+        var session = await cluster.Session(bob).GetState();
+        Assert.Contains(room, session.Rooms);
+        Assert.Equal(joined.LastSeq, session.ReadMarkers[room]);
+    }
+
+    [Fact]
     public async Task Joining_twice_adds_no_second_join_event()
     {
         var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
