@@ -59,7 +59,7 @@ if [[ $failed -gt 0 ]]; then
     echo "== failed tests"
     awk '/<UnitTestResult .*outcome="Failed"/ {
              match($0, /testName="[^"]*"/); print "  " substr($0, RSTART + 10, RLENGTH - 11); want = 1 }
-         want && /<Message>/ { sub(/^ *<Message>/, ""); sub(/<\/Message>.*/, ""); print "    " substr($0, 1, 300); want = 0 }' \
+         want && /<Message>/ { sub(/^ *<Message>/, ""); sub(/<\/Message>.*/, ""); print "    " substr($0, 1, 1500); want = 0 }' \
         "$results"/*.trx
 fi
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -25,6 +25,7 @@ public sealed class ChatPage : IAsyncDisposable
 
     private readonly IBrowserContext _context;
     private readonly ConcurrentQueue<string> _problems = new();
+    private readonly NetworkTrail _calls;
     private string? _name;
 
     private ChatPage(string label, IBrowserContext context, IPage page)
@@ -32,6 +33,7 @@ public sealed class ChatPage : IAsyncDisposable
         Label = label;
         _context = context;
         Page = page;
+        _calls = new NetworkTrail(page);
         page.Console += (_, message) =>
         {
             if (message.Type == "error" && !IsTolerated(message.Text))
@@ -157,9 +159,20 @@ public sealed class ChatPage : IAsyncDisposable
     {
         await Page.Locator("#username").FillAsync(username);
         await Page.Locator("#password").FillAsync(Accounts.Password);
+        var register = Page.Locator("#register");
+        await Expect(register).ToBeEnabledAsync();
         // The answer is checked first, so a failure tells a refused or slow server from a page at fault.
-        var answer = await Page.RunAndWaitForResponseAsync(
-            () => Page.Locator("#register").ClickAsync(), response => response.Url.EndsWith("/api/auth/register", StringComparison.Ordinal));
+        IResponse answer;
+        try
+        {
+            answer = await Page.RunAndWaitForResponseAsync(
+                () => register.ClickAsync(), response => response.Url.EndsWith("/api/auth/register", StringComparison.Ordinal));
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{Label}: no answer to register; page at {Page.Url}, form says "
+                + $"\"{await Page.Locator("#auth-error").TextContentAsync()}\"; API calls: {_calls}; {Problems()}", timeout);
+        }
         Assert.True(answer.Ok, $"{Label}: register answered {answer.Status}: {await answer.TextAsync()}; {Problems()}");
         await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
         await Expect(Page.Locator("#auth-view")).ToBeHiddenAsync();
