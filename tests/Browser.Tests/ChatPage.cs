@@ -159,19 +159,20 @@ public sealed class ChatPage : IAsyncDisposable
     {
         await Page.Locator("#username").FillAsync(username);
         await Page.Locator("#password").FillAsync(Accounts.Password);
-        var register = Page.Locator("#register");
-        await Expect(register).ToBeEnabledAsync();
-        // The answer is checked first, so a failure tells a refused or slow server from a page at fault.
         IResponse answer;
         try
         {
+            // Disabled until the page's script has wired the form.
+            var register = Page.Locator("#register");
+            await Expect(register).ToBeEnabledAsync();
+            // The answer is checked first, so a failure tells a refused or slow server from a page at fault.
             answer = await Page.RunAndWaitForResponseAsync(
                 () => register.ClickAsync(), response => response.Url.EndsWith("/api/auth/register", StringComparison.Ordinal));
         }
-        catch (TimeoutException timeout)
+        catch (Exception stuck) when (stuck is TimeoutException or PlaywrightException)
         {
             throw new TimeoutException($"{Label}: no answer to register; page at {Page.Url}, form says "
-                + $"\"{await Page.Locator("#auth-error").TextContentAsync()}\"; API calls: {_calls}; {Problems()}", timeout);
+                + $"\"{await Page.Locator("#auth-error").TextContentAsync()}\"; requests: {_calls}; {Problems()}", stuck);
         }
         Assert.True(answer.Ok, $"{Label}: register answered {answer.Status}: {await answer.TextAsync()}; {Problems()}");
         await Expect(Page.Locator("#me")).ToHaveTextAsync(username);
