@@ -20,49 +20,35 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output)
         await using var postgres = await ThrowawayPostgres.StartAsync();
         await using var cluster = await FailoverCluster.StartAsync(silos: 2, postgres.ConnectionString);
         var room = Fresh.Room("dbdown");
-        var chatters = await Chatters.JoinAsync(cluster, room, 3);
-        using var stop = new CancellationTokenSource();
-        var chatting = chatters.Select(c => c.ChatAsync(perSecond: 10, TimeSpan.FromSeconds(90), stop.Token)).ToArray();
-        try
-        {
-            await Wait.UntilAsync(() => chatters.All(c => c.Acked.Count >= 10), TimeSpan.FromSeconds(30), "chatting");
+        await using var conversation = Conversation.Start(room, await Chatters.JoinAsync(cluster, room, 3), 10, TimeSpan.FromSeconds(90));
+        var chatters = conversation.Chatters;
+        await conversation.UntilEachAckedAsync(10, TimeSpan.FromSeconds(30));
 
-            await postgres.CrashAsync();
-            var downAt = Stopwatch.GetTimestamp();
-            var refusedBefore = chatters.Select(c => c.Unavailable).ToArray();
-            // Down long enough for every pooled connection to have broken and every chatter to have retried for a while.
-            await Wait.UntilAsync(() => chatters.Select((c, i) => c.Unavailable >= refusedBefore[i] + 20).All(refused => refused),
-                TimeSpan.FromSeconds(60), "refusing sends with unavailable");
+        await postgres.CrashAsync();
+        var downAt = Stopwatch.GetTimestamp();
+        var refusedBefore = chatters.Select(c => c.Unavailable).ToArray();
+        // Down long enough for every pooled connection to have broken and every chatter to have retried for a while.
+        await Wait.UntilAsync(() => chatters.Select((c, i) => c.Unavailable >= refusedBefore[i] + 20).All(refused => refused),
+            TimeSpan.FromSeconds(60), "refusing sends with unavailable");
 
-            // A client (re)connecting meanwhile is told to come back later, not that its token is bad.
-            var hello = await HelloWhileDownAsync(cluster, chatters[0]);
+        // A client (re)connecting meanwhile is told to come back later, not that its token is bad.
+        var hello = await HelloWhileDownAsync(cluster, chatters[0]);
 
-            await postgres.StartServerAsync();
-            Assert.Equal(("unavailable", (WebSocketCloseStatus)1013), hello);
-            var upAt = Stopwatch.GetTimestamp();
-            // Nothing begun while the database was down could have been acknowledged.
-            Assert.DoesNotContain(chatters.SelectMany(c => c.Sends), s => s.StartedAt > downAt && s.AckedAt < upAt);
-            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > upAt)), TimeSpan.FromSeconds(60), "sending again");
-            output.WriteLine($"PostgreSQL down for {Stopwatch.GetElapsedTime(downAt, upAt).TotalSeconds:0.0} s; every chatter's sends "
-                + $"acknowledged again {Chatters.RecoveredAfter(chatters, upAt).TotalSeconds:0.0} s after it was back");
-            var acked = chatters.Sum(c => c.Acked.Count);
-            await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 30, TimeSpan.FromSeconds(30), "chatting after the restart");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(chatting);
-        }
+        await postgres.StartServerAsync();
+        Assert.Equal(("unavailable", (WebSocketCloseStatus)1013), hello);
+        var upAt = Stopwatch.GetTimestamp();
+        // Nothing begun while the database was down could have been acknowledged.
+        Assert.DoesNotContain(chatters.SelectMany(c => c.Sends), s => s.StartedAt > downAt && s.AckedAt < upAt);
+        await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > upAt)), TimeSpan.FromSeconds(60), "sending again");
+        output.WriteLine($"PostgreSQL down for {Stopwatch.GetElapsedTime(downAt, upAt).TotalSeconds:0.0} s; every chatter's sends "
+            + $"acknowledged again {Chatters.RecoveredAfter(chatters, upAt).TotalSeconds:0.0} s after it was back");
+        var acked = chatters.Sum(c => c.Acked.Count);
+        await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 30, TimeSpan.FromSeconds(30), "chatting after the restart");
 
-        var audit = await Chatters.SettleAsync(cluster.ConnectionString, room, chatters, output.WriteLine);
-        Assert.True(audit.Clean, audit.ToString());
+        var audit = await conversation.SettleAsync(cluster.ConnectionString, output.WriteLine);
         // unavailable is the only refusal a client saw: no crash, no other code, no socket closed on it.
-        Assert.All(chatters, c => Assert.Empty(c.OtherErrors));
+        conversation.AssertClean(audit);
         Assert.All(chatters, c => Assert.Equal(0, c.Reconnects));
-        foreach (var chatter in chatters)
-        {
-            await chatter.DisposeAsync();
-        }
     }
 
     /// <summary>The code of the answer to a new socket's hello, and the status the socket was closed with.</summary>

@@ -20,40 +20,29 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         await using var postgres = await ReplicatedPostgres.StartAsync();
         await using var cluster = await FailoverCluster.StartAsync(silos: 2, postgres.ConnectionString);
         var room = Fresh.Room("pgfailover");
-        var chatters = await Chatters.JoinAsync(cluster, room, 3);
-        using var stop = new CancellationTokenSource();
-        var chatting = chatters.Select(c => c.ChatAsync(perSecond: 10, TimeSpan.FromSeconds(90), stop.Token)).ToArray();
-        long killedAt, promotedAt;
-        try
-        {
-            await Wait.UntilAsync(() => chatters.All(c => c.Acked.Count >= 10), TimeSpan.FromSeconds(30), "chatting");
+        await using var conversation = Conversation.Start(room, await Chatters.JoinAsync(cluster, room, 3), 10, TimeSpan.FromSeconds(90));
+        var chatters = conversation.Chatters;
+        await conversation.UntilEachAckedAsync(10, TimeSpan.FromSeconds(30));
 
-            await postgres.KillPrimaryAsync();
-            killedAt = Stopwatch.GetTimestamp();
-            var refusedBefore = chatters.Select(c => c.Unavailable).ToArray();
-            // Without a primary every send is refused with unavailable, promptly: none waits forever.
-            await Wait.UntilAsync(() => chatters.Select((c, i) => c.Unavailable >= refusedBefore[i] + 10).All(refused => refused),
-                TimeSpan.FromSeconds(60), "refusing sends with unavailable");
+        await postgres.KillPrimaryAsync();
+        var killedAt = Stopwatch.GetTimestamp();
+        var refusedBefore = chatters.Select(c => c.Unavailable).ToArray();
+        // Without a primary every send is refused with unavailable, promptly: none waits forever.
+        await Wait.UntilAsync(() => chatters.Select((c, i) => c.Unavailable >= refusedBefore[i] + 10).All(refused => refused),
+            TimeSpan.FromSeconds(60), "refusing sends with unavailable");
 
-            await postgres.PromoteAsync();
-            promotedAt = Stopwatch.GetTimestamp();
-            // Nothing begun while there was no primary could have been acknowledged.
-            Assert.DoesNotContain(chatters.SelectMany(c => c.Sends), s => s.StartedAt > killedAt && s.AckedAt < promotedAt);
-            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.AckedAt > promotedAt)), TimeSpan.FromSeconds(60), "sending again");
-            Report(chatters, killedAt, promotedAt);
-            var acked = chatters.Sum(c => c.Acked.Count);
-            await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 30, TimeSpan.FromSeconds(30), "chatting after the promotion");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(chatting);
-        }
+        await postgres.PromoteAsync();
+        var promotedAt = Stopwatch.GetTimestamp();
+        // Nothing begun while there was no primary could have been acknowledged.
+        Assert.DoesNotContain(chatters.SelectMany(c => c.Sends), s => s.StartedAt > killedAt && s.AckedAt < promotedAt);
+        await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.AckedAt > promotedAt)), TimeSpan.FromSeconds(60), "sending again");
+        Report(chatters, killedAt, promotedAt);
+        var acked = chatters.Sum(c => c.Acked.Count);
+        await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 30, TimeSpan.FromSeconds(30), "chatting after the promotion");
 
         // The promoted server alone is asked: what it holds is all that survived.
-        var audit = await Chatters.SettleAsync(postgres.StandbyConnectionString, room, chatters, output.WriteLine);
-        Assert.True(audit.Clean, audit.ToString());
-        Assert.All(chatters, c => Assert.Empty(c.OtherErrors));
+        var audit = await conversation.SettleAsync(postgres.StandbyConnectionString, output.WriteLine);
+        conversation.AssertClean(audit);
         // The gateway stayed up: no client lost its socket.
         Assert.All(chatters, c => Assert.Equal(0, c.Reconnects));
 
@@ -64,10 +53,6 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         Assert.Single(deleted);
         var tampered = await RoomAudit.CheckAsync(postgres.StandbyConnectionString, room, chatters);
         Assert.Equal(1, tampered.Lost);
-        foreach (var chatter in chatters)
-        {
-            await chatter.DisposeAsync();
-        }
     }
 
     /// <summary>

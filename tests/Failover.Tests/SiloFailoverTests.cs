@@ -21,38 +21,27 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
     {
         await using var cluster = await FailoverCluster.StartAsync(silos: 3);
         var room = Fresh.Room("busy");
-        var chatters = await Chatters.JoinAsync(cluster, room, ChatterCount);
-        using var stop = new CancellationTokenSource();
-        var chatting = chatters.Select(c => c.ChatAsync(PerSecond, SendWithin, stop.Token)).ToArray();
-        try
-        {
-            await Wait.UntilAsync(() => chatters.All(c => c.Acked.Count >= 20), TimeSpan.FromSeconds(30), "chatting");
-            var victim = await cluster.SiloHostingRoomAsync(room);
+        await using var conversation = Conversation.Start(room, await Chatters.JoinAsync(cluster, room, ChatterCount), PerSecond, SendWithin);
+        var chatters = conversation.Chatters;
+        await conversation.UntilEachAckedAsync(20, TimeSpan.FromSeconds(30));
+        var victim = await cluster.SiloHostingRoomAsync(room);
 
-            var killedAt = Stopwatch.GetTimestamp();
-            victim.Kill();
-            await Wait.UntilAsync(async () => await cluster.StatusAsync(victim) == FailoverCluster.Dead, TimeSpan.FromSeconds(30), "declared dead");
-            var declaredDead = Stopwatch.GetElapsedTime(killedAt);
-            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > killedAt)), TimeSpan.FromSeconds(30), "sending again");
-            var recovered = Chatters.RecoveredAfter(chatters, killedAt);
+        var killedAt = Stopwatch.GetTimestamp();
+        victim.Kill();
+        await Wait.UntilAsync(async () => await cluster.StatusAsync(victim) == FailoverCluster.Dead, TimeSpan.FromSeconds(30), "declared dead");
+        var declaredDead = Stopwatch.GetElapsedTime(killedAt);
+        await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > killedAt)), TimeSpan.FromSeconds(30), "sending again");
+        var recovered = Chatters.RecoveredAfter(chatters, killedAt);
 
-            // A replacement joins while the chatter goes on, and the room keeps working with it in the cluster.
-            var replacement = await cluster.StartSiloAsync();
-            var acked = chatters.Sum(c => c.Acked.Count);
-            await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 40, TimeSpan.FromSeconds(30), "chatting with the replacement");
-            output.WriteLine($"silo {victim.Port} killed: declared dead after {declaredDead.TotalSeconds:0.0} s, "
-                + $"every chatter's sends acknowledged again after {recovered.TotalSeconds:0.0} s; replacement {replacement.Port} joined");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(chatting);
-        }
+        // A replacement joins while the chatter goes on, and the room keeps working with it in the cluster.
+        var replacement = await cluster.StartSiloAsync();
+        var acked = chatters.Sum(c => c.Acked.Count);
+        await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 40, TimeSpan.FromSeconds(30), "chatting with the replacement");
+        output.WriteLine($"silo {victim.Port} killed: declared dead after {declaredDead.TotalSeconds:0.0} s, "
+            + $"every chatter's sends acknowledged again after {recovered.TotalSeconds:0.0} s; replacement {replacement.Port} joined");
 
-        var audit = await Chatters.SettleAsync(cluster.ConnectionString, room, chatters, output.WriteLine);
-        Assert.True(audit.Clean, audit.ToString());
-        Assert.All(chatters, c => Assert.Empty(c.OtherErrors));
-        await DisposeAllAsync(chatters);
+        var audit = await conversation.SettleAsync(cluster.ConnectionString, output.WriteLine);
+        conversation.AssertClean(audit);
     }
 
     [Fact]
@@ -60,44 +49,25 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
     {
         await using var cluster = await FailoverCluster.StartAsync(silos: 2);
         var room = Fresh.Room("moving");
-        var chatters = await Chatters.JoinAsync(cluster, room, 2);
-        using var stop = new CancellationTokenSource();
-        var chatting = chatters.Select(c => c.ChatAsync(PerSecond, SendWithin, stop.Token)).ToArray();
-        try
-        {
-            await Wait.UntilAsync(() => chatters.All(c => c.Acked.Count >= 20), TimeSpan.FromSeconds(30), "chatting");
-            var victim = await cluster.SiloHostingRoomAsync(room);
+        await using var conversation = Conversation.Start(room, await Chatters.JoinAsync(cluster, room, 2), PerSecond, SendWithin);
+        var chatters = conversation.Chatters;
+        await conversation.UntilEachAckedAsync(20, TimeSpan.FromSeconds(30));
+        var victim = await cluster.SiloHostingRoomAsync(room);
 
-            var stoppedAt = Stopwatch.GetTimestamp();
-            victim.Terminate();
-            Assert.True(await victim.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the silo did not stop within 30 s of SIGTERM");
-            var shutdown = Stopwatch.GetElapsedTime(stoppedAt);
+        var stoppedAt = Stopwatch.GetTimestamp();
+        victim.Terminate();
+        Assert.True(await victim.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the silo did not stop within 30 s of SIGTERM");
+        var shutdown = Stopwatch.GetElapsedTime(stoppedAt);
 
-            // It left by itself: its own last write to the table says Dead, with nobody voting.
-            Assert.Equal(0, victim.ExitCode);
-            Assert.Equal(FailoverCluster.Dead, await cluster.StatusAsync(victim));
-            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > stoppedAt)), TimeSpan.FromSeconds(30), "sending again");
-            var recovered = Chatters.RecoveredAfter(chatters, stoppedAt);
-            output.WriteLine($"silo {victim.Port} stopped by SIGTERM in {shutdown.TotalSeconds:0.0} s; "
-                + $"every chatter's sends acknowledged again {recovered.TotalSeconds:0.0} s after the signal");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(chatting);
-        }
+        // It left by itself: its own last write to the table says Dead, with nobody voting.
+        Assert.Equal(0, victim.ExitCode);
+        Assert.Equal(FailoverCluster.Dead, await cluster.StatusAsync(victim));
+        await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > stoppedAt)), TimeSpan.FromSeconds(30), "sending again");
+        var recovered = Chatters.RecoveredAfter(chatters, stoppedAt);
+        output.WriteLine($"silo {victim.Port} stopped by SIGTERM in {shutdown.TotalSeconds:0.0} s; "
+            + $"every chatter's sends acknowledged again {recovered.TotalSeconds:0.0} s after the signal");
 
-        var audit = await Chatters.SettleAsync(cluster.ConnectionString, room, chatters, output.WriteLine);
-        Assert.True(audit.Clean, audit.ToString());
-        Assert.All(chatters, c => Assert.Empty(c.OtherErrors));
-        await DisposeAllAsync(chatters);
-    }
-
-    private static async Task DisposeAllAsync(IEnumerable<Chatter> chatters)
-    {
-        foreach (var chatter in chatters)
-        {
-            await chatter.DisposeAsync();
-        }
+        var audit = await conversation.SettleAsync(cluster.ConnectionString, output.WriteLine);
+        conversation.AssertClean(audit);
     }
 }

@@ -56,70 +56,57 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
                 chatters.Add(await JoinWhenAvailableAsync(run, name, token, room));
             }
         }
-        using var stop = new CancellationTokenSource();
-        var chatting = chatters.Select(c => c.ChatAsync(PerSecond, SendWithin, stop.Token)).ToArray();
-        try
-        {
-            await Wait.UntilAsync(() => chatters.All(c => c.Acked.Count >= 10), TimeSpan.FromSeconds(60), "chatting");
+        await using var conversation = Conversation.Start(room, chatters, PerSecond, SendWithin);
+        await conversation.UntilEachAckedAsync(10, TimeSpan.FromSeconds(60));
 
-            // 1. The silo holding the room is killed: run.sh says so, starts it again, and it rejoins.
-            var victim = await SiloHostingRoomAsync(run, silos: 2);
-            var victimPid = run.PidOf(victim.Name);
-            var generation = await GenerationAsync(database, run.SiloPort + victim.Index);
-            var from = run.Lines.Count;
-            var killedAt = Stopwatch.GetTimestamp();
-            RunSh.Signal(victimPid, "KILL");
-            await run.WaitForLineAsync($@"{victim.Name} \(pid {victimPid}\) died \(killed by SIGKILL\); restarting it in 1 s", TimeSpan.FromSeconds(10), from);
-            // A send begun after this was surely not served by the dead process (the kill takes a moment to land).
-            var dead = Stopwatch.GetTimestamp();
-            await run.WaitForLineAsync($@"{victim.Name} restarted \(pid \d+\)", TimeSpan.FromSeconds(10), from);
-            await run.WaitForLineAsync($@"{victim.Name} is back", Restart, from);
-            var siloBack = Stopwatch.GetElapsedTime(killedAt);
-            Assert.True(await GenerationAsync(database, run.SiloPort + victim.Index) > generation, "the restarted silo is not an Active member of the cluster");
-            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > dead)), TimeSpan.FromSeconds(60), "sending again after the silo's death");
-            var sendingAgain = Chatters.RecoveredAfter(chatters, killedAt);
-            output.WriteLine($"{victim.Name} killed: back (ready, Active) after {siloBack.TotalSeconds:0.0} s; every chatter's sends acknowledged again after {sendingAgain.TotalSeconds:0.0} s");
+        // 1. The silo holding the room is killed: run.sh says so, starts it again, and it rejoins.
+        var victim = await SiloHostingRoomAsync(run, silos: 2);
+        var victimPid = run.PidOf(victim.Name);
+        var generation = await GenerationAsync(database, run.SiloPort + victim.Index);
+        var from = run.Lines.Count;
+        var killedAt = Stopwatch.GetTimestamp();
+        RunSh.Signal(victimPid, "KILL");
+        await run.WaitForLineAsync($@"{victim.Name} \(pid {victimPid}\) died \(killed by SIGKILL\); restarting it in 1 s", TimeSpan.FromSeconds(10), from);
+        // A send begun after this was surely not served by the dead process (the kill takes a moment to land).
+        var dead = Stopwatch.GetTimestamp();
+        await run.WaitForLineAsync($@"{victim.Name} restarted \(pid \d+\)", TimeSpan.FromSeconds(10), from);
+        await run.WaitForLineAsync($@"{victim.Name} is back", Restart, from);
+        var siloBack = Stopwatch.GetElapsedTime(killedAt);
+        Assert.True(await GenerationAsync(database, run.SiloPort + victim.Index) > generation, "the restarted silo is not an Active member of the cluster");
+        await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > dead)), TimeSpan.FromSeconds(60), "sending again after the silo's death");
+        var sendingAgain = Chatters.RecoveredAfter(chatters, killedAt);
+        output.WriteLine($"{victim.Name} killed: back (ready, Active) after {siloBack.TotalSeconds:0.0} s; every chatter's sends acknowledged again after {sendingAgain.TotalSeconds:0.0} s");
 
-            // 2. The gateway is killed: run.sh starts it again on the same port, the chatters reconnect and resume.
-            var gatewayPid = run.PidOf("gateway-0");
-            var reconnects = chatters.Sum(c => c.Reconnects);
-            from = run.Lines.Count;
-            killedAt = Stopwatch.GetTimestamp();
-            RunSh.Signal(gatewayPid, "KILL");
-            await run.WaitForLineAsync($@"gateway-0 \(pid {gatewayPid}\) died \(killed by SIGKILL\); restarting it in 1 s", TimeSpan.FromSeconds(10), from);
-            dead = Stopwatch.GetTimestamp();
-            await run.WaitForLineAsync(@"gateway-0 is back", Restart, from);
-            var gatewayBack = Stopwatch.GetElapsedTime(killedAt);
-            // Acknowledged on a socket of the new gateway, so each chatter reconnected (a send begun
-            // between the signal and the death could still be acknowledged by the old one).
-            await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > dead)), TimeSpan.FromSeconds(60), "sending again after the gateway's death");
-            sendingAgain = Chatters.RecoveredAfter(chatters, killedAt);
-            Assert.True(chatters.Sum(c => c.Reconnects) >= reconnects + chatters.Count, "the chatters did not reconnect to the restarted gateway");
-            output.WriteLine($"gateway-0 killed: back (ready) after {gatewayBack.TotalSeconds:0.0} s; every chatter's sends acknowledged again after {sendingAgain.TotalSeconds:0.0} s");
+        // 2. The gateway is killed: run.sh starts it again on the same port, the chatters reconnect and resume.
+        var gatewayPid = run.PidOf("gateway-0");
+        var reconnects = chatters.Sum(c => c.Reconnects);
+        from = run.Lines.Count;
+        killedAt = Stopwatch.GetTimestamp();
+        RunSh.Signal(gatewayPid, "KILL");
+        await run.WaitForLineAsync($@"gateway-0 \(pid {gatewayPid}\) died \(killed by SIGKILL\); restarting it in 1 s", TimeSpan.FromSeconds(10), from);
+        dead = Stopwatch.GetTimestamp();
+        await run.WaitForLineAsync(@"gateway-0 is back", Restart, from);
+        var gatewayBack = Stopwatch.GetElapsedTime(killedAt);
+        // Acknowledged on a socket of the new gateway, so each chatter reconnected (a send begun
+        // between the signal and the death could still be acknowledged by the old one).
+        await Wait.UntilAsync(() => chatters.All(c => c.Sends.Any(s => s.StartedAt > dead)), TimeSpan.FromSeconds(60), "sending again after the gateway's death");
+        sendingAgain = Chatters.RecoveredAfter(chatters, killedAt);
+        Assert.True(chatters.Sum(c => c.Reconnects) >= reconnects + chatters.Count, "the chatters did not reconnect to the restarted gateway");
+        output.WriteLine($"gateway-0 killed: back (ready) after {gatewayBack.TotalSeconds:0.0} s; every chatter's sends acknowledged again after {sendingAgain.TotalSeconds:0.0} s");
 
-            // 3. The same silo dies again within the window: run.sh gives up on it, and the rest keep serving.
-            var restartedPid = run.PidOf(victim.Name);
-            from = run.Lines.Count;
-            RunSh.Signal(restartedPid, "KILL");
-            await run.WaitForLineAsync($@"GIVING UP on {victim.Name}: it died \(killed by SIGKILL\) after 1 restarts within 600 s", TimeSpan.FromSeconds(10), from);
-            await run.WaitForLineAsync($@"still serving: silo-{1 - victim.Index} gateway-0", TimeSpan.FromSeconds(10), from);
-            var acked = chatters.Sum(c => c.Acked.Count);
-            await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 40, TimeSpan.FromSeconds(90), "chatting on without the given-up silo");
-            Assert.DoesNotContain(run.Lines.Skip(from), line => line.Contains($"{victim.Name} restarted", StringComparison.Ordinal));
-            Assert.False(run.HasExited, "run.sh exited although a silo and the gateway were still serving");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(chatting);
-        }
-        var audit = await Chatters.SettleAsync(database.ConnectionString, room, chatters, output.WriteLine);
-        Assert.True(audit.Clean, audit.ToString());
-        Assert.All(chatters, c => Assert.Empty(c.OtherErrors));
-        foreach (var chatter in chatters)
-        {
-            await chatter.DisposeAsync();
-        }
+        // 3. The same silo dies again within the window: run.sh gives up on it, and the rest keep serving.
+        var restartedPid = run.PidOf(victim.Name);
+        from = run.Lines.Count;
+        RunSh.Signal(restartedPid, "KILL");
+        await run.WaitForLineAsync($@"GIVING UP on {victim.Name}: it died \(killed by SIGKILL\) after 1 restarts within 600 s", TimeSpan.FromSeconds(10), from);
+        await run.WaitForLineAsync($@"still serving: silo-{1 - victim.Index} gateway-0", TimeSpan.FromSeconds(10), from);
+        var acked = chatters.Sum(c => c.Acked.Count);
+        await Wait.UntilAsync(() => chatters.Sum(c => c.Acked.Count) >= acked + 40, TimeSpan.FromSeconds(90), "chatting on without the given-up silo");
+        Assert.DoesNotContain(run.Lines.Skip(from), line => line.Contains($"{victim.Name} restarted", StringComparison.Ordinal));
+        Assert.False(run.HasExited, "run.sh exited although a silo and the gateway were still serving");
+
+        conversation.AssertClean(await conversation.SettleAsync(database.ConnectionString, output.WriteLine));
+        await conversation.DisposeAsync();
 
         // 4. Ctrl-C: every process run.sh started is gone, none was restarted, and it exits 0.
         var stoppingFrom = run.Lines.Count;
