@@ -152,6 +152,29 @@ public sealed class AvatarTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         // The middle square of a 96 × 64 picture, kept at its own size since it is under the avatar size.
         Assert.Equal((64, 64), TestImages.SizeOf(kept));
     }
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task An_avatar_made_of_a_phone_photo_stands_as_its_EXIF_orientation_says(int orientation)
+    {
+        var (_, token) = await System.RegisterAsync("alice");
+        using var http = System.Http(token);
+        // Stored 240 × 120: the middle square of the picture as shown holds all four quarters.
+        var photo = ExifJpegs.Quarters(240, 120, orientation);
+
+        var kept = await http.GetByteArrayAsync(await SetAvatar(http, photo));
+
+        Assert.Equal((120, 120), TestImages.SizeOf(kept));
+        Assert.Equal(ExifJpegs.Shown(orientation), ExifJpegs.CornersOf(kept));
+        Assert.Equal(1, ExifJpegs.OrientationOf(kept));
+    }
+
 
     [Fact]
     public async Task Patch_me_makes_an_avatar_of_ones_own_uploaded_picture_and_null_removes_it()
