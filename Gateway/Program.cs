@@ -55,6 +55,8 @@ public static class GatewayApp
         // Avatars: their bounds, and the pictures (PostgreSQL, sql/0021).
         services.AddValidatedOptions<AvatarOptions>(AvatarOptions.Section);
         services.AddSingleton<UserAvatars>();
+        // Profile changes told to the user's rooms, live (a `profile` frame).
+        services.AddSingleton<ProfileAnnouncer>();
 
         // Cluster: this gateway's one observer, its sockets, and the fan-out to them.
         services.AddValidatedOptions<FanOutOptions>(FanOutOptions.Section);

@@ -32,6 +32,29 @@ public sealed class UserProfiles(NpgsqlDataSource db)
         return profiles;
     }
 
+    /// <summary>
+    /// The user's profile now (null for no such user), with the database's clock when it was read,
+    /// in microseconds: of two reads, the one with the larger stamp saw the newer profile, whichever
+    /// gateway made it, since all of them read one clock.
+    /// </summary>
+    public async Task<(ProfileView? Profile, long Stamp)> CurrentOf(UserName user)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT u.display_name, a.version, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
+            FROM users u LEFT JOIN user_avatars a ON a.user_name = u.name
+            WHERE u.name = $1
+            """);
+        cmd.Parameters.AddWithValue(user.Value);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return (null, 0);
+        }
+        var profile = new ProfileView(user.Value, reader.IsDBNull(0) ? null : reader.GetString(0),
+            reader.IsDBNull(1) ? null : Profiles.UserAvatars.Address(user.Value, reader.GetString(1)));
+        return (profile, reader.GetInt64(2));
+    }
+
     /// <summary>Sets (or, with null, clears) the user's display name, already normalized by <see cref="DisplayNames"/>.</summary>
     public async Task SetDisplayName(UserName user, string? displayName)
     {

@@ -15,7 +15,9 @@ public sealed record ImageReading(bool Decodes, byte[]? Thumbnail)
 /// Thumbnails of uploaded images, made with SkiaSharp. The image's header is read first, and an
 /// image that declares more pixels than <see cref="AttachmentOptions.MaxImagePixels"/> is refused
 /// before any pixel is decoded: a few kilobytes of PNG can declare 100,000 × 100,000 pixels, which
-/// would need 40 GB to decode. Where the codec can decode at a smaller scale (JPEG), it does.
+/// would need 40 GB to decode. Where the codec can decode at a smaller scale (JPEG), it does. The
+/// thumbnail is turned upright as the image's EXIF Orientation says (<see cref="Upright"/>), the
+/// way a browser shows the original, and as a new PNG it carries none of the original's metadata.
 /// </summary>
 public static class Thumbnails
 {
@@ -56,7 +58,9 @@ public static class Thumbnails
         {
             return ImageReading.NotAnImage;
         }
-        using var png = thumbnail.Encode(SKEncodedImageFormat.Png, 100);
+        // Turned last, when it costs least: a phone's portrait photo is stored on its side.
+        using var upright = Upright.Turn(thumbnail, codec.EncodedOrigin);
+        using var png = upright.Encode(SKEncodedImageFormat.Png, 100);
         return new ImageReading(true, png?.ToArray());
     }
 }

@@ -56,6 +56,10 @@ public sealed partial class ConnectionHub
     public void OnTyping(TypingNotice notice) =>
         SendToFollowers(notice.Room, ServerFrames.Typing(notice), except: notice.User);
 
+    /// <summary>Sent as it comes: the page keeps the newest by its stamp, so no order is restored here.</summary>
+    public void OnProfileChanged(ProfileNotice notice) =>
+        SendToFollowers(notice.Room, ServerFrames.Profile(notice), except: null);
+
     public void OnUnread(UnreadChange change)
     {
         if (_readMarkers.TryAdvance((change.User, change.Room), change.LastReadSeq))

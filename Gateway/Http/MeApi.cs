@@ -45,7 +45,7 @@ public static class MeApi
     /// </summary>
     private static async Task<IResult> ChangeProfile(
         JsonElement body, HttpContext http, UserProfiles profiles,
-        UserAvatars avatars, IAttachmentStore files, IOptions<AvatarOptions> avatarOptions, AbuseLimits limits)
+        UserAvatars avatars, IAttachmentStore files, IOptions<AvatarOptions> avatarOptions, AbuseLimits limits, ProfileAnnouncer announcer)
     {
         var user = http.User();
         if (body.ValueKind != JsonValueKind.Object)
@@ -59,9 +59,18 @@ public static class MeApi
             JsonValueKind.String => DisplayNames.Normalize(TextOf(sent)),
             _ => throw new ChatException(ErrorCodes.Validation, "displayName must be a string or null."),
         };
+        var changesAvatar = body.TryGetProperty("avatar", out var avatar);
+        if (!changesName && !changesAvatar)
+        {
+            var unchanged = (await profiles.Of([user.Name])).SingleOrDefault();
+            return TypedResults.Ok(new ChangedProfile(user with { DisplayName = unchanged?.DisplayName, Avatar = unchanged?.Avatar }));
+        }
+        // Each change is told to every room of the user (Profiles/ProfileAnnouncer.cs): a loop of
+        // changes is slowed like messages, and refused before anything changes.
+        limits.TakeMessage(user.Name);
         // The display name is checked above and stored below: a refused avatar leaves it as it was.
-        if (body.TryGetProperty("avatar", out var avatar)
-            && await AvatarsApi.ChangeFromProfile(user.Name, avatar, http, avatars, files, avatarOptions.Value, limits) is { } refused)
+        if (changesAvatar
+            && await AvatarsApi.ChangeFromProfile(user.Name, avatar, http, avatars, files, avatarOptions.Value) is { } refused)
         {
             return refused;
         }
@@ -69,7 +78,7 @@ public static class MeApi
         {
             await profiles.SetDisplayName(user.Name, displayName);
         }
-        var profile = (await profiles.Of([user.Name])).SingleOrDefault();
+        var profile = await announcer.Announce(user.Name);
         return TypedResults.Ok(new ChangedProfile(user with { DisplayName = profile?.DisplayName, Avatar = profile?.Avatar }));
     }
 

@@ -9,6 +9,7 @@ namespace ChatApp.Gateway.Profiles;
 /// scaled down to the avatar size and written anew as a PNG with SkiaSharp. Only decoded pixels
 /// reach the new file, so whatever else the upload held (EXIF with a camera's GPS position, text
 /// chunks, bytes after the image's end that another program would read as HTML or a script) is gone.
+/// The pixels are first turned upright as the EXIF Orientation says (<see cref="Upright"/>).
 /// As for attachments' thumbnails (<see cref="Thumbnails"/>), the header's declared size is
 /// checked before any pixel is decoded.
 /// </summary>
@@ -47,10 +48,12 @@ public static class AvatarImages
             return null;
         }
 
-        var decodedSide = Math.Min(decoded.Width, decoded.Height);
-        var middle = SKRectI.Create((decoded.Width - decodedSide) / 2, (decoded.Height - decodedSide) / 2, decodedSide, decodedSide);
+        // Upright before the middle is chosen: a portrait photo stored on its side has its middle square elsewhere.
+        using var upright = Upright.Turn(decoded, codec.EncodedOrigin);
+        var decodedSide = Math.Min(upright.Width, upright.Height);
+        var middle = SKRectI.Create((upright.Width - decodedSide) / 2, (upright.Height - decodedSide) / 2, decodedSide, decodedSide);
         using var square = new SKBitmap();
-        if (!decoded.ExtractSubset(square, middle))
+        if (!upright.ExtractSubset(square, middle))
         {
             return null;
         }

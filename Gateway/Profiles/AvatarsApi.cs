@@ -35,7 +35,7 @@ public static partial class AvatarsApi
     }
 
     private static async Task<IResult> Set(
-        HttpContext http, UserAvatars avatars, UserProfiles profiles, IOptions<AvatarOptions> options, AbuseLimits limits)
+        HttpContext http, UserAvatars avatars, ProfileAnnouncer announcer, IOptions<AvatarOptions> options, AbuseLimits limits)
     {
         var user = http.User();
         // Decoding a picture costs far more than a message: the same bucket keeps a loop of uploads slow.
@@ -47,14 +47,16 @@ public static partial class AvatarsApi
             return NotAnImage();
         }
         await avatars.Set(user.Name, image, http.RequestAborted);
-        return TypedResults.Ok(await ChangedProfileOf(user, profiles));
+        return TypedResults.Ok(ChangedProfileOf(user, await announcer.Announce(user.Name)));
     }
 
-    private static async Task<IResult> Remove(HttpContext http, UserAvatars avatars, UserProfiles profiles)
+    private static async Task<IResult> Remove(HttpContext http, UserAvatars avatars, ProfileAnnouncer announcer, AbuseLimits limits)
     {
         var user = http.User();
+        // Each change is told to every room of the user: a loop of changes is slowed like messages.
+        limits.TakeMessage(user.Name);
         await avatars.Remove(user.Name, http.RequestAborted);
-        return TypedResults.Ok(await ChangedProfileOf(user, profiles));
+        return TypedResults.Ok(ChangedProfileOf(user, await announcer.Announce(user.Name)));
     }
 
     private static async Task<IResult> Serve(string name, string version, HttpContext http, UserAvatars avatars)
@@ -73,10 +75,11 @@ public static partial class AvatarsApi
     /// <summary>
     /// <c>PATCH /api/me</c>'s <c>avatar</c> (the contract's way): null removes the avatar, and an
     /// attachment id makes a picture of that file, which must be the user's own upload. Returns the
-    /// refusal to answer with, or null when the avatar was changed.
+    /// refusal to answer with, or null when the avatar was changed. The caller has counted the change
+    /// against the user's rate.
     /// </summary>
     public static async Task<IResult?> ChangeFromProfile(
-        UserName user, JsonElement avatar, HttpContext http, UserAvatars avatars, IAttachmentStore files, AvatarOptions settings, AbuseLimits limits)
+        UserName user, JsonElement avatar, HttpContext http, UserAvatars avatars, IAttachmentStore files, AvatarOptions settings)
     {
         if (avatar.ValueKind == JsonValueKind.Null)
         {
@@ -87,7 +90,6 @@ public static partial class AvatarsApi
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "avatar must be the id of an attachment you uploaded, or null.");
         }
-        limits.TakeMessage(user);
         // Someone else's file, even one the user may see in a room, is refused as if it did not exist.
         if (await files.Find(id, http.RequestAborted) is not { } file || file.Uploader != user.Value)
         {
@@ -117,11 +119,8 @@ public static partial class AvatarsApi
     }
 
     /// <summary>The answer to a change: the user as <c>PATCH /api/me</c> answers, with the new avatar's address.</summary>
-    private static async Task<MeApi.ChangedProfile> ChangedProfileOf(UserView user, UserProfiles profiles)
-    {
-        var profile = (await profiles.Of([user.Name])).SingleOrDefault();
-        return new MeApi.ChangedProfile(user with { DisplayName = profile?.DisplayName, Avatar = profile?.Avatar });
-    }
+    private static MeApi.ChangedProfile ChangedProfileOf(UserView user, ProfileView? profile) =>
+        new(user with { DisplayName = profile?.DisplayName, Avatar = profile?.Avatar });
 
     /// <summary>
     /// The whole body, read as it arrives: Kestrel fails the read once it passes the endpoint's bound,

@@ -34,6 +34,12 @@ public static class ServerFrames
     public static byte[] Invitation(Invitation invitation) =>
         JsonSerializer.SerializeToUtf8Bytes(new InvitationFrame("invitation", invitation.Room, invitation.InvitedBy, invitation.Topic, invitation.Ts), ChatJson.Options);
 
+    /// <summary>A member's profile after a change (addition): <c>displayName</c> and <c>avatar</c> are absent when they have none.</summary>
+    public static byte[] Profile(Users.ProfileNotice notice) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new ProfileFrame("profile", notice.Room, notice.Profile.User, notice.Profile.DisplayName, notice.Profile.Avatar, notice.Profile.Stamp),
+            ChatJson.Options);
+
     /// <summary>An <c>event</c> frame carrying exactly the fields of its kind.</summary>
     public static byte[] Event(RoomEvent e) =>
         JsonSerializer.SerializeToUtf8Bytes(
@@ -53,6 +59,8 @@ public static class ServerFrames
     private sealed record UnreadFrame(string Type, string Room, long Count, long LastReadSeq, long Mentions);
 
     private sealed record MentionFrame(string Type, string Room, long Seq, string Sender);
+
+    private sealed record ProfileFrame(string Type, string Room, string User, string? DisplayName, string? Avatar, long Stamp);
 
     private sealed record InvitationFrame(string Type, string Room, string InvitedBy, string Topic, DateTime Ts);
 

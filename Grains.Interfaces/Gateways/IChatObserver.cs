@@ -29,6 +29,10 @@ public interface IChatObserver : IGrainObserver
     [Alias("OnTyping")]
     void OnTyping(TypingNotice notice);
 
+    /// <summary>A member of a room changed their avatar or display name: for the room's local followers.</summary>
+    [Alias("OnProfileChanged")]
+    void OnProfileChanged(Users.ProfileNotice notice);
+
     /// <summary>A user's unread count changed: for every local socket of that user.</summary>
     [Alias("OnUnread")]
     void OnUnread(Users.UnreadChange change);

@@ -37,6 +37,10 @@ public interface IRoomRelayGrain : IGrainWithStringKey
     [OneWay, Alias("Typing")]
     Task Typing(UserName user);
 
+    /// <summary>A member changed their profile (from their session): passed on to every watching gateway.</summary>
+    [OneWay, Alias("ProfileChanged")]
+    Task ProfileChanged(ProfileChange change);
+
     /// <summary>The seq of the last event this relay passed on (0 if none yet): how far the live path has got.</summary>
     [ReadOnly, Alias("LastRelayedSeq")]
     Task<long> LastRelayedSeq();

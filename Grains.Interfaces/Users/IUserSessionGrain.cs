@@ -98,6 +98,13 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [OneWay, Alias("Typing")]
     Task Typing(Rooms.RoomId room);
 
+    /// <summary>
+    /// The user changed their profile (avatar or display name): passed to every room they belong
+    /// to, so that the pages showing them there show the change without a reload.
+    /// </summary>
+    [OneWay, Alias("ProfileChanged")]
+    Task ProfileChanged(ProfileChange change);
+
     /// <summary>Whether any gateway holds a live connection of the user.</summary>
     [ReadOnly, Alias("IsOnline")]
     Task<bool> IsOnline();

@@ -77,6 +77,16 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
         return Task.CompletedTask;
     }
 
+    public Task ProfileChanged(ProfileChange change)
+    {
+        var notice = new ProfileNotice(this.GetPrimaryKeyString(), change);
+        foreach (var gateway in _gateways.Live())
+        {
+            gateway.OnProfileChanged(notice);
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyCollection<string>> OnlineMembers()
     {
         return Task.FromResult<IReadOnlyCollection<string>>(_online.ToHashSet(StringComparer.Ordinal));

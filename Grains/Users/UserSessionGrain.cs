@@ -229,6 +229,16 @@ public sealed class UserSessionGrain(
         return Task.CompletedTask;
     }
 
+    public Task ProfileChanged(ProfileChange change)
+    {
+        // One call per room, as presence is announced: each relay reaches the gateways following its room.
+        foreach (var room in Session.Rooms)
+        {
+            _ = Relay(room).ProfileChanged(change);
+        }
+        return Task.CompletedTask;
+    }
+
     public Task RefreshPresence(RoomId room)
     {
         if (Session.Rooms.Contains(room))

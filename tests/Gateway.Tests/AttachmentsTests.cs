@@ -65,6 +65,39 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
         AssertServedAs(thumbnail, "image/png", "inline");
         Assert.Equal((320, 240), TestImages.SizeOf(await thumbnail.Content.ReadAsByteArrayAsync()));
     }
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task A_phone_photos_thumbnail_stands_as_its_EXIF_orientation_says_like_the_original_in_a_browser(int orientation)
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        using var http = System.Http(alice.Token);
+        // Stored 160 × 80; orientations 5 to 8 turn it by a quarter, so it is shown 80 × 160.
+        var photo = ExifJpegs.Quarters(160, 80, orientation, description: "GPS 51.5007N 0.1246W taken at home");
+
+        Assert.Equal(orientation, ExifJpegs.OrientationOf(photo)); // the test's EXIF is read as a camera's would be
+
+        var upload = await http.UploadAsync(room, "phone.jpg", photo);
+        var thumbnail = await http.GetByteArrayAsync($"/api/attachments/{upload.Id}/thumbnail");
+
+        Assert.Equal(orientation >= 5 ? (80, 160) : (160, 80), TestImages.SizeOf(thumbnail));
+        Assert.Equal(ExifJpegs.Shown(orientation), ExifJpegs.CornersOf(thumbnail));
+        // Made from pixels, the thumbnail carries none of the photo's EXIF: no words, and no
+        // orientation that would make a browser turn it a second time.
+        Assert.DoesNotContain("GPS", Encoding.Latin1.GetString(thumbnail));
+        Assert.Equal(1, ExifJpegs.OrientationOf(thumbnail));
+        // The original is served as it was uploaded, EXIF included (docs/security.md says so).
+        Assert.Equal(photo, await http.GetByteArrayAsync($"/api/attachments/{upload.Id}"));
+    }
+
 
     [Fact]
     public async Task Only_members_fetch_a_file_and_anyone_else_is_told_it_does_not_exist()

@@ -152,6 +152,62 @@ public sealed class AvatarTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         // The middle square of a 96 × 64 picture, kept at its own size since it is under the avatar size.
         Assert.Equal((64, 64), TestImages.SizeOf(kept));
     }
+    [Fact]
+    public async Task A_changed_or_removed_avatar_is_told_at_once_to_those_who_share_a_room_and_to_nobody_else()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        await using var carol = await System.ConnectNewUserAsync("carol");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        // Carol is in a room of her own: Alice is nowhere on her page.
+        await carol.JoinAsync(Fresh.Room());
+        using var aliceHttp = System.Http(alice.Token);
+        using var patched = await aliceHttp.PatchAsJsonAsync("/api/me", new { displayName = "Alice" });
+        var named = await bob.WaitForAsync<ProfileFrame>(f => f.User == alice.User);
+
+        var address = await SetAvatar(aliceHttp, TestImages.Png(64, 64));
+        var set = await bob.WaitForAsync<ProfileFrame>(f => f.User == alice.User && f.Avatar == address);
+        using (var removed = await aliceHttp.DeleteAsync("/api/me/avatar"))
+        {
+            Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        }
+        // Frames may overtake each other on the way; the stamp tells the newer.
+        var gone = await bob.WaitForAsync<ProfileFrame>(f => f.User == alice.User && f.Stamp > set.Stamp);
+
+        Assert.Equal(new ProfileFrame(room, alice.User, "Alice", null, named.Stamp), named);
+        Assert.Equal(new ProfileFrame(room, alice.User, "Alice", address, set.Stamp), set);
+        Assert.Equal(new ProfileFrame(room, alice.User, "Alice", null, gone.Stamp), gone);
+        Assert.True(set.Stamp > named.Stamp, "a later change carries a larger stamp");
+        // Alice's own socket follows the room too: her other tabs and devices learn it the same way.
+        await alice.WaitForAsync<ProfileFrame>(f => f.Stamp == gone.Stamp);
+        Assert.Empty(carol.Frames.OfType<ProfileFrame>());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task An_avatar_made_of_a_phone_photo_stands_as_its_EXIF_orientation_says(int orientation)
+    {
+        var (_, token) = await System.RegisterAsync("alice");
+        using var http = System.Http(token);
+        // Stored 240 × 120: the middle square of the picture as shown holds all four quarters.
+        var photo = ExifJpegs.Quarters(240, 120, orientation);
+
+        var kept = await http.GetByteArrayAsync(await SetAvatar(http, photo));
+
+        Assert.Equal((120, 120), TestImages.SizeOf(kept));
+        Assert.Equal(ExifJpegs.Shown(orientation), ExifJpegs.CornersOf(kept));
+        Assert.Equal(1, ExifJpegs.OrientationOf(kept));
+    }
+
 
     [Fact]
     public async Task Patch_me_makes_an_avatar_of_ones_own_uploaded_picture_and_null_removes_it()

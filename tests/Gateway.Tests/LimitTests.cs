@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using ChatApp.Tests.Support;
 using Xunit;
 
@@ -84,6 +85,27 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         Assert.Equal("rate_limited", problem.Code);
         Assert.True(problem.RetryAfterMs > 0);
         Assert.True(limited.Headers.RetryAfter is not null);
+    }
+
+    [Fact]
+    public async Task Profile_changes_are_told_to_every_room_of_the_user_so_a_flood_of_them_is_slowed_like_messages()
+    {
+        var (user, token) = await System.RegisterAsync("looper");
+        using var http = System.Http(token);
+
+        // All at once, so that the bucket (a burst of 20) cannot refill meanwhile on a slow machine.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => i % 2 == 0
+            ? http.PatchAsJsonAsync("/api/me", new { displayName = $"name {i}" })
+            : http.DeleteAsync("/api/me/avatar")));
+
+        var limited = answers.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.All(answers, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        Assert.Contains(limited, r => r.RequestMessage!.Method == HttpMethod.Patch);
+        Assert.Contains(limited, r => r.RequestMessage!.Method == HttpMethod.Delete);
+        Assert.Equal("rate_limited", (await limited[0].ReadAsync<Problem>()).Code);
+        // A refused change changed nothing: the name kept is one of those accepted.
+        var accepted = answers.Select((r, i) => (r, i)).Where(a => a.i % 2 == 0 && a.r.IsSuccessStatusCode).Select(a => $"name {a.i}");
+        Assert.Contains((await http.GetFromJsonAsync<JsonElement>($"/api/users/{user}")).GetProperty("displayName").GetString(), accepted);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public abstract record ServerFrame
             "resync" => json.Deserialize<ResyncFrame>(JsonOptions),
             "mention" => json.Deserialize<MentionFrame>(JsonOptions),
             "invitation" => json.Deserialize<InvitationFrame>(JsonOptions),
+            "profile" => json.Deserialize<ProfileFrame>(JsonOptions),
             _ => null,
         } ?? new UnknownFrame(type, json.Clone());
     }
@@ -81,3 +82,6 @@ public sealed record UnknownFrame(string? Type, JsonElement Body) : ServerFrame;
 
 /// <summary><c>{type:"invitation", room, invitedBy, topic, ts}</c>: the user was invited into a room (addition).</summary>
 public sealed record InvitationFrame(string Room, string InvitedBy, string Topic, DateTimeOffset Ts) : ServerFrame;
+
+/// <summary>A member of <c>room</c> changed their profile: as it now is, stamped so the newest can be told (addition).</summary>
+public sealed record ProfileFrame(string Room, string User, string? DisplayName, string? Avatar, long Stamp) : ServerFrame;

@@ -2,8 +2,8 @@
 // member list and the @-autocomplete; the first letter of the user name where they have none.
 //
 // Which picture a user has comes with their profile (the `avatar` address that profiles.js reads
-// from /api/users), so another user's new picture shows when the page next reads profiles: at its
-// next load or reconnect; one's own shows at once. The pictures are served by bearer token, which
+// from /api/users, or a `profile` frame brings when someone who shares a room with us changes it),
+// so another user's new picture shows at once; one's own shows at once too. The pictures are served by bearer token, which
 // an <img> cannot send: the page fetches each address once and shows it from a blob: URL. An
 // address names one picture for good (it changes when the picture does), so the browser's cache
 // may answer a fetch after a reload.

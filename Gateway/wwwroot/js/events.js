@@ -1,5 +1,6 @@
 // Frames the server sends unasked (PROTOCOL.md "Server frames"): room events, resync, presence,
-// unread counts, mentions and typing. Each changes the page's state, then one render shows it.
+// unread counts, mentions, typing and profile changes. Each changes the page's state, then one
+// render shows it.
 
 import { userName, roomTitle } from './rules.js';
 import { WaitingMentions } from './mentions.js';
@@ -12,6 +13,7 @@ import { refreshDetailsSoon, presenceChanged } from './members.js';
 import { markReadSoon } from './readmarkers.js';
 import { someoneTyping } from './typing.js';
 import { invited } from './invitations.js';
+import { profileChanged } from './profiles.js';
 
 /** Server frames that are not answers to our requests. */
 export function receive(frame) {
@@ -63,6 +65,10 @@ export function receive(frame) {
       break;
     case 'invitation':
       invited(frame);
+      return;
+    case 'profile':
+      // Relabels and redraws that user's names and avatars in place: nothing else to render.
+      profileChanged(frame);
       return;
     default:
       // Server pings, and errors answering ref-less frames (typing): nothing to show.

@@ -3,8 +3,9 @@
 // can pass for someone else by choosing their name.
 //
 // Profiles come from GET /api/users, up to 100 names a read, asked for as the page first shows
-// each name and kept for the page's life. Another user's change shows at the next load or
-// reconnect (each hello reads the known names again); one's own shows at once.
+// each name and kept for the page's life. One's own change shows at once; another user's arrives
+// as a `profile` frame when they share a room with us (profileChanged), and any other at the next
+// load or reconnect (each hello reads the known names again).
 
 import { authedApi } from './auth.js';
 import { page } from './page.js';
@@ -88,6 +89,24 @@ export function mentionLabel(name) {
   fill(node);
   want(name);
   return node;
+}
+
+/** name → the stamp of the newest `profile` frame shown for that user. */
+const profileStamps = new Map();
+
+/**
+ * A `profile` frame: someone who shares a room with us changed their display name or avatar; it
+ * shows at once wherever they are on the page. The same change comes once per shared room, and
+ * two changes may arrive in either order: only a frame newer (by its stamp) than the last is taken.
+ */
+export function profileChanged(frame) {
+  const name = frame.user;
+  if (typeof name !== 'string' || !Number.isSafeInteger(frame.stamp)) return;
+  if (frame.stamp <= (profileStamps.get(name) ?? -Infinity)) return;
+  profileStamps.set(name, frame.stamp);
+  displayNames.set(name, frame.displayName ?? null);
+  rememberAvatar(name, frame.avatar);
+  relabel([name]);
 }
 
 /** On every hello: read the known names again, so changes made meanwhile show. */

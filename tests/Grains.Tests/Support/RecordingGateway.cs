@@ -56,6 +56,8 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
 
     public void OnUnread(UnreadChange change) => Record(() => _notices.Add(change));
 
+    public void OnProfileChanged(ProfileNotice notice) => Record(() => _notices.Add(notice));
+
     public void OnMention(Mention mention) => Record(() => _notices.Add(mention));
 
     public void OnInvited(Invitation invitation) => Record(() => _notices.Add(invitation));
