@@ -251,6 +251,7 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
             await stream.FlushAsync();
             // A pause before the end, so that the server has read what came (else it may fail the
             // read before taking any of it, and the test would not show that a part is never stored).
+            // Kept as a sleep: how much of a request body the server has read is nothing a test can see.
             await Task.Delay(TimeSpan.FromSeconds(1));
             tcp.Client.Shutdown(SocketShutdown.Send);
             // Whatever the server answers (an error, or a reset), the connection ends.
@@ -268,7 +269,8 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
         }
 
         // The connection may close before the request's handler has finished, so a stored row could
-        // appear a moment later: absence is watched for a while (an upload lands in milliseconds).
+        // appear a moment later: absence is watched for a while (an upload lands in milliseconds), so
+        // the pause below only paces the checks of "nothing arrives within 3 s".
         var watchUntil = DateTime.UtcNow + TimeSpan.FromSeconds(3);
         while (DateTime.UtcNow < watchUntil)
         {
