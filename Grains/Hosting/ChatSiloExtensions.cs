@@ -54,6 +54,11 @@ public static class ChatSiloExtensions
             });
             streams.ConfigureBackoffProvider((_, _) => new ChatApp.Streaming.RelayDeliveryRetries());
         });
+        // Driver exceptions become the contract's error before they reach Orleans' serializer.
+        silo.AddIncomingGrainCallFilter<DatabaseFailureFilter>();
+        // What no grain call sees (an activation whose state could not be read) Orleans sends as it
+        // is: its exception codec must carry the driver's types, or the caller gets CodecNotFoundException.
+        silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         silo.Services.AddSingleton(_ => ChatDataSource(connectionString));
         silo.Services.AddSingleton(_ => new ChatApp.Search.SearchDatabase(connectionString));
         silo.Services.AddSingleton<GroupCommit>();

@@ -38,13 +38,8 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
     [Fact]
     public async Task An_image_sent_in_a_message_reaches_the_other_member_with_its_thumbnail()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
-        using var aliceHttp = System.Http(alice.Token);
-        using var bobHttp = System.Http(bob.Token);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room, aliceHttp, bobHttp) = pair;
         var picture = TestImages.Png(400, 300);
 
         var upload = await aliceHttp.UploadAsync(room, "holiday.png", picture);
@@ -122,13 +117,8 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
     [Fact]
     public async Task An_upload_no_message_carries_is_its_uploaders_alone()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
-        using var aliceHttp = System.Http(alice.Token);
-        using var bobHttp = System.Http(bob.Token);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room, aliceHttp, bobHttp) = pair;
 
         var upload = await aliceHttp.UploadAsync(room, "draft.txt", "not sent yet"u8.ToArray());
 
@@ -162,13 +152,8 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
     [Fact]
     public async Task Deleting_the_message_ends_access_to_its_files_for_everyone()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
-        using var aliceHttp = System.Http(alice.Token);
-        using var bobHttp = System.Http(bob.Token);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room, aliceHttp, bobHttp) = pair;
         var upload = await aliceHttp.UploadAsync(room, "oops.png", TestImages.Png(50, 50));
         var seq = await alice.SendWithAsync(room, "wrong picture", upload.Id);
         Assert.Equal(HttpStatusCode.OK, (await bobHttp.GetAsync($"/api/attachments/{upload.Id}")).StatusCode);
@@ -299,6 +284,7 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
             await stream.FlushAsync();
             // A pause before the end, so that the server has read what came (else it may fail the
             // read before taking any of it, and the test would not show that a part is never stored).
+            // Kept as a sleep: how much of a request body the server has read is nothing a test can see.
             await Task.Delay(TimeSpan.FromSeconds(1));
             tcp.Client.Shutdown(SocketShutdown.Send);
             // Whatever the server answers (an error, or a reset), the connection ends.
@@ -316,7 +302,8 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
         }
 
         // The connection may close before the request's handler has finished, so a stored row could
-        // appear a moment later: absence is watched for a while (an upload lands in milliseconds).
+        // appear a moment later: absence is watched for a while (an upload lands in milliseconds), so
+        // the pause below only paces the checks of "nothing arrives within 3 s".
         var watchUntil = DateTime.UtcNow + TimeSpan.FromSeconds(3);
         while (DateTime.UtcNow < watchUntil)
         {
@@ -381,13 +368,8 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
     [Fact]
     public async Task Uploads_past_the_user_or_room_quota_are_refused_with_quota_exceeded()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
-        using var aliceHttp = System.Http(alice.Token);
-        using var bobHttp = System.Http(bob.Token);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room, aliceHttp, bobHttp) = pair;
         var quarter = new byte[250 * 1024];
         Random.Shared.NextBytes(quarter);
 

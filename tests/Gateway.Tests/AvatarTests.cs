@@ -212,13 +212,8 @@ public sealed class AvatarTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     [Fact]
     public async Task Patch_me_makes_an_avatar_of_ones_own_uploaded_picture_and_null_removes_it()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
-        using var aliceHttp = System.Http(alice.Token);
-        using var bobHttp = System.Http(bob.Token);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room, aliceHttp, bobHttp) = pair;
         var picture = await aliceHttp.UploadAsync(room, "me.png", TestImages.Png(300, 300));
         var notes = await aliceHttp.UploadAsync(room, "notes.txt", "not a picture"u8.ToArray());
         var bobs = await bobHttp.UploadAsync(room, "bob.png", TestImages.Png(50, 50));

@@ -10,15 +10,12 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
     [Fact]
     public async Task A_message_reaches_the_other_member_with_its_seq()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        var joined = await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
 
         var seq = await alice.SendAsync(room, "hello bob", clientMsgId: "m1");
 
-        Assert.Equal(joined.LastSeq + 1, seq);
+        Assert.Equal(pair.BobJoinedAt + 1, seq);
         var seen = await bob.WaitForEventAsync(room, seq);
         Assert.Equal("message", seen.Kind);
         Assert.Equal("hello bob", seen.Text);
@@ -117,11 +114,8 @@ public sealed class ChattingTests(ChatSystemFixture fixture) : IClassFixture<Cha
     [Fact]
     public async Task Both_connections_of_a_user_receive_the_rooms_events()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         await using var bobOnPhone = await System.ConnectAgainAsync(bob);
 
         var seq = await alice.SendAsync(room, "to both of your devices");

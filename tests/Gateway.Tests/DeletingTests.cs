@@ -11,11 +11,8 @@ public sealed class DeletingTests(ChatSystemFixture fixture) : IClassFixture<Cha
     [Fact]
     public async Task The_author_deletes_their_message_and_members_get_a_delete_event_naming_it()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         var seq = await bob.SendAsync(room, "oops");
 
         var deleteSeq = await bob.DeleteAsync(room, seq);
@@ -52,11 +49,8 @@ public sealed class DeletingTests(ChatSystemFixture fixture) : IClassFixture<Cha
     [Fact]
     public async Task The_owner_can_delete_another_members_message()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         var seq = await bob.SendAsync(room, "against the rules");
 
         var deleteSeq = await alice.DeleteAsync(room, seq);

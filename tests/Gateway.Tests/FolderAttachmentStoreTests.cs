@@ -45,13 +45,8 @@ public sealed class FolderAttachmentStoreTests(FolderUploadsFixture fixture) : I
     [Fact]
     public async Task An_upload_is_a_file_on_disk_when_it_is_accepted_and_is_served_to_members_only()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
-        using var aliceHttp = System.Http(alice.Token);
-        using var bobHttp = System.Http(bob.Token);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room, aliceHttp, bobHttp) = pair;
         var picture = TestImages.Png(400, 300);
 
         var upload = await aliceHttp.UploadAsync(room, "holiday.png", picture);

@@ -51,11 +51,9 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     [Fact]
     public async Task Events_lost_on_the_live_path_are_filled_from_the_log_at_the_next_live_event()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        var firstSeen = (await bob.JoinAsync(room)).LastSeq;
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
+        var firstSeen = pair.BobJoinedAt;
 
         await Relay(room).Unwatch(Hub.Observer);
         var lost = await SendMany(alice, room, 5);
@@ -70,11 +68,9 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     [Fact]
     public async Task A_relay_that_forgot_the_gateway_makes_the_next_lease_renewal_catch_sockets_up()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        var firstSeen = (await bob.JoinAsync(room)).LastSeq;
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
+        var firstSeen = pair.BobJoinedAt;
 
         await Relay(room).Unwatch(Hub.Observer);
         var sent = await SendMany(alice, room, 3);
@@ -88,11 +84,9 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     [Fact]
     public async Task Events_lost_while_the_relay_still_knew_the_gateway_reach_the_socket_within_two_lease_renewals()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        var firstSeen = (await bob.JoinAsync(room)).LastSeq;
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
+        var firstSeen = pair.BobJoinedAt;
 
         // Lost, and no later event comes to show the gap; the relay knows the gateway again, so a
         // renewal finds nothing new about it (as when a stream stalls in a failover).
@@ -112,11 +106,8 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     [Fact]
     public async Task More_than_500_lost_events_become_a_resync_and_then_live_events_flow_again()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
 
         await Relay(room).Unwatch(Hub.Observer);
         var lost = await alice.SendBurstAsync(room, 505);
@@ -135,11 +126,8 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     [Fact]
     public async Task A_relay_found_new_on_renewal_relearns_who_is_online_from_the_followers_sessions()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
 
         // The relay as it comes back after its silo died: it knows neither this gateway nor who is online.
         await Relay(room).Unwatch(Hub.Observer);
@@ -182,11 +170,9 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     [Fact]
     public async Task A_socket_that_follows_from_before_events_this_gateway_passed_on_reads_them_from_the_log()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        var bobJoined = (await bob.JoinAsync(room)).LastSeq;
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
+        var bobJoined = pair.BobJoinedAt;
         // bob's socket stops following for a moment (as between a join's commit and its follow),
         // while the gateway passes two messages on to alice.
         Hub.UnfollowForUser(bob.User, room);

@@ -104,12 +104,9 @@ public sealed class HttpApiTests(ChatSystemFixture fixture) : IClassFixture<Chat
     [Fact]
     public async Task Room_shows_its_owner_and_members_with_their_roles()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
-        using var http = System.Http(bob.Token);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
+        var http = pair.BobHttp;
 
         var response = await http.GetAsync($"/api/rooms/{room}");
 

@@ -11,11 +11,8 @@ public sealed class IdempotencyTests(ChatSystemFixture fixture) : IClassFixture<
     [Fact]
     public async Task The_same_clientMsgId_sent_twice_returns_the_first_seq_and_stores_one_message()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
 
         var first = (await alice.RequestAsync("send", new { room, clientMsgId = "retry-me", text = "once" })).Ok<SendReply>();
         var again = (await alice.RequestAsync("send", new { room, clientMsgId = "retry-me", text = "once" })).Ok<SendReply>();
@@ -49,11 +46,8 @@ public sealed class IdempotencyTests(ChatSystemFixture fixture) : IClassFixture<
     [Fact]
     public async Task The_same_clientMsgId_from_two_senders_is_two_messages()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
 
         var fromAlice = await alice.SendAsync(room, "from alice", clientMsgId: "m1");
         var fromBob = await bob.SendAsync(room, "from bob", clientMsgId: "m1");

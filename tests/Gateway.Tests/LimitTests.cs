@@ -141,6 +141,8 @@ public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<Def
         }
 
         var first = (await LoginAsync(http, name, Accounts.Password)).Headers.RetryAfter!.Delta!.Value;
+        // The lockout itself must run out, so these waits are the point: polling instead would be
+        // logins, and a login during the lockout is what the test must not make.
         await Task.Delay(first + TimeSpan.FromMilliseconds(200));
         var sixthGuess = await LoginAsync(http, name, "guess number 6");
         var second = (await LoginAsync(http, name, Accounts.Password)).Headers.RetryAfter!.Delta!.Value;

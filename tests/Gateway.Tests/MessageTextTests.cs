@@ -63,11 +63,8 @@ public sealed class MessageTextTests(ChatSystemFixture fixture) : IClassFixture<
     public async Task Html_in_a_message_is_stored_and_returned_exactly_as_sent()
     {
         const string Html = "<script>alert('x')</script> <b onmouseover=\"steal()\">bold</b> &amp; &lt; \\u003C";
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
 
         var seq = await alice.SendAsync(room, Html);
 

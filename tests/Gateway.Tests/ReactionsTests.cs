@@ -12,11 +12,8 @@ public sealed class ReactionsTests(ChatSystemFixture fixture) : IClassFixture<Ch
     [Fact]
     public async Task A_reaction_and_its_removal_are_events_every_member_sees_and_history_shows_the_result()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         var message = await alice.SendAsync(room, "release is out");
 
         var reacted = await bob.ReactAsync(room, message, "🎉");
@@ -39,11 +36,8 @@ public sealed class ReactionsTests(ChatSystemFixture fixture) : IClassFixture<Ch
     [Fact]
     public async Task Reactions_made_while_away_come_back_on_resume()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         var message = await bob.SendAsync(room, "vote with emoji");
         await alice.WaitForEventAsync(room, message);
         alice.Abort();

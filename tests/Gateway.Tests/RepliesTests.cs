@@ -13,11 +13,8 @@ public sealed class RepliesTests(ChatSystemFixture fixture) : IClassFixture<Chat
     [Fact]
     public async Task A_reply_reaches_the_room_with_replyTo_and_history_keeps_it()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         var question = await alice.SendAsync(room, "who is in?");
 
         var answer = await bob.ReplyAsync(room, question, "me");

@@ -14,11 +14,8 @@ public sealed class ResumeTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     [Fact]
     public async Task Resume_replays_exactly_the_missed_events_in_order_then_live_ones()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         var lastSeen = await bob.SendAsync(room, "before the tunnel");
         await alice.WaitForEventAsync(room, lastSeen);
         alice.Abort();
@@ -41,11 +38,8 @@ public sealed class ResumeTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     [Fact]
     public async Task Resume_from_the_last_seq_replays_nothing_and_delivers_live_events()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         var lastSeen = await bob.SendAsync(room, "seen");
         await alice.WaitForEventAsync(room, lastSeen);
         await alice.CloseAsync();
@@ -60,11 +54,9 @@ public sealed class ResumeTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     [Fact]
     public async Task Resume_with_more_than_500_missed_events_sends_resync_with_the_rooms_last_seq()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        var lastSeen = (await bob.JoinAsync(room)).LastSeq;
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
+        var lastSeen = pair.BobJoinedAt;
         await alice.WaitForEventAsync(room, lastSeen);
         alice.Abort();
 

@@ -25,11 +25,8 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
     [Fact]
     public async Task A_client_that_stops_reading_is_closed_with_1013_while_others_chat_on()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
 
         // The stuck client: a raw socket that says hello and joins, then never reads again.
         var (name, token) = await System.RegisterAsync("stuck");

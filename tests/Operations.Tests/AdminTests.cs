@@ -72,11 +72,8 @@ public sealed class AdminTests(OperationsFixture fixture) : IClassFixture<Operat
     public async Task Overview_lists_rooms_with_their_counts_and_this_gateways_users_for_an_admin()
     {
         var adminToken = await System.SignInAdminAsync(OperationsFixture.AdminName, "admin password 1");
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         await alice.SendAsync(room, "one");
         var last = await bob.SendAsync(room, "two");
         using var http = System.Http(adminToken);

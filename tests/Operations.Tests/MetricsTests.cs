@@ -40,11 +40,8 @@ public sealed class MetricsTests(OperationsFixture fixture) : IClassFixture<Oper
     {
         using var http = new HttpClient();
         var before = await PrometheusText.ScrapeAsync(http, GatewayMetrics);
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
         long last = 0;
         for (var i = 0; i < 3; i++)
         {

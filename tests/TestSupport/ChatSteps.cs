@@ -64,6 +64,33 @@ public static class ChatSteps
     public static Task<ChatTestClient> ConnectAgainAsync(this ChatSystem system, ChatTestClient user, object? resume = null) =>
         ChatTestClient.ConnectGreetedAsync(system.SocketUri, user.User, user.Token, resume);
 
+    /// <summary>
+    /// The set-up of most two-person tests: Alice and Bob connect, Alice joins a fresh room, then
+    /// Bob; each gets an HTTP client with their token.
+    /// </summary>
+    public static async Task<TwoMembers> TwoMembersAsync(this ChatSystem system)
+    {
+        var alice = await system.ConnectNewUserAsync("alice");
+        ChatTestClient? bob = null;
+        try
+        {
+            bob = await system.ConnectNewUserAsync("bob");
+            var room = Fresh.Room();
+            await alice.JoinAsync(room);
+            var bobJoinedAt = (await bob.JoinAsync(room)).LastSeq;
+            return new TwoMembers(alice, bob, room, bobJoinedAt, system.Http(alice.Token), system.Http(bob.Token));
+        }
+        catch
+        {
+            if (bob is not null)
+            {
+                await bob.DisposeAsync();
+            }
+            await alice.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Asserts that a frame (an answer, say) is an error with this code and a message, and returns it.</summary>
     public static ErrorFrame AssertError(ServerFrame frame, string code)
     {

@@ -15,22 +15,16 @@ namespace ChatApp.Bench.LoadGen.Protocol;
 /// the seq the join reply showed) and message events are handed to the sink with the moment
 /// they were read; so are presence and typing frames, when the sink is an <see cref="IEphemeralSink"/>.
 /// </summary>
-public sealed class BenchClient : ChatClient
+public sealed class BenchClient : SocketClient<int>
 {
-    private readonly ClientWebSocket _socket;
     private readonly IMessageSink _sink;
     private readonly IEphemeralSink? _ephemeral;
-    private readonly SemaphoreSlim _sendTurn = new(1, 1);
-    private readonly Lock _gate = new();
-    private readonly Dictionary<int, Pending> _pending = [];
     // Touched only by the receive loop (join replies are applied there too), so no lock.
     private readonly Dictionary<string, RoomTrack> _rooms = new(StringComparer.Ordinal);
     private int _nextRef;
-    private Task _reader = Task.CompletedTask;
 
-    private BenchClient(ClientWebSocket socket, int index, string user, IMessageSink sink) : base(index, user)
+    private BenchClient(ClientWebSocket socket, int index, string user, IMessageSink sink) : base(socket, index, user)
     {
-        _socket = socket;
         _sink = sink;
         _ephemeral = sink as IEphemeralSink;
     }
@@ -38,16 +32,12 @@ public sealed class BenchClient : ChatClient
     /// <summary>Presence and typing frames read.</summary>
     public long Ephemeral;
 
-    public override bool IsOpen => _socket.State == WebSocketState.Open;
-    public override WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
-    public Task Reader => _reader;
-
     /// <summary>Seqs skipped by gaps and never filled, over all rooms.</summary>
     public override long Unfilled
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
                 return _rooms.Values.Sum(r => (long)r.Missing.Count);
             }
@@ -70,7 +60,7 @@ public sealed class BenchClient : ChatClient
             throw;
         }
         var client = new BenchClient(socket, index, user, sink);
-        client._reader = Task.Run(client.ReadLoopAsync, CancellationToken.None);
+        client.StartReading();
         return client;
     }
 
@@ -124,59 +114,12 @@ public sealed class BenchClient : ChatClient
             w.WriteString("room", room);
             w.WriteEndObject();
         }
-        await _sendTurn.WaitAsync();
-        try
-        {
-            await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-            return true;
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            return false;
-        }
-        finally
-        {
-            _sendTurn.Release();
-        }
+        return await TrySendAsync(buffer.WrittenMemory);
     }
 
-    /// <summary>Sends a close and waits briefly for the server's; a client that cannot is aborted.</summary>
-    public override async Task CloseAsync(TimeSpan wait)
+    private Task<Reply> RequestAsync(string? joinRoom, Action<Utf8JsonWriter> fields)
     {
-        try
-        {
-            using var timeout = new CancellationTokenSource(wait);
-            if (_socket.State == WebSocketState.Open)
-            {
-                await _sendTurn.WaitAsync(timeout.Token);
-                try
-                {
-                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bench done", timeout.Token);
-                }
-                finally
-                {
-                    _sendTurn.Release();
-                }
-            }
-            await _reader.WaitAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
-        {
-            // Cut off below.
-        }
-        _socket.Abort();
-        _socket.Dispose();
-    }
-
-    private async Task<Reply> RequestAsync(string? joinRoom, Action<Utf8JsonWriter> fields)
-    {
-        var pending = new Pending(joinRoom);
-        int reference;
-        lock (_gate)
-        {
-            reference = ++_nextRef;
-            _pending[reference] = pending;
-        }
+        var reference = Interlocked.Increment(ref _nextRef);
         var buffer = new ArrayBufferWriter<byte>(128);
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -185,78 +128,35 @@ public sealed class BenchClient : ChatClient
             w.WriteString("ref", reference.ToString(CultureInfo.InvariantCulture));
             w.WriteEndObject();
         }
-        await _sendTurn.WaitAsync();
-        try
-        {
-            pending.SentAt = Stopwatch.GetTimestamp();
-            await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            lock (_gate)
-            {
-                _pending.Remove(reference);
-            }
-            return Reply.Failed("socket", ex.Message, pending.SentAt);
-        }
-        finally
-        {
-            _sendTurn.Release();
-        }
-        return await pending.Completion.Task;
+        return RequestAsync(reference, buffer.WrittenMemory, joinRoom);
     }
 
-    private async Task ReadLoopAsync()
+    protected override async Task ReadFramesAsync()
     {
         var buffer = new byte[2048];
-        try
+        while (true)
         {
-            while (true)
+            var length = 0;
+            ValueWebSocketReceiveResult result;
+            do
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                if (length == buffer.Length)
                 {
-                    if (length == buffer.Length)
-                    {
-                        Array.Resize(ref buffer, buffer.Length * 2);
-                    }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                    length += result.Count;
+                    Array.Resize(ref buffer, buffer.Length * 2);
                 }
-                while (!result.EndOfMessage);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-                Handle(buffer.AsSpan(0, length), Stopwatch.GetTimestamp());
-                if (buffer.Length > 64 * 1024)
-                {
-                    buffer = new byte[2048]; // a big join reply: do not keep its buffer for the socket's life
-                }
+                result = await Socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                length += result.Count;
             }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // Closed or aborted.
-        }
-        finally
-        {
-            FailPending();
-        }
-    }
-
-    private void FailPending()
-    {
-        Pending[] left;
-        lock (_gate)
-        {
-            left = [.. _pending.Values];
-            _pending.Clear();
-        }
-        foreach (var p in left)
-        {
-            p.Completion.TrySetResult(Reply.Failed("closed", $"socket closed ({_socket.CloseStatus})", p.SentAt));
+            while (!result.EndOfMessage);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                break;
+            }
+            Handle(buffer.AsSpan(0, length), Stopwatch.GetTimestamp());
+            if (buffer.Length > 64 * 1024)
+            {
+                buffer = new byte[2048]; // a big join reply: do not keep its buffer for the socket's life
+            }
         }
     }
 
@@ -410,34 +310,21 @@ public sealed class BenchClient : ChatClient
         return value;
     }
 
-    private void Complete(int reference, Reply reply)
+    protected override void Joined(string room, Reply reply)
     {
-        Pending? pending;
-        lock (_gate)
+        // Events of this room read before its reply were held back; now their order can be checked.
+        var track = Track(room);
+        track.Last = reply.Value;
+        track.Known = true;
+        var early = track.Early;
+        track.Early = null;
+        if (early is not null)
         {
-            _pending.Remove(reference, out pending);
-        }
-        if (pending is null)
-        {
-            return;
-        }
-        if (pending.JoinRoom is { } room && reply.Ok)
-        {
-            // Events of this room read before its reply were held back; now their order can be checked.
-            var track = Track(room);
-            track.Last = reply.Value;
-            track.Known = true;
-            var early = track.Early;
-            track.Early = null;
-            if (early is not null)
+            foreach (var e in early)
             {
-                foreach (var e in early)
-                {
-                    OnEvent(room, e.Seq, e.Text is not null, e.Text is null ? default : Encoding.UTF8.GetBytes(e.Text), e.ReceivedAt);
-                }
+                OnEvent(room, e.Seq, e.Text is not null, e.Text is null ? default : Encoding.UTF8.GetBytes(e.Text), e.ReceivedAt);
             }
         }
-        pending.Completion.TrySetResult(reply with { SentAt = pending.SentAt });
     }
 
     private void OnEvent(string room, long seq, bool isMessage, ReadOnlySpan<byte> text, long receivedAt)
@@ -451,7 +338,7 @@ public sealed class BenchClient : ChatClient
         if (seq <= track.Last)
         {
             bool late;
-            lock (_gate)
+            lock (Gate)
             {
                 late = track.Missing.Remove(seq);
             }
@@ -467,7 +354,7 @@ public sealed class BenchClient : ChatClient
             if (seq > track.Last + 1)
             {
                 Interlocked.Increment(ref Gaps);
-                lock (_gate)
+                lock (Gate)
                 {
                     for (var s = track.Last + 1; s < seq && track.Missing.Count < 100_000; s++)
                     {
@@ -487,7 +374,7 @@ public sealed class BenchClient : ChatClient
     {
         if (!_rooms.TryGetValue(room, out var track))
         {
-            lock (_gate)
+            lock (Gate)
             {
                 _rooms[room] = track = new RoomTrack();
             }
@@ -496,13 +383,6 @@ public sealed class BenchClient : ChatClient
     }
 
     private enum Kind { Other, Event, Reply, Error, Resync, Presence, Typing }
-
-    private sealed class Pending(string? joinRoom)
-    {
-        public string? JoinRoom { get; } = joinRoom;
-        public long SentAt { get; set; }
-        public TaskCompletionSource<Reply> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 
     private sealed record EarlyEvent(long Seq, string? Text, long ReceivedAt);
 

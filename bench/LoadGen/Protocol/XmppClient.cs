@@ -14,29 +14,25 @@ namespace ChatApp.Bench.LoadGen.Protocol;
 /// a send's reply is the archive id ejabberd put in the reflected stanza-id.
 /// Frames are read with plain string searches: ejabberd writes them in one well-known shape.
 /// </summary>
-public sealed class XmppClient : ChatClient
+public sealed class XmppClient : SocketClient<string>
 {
     public const string Domain = "bench.localhost";
     public const string MucService = "conference." + Domain;
     private const string Open = $"<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='{Domain}' version='1.0'/>";
 
-    private readonly ClientWebSocket _socket;
+    private static readonly byte[] Close = Encoding.UTF8.GetBytes("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+
     private readonly IMessageSink _sink;
-    private readonly SemaphoreSlim _sendTurn = new(1, 1);
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly SenderOrder _order = new();
     private int _nextId;
-    private Task _reader = Task.CompletedTask;
 
-    private XmppClient(ClientWebSocket socket, int index, string user, IMessageSink sink) : base(index, user)
+    private XmppClient(ClientWebSocket socket, int index, string user, IMessageSink sink) : base(socket, index, user)
     {
-        _socket = socket;
         _sink = sink;
     }
 
-    public override bool IsOpen => _socket.State == WebSocketState.Open;
-    public override WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+    /// <summary>The end of the XMPP stream (RFC 7395), before the WebSocket's close.</summary>
+    protected override ReadOnlyMemory<byte> Farewell => Close;
 
     /// <summary>Opens the stream and authenticates (SASL PLAIN with the user's password) and binds a resource; the reply is the bind's result.</summary>
     public static async Task<(ChatClient? Client, Reply Hello)> ConnectAsync(
@@ -78,7 +74,7 @@ public sealed class XmppClient : ChatClient
             throw;
         }
         var client = new XmppClient(socket, index, user, sink);
-        client._reader = Task.Run(client.ReadLoopAsync, CancellationToken.None);
+        client.StartReading();
         return (client, new Reply(true, null, null, 0, begin, Stopwatch.GetTimestamp()));
     }
 
@@ -96,93 +92,14 @@ public sealed class XmppClient : ChatClient
         return RequestAsync(id, $"<iq type='get' id='{id}' to='{Domain}'><ping xmlns='urn:xmpp:ping'/></iq>");
     }
 
-    public override async Task CloseAsync(TimeSpan wait)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(wait);
-            if (_socket.State == WebSocketState.Open)
-            {
-                await _sendTurn.WaitAsync(timeout.Token);
-                try
-                {
-                    await WriteAsync(_socket, "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>", timeout.Token);
-                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bench done", timeout.Token);
-                }
-                finally
-                {
-                    _sendTurn.Release();
-                }
-            }
-            await _reader.WaitAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
-        {
-            // Cut off below.
-        }
-        _socket.Abort();
-        _socket.Dispose();
-    }
+    private Task<Reply> RequestAsync(string key, string stanza) => RequestAsync(key, Encoding.UTF8.GetBytes(stanza));
 
-    private async Task<Reply> RequestAsync(string key, string stanza)
-    {
-        var pending = new Pending();
-        lock (_gate)
-        {
-            _pending[key] = pending;
-        }
-        await _sendTurn.WaitAsync();
-        try
-        {
-            pending.SentAt = Stopwatch.GetTimestamp();
-            await WriteAsync(_socket, stanza, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            lock (_gate)
-            {
-                _pending.Remove(key);
-            }
-            return Reply.Failed("socket", ex.Message, pending.SentAt);
-        }
-        finally
-        {
-            _sendTurn.Release();
-        }
-        return await pending.Completion.Task;
-    }
-
-    private async Task ReadLoopAsync()
+    protected override async Task ReadFramesAsync()
     {
         var buffer = new byte[8192];
-        try
+        while (await ReadFrameAsync(Socket, buffer, CancellationToken.None) is ({ } frame, var receivedAt))
         {
-            while (true)
-            {
-                var (frame, receivedAt) = await ReadFrameAsync(_socket, buffer, CancellationToken.None);
-                if (frame is null)
-                {
-                    break;
-                }
-                Handle(frame, receivedAt);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // Closed or aborted.
-        }
-        finally
-        {
-            Pending[] left;
-            lock (_gate)
-            {
-                left = [.. _pending.Values];
-                _pending.Clear();
-            }
-            foreach (var p in left)
-            {
-                p.Completion.TrySetResult(Reply.Failed("closed", $"socket closed ({_socket.CloseStatus})", p.SentAt));
-            }
+            Handle(frame, receivedAt);
         }
     }
 
@@ -270,16 +187,6 @@ public sealed class XmppClient : ChatClient
         }
     }
 
-    private bool Complete(string key, Reply reply)
-    {
-        Pending? pending;
-        lock (_gate)
-        {
-            _pending.Remove(key, out pending);
-        }
-        return pending is not null && pending.Completion.TrySetResult(reply with { SentAt = pending.SentAt });
-    }
-
     /// <summary>An attribute of the frame's first element (ejabberd quotes with ', clients may use ").</summary>
     public static string? Attribute(string frame, string name)
     {
@@ -353,11 +260,5 @@ public sealed class XmppClient : ChatClient
             return (null, 0);
         }
         return (Encoding.UTF8.GetString(data.AsSpan(0, length)), Stopwatch.GetTimestamp());
-    }
-
-    private sealed class Pending
-    {
-        public long SentAt { get; set; }
-        public TaskCompletionSource<Reply> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -158,6 +158,7 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
             }
             catch (InvalidOperationException ex) when (ex.Message.Contains("unavailable", StringComparison.Ordinal) && deadline.Elapsed < Startup)
             {
+                // The pace of a careful client's retries; the loop itself ends on the deadline.
                 await Task.Delay(TimeSpan.FromMilliseconds(500));
             }
         }

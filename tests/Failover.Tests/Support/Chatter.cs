@@ -16,6 +16,8 @@ public sealed class Chatter : IAsyncDisposable
     /// <summary>How long one attempt waits for its answer: longer than the gateway gives the cluster (5 s), so the gateway's <c>unavailable</c> normally comes first.</summary>
     public static readonly TimeSpan ReplyWait = TimeSpan.FromSeconds(8);
 
+    // A real client's pause before it tries again after "unavailable": the retry pace is part of the
+    // client these tests act out, not a wait for something to happen.
     private static readonly TimeSpan Backoff = TimeSpan.FromMilliseconds(100);
 
     private readonly Func<Uri> _gateway;
