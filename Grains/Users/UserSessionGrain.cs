@@ -15,6 +15,7 @@ namespace ChatApp.Users;
 /// PostgreSQL.
 /// </summary>
 public sealed class UserSessionGrain(
+    SessionRows rows,
     ReadMarkers markers,
     UnreadCounts unread,
     RoomLog log,
@@ -46,8 +47,12 @@ public sealed class UserSessionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         User = UserName.Parse(this.GetPrimaryKeyString());
-        var rows = await DatabaseFaults.Guard(() => markers.Load(User));
-        Session = new UserSessionState { Rooms = [.. rows.Keys], ReadMarkers = rows };
+        // Most activations are a hello's, whose Attach checks the token version and the device next:
+        // all three are read in the one round trip.
+        var snapshot = await DatabaseFaults.Guard(() => rows.Load(User));
+        Session = new UserSessionState { Rooms = [.. snapshot.ReadMarkers.Keys], ReadMarkers = snapshot.ReadMarkers };
+        _credentials.Read(snapshot.TokenVersion);
+        _endedDevices.Read(snapshot.EndedDevices);
         await base.OnActivateAsync(cancellationToken);
     }
 
