@@ -148,7 +148,9 @@ public sealed class UserSessionGrain(
 
     public Task<UserSessionState> GetState() => Task.FromResult(Session);
 
-    public Task ApplyMembership(MembershipChange item)
+    public Task ApplyMembership(MembershipChange item) => ApplyMembership(item, alreadyTold: null);
+
+    public Task ApplyMembership(MembershipChange item, IChatObserver? alreadyTold)
     {
         bool changed;
         if (item.Joined)
@@ -172,7 +174,10 @@ public sealed class UserSessionGrain(
         }
         foreach (var gateway in _gateways)
         {
-            gateway.OnMembershipChanged(item);
+            if (!gateway.Equals(alreadyTold))
+            {
+                gateway.OnMembershipChanged(item);
+            }
         }
         return Task.CompletedTask;
     }
