@@ -97,6 +97,14 @@ public sealed partial class ConnectionHub
         }
     }
 
+    /// <summary>
+    /// A join made here was answered with the room's <paramref name="lastSeq"/>. The session tells the
+    /// other gateways of it, not this one (the reply says it all), so the reply takes the notice's
+    /// place in the ordering: a notice about the user and the room no newer than the reply, such as
+    /// an earlier leave still on its way, is stale.
+    /// </summary>
+    public void JoinedHere(string user, string room, long lastSeq) => _membership.TryAdvance((user, room), lastSeq);
+
     public void OnMembershipChanged(MembershipChange change)
     {
         if (!_membership.TryAdvance((change.User, change.Room), change.Seq))

@@ -43,11 +43,13 @@ public static class FrameHandlers
         // Direct rooms are made by the server for two people, never joined by name.
         var room = RoomId.ParseNamed(frame.String("room"));
         JoinResult joined;
-        // The room tells the user's session before Join returns, and the session tells this gateway:
-        // that notice must not make the sockets follow "from now", past the seq the joiner is shown.
+        // The room tells the user's session before Join returns, and the session tells the user's other
+        // gateways; a notice reaching this one meanwhile (the same join made on another gateway, say)
+        // must not make the sockets follow "from now", past the seq the joiner is shown.
         using (joins.Begin(user, room))
         {
-            joined = await cluster.Room(room).Join(user);
+            joined = await cluster.Room(room).Join(user, hub.Observer);
+            hub.JoinedHere(user, room, joined.LastSeq);
             // Every socket of this user here follows the room from the point the joiner was shown.
             await hub.FollowForUserAsync(user, room, joined.LastSeq);
         }

@@ -19,6 +19,13 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Join")]
     Task<JoinResult> Join(UserName user);
 
+    /// <summary>
+    /// <see cref="Join(UserName)"/> for a gateway that follows the room for the user's sockets from
+    /// the reply itself: the session's notice of the join goes to the user's other gateways only.
+    /// </summary>
+    [Alias("JoinFromGateway")]
+    Task<JoinResult> Join(UserName user, Gateways.IChatObserver joiningGateway);
+
     [Alias("Leave")]
     Task Leave(UserName user);
 

@@ -79,6 +79,13 @@ public interface IUserSessionGrain : IGrainWithStringKey
     [Alias("ApplyMembership")]
     Task ApplyMembership(MembershipChange change);
 
+    /// <summary>
+    /// <see cref="ApplyMembership(MembershipChange)"/> for a change <paramref name="alreadyTold"/>
+    /// hears of in its own reply (the gateway that made the join): the others are told.
+    /// </summary>
+    [Alias("ApplyMembershipToldBy")]
+    Task ApplyMembership(MembershipChange change, Gateways.IChatObserver alreadyTold);
+
     /// <summary>The user's unread messages and mentions in each of the given rooms they belong to (others are left out).</summary>
     [ReadOnly, Alias("UnreadIn")]
     Task<IReadOnlyDictionary<string, UnreadCount>> UnreadIn(IReadOnlyList<Rooms.RoomId> rooms);

@@ -70,6 +70,7 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<RoomInvitations>();
         silo.Services.AddSingleton<RoomInviteLinks>();
         silo.Services.AddSingleton<ChatApp.Users.ReadMarkers>();
+        silo.Services.AddSingleton<ChatApp.Users.SessionRows>();
         silo.Services.AddOptions<RoomLimits>().BindConfiguration("Limits");
         silo.Services.AddOptions<ChatApp.Users.PresenceOptions>().BindConfiguration("Presence");
         silo.Services.AddOptions<ChatApp.Search.SearchOptions>().BindConfiguration(ChatApp.Search.SearchOptions.Section);
@@ -86,12 +87,27 @@ public static class ChatSiloExtensions
     /// second, so the driver prepares them once per connection (pgbench on this machine: 5,421
     /// transactions/s unprepared, 8,863 prepared) unless the connection string says otherwise.
     /// </summary>
-    private static NpgsqlDataSource ChatDataSource(string connectionString)
+    /// <remarks>
+    /// Nor is a connection reset when it goes back to the pool, unless the connection string says
+    /// so: with statements auto-prepared, Npgsql's reset is seven statements (DISCARD ALL spelled
+    /// out) sent before the next checkout's own, one more batch for PostgreSQL per join, hello or
+    /// history read. Nothing the grains run leaves session state behind to reset: no SET outside
+    /// a transaction, no temporary table, no advisory lock, no LISTEN (the search's transaction-
+    /// local statement_timeout runs on a data source of its own), and an open transaction is still
+    /// rolled back on close.
+    /// </remarks>
+    public static NpgsqlDataSource ChatDataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+        // Npgsql's own ContainsKey answers whether a keyword exists, not whether it was given.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
         }
         return builder.Build();
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ChatApp.Errors;
+using ChatApp.Gateways;
 using ChatApp.Observability;
 using ChatApp.Storage;
 using ChatApp.Users;
@@ -40,7 +41,9 @@ public sealed partial class RoomGrain(
     private bool _seqInDoubt = true;
     private long _lastSeq;
 
-    public async Task<JoinResult> Join(UserName user)
+    public Task<JoinResult> Join(UserName user) => Join(user, joiningGateway: null);
+
+    public async Task<JoinResult> Join(UserName user, IChatObserver? joiningGateway)
     {
         if (!Room.Exists)
         {
@@ -48,7 +51,7 @@ public sealed partial class RoomGrain(
             {
                 throw new ChatException(ErrorCodes.Validation, RoomId.Rule);
             }
-            await MakeRoom(user, RoomVisibility.Public, "", byJoin: true);
+            await MakeRoom(user, RoomVisibility.Public, "", byJoin: true, joiningGateway);
         }
         else if (!_members.Contains(user))
         {
@@ -63,7 +66,7 @@ public sealed partial class RoomGrain(
             }
             // The event, the session's update and the joiner's view of the room go out together:
             // a join waits for the slowest of them, not for their sum.
-            var telling = await CommitJoin(user, user, RoomRoles.Member);
+            var telling = await CommitJoin(user, user, RoomRoles.Member, joiningGateway);
             var joined = Joined(user);
             await Task.WhenAll(telling, joined);
             return await joined;
@@ -71,7 +74,7 @@ public sealed partial class RoomGrain(
         else
         {
             // Already a member: telling the session again repairs a join whose first telling failed.
-            await TellSession(new MembershipChange(user, Id, Joined: true, _lastSeq));
+            await TellSession(new MembershipChange(user, Id, Joined: true, _lastSeq), joiningGateway);
         }
 
         return await Joined(user);
@@ -459,7 +462,7 @@ public sealed partial class RoomGrain(
     /// Stores the new room (directory row and grain state), then its maker's join as owner. A room
     /// made by joining an unused id counts against the maker's creation rate, kept by their session.
     /// </summary>
-    private async Task MakeRoom(string owner, string visibility, string topic, bool byJoin)
+    private async Task MakeRoom(string owner, string visibility, string topic, bool byJoin, IChatObserver? joiningGateway = null)
     {
         var cap = limits.Value.RoomsPerUser;
         // Checked before anything is written, so that a refused maker leaves no empty room behind.
@@ -472,7 +475,7 @@ public sealed partial class RoomGrain(
             await GrainFactory.GetGrain<IUserSessionGrain>(owner).TakeRoomCreation();
         }
         await SaveNewRoom(owner, visibility, topic);
-        await AppendJoin(owner, owner, RoomRoles.Owner);
+        await AppendJoin(owner, owner, RoomRoles.Owner, joiningGateway);
     }
 
     private async Task SaveNewRoom(string owner, string visibility, string topic)
@@ -491,14 +494,15 @@ public sealed partial class RoomGrain(
     /// <paramref name="user"/> with <paramref name="role"/>, refused when the user is already in
     /// the room cap (<see cref="RoomLimits.RoomsPerUser"/>) of rooms, direct rooms included.
     /// </summary>
-    private async Task AppendJoin(string actor, string user, string role) => await await CommitJoin(actor, user, role);
+    private async Task AppendJoin(string actor, string user, string role, IChatObserver? joiningGateway = null) =>
+        await await CommitJoin(actor, user, role, joiningGateway);
 
     /// <summary>
     /// Commits the join (<see cref="AppendJoin"/>) and returns the telling of it, under way: the
     /// event published to the room's stream and the change to the user's session, side by side,
     /// as neither needs the other. The room's last seq and members are current when it returns.
     /// </summary>
-    private async Task<Task> CommitJoin(string actor, string user, string role)
+    private async Task<Task> CommitJoin(string actor, string user, string role, IChatObserver? joiningGateway = null)
     {
         await EnsureSeqKnown();
         var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Join, actor, ChatClock.Now(time), User: user);
@@ -507,7 +511,7 @@ public sealed partial class RoomGrain(
             throw RoomCapReached();
         }
         _members.Set(user, role);
-        return Task.WhenAll(Committed(e), TellSession(new MembershipChange(user, Id, Joined: true, e.Seq)));
+        return Task.WhenAll(Committed(e), TellSession(new MembershipChange(user, Id, Joined: true, e.Seq), joiningGateway));
     }
 
     /// <summary>Commits a leave, kick or ban of <paramref name="user"/> by <paramref name="actor"/>, and removes the row.</summary>
@@ -576,8 +580,14 @@ public sealed partial class RoomGrain(
     /// The user's session learns of the change before the caller hears back, so that the user's
     /// room list, search and other devices agree with the room the moment a join returns.
     /// </summary>
-    private Task TellSession(MembershipChange change) =>
-        GrainFactory.GetGrain<IUserSessionGrain>(change.User).ApplyMembership(change);
+    /// <remarks>
+    /// The gateway that made a join follows the room for the user's sockets from the reply: a
+    /// notice to it as well would be a message it ignores (one of about 15 per join).
+    /// </remarks>
+    private Task TellSession(MembershipChange change, IChatObserver? joiningGateway = null) =>
+        joiningGateway is null
+            ? GrainFactory.GetGrain<IUserSessionGrain>(change.User).ApplyMembership(change)
+            : GrainFactory.GetGrain<IUserSessionGrain>(change.User).ApplyMembership(change, joiningGateway);
 
     private IAsyncStream<RoomEvent> RoomStream() =>
         this.GetStreamProvider(ChatStreams.Provider).GetStream<RoomEvent>(StreamId.Create(ChatStreams.RoomNamespace, Id));

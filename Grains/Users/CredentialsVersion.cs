@@ -23,6 +23,15 @@ public sealed class CredentialsVersion(TokenVersions versions)
         return tokenVersion == _known;
     }
 
+    /// <summary>The version as the session read it at activation (null: a user the table does not know).</summary>
+    public void Read(int? stored)
+    {
+        if (stored is { } version)
+        {
+            _known = Math.Max(version, _known ?? version);
+        }
+    }
+
     /// <summary>Tokens older than <paramref name="tokenVersion"/> were revoked.</summary>
     public void SignedOut(int tokenVersion) => _known = Math.Max(tokenVersion, _known ?? tokenVersion);
 }

@@ -19,6 +19,9 @@ public sealed class EndedDevices(EndedDeviceRows rows)
     }
 
     public void Ended(Guid device) => _ended?.Add(device);
+
+    /// <summary>The ended devices as the session read them when it activated; notices of later ones add to them.</summary>
+    public void Read(HashSet<Guid> ended) => _ended = ended;
 }
 
 /// <summary>

@@ -15,6 +15,7 @@ namespace ChatApp.Users;
 /// PostgreSQL.
 /// </summary>
 public sealed class UserSessionGrain(
+    SessionRows rows,
     ReadMarkers markers,
     UnreadCounts unread,
     RoomLog log,
@@ -46,8 +47,12 @@ public sealed class UserSessionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         User = UserName.Parse(this.GetPrimaryKeyString());
-        var rows = await DatabaseFaults.Guard(() => markers.Load(User));
-        Session = new UserSessionState { Rooms = [.. rows.Keys], ReadMarkers = rows };
+        // Most activations are a hello's, whose Attach checks the token version and the device next:
+        // all three are read in the one round trip.
+        var snapshot = await DatabaseFaults.Guard(() => rows.Load(User));
+        Session = new UserSessionState { Rooms = [.. snapshot.ReadMarkers.Keys], ReadMarkers = snapshot.ReadMarkers };
+        _credentials.Read(snapshot.TokenVersion);
+        _endedDevices.Read(snapshot.EndedDevices);
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -143,7 +148,9 @@ public sealed class UserSessionGrain(
 
     public Task<UserSessionState> GetState() => Task.FromResult(Session);
 
-    public Task ApplyMembership(MembershipChange item)
+    public Task ApplyMembership(MembershipChange item) => ApplyMembership(item, alreadyTold: null);
+
+    public Task ApplyMembership(MembershipChange item, IChatObserver? alreadyTold)
     {
         bool changed;
         if (item.Joined)
@@ -167,7 +174,10 @@ public sealed class UserSessionGrain(
         }
         foreach (var gateway in _gateways)
         {
-            gateway.OnMembershipChanged(item);
+            if (!gateway.Equals(alreadyTold))
+            {
+                gateway.OnMembershipChanged(item);
+            }
         }
         return Task.CompletedTask;
     }

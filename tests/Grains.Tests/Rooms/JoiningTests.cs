@@ -2,6 +2,7 @@ using ChatApp.Errors;
 using ChatApp.Rooms;
 using ChatApp.Tests.Grains.Support;
 using ChatApp.Tests.Support;
+using ChatApp.Users;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Rooms;
@@ -133,5 +134,24 @@ public sealed class JoiningTests(ClusterFixture cluster) : IClassFixture<Cluster
         Assert.False(state.Exists);
         Assert.Empty(state.Members);
         Assert.Equal(0, state.LastSeq);
+    }
+
+    [Fact]
+    public async Task A_join_made_through_a_gateway_is_told_to_the_users_other_gateways_and_not_to_that_one()
+    {
+        var (room, other, alice) = (Fresh.Room(), Fresh.Room(), Fresh.User("alice"));
+        using var joining = cluster.NewGateway();
+        using var phone = cluster.NewGateway();
+        await cluster.Session(alice).Attach(joining.Reference, TimeSpan.FromMinutes(5));
+        await cluster.Session(alice).Attach(phone.Reference, TimeSpan.FromMinutes(5));
+
+        var joined = await cluster.Room(room).Join(alice, joining.Reference);
+        // A join made on the phone's gateway: the joining gateway hears of that one, after the first.
+        await cluster.Room(other).Join(alice, phone.Reference);
+
+        Assert.Contains(new MembershipChange(alice, room, Joined: true, joined.LastSeq),
+            await phone.ChangesWhenAsync(changes => changes.Any(c => c.Room == room)));
+        Assert.Equal([other.Value], (await joining.ChangesWhenAsync(changes => changes.Count >= 1)).Select(c => c.Room));
+        Assert.Equal(new[] { room.Value, other.Value }.Order(StringComparer.Ordinal), await cluster.Session(alice).GetRooms());
     }
 }

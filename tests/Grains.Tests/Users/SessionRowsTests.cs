@@ -1,0 +1,55 @@
+using ChatApp.Tests.Support;
+using ChatApp.Users;
+using Npgsql;
+using Xunit;
+
+namespace ChatApp.Tests.Grains.Users;
+
+/// <summary>
+/// What a session reads when it activates, in one round trip: each result lands where it belongs,
+/// and a user with no rows anywhere reads as empty, not as an error.
+/// </summary>
+public sealed class SessionRowsTests(TestDatabaseFixture database) : IClassFixture<TestDatabaseFixture>, IAsyncLifetime
+{
+    private NpgsqlDataSource _db = null!;
+
+    public Task InitializeAsync()
+    {
+        _db = NpgsqlDataSource.Create(database.ConnectionString);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task A_users_rooms_token_version_and_ended_devices_come_back_together()
+    {
+        var alice = Fresh.User("alice");
+        var (first, second) = (Fresh.Room(), Fresh.Room());
+        var (ended, live) = (Guid.NewGuid(), Guid.NewGuid());
+        await Sql.QueryAsync(database.ConnectionString,
+            "INSERT INTO users (name, password_hash, token_version) VALUES ($1, 'not a hash', 3)", alice);
+        await Sql.QueryAsync(database.ConnectionString,
+            "INSERT INTO room_members (room, user_name, role, read_seq) VALUES ($2, $1, 'member', 7), ($3, $1, 'owner', 0)", alice, first, second);
+        await Sql.QueryAsync(database.ConnectionString, """
+            INSERT INTO auth_sessions (id, user_name, created_at, last_used_at, expires_at, ended_at)
+            VALUES ($2, $1, now(), now(), now() + interval '1 day', now()), ($3, $1, now(), now(), now() + interval '1 day', NULL)
+            """, alice, ended, live);
+
+        var snapshot = await new SessionRows(_db).Load(alice);
+
+        Assert.Equal(new Dictionary<string, long> { [first] = 7, [second] = 0 }, snapshot.ReadMarkers);
+        Assert.Equal(3, snapshot.TokenVersion);
+        Assert.Equal([ended], snapshot.EndedDevices);
+    }
+
+    [Fact]
+    public async Task A_user_the_tables_do_not_know_has_no_rooms_no_version_and_no_ended_devices()
+    {
+        var snapshot = await new SessionRows(_db).Load(Fresh.User("ghost"));
+
+        Assert.Empty(snapshot.ReadMarkers);
+        Assert.Null(snapshot.TokenVersion);
+        Assert.Empty(snapshot.EndedDevices);
+    }
+}
