@@ -35,6 +35,8 @@ public sealed partial class ConnectionHub
     private long _followClock;
     // Each followed room's last seq at the previous re-check (CatchUpStalled).
     private readonly ConcurrentDictionary<string, long> _checkedSeqs = new(StringComparer.Ordinal);
+    // The seq up to which each room's sockets were last asked to check the log, and how many times they were (CatchUpStalled).
+    private readonly ConcurrentDictionary<string, (long Seq, int Times)> _sweeps = new(StringComparer.Ordinal);
 
     private long NextFollowStamp() => Interlocked.Increment(ref _followClock);
 
@@ -74,17 +76,31 @@ public sealed partial class ConnectionHub
     /// and a gap is only noticed when a later event comes. Such a socket reads the log instead. One
     /// renewal behind, not the room's last seq now, so that events merely on their way cost nothing.
     /// </summary>
+    /// <remarks>
+    /// Decided per room, so that an idle gateway does nothing per socket: when this gateway has
+    /// passed that seq on to the room's sockets, each has it queued or has taken it (a gap before it
+    /// is repaired when it is taken), and none is stalled. Only a room whose live events stopped
+    /// short asks its sockets, once per seq it stopped short of: a room that stays quiet (its events
+    /// up to there were read from the log when its sockets followed, say, after a restart) is not
+    /// asked again at every renewal.
+    /// </remarks>
     private void CatchUpStalled(string room, long lastSeq)
     {
-        if (_checkedSeqs.TryGetValue(room, out var previous) && previous > 0)
+        var released = _sequencers.TryGetValue(room, out var sequencer) ? sequencer.Released : -1;
+        if (_checkedSeqs.TryGetValue(room, out var previous) && previous > 0 && released < previous
+            && _sweeps.GetValueOrDefault(room, (-1, 0)) is var swept && swept.Seq < previous)
         {
             foreach (var connection in _sockets.FollowersOf(room))
             {
                 connection.Enqueue(new Outbound.CatchUp(room, IfBefore: previous));
             }
+            _sweeps[room] = (previous, swept.Times + 1);
         }
         _checkedSeqs[room] = lastSeq;
     }
+
+    /// <summary>How many times lease renewals asked the room's local sockets to check the log for stalled live events, while it had followers here.</summary>
+    public int CatchUpSweeps(string room) => _sweeps.GetValueOrDefault(room).Times;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{User} no longer belongs to room {Room}, whose removal notice did not arrive; their sockets here stop following it")]
     private static partial void LogRemovedOnRecheck(ILogger logger, string user, string room);

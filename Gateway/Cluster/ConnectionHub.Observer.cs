@@ -124,5 +124,6 @@ public sealed partial class ConnectionHub
         _sequencers.TryRemove(room, out _);
         _presence.TryRemove(room, out _);
         _checkedSeqs.TryRemove(room, out _);
+        _sweeps.TryRemove(room, out _);
     }
 }
