@@ -125,5 +125,7 @@ public sealed partial class ConnectionHub
         _presence.TryRemove(room, out _);
         _checkedSeqs.TryRemove(room, out _);
         _sweeps.TryRemove(room, out _);
+        _confirmed.TryRemove(room, out _);
+        _namesRechecked.TryRemove(room, out _);
     }
 }

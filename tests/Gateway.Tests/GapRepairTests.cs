@@ -241,4 +241,22 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
         Assert.Equal(Enumerable.Range(1, (int)(lost[^1] - firstSeen)).Select(i => firstSeen + i), bob.Seqs(room));
         Assert.Equal(1, Hub.CatchUpSweeps(room));
     }
+
+    [Fact]
+    public async Task Lease_renewals_of_a_room_whose_followers_and_seq_are_unchanged_name_none_of_its_users()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
+        }
+
+        // Both named by the first renewal, and again only if one of these was a periodic full re-check.
+        Assert.Contains(Hub.NamesRechecked(room), new[] { 2, 4 });
+    }
 }
