@@ -11,6 +11,8 @@ public sealed partial class ConnectionHub
     /// <summary>Lease renewals in flight at once.</summary>
     public const int RenewalsInFlight = 16;
 
+    private long _renewals;
+
     /// <summary>
     /// Renews this gateway's lease and its watches of rooms, and, after a silo left or when the
     /// lease was not running (<paramref name="sessions"/>, or the lease grain's answer), attaches
@@ -30,7 +32,8 @@ public sealed partial class ConnectionHub
         var pace = new ParallelOptions { MaxDegreeOfParallelism = RenewalsInFlight, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(rooms, pace, async (room, _) => await Recording(RenewWatchAsync(room), failures));
         // Then whether the users following each room still belong to it (ConnectionHub.Membership.cs).
-        await Parallel.ForEachAsync(rooms, pace, async (room, _) => await Recording(RecheckMembersAsync(room), failures));
+        var everyone = Interlocked.Increment(ref _renewals) % RecheckEveryoneEvery == 0;
+        await Parallel.ForEachAsync(rooms, pace, async (room, _) => await Recording(RecheckMembersAsync(room, everyone), failures));
         await Parallel.ForEachAsync(users, pace, async (user, _) => await Recording(RenewSessionAsync(user), failures));
         if (!failures.IsEmpty)
         {

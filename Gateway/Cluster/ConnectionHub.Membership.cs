@@ -25,6 +25,13 @@ namespace ChatApp.Gateway.Cluster;
 /// price is latency: a lost notice takes effect within one renewal period
 /// (<see cref="FanOutOptions.LeaseRenewInterval"/>), not at once; the notice remains the fast path.
 ///
+/// Idle, the question is one call per room naming nobody: every join, leave, kick and ban is an
+/// event of the room's log, so a room still at the seq at which it confirmed the same local
+/// followers (the socket index replaces a room's array of followers on every change) has nobody to
+/// remove. Only a room whose seq or followers changed is asked about each of its users, and every
+/// <see cref="RecheckEveryoneEvery"/> renewals every room is. A gateway holding 10,000 members used
+/// to send their 10,000 names to the rooms every renewal.
+///
 /// The answer may be older than a join that raced it (left, then joined again while the question
 /// was on its way): each socket remembers when, by the hub's follow clock, it last followed or had a
 /// join confirm the room, and only sockets that followed before the question was asked are
@@ -35,34 +42,73 @@ public sealed partial class ConnectionHub
     private long _followClock;
     // Each followed room's last seq at the previous re-check (CatchUpStalled).
     private readonly ConcurrentDictionary<string, long> _checkedSeqs = new(StringComparer.Ordinal);
+    // The seq up to which each room's sockets were last asked to check the log, and how many times they were (CatchUpStalled).
+    private readonly ConcurrentDictionary<string, (long Seq, int Times)> _sweeps = new(StringComparer.Ordinal);
+
+    // Per room, the followers the room last confirmed all belong to it, and its seq then.
+    private readonly ConcurrentDictionary<string, (long Seq, ChatConnection[] Followers)> _confirmed = new(StringComparer.Ordinal);
+    // How many users each room was asked about, while it had followers here.
+    private readonly ConcurrentDictionary<string, int> _namesRechecked = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every this many renewals each room is asked about all its local followers, whatever it
+    /// says of its seq: the seq only grows while the room lives, and a room forgotten when its last
+    /// member left and made anew (RoomGrain.CollectIfUnused) could, in principle, come back to the same seq.
+    /// </summary>
+    public const int RecheckEveryoneEvery = 15;
 
     private long NextFollowStamp() => Interlocked.Increment(ref _followClock);
 
-    /// <summary>Unfollows the room for every local user the room says no longer belongs to it.</summary>
-    private async Task RecheckMembersAsync(string room)
+    /// <summary>How many users the room was asked about by membership re-checks while it had followers here.</summary>
+    public int NamesRechecked(string room) => _namesRechecked.GetValueOrDefault(room);
+
+    private static IReadOnlyList<UserName> UsersOf(ChatConnection[] followers) => [.. followers.Select(c => c.User).Distinct()];
+
+    private async Task<FollowerCheck> CheckFollowersAsync(string room, IReadOnlyList<UserName> users)
     {
-        var asked = NextFollowStamp();
-        IReadOnlyList<UserName> following = [.. _sockets.FollowersOf(room).Select(c => c.User).Distinct()];
-        if (following.Count == 0)
-        {
-            return;
-        }
-        FollowerCheck check;
+        _namesRechecked.AddOrUpdate(room, users.Count, (_, count) => count + users.Count);
         try
         {
-            check = await _cluster.GetGrain<IRoomGrain>(room).CheckFollowers(following);
+            return await _cluster.GetGrain<IRoomGrain>(room).CheckFollowers(users);
         }
         catch (ChatException ex) when (ex.Code == ErrorCodes.NotFound)
         {
-            check = new FollowerCheck([], 0); // the room itself is gone
+            return new FollowerCheck([], 0); // the room itself is gone
         }
-        foreach (var user in following.Except(check.Members))
+    }
+
+    /// <summary>Unfollows the room for every local user the room says no longer belongs to it.</summary>
+    private async Task RecheckMembersAsync(string room, bool everyone)
+    {
+        var asked = NextFollowStamp();
+        var followers = _sockets.FollowersOf(room);
+        if (followers.Length == 0)
+        {
+            return;
+        }
+        // The same followers (the index replaces a room's array on every change) confirmed at the
+        // seq the room is still at: nobody joined or left since, so nobody needs naming.
+        var confirmed = _confirmed.GetValueOrDefault(room);
+        var unchanged = !everyone && ReferenceEquals(confirmed.Followers, followers);
+        IReadOnlyList<UserName> following = unchanged ? [] : UsersOf(followers);
+        var check = await CheckFollowersAsync(room, following);
+        if (unchanged && check.LastSeq != confirmed.Seq)
+        {
+            following = UsersOf(followers);
+            check = await CheckFollowersAsync(room, following);
+        }
+        var removed = following.Except(check.Members).ToList();
+        foreach (var user in removed)
         {
             if (!_joins.IsJoiningHere(user, room))
             {
                 LogRemovedOnRecheck(_logger, user.Value, room);
                 UnfollowForUser(user, room, finalEvent: null, followedBefore: asked);
             }
+        }
+        if (following.Count > 0 && removed.Count == 0 && _sockets.IsFollowed(room))
+        {
+            _confirmed[room] = (check.LastSeq, followers);
         }
         CatchUpStalled(room, check.LastSeq);
     }
@@ -74,17 +120,31 @@ public sealed partial class ConnectionHub
     /// and a gap is only noticed when a later event comes. Such a socket reads the log instead. One
     /// renewal behind, not the room's last seq now, so that events merely on their way cost nothing.
     /// </summary>
+    /// <remarks>
+    /// Decided per room, so that an idle gateway does nothing per socket: when this gateway has
+    /// passed that seq on to the room's sockets, each has it queued or has taken it (a gap before it
+    /// is repaired when it is taken), and none is stalled. Only a room whose live events stopped
+    /// short asks its sockets, once per seq it stopped short of: a room that stays quiet (its events
+    /// up to there were read from the log when its sockets followed, say, after a restart) is not
+    /// asked again at every renewal.
+    /// </remarks>
     private void CatchUpStalled(string room, long lastSeq)
     {
-        if (_checkedSeqs.TryGetValue(room, out var previous) && previous > 0)
+        var released = _sequencers.TryGetValue(room, out var sequencer) ? sequencer.Released : -1;
+        if (_checkedSeqs.TryGetValue(room, out var previous) && previous > 0 && released < previous
+            && _sweeps.GetValueOrDefault(room, (-1, 0)) is var swept && swept.Seq < previous)
         {
             foreach (var connection in _sockets.FollowersOf(room))
             {
                 connection.Enqueue(new Outbound.CatchUp(room, IfBefore: previous));
             }
+            _sweeps[room] = (previous, swept.Times + 1);
         }
         _checkedSeqs[room] = lastSeq;
     }
+
+    /// <summary>How many times lease renewals asked the room's local sockets to check the log for stalled live events, while it had followers here.</summary>
+    public int CatchUpSweeps(string room) => _sweeps.GetValueOrDefault(room).Times;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{User} no longer belongs to room {Room}, whose removal notice did not arrive; their sockets here stop following it")]
     private static partial void LogRemovedOnRecheck(ILogger logger, string user, string room);

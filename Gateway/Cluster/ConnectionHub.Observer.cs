@@ -136,5 +136,8 @@ public sealed partial class ConnectionHub
         _sequencers.TryRemove(room, out _);
         _presence.TryRemove(room, out _);
         _checkedSeqs.TryRemove(room, out _);
+        _sweeps.TryRemove(room, out _);
+        _confirmed.TryRemove(room, out _);
+        _namesRechecked.TryRemove(room, out _);
     }
 }

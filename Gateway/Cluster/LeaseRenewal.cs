@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatApp.Gateways;
 using Microsoft.Extensions.Options;
 
 namespace ChatApp.Gateway.Cluster;
@@ -16,7 +17,8 @@ namespace ChatApp.Gateway.Cluster;
 public sealed partial class LeaseRenewal(ConnectionHub hub, SocketRevalidation revalidation, IClusterClient cluster, IOptions<FanOutOptions> options, ILogger<LeaseRenewal> logger)
     : BackgroundService
 {
-    // How often the set of active silos is read (one small call to the cluster).
+    // How often the set of active silos is read: one small call to the cluster, answered from a
+    // silo's memory (IClusterViewGrain), not from the membership table.
     private static readonly TimeSpan SiloCheckInterval = TimeSpan.FromSeconds(1);
 
     // After a silo left, renewal is retried at every check until it succeeds everywhere, this many times at most.
@@ -53,8 +55,7 @@ public sealed partial class LeaseRenewal(ConnectionHub hub, SocketRevalidation r
     {
         try
         {
-            var hosts = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(SiloCheckInterval * 3, stoppingToken);
-            return [.. hosts.Keys];
+            return [.. await cluster.GetGrain<IClusterViewGrain>(0).ActiveSilos().WaitAsync(SiloCheckInterval * 3, stoppingToken)];
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

@@ -51,6 +51,18 @@ public sealed class RoomSequencer(Action<Outbound.Event> release, TimeSpan holdF
         }
     }
 
+    /// <summary>The highest seq passed on to the sockets so far (-1: none yet).</summary>
+    public long Released
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _last;
+            }
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="admit"/> (a socket joining the room's followers) between two releases,
     /// and tells it the last seq released before (-1: none yet): every event released after

@@ -185,4 +185,64 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
         await bob.WaitForEventAsync(room, two);
         Assert.Equal([bobJoined + 1, two], bob.Seqs(room).Where(seq => seq > bobJoined));
     }
+
+    [Fact]
+    public async Task Lease_renewals_of_a_room_whose_live_events_all_arrived_ask_none_of_its_sockets_to_check_the_log()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        await bob.WaitForEventAsync(room, await alice.SendAsync(room, "on the live path"));
+
+        // Idle from here: each renewal would otherwise queue a check on every socket of the room.
+        for (var i = 0; i < 3; i++)
+        {
+            await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
+        }
+
+        Assert.Equal(0, Hub.CatchUpSweeps(room));
+    }
+
+    [Fact]
+    public async Task A_room_whose_live_events_stalled_asks_its_sockets_once_and_not_again_while_it_stays_quiet()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        var firstSeen = (await bob.JoinAsync(room)).LastSeq;
+        await Relay(room).Unwatch(Hub.Observer);
+        var lost = await SendMany(alice, room, 2);
+        await RelayedUpTo(room, lost[^1]);
+        await Relay(room).Watch(Hub.Observer, TimeSpan.FromMinutes(1));
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
+        }
+
+        await bob.WaitForEventAsync(room, lost[^1]);
+        Assert.Equal(Enumerable.Range(1, (int)(lost[^1] - firstSeen)).Select(i => firstSeen + i), bob.Seqs(room));
+        Assert.Equal(1, Hub.CatchUpSweeps(room));
+    }
+
+    [Fact]
+    public async Task Lease_renewals_of_a_room_whose_followers_and_seq_are_unchanged_name_none_of_its_users()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Hub.RenewLeasesAsync(sessions: false, CancellationToken.None);
+        }
+
+        // Both named by the first renewal, and again only if one of these was a periodic full re-check.
+        Assert.Contains(Hub.NamesRechecked(room), new[] { 2, 4 });
+    }
 }
