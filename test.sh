@@ -26,12 +26,19 @@ run_project() { # PROJECT: its tests, with a results file named after it
 # others instead of after them; their output goes to a file, shown when they end. Within a lane one
 # project at a time: each starts Orleans clusters and sockets, and this machine has two cores.
 # CHATAPP_TEST_LANES=1 runs everything in one lane.
+# The browser tests go first, before the failover lane starts: the partition tests add and remove
+# network interfaces (namespaces, veth pairs), and Chromium then fails every request in flight with
+# ERR_NETWORK_CHANGED, the page's own scripts included.
 failover=tests/Failover.Tests/Failover.Tests.csproj
+browser=tests/Browser.Tests/Browser.Tests.csproj
 if [[ "${CHATAPP_TEST_LANES:-2}" == 2 && -f "$failover" ]]; then
+    if [[ -f "$browser" ]]; then
+        run_project "$browser" || status=1
+    fi
     run_project "$failover" >"$results/Failover.Tests.log" 2>&1 &
     failover_lane=$!
     for project in tests/*/*.Tests.csproj; do
-        [[ "$project" == "$failover" ]] && continue
+        [[ "$project" == "$failover" || "$project" == "$browser" ]] && continue
         run_project "$project" || status=1
     done
     wait "$failover_lane" || status=1
