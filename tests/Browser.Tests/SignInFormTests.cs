@@ -30,12 +30,33 @@ public sealed class SignInFormTests(BrowserFixture fixture)
         await page.Page.Locator("#password").FillAsync(Accounts.Password);
         await Expect(page.Page.Locator("#signin")).ToBeDisabledAsync();
         await Expect(page.Page.Locator("#register")).ToBeDisabledAsync();
+        await Expect(page.Page.Locator("#auth-loading")).ToBeVisibleAsync();
         // Enter in a field submits with the default button, which is disabled: nothing is sent.
         await page.Page.Locator("#password").PressAsync("Enter");
 
         scriptMayLoad.SetResult();
+        await Expect(page.Page.Locator("#auth-loading")).ToBeHiddenAsync();
         await page.RegisterAsync(name.Value);
         Assert.DoesNotContain("password", page.Page.Url, StringComparison.Ordinal);
+        page.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task When_the_script_cannot_load_the_form_says_to_reload_instead_of_leaving_grey_buttons_unexplained()
+    {
+        await using var page = await ChatPage.OpenAsync(fixture, "stranded");
+        // What Chromium does to requests in flight when the machine's network changes.
+        await page.Context.RouteAsync("**/app.js", route => route.AbortAsync("internetdisconnected"));
+        page.Tolerate = text => text.Contains("Failed to load resource", StringComparison.Ordinal);
+        await page.Page.ReloadAsync();
+
+        await Expect(page.Page.Locator("#auth-loading")).ToHaveTextAsync("Loading… If the buttons stay grey, reload the page.");
+        await Expect(page.Page.Locator("#register")).ToBeDisabledAsync();
+
+        await page.Context.UnrouteAsync("**/app.js");
+        await page.Page.ReloadAsync();
+        await Expect(page.Page.Locator("#auth-loading")).ToBeHiddenAsync();
+        await Expect(page.Page.Locator("#register")).ToBeEnabledAsync();
         page.AssertNoProblems();
     }
 }

@@ -87,5 +87,6 @@ export function wireAuth() {
     authenticate(e.submitter === ui.register ? 'register' : 'login');
   });
   ui.signin.disabled = ui.register.disabled = false;
+  ui.authLoading.hidden = true;
   ui.signout.addEventListener('click', () => signOut());
 }

@@ -9,6 +9,7 @@ export const ui = {
   username: $('username'),
   password: $('password'),
   authError: $('auth-error'),
+  authLoading: $('auth-loading'),
   signin: $('signin'),
   register: $('register'),
   chatView: $('chat-view'),
