@@ -1,7 +1,9 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace ChatApp.Tests.Gateway;
@@ -35,6 +37,7 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
         await stuck.ConnectAsync(System.SocketUri, tinyBuffers, CancellationToken.None);
         await SendAsync(stuck, new { type = "hello", @ref = "h", token });
         await SendAsync(stuck, new { type = "join", @ref = "j", room });
+        var cutOff = LooksAgainOnceCutOffAsync(await ServerSideAsync(System, name, room), stuck);
 
         // Large messages, sent without waiting for each answer, fill the kernel's buffers first and
         // then the gateway's queue for this socket, which holds 256 frames.
@@ -53,9 +56,35 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
         Assert.Null(alice.CloseStatus);
         Assert.Null(bob.CloseStatus);
 
-        // The stuck client looks again: what was sent before the cut, then the close.
-        Assert.True(await ClosedWithinAsync(stuck, TimeSpan.FromSeconds(20)), "the stuck client was never cut off");
+        Assert.True(await cutOff, "the stuck client was never cut off");
         Assert.Equal((WebSocketCloseStatus)1013, stuck.CloseStatus);
+    }
+
+    /// <summary>The gateway's side of a raw client's socket, once it has said hello and follows the room.</summary>
+    internal static async Task<ChatConnection> ServerSideAsync(ChatSystem system, string user, string room)
+    {
+        var index = system.GatewayServices.GetRequiredService<SocketIndex>();
+        return (await Eventually.Until(
+            () => Task.FromResult(index.ConnectionsOf(user).SingleOrDefault(c => index.IsFollowing(c, room))),
+            connection => connection is not null, $"{user}'s socket following {room}"))!;
+    }
+
+    /// <summary>
+    /// The stuck client looks again the moment the gateway gives up on it, and reads what was sent
+    /// before the cut, then the close: true once it has the close frame. (A client that read nothing
+    /// for <see cref="ChatConnection.ClosePatience"/> after that would be cut off without one.)
+    /// </summary>
+    internal static async Task<bool> LooksAgainOnceCutOffAsync(ChatConnection serverSide, ClientWebSocket stuck)
+    {
+        var givenUp = new TaskCompletionSource();
+        using (serverSide.Closing.Register(() => givenUp.TrySetResult()))
+        {
+            if (await Task.WhenAny(givenUp.Task, Task.Delay(TimeSpan.FromMinutes(2))) != givenUp.Task)
+            {
+                return false;
+            }
+        }
+        return await ClosedWithinAsync(stuck, TimeSpan.FromSeconds(20));
     }
 
     /// <summary>A client socket whose kernel receive buffer is small, so that not reading backs up quickly.</summary>
@@ -114,12 +143,14 @@ public sealed class SlowConsumerBytesTests(SmallQueueBytesFixture fixture) : ICl
         await using var alice = await System.ConnectNewUserAsync("alice");
         var room = Fresh.Room();
         await alice.JoinAsync(room);
-        var (_, token) = await System.RegisterAsync("stuck");
+        var (name, token) = await System.RegisterAsync("stuck");
         using var stuck = new ClientWebSocket();
         using var tinyBuffers = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = SlowConsumerTests.ConnectWithTinyReceiveBuffer });
         await stuck.ConnectAsync(System.SocketUri, tinyBuffers, CancellationToken.None);
         await SlowConsumerTests.SendAsync(stuck, new { type = "hello", @ref = "h", token });
         await SlowConsumerTests.SendAsync(stuck, new { type = "join", @ref = "j", room });
+        var serverSide = await SlowConsumerTests.ServerSideAsync(System, name, room);
+        var cutOff = SlowConsumerTests.LooksAgainOnceCutOffAsync(serverSide, stuck);
 
         // 300 messages of 4,000 four-byte characters, each sent once the last was answered (so
         // Alice, who reads, never has more than one waiting): several MB, enough to fill the
@@ -133,7 +164,7 @@ public sealed class SlowConsumerBytesTests(SmallQueueBytesFixture fixture) : ICl
 
         await alice.WaitForEventAsync(room, last);
         Assert.Null(alice.CloseStatus);
-        Assert.True(await SlowConsumerTests.ClosedWithinAsync(stuck, TimeSpan.FromSeconds(20)), "the stuck client was never cut off");
+        Assert.True(await cutOff, "the stuck client was never cut off");
         Assert.Equal((WebSocketCloseStatus)1013, stuck.CloseStatus);
     }
 }
