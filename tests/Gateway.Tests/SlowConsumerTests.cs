@@ -47,11 +47,13 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
         {
             await alice.SendFrameAsync("send", reference, new { room, clientMsgId = reference, text });
         }
-        var last = (await alice.WaitForAnswerAsync(refs[^1])).Ok<SendReply>().Seq;
+        // One room writes them one at a time: on a busy machine (CI's other lane) that takes a while.
+        var flood = TimeSpan.FromMinutes(2);
+        var last = (await alice.WaitForAnswerAsync(refs[^1], flood)).Ok<SendReply>().Seq;
 
         // Alice and Bob kept up all along: each has every event, in order.
-        await alice.WaitForEventAsync(room, last);
-        await bob.WaitForEventAsync(room, last);
+        await alice.WaitForEventAsync(room, last, flood);
+        await bob.WaitForEventAsync(room, last, flood);
         Assert.Equal(bob.Seqs(room).Order(), bob.Seqs(room));
         Assert.Null(alice.CloseStatus);
         Assert.Null(bob.CloseStatus);
