@@ -118,7 +118,10 @@ public sealed class RoomRelayTests(ClusterFixture cluster) : IClassFixture<Clust
             "delivered under a renewed lease",
             RecordingGateway.Deadline);
 
-        // Once it stops renewing, the lease runs out: keep sending until an event passes it by.
+        // Once it stops renewing, the lease runs out. The time must pass (a wait is the point here):
+        // before it, a copy that reaches this gateway later than the control one looks missed.
+        await Task.Delay(shortLease * 2);
+        // Then keep sending until an event passes it by.
         var missed = await Eventually.Until(
             async () =>
             {
