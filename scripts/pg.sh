@@ -156,6 +156,18 @@ is_running() {
     as_owner "$BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
 }
 
+# The server outlives this script, and inherits every descriptor the script has open: a `flock 9`
+# around ./bench.sh, say, whose lock PostgreSQL would then hold until it stops. It gets only
+# stdin, stdout and stderr.
+launch_server() (
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+        fd="${fd##*/}"
+        if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$LOGFILE" -w -t 60 start >&2
+)
+
 start_server() {
     as_owner mkdir -p "$SOCKETS"
     ensure_include
@@ -168,7 +180,7 @@ start_server() {
     fi
     printf '%s\n' "$wanted" | as_owner tee "$PGDATA/chatapp.conf" >/dev/null
     log "starting PostgreSQL on 127.0.0.1:$PORT (durable=$DURABLE${MAX_CONNECTIONS:+, max_connections=$MAX_CONNECTIONS}; log: $LOGFILE)"
-    as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$LOGFILE" -w -t 60 start >&2 || {
+    launch_server || {
         log "PostgreSQL did not start; last lines of $LOGFILE:"
         tail -n 20 "$LOGFILE" >&2 || true
         exit 1
