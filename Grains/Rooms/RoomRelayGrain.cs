@@ -2,6 +2,7 @@ using ChatApp.Gateways;
 using ChatApp.Ordering;
 using ChatApp.Users;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 
@@ -12,7 +13,13 @@ namespace ChatApp.Rooms;
 /// and passes each event to the gateways watching the room. The observer calls are one-way,
 /// so a slow or dead gateway costs the room nothing.
 /// </summary>
+/// <remarks>
+/// Activated where first asked. When that is its stream's pulling agent (an event came before any
+/// gateway watched), every event then reaches the relay without leaving the agent's silo; a relay
+/// first asked by a gateway's watch is placed on any silo, as without the attribute.
+/// </remarks>
 [ImplicitStreamSubscription(ChatStreams.RoomNamespace)]
+[PreferLocalPlacement]
 public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayGrain> logger)
     : Grain, IRoomRelayGrain, IStreamSubscriptionObserver, IAsyncObserver<RoomEvent>
 {

@@ -1,3 +1,5 @@
+using Orleans.Placement;
+
 namespace ChatApp.Streaming;
 
 /// <summary>
@@ -15,7 +17,13 @@ namespace ChatApp.Streaming;
 /// it). So a place is the time it was given, in microseconds, and one more than the last where
 /// batches come faster than that: a new activation starts past every place an old one gave, as
 /// long as the silos' clocks agree to within the time a failover takes.
+/// <para>
+/// It lives where it is first asked, which is its pulling agent's silo (the agents start reading
+/// as their silo starts, and again when a queue moves to another silo): the agent's reads, one or
+/// more per event, then stay in the silo, and only the rooms' enqueues may cross to it.
+/// </para>
 /// </remarks>
+[PreferLocalPlacement]
 public sealed class ChatQueueGrain(TimeProvider time) : Grain, IChatQueueGrain
 {
     private readonly Queue<ChatQueueBatch> _batches = new();
