@@ -74,6 +74,12 @@ public sealed partial class ChatConnection
     /// <summary>When the token hello carried expires: the socket is closed at the first renewal after it.</summary>
     public DateTimeOffset TokenExpires { get; set; } = DateTimeOffset.MaxValue;
 
+    /// <summary>
+    /// Whether the token backstop (<see cref="SocketRevalidation"/>) has compared this socket's token
+    /// with the tables once: from then on it needs to hear only of changes.
+    /// </summary>
+    public bool TokenCheckedInTables { get; set; }
+
     /// <summary>Records that the socket follows the room as of <paramref name="stamp"/> of the hub's follow clock.</summary>
     public void MarkFollowed(string room, long stamp) => _followedAt[room] = stamp;
 

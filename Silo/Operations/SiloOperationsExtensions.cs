@@ -18,8 +18,14 @@ public static class SiloOperationsExtensions
     {
         silo.Services.AddValidatedOptions<AdminPortOptions>(AdminPortOptions.Section);
         silo.Services.AddLogging(logging => logging.AddChatConsole(silo.Configuration));
-        // HideTrace, CounterUpdateIntervalMs and HistoryLength may be set in the same section.
-        silo.AddDashboard(options => silo.Configuration.GetSection(AdminPortOptions.Section).Bind(options));
+        // HideTrace, CounterUpdateIntervalMs and HistoryLength may be set in the same section. The
+        // dashboard samples every 10 s unless told otherwise, not every second (DashboardCadence).
+        silo.AddDashboard(options =>
+        {
+            options.CounterUpdateIntervalMs = DashboardCadence.DefaultIntervalMs;
+            silo.Configuration.GetSection(AdminPortOptions.Section).Bind(options);
+        });
+        silo.Services.AddHostedService<DashboardCadence>();
 
         var dashboardTypes = silo.Services
             .Where(d => d.Lifetime == ServiceLifetime.Singleton && !d.IsKeyedService && !d.ServiceType.ContainsGenericParameters

@@ -73,6 +73,32 @@ public sealed class MigrationTests
         Assert.Equal("room_events_text_at_most_16_kib", roomEvent.ConstraintName);
     }
 
+    [Fact]
+    public async Task A_credentials_change_and_a_device_end_are_stamped_with_the_database_clock_and_nothing_else_is()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var db = database.ConnectionString;
+        await Sql.QueryAsync(db, "INSERT INTO users (name, password_hash) VALUES ('ada', 'x')");
+        var device = Guid.NewGuid();
+        await Sql.QueryAsync(db, """
+            INSERT INTO auth_sessions (id, user_name, created_at, last_used_at, expires_at)
+            VALUES ($1, 'ada', now(), now(), now() + interval '1 day')
+            """, device);
+        // Stamps well in the past, so that a new one shows.
+        await Sql.QueryAsync(db, "UPDATE users SET token_changed_at = now() - interval '1 hour'");
+
+        await Sql.QueryAsync(db, "UPDATE users SET password_hash = 'y'");
+        await Sql.QueryAsync(db, "UPDATE auth_sessions SET last_used_at = now()");
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM users WHERE token_changed_at > now() - interval '1 minute'"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM auth_sessions WHERE ended_recorded_at IS NOT NULL"));
+
+        // The ended_at a gateway writes is its own clock (here a day off); the stamp is the database's.
+        await Sql.QueryAsync(db, "UPDATE users SET token_version = token_version + 1");
+        await Sql.QueryAsync(db, "UPDATE auth_sessions SET ended_at = now() - interval '1 day', end_reason = 'logout'");
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM users WHERE token_changed_at > now() - interval '1 minute'"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db, "SELECT count(*) FROM auth_sessions WHERE ended_recorded_at > now() - interval '1 minute'"));
+    }
+
     private static async Task<List<string>> JournalAsync(string connectionString) =>
         (await Sql.QueryAsync(connectionString, "SELECT scriptname FROM schemaversions ORDER BY scriptname"))
             .Select(row => (string)row[0]!)

@@ -121,6 +121,43 @@ public sealed class RemovalTests(QuickRenewalFixture fixture) : IClassFixture<Qu
     }
 
     [Fact]
+    public async Task A_socket_whose_device_is_signed_out_without_the_notice_is_closed_with_1008_within_a_renewal()
+    {
+        var (name, token) = await System.RegisterAsync("device");
+        await using var open = await ChatTestClient.ConnectGreetedAsync(System.SocketUri, name, token);
+        await open.JoinAsync(Fresh.Room());
+        // The socket's first check, after which the gateway hears only of changes.
+        await CheckTokensNowAsync();
+
+        // The device signed out on another gateway, whose notice never arrives here.
+        await LoseNoticesFor(name);
+        await Sql.QueryAsync(System.Database.ConnectionString, "UPDATE auth_sessions SET ended_at = now(), end_reason = 'elsewhere' WHERE user_name = $1", name);
+
+        await open.Closed.WaitAsync(WithinARenewal);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, open.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_socket_let_in_by_a_session_that_missed_a_revocation_long_ago_is_closed_with_1008_within_a_renewal()
+    {
+        var (name, token) = await System.RegisterAsync("stale");
+        // The user's session learns version 0, then the version moves on without it hearing: its
+        // notice was lost. The change is an hour old, older than any check's look back.
+        Assert.True(await Cluster.GetGrain<IUserSessionGrain>(name).IsCurrent(0));
+        await Sql.QueryAsync(System.Database.ConnectionString, "UPDATE users SET token_version = token_version + 1 WHERE name = $1", name);
+        await Sql.QueryAsync(System.Database.ConnectionString, "UPDATE users SET token_changed_at = now() - interval '1 hour' WHERE name = $1", name);
+
+        // hello asks the session, which still takes the old token; the tables do not.
+        await using var open = await ChatTestClient.ConnectGreetedAsync(System.SocketUri, name, token);
+
+        await open.Closed.WaitAsync(WithinARenewal);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, open.CloseStatus);
+    }
+
+    private Task CheckTokensNowAsync() =>
+        System.GatewayServices.GetRequiredService<SocketRevalidation>().CloseInvalidAsync(CancellationToken.None);
+
+    [Fact]
     public async Task A_socket_with_a_good_token_stays_open_across_renewals()
     {
         await using var open = await System.ConnectNewUserAsync("steady");

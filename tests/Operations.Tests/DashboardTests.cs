@@ -36,6 +36,29 @@ public sealed class DashboardTests(OperationsFixture fixture) : IClassFixture<Op
     }
 
     [Fact]
+    public async Task Dashboard_shows_each_silos_orleans_counters_sampled_on_its_own_interval()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.SiloAdmin };
+
+        // Sampled every 10 s (Dashboard:CounterUpdateIntervalMs), not every second: the first
+        // sample may be a whole interval away, and the dashboard lists the silos on its first refresh.
+        var names = await Eventually.Until(async () =>
+        {
+            using var cluster = JsonDocument.Parse(await http.GetStringAsync("/DashboardCounters"));
+            var found = new List<string>();
+            foreach (var host in cluster.RootElement.GetProperty("hosts").EnumerateArray())
+            {
+                var silo = host.GetProperty("siloAddress").GetString()!;
+                using var counters = JsonDocument.Parse(await http.GetStringAsync($"/SiloCounters/{Uri.EscapeDataString(silo)}"));
+                found.AddRange(counters.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()!));
+            }
+            return found;
+        }, found => found.Any(name => name.StartsWith("orleans-", StringComparison.Ordinal)), "the silos' Orleans counters on the dashboard", TimeSpan.FromSeconds(30));
+
+        Assert.Contains(names, name => name.StartsWith("orleans-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Silo_is_live_and_ready_on_the_admin_port()
     {
         using var http = new HttpClient { BaseAddress = fixture.SiloAdmin };
