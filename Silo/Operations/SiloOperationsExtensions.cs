@@ -19,13 +19,13 @@ public static class SiloOperationsExtensions
         silo.Services.AddValidatedOptions<AdminPortOptions>(AdminPortOptions.Section);
         silo.Services.AddLogging(logging => logging.AddChatConsole(silo.Configuration));
         // HideTrace, CounterUpdateIntervalMs and HistoryLength may be set in the same section. The
-        // dashboard samples every 10 s unless told otherwise, not every second (DashboardCadence).
+        // dashboard's collector asks every silo for its statistics on each interval, whether or not
+        // anyone has the dashboard open: every 10 s unless told otherwise, not every second.
         silo.AddDashboard(options =>
         {
-            options.CounterUpdateIntervalMs = DashboardCadence.DefaultIntervalMs;
+            options.CounterUpdateIntervalMs = DashboardSampling.DefaultIntervalMs;
             silo.Configuration.GetSection(AdminPortOptions.Section).Bind(options);
         });
-        silo.Services.AddHostedService<DashboardCadence>();
 
         var dashboardTypes = silo.Services
             .Where(d => d.Lifetime == ServiceLifetime.Singleton && !d.IsKeyedService && !d.ServiceType.ContainsGenericParameters
