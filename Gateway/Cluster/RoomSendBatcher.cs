@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using ChatApp.Errors;
 using ChatApp.Rooms;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace ChatApp.Gateway.Cluster;
 
@@ -11,13 +13,22 @@ namespace ChatApp.Gateway.Cluster;
 /// waits for its commit, so a busy room paid a call, a statement, a commit and a stream item per
 /// message; together they pay one each per batch. A quiet room's send goes at once, alone:
 /// nothing waits for company.
+/// <para>
+/// Each send keeps its own deadline, the time the gateway gives the cluster for any call (the
+/// client's response timeout): waiting behind a call in flight does not add to it. When the room is
+/// out of reach its call hangs until that timeout, and the sends queued behind would otherwise hear
+/// of it one timeout later each, after a careful client had given up on the socket. A send past its
+/// deadline is answered <c>unavailable</c>, like a call that timed out (it may yet be stored: a retry
+/// with its clientMsgId is answered with the same seq), and is left out of the calls still to go.
+/// </para>
 /// </summary>
-public sealed class RoomSendBatcher(IClusterClient cluster)
+public sealed class RoomSendBatcher(IClusterClient cluster, IOptions<ClientMessagingOptions> messaging)
 {
     /// <summary>The most sends in one call, so that one batch stays one modest statement and one modest reply.</summary>
     public const int MaxBatch = 64;
 
     private readonly IClusterClient _cluster = cluster;
+    private readonly TimeSpan _patience = messaging.Value.ResponseTimeout;
     private readonly ConcurrentDictionary<string, RoomSends> _rooms = new(StringComparer.Ordinal);
     private long _calls;
 
@@ -25,19 +36,30 @@ public sealed class RoomSendBatcher(IClusterClient cluster)
     public long Calls => Interlocked.Read(ref _calls);
 
     /// <summary>Sends a message in the room's next call; its own acknowledgement, or its own refusal thrown.</summary>
-    public Task<SendResult> SendAsync(RoomId room, MessageToSend send)
+    public async Task<SendResult> SendAsync(RoomId room, MessageToSend send)
     {
         var waiting = new WaitingSend(send);
         // A room's queue that went idle is dropped; one dropped just now refuses, and a fresh one takes the send.
         while (!_rooms.GetOrAdd(room.Value, id => new RoomSends(this, id)).TryAdd(waiting))
         {
         }
-        return waiting.Done.Task;
+        try
+        {
+            return await waiting.Done.Task.WaitAsync(_patience);
+        }
+        catch (TimeoutException)
+        {
+            waiting.Done.TrySetCanceled();
+            throw new ChatException(ErrorCodes.Unavailable, "The chat cluster did not answer in time; retry.");
+        }
     }
 
     private sealed record WaitingSend(MessageToSend Send)
     {
         public TaskCompletionSource<SendResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Answered already: given up at its deadline while it waited, so not worth a place in a call.</summary>
+        public bool Answered => Done.Task.IsCompleted;
     }
 
     /// <summary>One room's sends waiting here, and whether a call to the room is under way.</summary>
@@ -104,17 +126,20 @@ public sealed class RoomSendBatcher(IClusterClient cluster)
         {
             lock (_gate)
             {
-                if (_waiting.Count == 0)
+                var batch = new List<WaitingSend>(Math.Min(_waiting.Count, MaxBatch));
+                while (batch.Count < MaxBatch && _waiting.TryDequeue(out var next))
+                {
+                    if (!next.Answered)
+                    {
+                        batch.Add(next);
+                    }
+                }
+                if (batch.Count == 0)
                 {
                     _calling = false;
                     _dropped = true;
                     owner._rooms.TryRemove(KeyValuePair.Create(room, this));
                     return null;
-                }
-                var batch = new List<WaitingSend>(Math.Min(_waiting.Count, MaxBatch));
-                while (batch.Count < MaxBatch && _waiting.TryDequeue(out var next))
-                {
-                    batch.Add(next);
                 }
                 return batch;
             }

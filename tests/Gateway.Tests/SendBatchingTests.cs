@@ -1,6 +1,7 @@
 using ChatApp.Gateway.Cluster;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit;
 
 namespace ChatApp.Tests.Gateway;
@@ -93,5 +94,47 @@ public sealed class SendBatchingTests(ChatSystemFixture fixture) : IClassFixture
         var page = await alice.HistoryAsync(room);
 
         Assert.Equal(Enumerable.Range(1, 5).Select(n => $"message {n}"), page.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Sends_queued_behind_a_call_that_hangs_are_each_answered_unavailable_within_the_time_one_call_gets_and_are_stored_once_when_retried()
+    {
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, room) = pair;
+        var before = await alice.SendAsync(room, "before");
+        // An open transaction holds the room's next seq, so the room's insert waits on it, as on a
+        // database that stopped answering: the gateway's call to the room hangs, the sends behind it queue.
+        await using var holder = new NpgsqlConnection(System.Database.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("INSERT INTO messages (room, seq, sender, text, ts) VALUES ($1, $2, 'holder', '', now())", holder, hold))
+        {
+            insert.Parameters.Add(new() { Value = room });
+            insert.Parameters.Add(new() { Value = before + 1 });
+            await insert.ExecuteNonQueryAsync();
+        }
+        var ids = Enumerable.Range(1, 3).Select(_ => Fresh.MsgId()).ToList();
+
+        foreach (var (id, n) in ids.Select((id, n) => (id, n)))
+        {
+            await alice.SendFrameAsync("send", $"held-{n}", new { room, clientMsgId = id, text = $"held {n}" });
+        }
+        // Each within the 8 s a careful client gives one frame (the gateway gives the cluster 5 s): the
+        // sends queued behind the hanging call do not wait for it to time out before their own clock starts.
+        var answers = await Task.WhenAll(ids.Select((_, n) => alice.WaitForAnswerAsync($"held-{n}", TimeSpan.FromSeconds(8))));
+        Assert.All(answers, answer => Assert.Equal("unavailable", Assert.IsType<ErrorFrame>(answer).Code));
+
+        await hold.RollbackAsync();
+        var retried = new List<long>();
+        foreach (var (id, n) in ids.Select((id, n) => (id, n)))
+        {
+            retried.Add(await alice.SendAsync(room, $"held {n}", clientMsgId: id));
+        }
+
+        // The first may have been stored after its answer (it was in the call that hung): its retry
+        // is answered with its seq. Each is stored once, in order, with no gap.
+        Assert.Equal([before + 1, before + 2, before + 3], retried);
+        await bob.WaitForEventAsync(room, before + 3);
+        Assert.Equal([before, before + 1, before + 2, before + 3], bob.Seqs(room).Where(seq => seq >= before));
     }
 }
