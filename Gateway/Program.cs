@@ -58,11 +58,12 @@ public static class GatewayApp
         // Profile changes told to the user's rooms, live (a `profile` frame).
         services.AddSingleton<ProfileAnnouncer>();
 
-        // Cluster: this gateway's one observer, its sockets, and the fan-out to them.
+        // Cluster: this gateway's one observer, its sockets, the fan-out to them, and sends batched per room.
         services.AddValidatedOptions<FanOutOptions>(FanOutOptions.Section);
         services.AddSingleton<SocketIndex>();
         services.AddSingleton<JoinGuard>();
         services.AddSingleton<ConnectionHub>();
+        services.AddSingleton<RoomSendBatcher>();
         services.AddSingleton<SharedGapReads>();
         services.AddSingleton<SocketRevalidation>();
         services.AddHostedService<LeaseRenewal>();

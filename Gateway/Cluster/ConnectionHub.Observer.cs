@@ -31,6 +31,15 @@ public sealed partial class ConnectionHub
         sequencer.Accept(new Outbound.Event(roomEvent, ServerFrames.Event(roomEvent)));
     }
 
+    /// <summary>A room's events published together (a batch of sends): each in order, as if it came alone.</summary>
+    public void OnRoomEvents(IReadOnlyList<RoomEvent> roomEvents)
+    {
+        foreach (var roomEvent in roomEvents)
+        {
+            OnRoomEvent(roomEvent);
+        }
+    }
+
     private RoomSequencer NewSequencer(string room) => new(Release, _options.ReorderWindow);
 
     /// <summary>An event in order (or given up waiting for): the same bytes queued on every local follower.</summary>

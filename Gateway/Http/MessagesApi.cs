@@ -1,5 +1,6 @@
 using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
+using ChatApp.Gateway.Cluster;
 using ChatApp.Gateway.Contract;
 using ChatApp.Gateway.Limits;
 using ChatApp.Rooms;
@@ -46,15 +47,17 @@ public static class MessagesApi
         return TypedResults.Ok(page);
     }
 
-    private static async Task<IResult> Send(string id, NewMessage body, HttpContext http, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<IResult> Send(string id, NewMessage body, HttpContext http, IClusterClient cluster, RoomSendBatcher sends, AbuseLimits limits)
     {
         MessageRules.CheckClientMsgId(body.ClientMsgId);
         AttachmentRules.CheckIds(body.Attachments);
         MessageRules.CheckMessageText(body.Text, body.Attachments is { Count: > 0 });
         var user = http.User().Name;
         limits.TakeMessage(user);
-        var room = cluster.Room(RouteKeys.Room(id));
-        var sent = await room.Send(user, body.ClientMsgId!, body.Text!, body.ReplyTo, body.Attachments);
+        var roomId = RouteKeys.Room(id);
+        // Goes with the room's other sends (sockets' and requests') waiting at this gateway.
+        var sent = await sends.SendAsync(roomId, new MessageToSend(user, body.ClientMsgId!, body.Text!, body.ReplyTo, body.Attachments));
+        var room = cluster.Room(roomId);
         // A message with files is read back, so that it answers with what the room says of them.
         var message = sent.Repeated || body.Attachments is { Count: > 0 }
             ? await Read(room, user, sent.Seq)

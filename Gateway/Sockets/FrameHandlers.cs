@@ -17,14 +17,14 @@ public static class FrameHandlers
     private static readonly object Empty = new();
 
     /// <summary>Runs a frame and returns the reply's <c>data</c>.</summary>
-    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, JoinGuard joins, IClusterClient cluster, AbuseLimits limits)
+    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, JoinGuard joins, RoomSendBatcher sends, IClusterClient cluster, AbuseLimits limits)
     {
         var user = connection.User;
         return frame.Type switch
         {
             "join" => Join(frame, user, hub, joins, cluster),
             "leave" => Leave(frame, connection, hub, cluster),
-            "send" => Send(frame, connection, hub, cluster, limits),
+            "send" => Send(frame, connection, hub, sends, cluster, limits),
             "edit" => Edit(frame, connection, hub, cluster, limits),
             "delete" => Delete(frame, connection, hub, cluster, limits),
             "react" => React(frame, connection, hub, cluster, limits),
@@ -81,7 +81,15 @@ public static class FrameHandlers
         return Empty;
     }
 
-    private static async Task<object> Send(ClientFrame frame, ChatConnection connection, ConnectionHub hub, IClusterClient cluster, AbuseLimits limits)
+    private static async Task<object> Send(ClientFrame frame, ChatConnection connection, ConnectionHub hub, RoomSendBatcher sends, IClusterClient cluster, AbuseLimits limits) =>
+        await await AcceptSendAsync(frame, connection, hub, sends, cluster, limits);
+
+    /// <summary>
+    /// Checks a send and puts it in its room's queue; returns the reply's <c>data</c> to come once it
+    /// commits. The socket may read its next frame meanwhile: its sends to a room keep their order
+    /// in the room's queue, and go together with the other sends waiting there.
+    /// </summary>
+    public static async Task<Task<object>> AcceptSendAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, RoomSendBatcher sends, IClusterClient cluster, AbuseLimits limits)
     {
         var user = connection.User;
         var room = RoomId.Parse(frame.String("room"));
@@ -93,7 +101,12 @@ public static class FrameHandlers
         MessageRules.CheckMessageText(text, attachments is { Count: > 0 });
         limits.TakeMessage(user);
         await CheckMember(room, connection, hub, cluster);
-        var sent = await cluster.Room(room).Send(user, clientMsgId, text, replyTo, attachments);
+        return Acknowledged(sends.SendAsync(room, new MessageToSend(user, clientMsgId, text, replyTo, attachments)));
+    }
+
+    private static async Task<object> Acknowledged(Task<SendResult> sending)
+    {
+        var sent = await sending;
         return new { seq = sent.Seq, ts = sent.Ts };
     }
 

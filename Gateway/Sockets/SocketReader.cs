@@ -12,14 +12,16 @@ namespace ChatApp.Gateway.Sockets;
 
 /// <summary>
 /// The reading side of one socket: it opens the connection (the sending side), passes the first
-/// frame to <see cref="HelloHandshake"/>, then answers each frame in the order it came. Frames
-/// are handled one at a time, so one client's sends are stored in the order it sent them. A bad
-/// frame costs an error frame, never the connection.
+/// frame to <see cref="HelloHandshake"/>, then answers each frame in the order it came. A send
+/// is put in its room's queue before the next frame is read, so one client's sends are stored in
+/// the order it sent them; the socket reads on while they commit (<see cref="OwedReplies"/>), and
+/// every other frame waits for the sends before it. A bad frame costs an error frame, never the connection.
 /// </summary>
 public sealed partial class SocketReader(
     HelloHandshake hello,
     ConnectionHub hub,
     JoinGuard joins,
+    RoomSendBatcher sends,
     IClusterClient cluster,
     SharedGapReads gapReads,
     AbuseLimits limits,
@@ -69,32 +71,59 @@ public sealed partial class SocketReader(
 
     private async Task ReadFramesAsync(ChatConnection connection, WebSocket socket)
     {
+        var replies = new OwedReplies((reference, data) => AnswerAsync(connection, reference, data));
         // Not cancelled by shutdown itself: shutdown closes with 1001 and the client's answer ends this loop.
         while (await ReceiveFrameAsync(connection, socket, connection.ReceiveDeadline) is { } bytes)
         {
             string? reference = null;
+            Task<object> data;
             try
             {
                 var frame = ParseCounted(connection, bytes, out reference);
-                var data = await FrameHandlers.HandleAsync(frame, connection, hub, joins, cluster, limits);
-                if (reference is not null)
+                if (frame.Type == "send")
                 {
-                    connection.Send(ServerFrames.Reply(reference, data));
+                    // In its room's queue, in the order sent: the socket reads on while it commits.
+                    data = await FrameHandlers.AcceptSendAsync(frame, connection, hub, sends, cluster, limits);
+                }
+                else
+                {
+                    // Any other frame is handled once the sends before it are answered, as if one at a time.
+                    await replies.AllAnsweredAsync();
+                    data = Task.FromResult(await FrameHandlers.HandleAsync(frame, connection, hub, joins, sends, cluster, limits));
                 }
             }
             catch (Exception ex) when (ex is not (WebSocketException or OperationCanceledException))
             {
-                var error = ChatProblems.ToChatException(ex);
-                if (error.Code == ErrorCodes.Unavailable && ex is not ChatException)
-                {
-                    LogFrameFailed(logger, ex, connection.Id);
-                }
-                else if (error.Code == ErrorCodes.BadRequest)
-                {
-                    malformed.Refused(connection.Id, error.Message);
-                }
-                connection.Send(ServerFrames.Error(reference, error.Code, error.Message, error.RetryAfterMs));
+                data = Task.FromException<object>(ex);
             }
+            await replies.OweAsync(reference, data);
+        }
+        await replies.AllAnsweredAsync();
+    }
+
+    /// <summary>Writes a frame's reply, or its error: the contract's code, never the exception's details.</summary>
+    private async Task AnswerAsync(ChatConnection connection, string? reference, Task<object> data)
+    {
+        try
+        {
+            var reply = await data;
+            if (reference is not null)
+            {
+                connection.Send(ServerFrames.Reply(reference, reply));
+            }
+        }
+        catch (Exception ex)
+        {
+            var error = ChatProblems.ToChatException(ex);
+            if (error.Code == ErrorCodes.Unavailable && ex is not ChatException)
+            {
+                LogFrameFailed(logger, ex, connection.Id);
+            }
+            else if (error.Code == ErrorCodes.BadRequest)
+            {
+                malformed.Refused(connection.Id, error.Message);
+            }
+            connection.Send(ServerFrames.Error(reference, error.Code, error.Message, error.RetryAfterMs));
         }
     }
 

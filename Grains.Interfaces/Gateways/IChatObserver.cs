@@ -14,6 +14,10 @@ public interface IChatObserver : IGrainObserver
     [Alias("OnRoomEvent")]
     void OnRoomEvent(RoomEvent roomEvent);
 
+    /// <summary>Durable events of one room, in seq order, published together: each as <see cref="OnRoomEvent"/>.</summary>
+    [Alias("OnRoomEvents")]
+    void OnRoomEvents(IReadOnlyList<RoomEvent> roomEvents);
+
     /// <summary>A user joined or left a room (on some device): their local sockets start or stop receiving it.</summary>
     [Alias("OnMembershipChanged")]
     void OnMembershipChanged(Users.MembershipChange change);

@@ -105,6 +105,16 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Send")]
     Task<SendResult> Send(UserName user, string clientMsgId, string text, long? replyTo = null, IReadOnlyList<Guid>? attachments = null);
 
+    /// <summary>
+    /// Several sends, possibly of several members, answered one by one in the order given: each as
+    /// <see cref="Send"/> would answer it alone, so one refused does not refuse the others, and a
+    /// clientMsgId repeated within the batch is answered with the first's seq. The sends that pass
+    /// get consecutive seqs and are committed in one statement: a gateway gathers a room's sends
+    /// that arrive while its previous call to the room is in flight.
+    /// </summary>
+    [Alias("SendMany")]
+    Task<IReadOnlyList<SendOutcome>> SendMany(IReadOnlyList<MessageToSend> sends);
+
     /// <summary>Replaces a message's text; the author only. Returns the seq of the edit event.</summary>
     [Alias("Edit")]
     Task<long> Edit(UserName user, long seq, string text);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ChatApp.Errors;
 using ChatApp.Gateways;
 using ChatApp.Observability;
@@ -99,45 +98,6 @@ public sealed partial class RoomGrain(
             throw new ChatException(ErrorCodes.Conflict, "The owner cannot leave while others are in the room; hand it to another member first.");
         }
         return AppendRemoval(RoomEventKind.Leave, user, user, ban: false);
-    }
-
-    public async Task<SendResult> Send(UserName user, string clientMsgId, string text, long? replyTo = null, IReadOnlyList<Guid>? attachments = null)
-    {
-        EnsureMember(user);
-        MessageRules.CheckClientMsgId(clientMsgId);
-        AttachmentRules.CheckIds(attachments);
-        MessageRules.CheckMessageText(text, attachments is { Count: > 0 });
-        await EnsureSeqKnown();
-
-        // What the event tells of each file is read first; the write checks again that each is still free to attach.
-        var files = attachments is { Count: > 0 } ids ? await Guarded(() => attachmentLinks.Unattached(Id, user, ids)) : [];
-        if (files.Count != (attachments?.Count ?? 0))
-        {
-            return await Guarded(() => log.FindByClientMsgId(Id, user, clientMsgId)) ?? throw NoSuchAttachment();
-        }
-
-        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Message, user, ChatClock.Now(time), Text: text, ClientMsgId: clientMsgId, ReplyTo: replyTo,
-            Attachments: files.Count > 0 ? files : null);
-        var writing = Stopwatch.GetTimestamp();
-        // The message a reply answers is checked inside the write, so a reply costs no extra read.
-        var stored = await Write(() => log.TryAppendMessage(e));
-        metrics.CommitTook(writing);
-        if (!stored)
-        {
-            var first = await Guarded(() => log.FindByClientMsgId(Id, user, clientMsgId));
-            return first
-                ?? (replyTo is not null
-                    ? throw new ChatException(ErrorCodes.NotFound, "The message replied to is no message of this room.")
-                    : files.Count > 0
-                        ? throw NoSuchAttachment()
-                        : throw new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry."));
-        }
-
-        _recent.Added(new ChatMessage(Id, e.Seq, user, text, e.Ts, EditedTs: null, Deleted: false, clientMsgId, replyTo, [], files));
-        await Committed(e);
-        metrics.MessageSent();
-        NotifyMentions(e);
-        return new SendResult(e.Seq, e.Ts, Repeated: false);
     }
 
     public async Task<long> Edit(UserName user, long seq, string text)
@@ -562,17 +522,26 @@ public sealed partial class RoomGrain(
     }
 
     /// <summary>Records a committed event and publishes it; the client's acknowledgement does not wait on delivery.</summary>
-    private async Task Committed(RoomEvent e)
+    private Task Committed(RoomEvent e)
     {
         _lastSeq = e.Seq;
+        return Publish([e]);
+    }
+
+    /// <summary>
+    /// Publishes committed events, in seq order, as one stream item: one queue entry and one
+    /// delivery to the relay however many there are.
+    /// </summary>
+    private async Task Publish(IReadOnlyList<RoomEvent> events)
+    {
         try
         {
-            await RoomStream().OnNextAsync(e);
+            await RoomStream().OnNextBatchAsync(events);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The event is durable; gateways notice the gap at the next event and repair it from the log.
-            LogPublishFailed(logger, ex, Id, e.Seq);
+            // The events are durable; gateways notice the gap at the next event and repair it from the log.
+            LogPublishFailed(logger, ex, Id, events[0].Seq);
         }
     }
 

@@ -67,6 +67,45 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         return statement;
     }) == 1;
 
+    /// <summary>
+    /// Appends several messages without files (consecutive seqs, distinct clientMsgIds), all or
+    /// none: when one of them repeats a clientMsgId its sender stored here before, or replies to no
+    /// message of this room, nothing is written and false is returned, so the seqs stay gap-free.
+    /// One statement, whatever the count: the rows travel as one array per column.
+    /// </summary>
+    public async Task<bool> TryAppendMessages(IReadOnlyList<RoomEvent> messages) => await commits.Execute(() =>
+    {
+        var statement = new NpgsqlBatchCommand("""
+            WITH input AS (
+                SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::bigint[], $9::jsonb[])
+                    AS i(seq, sender, client_msg_id, text, ts, mentions, reply_to, payload)),
+            refused AS (
+                SELECT 1 FROM input i
+                WHERE EXISTS (SELECT 1 FROM messages WHERE room = $1 AND sender = i.sender AND client_msg_id = i.client_msg_id)
+                   OR (i.reply_to IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE room = $1 AND seq = i.reply_to))),
+            m AS (
+                INSERT INTO messages (room, seq, sender, client_msg_id, text, ts, mentions, reply_to)
+                SELECT $1, seq, sender, client_msg_id, text, ts, string_to_array(mentions, ' '), reply_to FROM input
+                WHERE NOT EXISTS (SELECT 1 FROM refused)
+                RETURNING seq)
+            INSERT INTO room_events (room, seq, kind, sender, payload, ts)
+            SELECT $1, i.seq, 'message', i.sender, i.payload, i.ts FROM input i
+            WHERE EXISTS (SELECT 1 FROM m)
+            """);
+        var p = statement.Parameters;
+        p.AddWithValue(messages[0].Room);
+        p.AddWithValue(messages.Select(e => e.Seq).ToArray());
+        p.AddWithValue(messages.Select(e => e.Sender).ToArray());
+        p.AddWithValue(messages.Select(e => e.ClientMsgId ?? "").ToArray());
+        p.AddWithValue(messages.Select(e => e.Text ?? "").ToArray());
+        p.AddWithValue(messages.Select(e => e.Ts).ToArray());
+        // User names hold no spaces, so each message's mentions travel as one space-separated string.
+        p.AddWithValue(messages.Select(e => string.Join(' ', MentionedBy(e))).ToArray());
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = messages.Select(e => e.ReplyTo).ToArray() });
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = messages.Select(PayloadOf).ToArray() });
+        return statement;
+    }) == messages.Count;
+
     /// <summary>The seq and time of the message this sender already stored under this clientMsgId.</summary>
     public async Task<SendResult?> FindByClientMsgId(string room, string sender, string clientMsgId)
     {
@@ -231,11 +270,15 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
         parameters.AddWithValue(e.Room);
         parameters.AddWithValue(e.Seq);
         parameters.AddWithValue(e.Sender);
-        var payload = new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User, ReplyTo = e.ReplyTo, Emoji = e.Emoji, Role = e.Role,
-            Attachments = e.Attachments is { Count: > 0 } files ? [.. files] : null };
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(payload, Json) });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = PayloadOf(e) });
         parameters.AddWithValue(e.Ts);
     }
+
+    /// <summary>The event's kind-specific fields as the log's jsonb column holds them.</summary>
+    private static string PayloadOf(RoomEvent e) => JsonSerializer.Serialize(
+        new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User, ReplyTo = e.ReplyTo, Emoji = e.Emoji, Role = e.Role,
+            Attachments = e.Attachments is { Count: > 0 } files ? [.. files] : null },
+        Json);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

@@ -21,7 +21,7 @@ namespace ChatApp.Rooms;
 [ImplicitStreamSubscription(ChatStreams.RoomNamespace)]
 [PreferLocalPlacement]
 public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayGrain> logger)
-    : Grain, IRoomRelayGrain, IStreamSubscriptionObserver, IAsyncObserver<RoomEvent>
+    : Grain, IRoomRelayGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<RoomEvent>
 {
     /// <summary>At most one typing notice per member in this long.</summary>
     public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(3);
@@ -109,12 +109,24 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
 
     public Task<long> LastRelayedSeq() => Task.FromResult(_lastRelayed);
 
-    public Task OnNextAsync(RoomEvent item, StreamSequenceToken? token = null)
+    public Task OnNextAsync(IList<SequentialItem<RoomEvent>> items)
     {
-        _lastRelayed = Math.Max(_lastRelayed, item.Seq);
+        if (items.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        var events = items.Select(i => i.Item).ToList();
+        _lastRelayed = Math.Max(_lastRelayed, events.Max(e => e.Seq));
         foreach (var gateway in _gateways.Live())
         {
-            gateway.OnRoomEvent(item);
+            if (events.Count == 1)
+            {
+                gateway.OnRoomEvent(events[0]);
+            }
+            else
+            {
+                gateway.OnRoomEvents(events);
+            }
         }
         return Task.CompletedTask;
     }

@@ -48,6 +48,8 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
 
     public void OnRoomEvent(RoomEvent roomEvent) => Record(() => _events.Add(roomEvent));
 
+    public void OnRoomEvents(IReadOnlyList<RoomEvent> roomEvents) => Record(() => _events.AddRange(roomEvents));
+
     public void OnMembershipChanged(MembershipChange change) => Record(() => _changes.Add(change));
 
     public void OnPresence(PresenceChange change) => Record(() => _notices.Add(change));
