@@ -133,6 +133,10 @@ silo_limits=(
     Limits__DirectRoomsBurst=1000000 Limits__DirectRoomsPerMinute=1000000
 )
 system_env=(ConnectionStrings__Chat="$bench_db" CHATAPP_DB="$bench_db" Orleans__ClusterId=chatapp-bench Orleans__ServiceId=chatapp-bench)
+# BENCH_SERVER_ENV="NAME=value …": more environment for ChatApp's own processes only (a runtime setting
+# compared both ways without touching the load generator, the baseline or the peers).
+read -ra server_env <<<"${BENCH_SERVER_ENV:-}"
+system_env+=(${server_env[@]+"${server_env[@]}"})
 
 pids=()
 stop_all() {
