@@ -133,10 +133,9 @@ silo_limits=(
     Limits__DirectRoomsBurst=1000000 Limits__DirectRoomsPerMinute=1000000
 )
 system_env=(ConnectionStrings__Chat="$bench_db" CHATAPP_DB="$bench_db" Orleans__ClusterId=chatapp-bench Orleans__ServiceId=chatapp-bench)
-# BENCH_SERVER_ENV="NAME=value …": more environment for ChatApp's own processes only (a runtime setting
+# BENCH_SERVER_ENV="NAME=value …": more environment for the silos and gateways only (a runtime setting
 # compared both ways without touching the load generator, the baseline or the peers).
 read -ra server_env <<<"${BENCH_SERVER_ENV:-}"
-system_env+=(${server_env[@]+"${server_env[@]}"})
 
 pids=()
 stop_all() {
@@ -205,7 +204,7 @@ for name in "${scenarios[@]}"; do
     silo_pids=()
     for ((i = 0; i < silos; i++)); do
         # Advertised on 127.0.0.1 and listening there only: silo traffic stays on loopback too.
-        env "${system_env[@]}" "${silo_limits[@]}" dotnet "$build/Silo/ChatApp.Silo.dll" \
+        env "${system_env[@]}" "${silo_limits[@]}" ${server_env[@]+"${server_env[@]}"} dotnet "$build/Silo/ChatApp.Silo.dll" \
             --Orleans:SiloPort=$((silo_port + i)) --Orleans:GatewayPort=$((silo_gateway_port + i)) \
             --Orleans:AdvertisedAddress=127.0.0.1 --Orleans:ListenOnAnyHostAddress=false \
             "--Cluster:Tls:Certificate=$tls/silo-$i.crt" "--Cluster:Tls:CertificateKey=$tls/silo-$i.key" "--Cluster:Tls:CertificateAuthority=$tls/ca.crt" \
@@ -217,7 +216,7 @@ for name in "${scenarios[@]}"; do
     for ((g = 0; g < gateways; g++)); do
         # The first keeps the names of the one-gateway runs (gateway, its log), so that reports compare.
         suffix=""; ((g == 0)) || suffix="$g"
-        (cd "$build/Gateway" && exec env "${system_env[@]}" "${run_limits[@]}" dotnet ChatApp.Gateway.dll --urls "http://127.0.0.1:$((port + g))" \
+        (cd "$build/Gateway" && exec env "${system_env[@]}" "${run_limits[@]}" ${server_env[@]+"${server_env[@]}"} dotnet ChatApp.Gateway.dll --urls "http://127.0.0.1:$((port + g))" \
             "--Cluster:Tls:Certificate=$tls/gateway-$g.crt" "--Cluster:Tls:CertificateKey=$tls/gateway-$g.key" "--Cluster:Tls:CertificateAuthority=$tls/ca.crt") \
             >"$logs/$name-gateway${suffix:+-$suffix}.log" 2>&1 &
         pids+=($!)
