@@ -16,15 +16,17 @@ public static class FrameHandlers
 {
     private static readonly object Empty = new();
 
-    /// <summary>Runs a frame and returns the reply's <c>data</c>.</summary>
-    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, JoinGuard joins, RoomSendBatcher sends, IClusterClient cluster, AbuseLimits limits)
+    /// <summary>
+    /// Runs a frame other than <c>send</c> and returns the reply's <c>data</c>. A send goes through
+    /// <see cref="AcceptSendAsync"/>, so that the socket reads on while it commits.
+    /// </summary>
+    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, JoinGuard joins, IClusterClient cluster, AbuseLimits limits)
     {
         var user = connection.User;
         return frame.Type switch
         {
             "join" => Join(frame, user, hub, joins, cluster),
             "leave" => Leave(frame, connection, hub, cluster),
-            "send" => Send(frame, connection, hub, sends, cluster, limits),
             "edit" => Edit(frame, connection, hub, cluster, limits),
             "delete" => Delete(frame, connection, hub, cluster, limits),
             "react" => React(frame, connection, hub, cluster, limits),
@@ -80,9 +82,6 @@ public static class FrameHandlers
         await cluster.Room(room).Leave(user);
         return Empty;
     }
-
-    private static async Task<object> Send(ClientFrame frame, ChatConnection connection, ConnectionHub hub, RoomSendBatcher sends, IClusterClient cluster, AbuseLimits limits) =>
-        await await AcceptSendAsync(frame, connection, hub, sends, cluster, limits);
 
     /// <summary>
     /// Checks a send and puts it in its room's queue; returns the reply's <c>data</c> to come once it

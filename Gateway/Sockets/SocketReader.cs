@@ -89,7 +89,7 @@ public sealed partial class SocketReader(
                 {
                     // Any other frame is handled once the sends before it are answered, as if one at a time.
                     await replies.AllAnsweredAsync();
-                    data = Task.FromResult(await FrameHandlers.HandleAsync(frame, connection, hub, joins, sends, cluster, limits));
+                    data = Task.FromResult(await FrameHandlers.HandleAsync(frame, connection, hub, joins, cluster, limits));
                 }
             }
             catch (Exception ex) when (ex is not (WebSocketException or OperationCanceledException))
