@@ -106,7 +106,7 @@ public sealed class RoomSendBatcher(IClusterClient cluster, IOptions<ClientMessa
                         }
                         else
                         {
-                            batch[i].Done.TrySetException(outcomes[i].Refused ?? new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry."));
+                            batch[i].Done.TrySetException(outcomes[i].Failure!);
                         }
                     }
                 }

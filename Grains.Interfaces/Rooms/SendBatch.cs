@@ -25,6 +25,9 @@ public sealed record SendOutcome(
 
     public static SendOutcome Of(ChatException refused) => new(null, refused);
 
+    /// <summary>Why the send was not acknowledged (its refusal, or "retry" when the outcome names none); null when it was.</summary>
+    public ChatException? Failure => Sent is null ? Refused ?? new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry.") : null;
+
     /// <summary>The acknowledgement, or the refusal thrown.</summary>
-    public SendResult Result => Sent ?? throw Refused ?? new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry.");
+    public SendResult Result => Sent ?? throw Failure!;
 }
