@@ -34,7 +34,7 @@ public sealed class UploadsScenario(Options options, HttpClient http, SourceAddr
 
     public override IReadOnlyList<Goal> Goals =>
     [
-        new("uploads.acceptedPerSecond", "1 MiB uploads accepted ≥ 50/s", ">=", 50),
+        new("uploads.acceptedPerSecond", "1 MiB uploads answered 201 in the window ≥ 50/s", ">=", 50),
         new("messages.ack.p99", "other rooms' message p99 ≤ 100 ms during uploads", "<=", 100),
     ];
 
@@ -88,6 +88,10 @@ public sealed class UploadsScenario(Options options, HttpClient http, SourceAddr
         var errors = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         long accepted = 0, acceptedMeasured = 0, acked = 0, inFlight = 0;
         long measuredFrom = 0;
+        // Uploads answered 201 while the window is open: the rate the servers kept up with. Counting
+        // those started in the window and answered whenever would report the offered rate, however
+        // long the queue grew behind it.
+        var windowOpen = 0;
         CpuWindow? window = null;
 
         var chat = OpenLoop.RunAsync(_chatRate, warmup + duration, i =>
@@ -119,6 +123,7 @@ public sealed class UploadsScenario(Options options, HttpClient http, SourceAddr
             {
                 window = new CpuWindow(target.Pids);
                 Interlocked.Exchange(ref measuredFrom, Stopwatch.GetTimestamp());
+                Volatile.Write(ref windowOpen, 1);
             }
             var measured = i >= warmupUploads;
             var (client, room) = clients[(int)(i % clients.Count)];
@@ -129,9 +134,12 @@ public sealed class UploadsScenario(Options options, HttpClient http, SourceAddr
                 if (t.IsCompletedSuccessfully && t.Result.Status == HttpStatusCode.Created)
                 {
                     Interlocked.Increment(ref accepted);
-                    if (measured)
+                    if (Volatile.Read(ref windowOpen) == 1)
                     {
                         Interlocked.Increment(ref acceptedMeasured);
+                    }
+                    if (measured)
+                    {
                         uploadLatency.Record(t.Result.Started, t.Result.Ended);
                     }
                 }
@@ -143,6 +151,7 @@ public sealed class UploadsScenario(Options options, HttpClient http, SourceAddr
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }, cancellationToken);
         await Task.WhenAll(chat, uploads);
+        Volatile.Write(ref windowOpen, 0);
         var measuredSeconds = Stopwatch.GetElapsedTime(measuredFrom).TotalSeconds;
         if (window is not null)
         {
@@ -151,7 +160,7 @@ public sealed class UploadsScenario(Options options, HttpClient http, SourceAddr
         // Uploads still in flight at the end are waited for, but counted only if they came in the window.
         await WaitUntilAsync(() => Interlocked.Read(ref inFlight) == 0, TimeSpan.FromSeconds(60), cancellationToken);
 
-        run.Add("uploads.acceptedPerSecond", $"uploads of {_uploadBytes:N0} bytes accepted (201) per second", acceptedMeasured / measuredSeconds, "/s", higherIsBetter: true);
+        run.Add("uploads.acceptedPerSecond", $"uploads of {_uploadBytes:N0} bytes answered 201 per second in the window", acceptedMeasured / measuredSeconds, "/s", higherIsBetter: true);
         run.Add(uploadLatency);
         run.Add(messageAck);
         run.Add("uploads.accepted", "uploads accepted in all", Interlocked.Read(ref accepted), "");
