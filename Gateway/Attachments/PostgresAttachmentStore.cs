@@ -1,4 +1,5 @@
 using System.Data;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ChatApp.Gateway.Attachments;
@@ -8,11 +9,17 @@ namespace ChatApp.Gateway.Attachments;
 /// uncompressed out of line (sql/0019_attachment_storage.sql). Reads stream the column (sequential
 /// access), so serving a 10 MB file does not hold it in memory twice.
 /// </summary>
-public sealed class PostgresAttachmentStore(NpgsqlDataSource db) : IAttachmentStore
+public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<AttachmentOptions> options) : IAttachmentStore
 {
     // The two kinds of advisory lock an upload takes, so that a user's and a room's never collide.
     private const int UserLock = 18_001;
     private const int RoomLock = 18_002;
+
+    // Uploads whose bytes go into the row take turns (AttachmentOptions.PostgresWriters): megabytes
+    // written side by side contend for the write-ahead log's locks, which costs PostgreSQL several
+    // times the CPU and time of the same bytes written one after another, and holds up every chat
+    // message's commit with them. A semaphore's waiters are let in in the order they came.
+    private readonly SemaphoreSlim _byteWriters = new(options.Value.PostgresWriters);
 
     /// <summary>
     /// Quotas are checked and the row written in one transaction holding the uploader's and then
@@ -20,8 +27,18 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db) : IAttachmentSt
     /// circle): concurrent uploads of one user, or to one room, are counted one after another and
     /// cannot together pass a quota.
     /// </summary>
-    public Task<UploadOutcome> Add(NewUpload upload, long userQuotaBytes, long roomQuotaBytes, CancellationToken cancellationToken) =>
-        Record(upload, bytesInRow: true, userQuotaBytes, roomQuotaBytes, cancellationToken);
+    public async Task<UploadOutcome> Add(NewUpload upload, long userQuotaBytes, long roomQuotaBytes, CancellationToken cancellationToken)
+    {
+        await _byteWriters.WaitAsync(cancellationToken);
+        try
+        {
+            return await Record(upload, bytesInRow: true, userQuotaBytes, roomQuotaBytes, cancellationToken);
+        }
+        finally
+        {
+            _byteWriters.Release();
+        }
+    }
 
     /// <summary>
     /// Writes the upload's row as <see cref="Add"/> does, with its bytes in it or (for a store that

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit;
 
 namespace ChatApp.Tests.Gateway;
@@ -22,6 +23,7 @@ public sealed class SmallUploadsFixture : IAsyncLifetime
         ["Attachments:MaxBytes"] = $"{MaxBytes}",
         ["Attachments:UserQuotaBytes"] = $"{UserQuotaBytes}",
         ["Attachments:RoomQuotaBytes"] = $"{RoomQuotaBytes}",
+        ["Attachments:PostgresWriters"] = "1",
     });
 
     public async Task DisposeAsync() => await System.DisposeAsync();
@@ -408,6 +410,60 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
         await AssertRefused(alice, elsewhere);
         await alice.SendWithAsync(room, "", upload.Id);
         await AssertRefused(alice, room);
+    }
+
+    [Fact]
+    public async Task Uploads_past_the_writers_allowed_wait_their_turn_to_write_into_PostgreSQL_in_the_order_they_came()
+    {
+        var (firstRoom, firstHttp) = await MemberAsync();
+        var (secondRoom, secondHttp) = await MemberAsync();
+        var firstUser = await UserOfAsync(firstHttp);
+        // The first uploader's quota lock is held elsewhere, so the first upload waits inside its write.
+        await using var holder = new NpgsqlConnection(System.Database.ConnectionString);
+        await holder.OpenAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock(18001, hashtext($1))", holder))
+        {
+            hold.Parameters.Add(new() { Value = firstUser });
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var first = firstHttp.UploadAsync(firstRoom, "first.bin", Bytes(1));
+        await Eventually.Until(async () => await WaitersForAsync(holder, firstUser) == 1, "the first upload waiting for the held lock");
+        var second = secondHttp.UploadAsync(secondRoom, "second.bin", Bytes(2));
+
+        // Another user, another room, no lock of its own in the way: only its turn keeps it waiting
+        // (this system lets one upload write at a time).
+        // (Three seconds is a bound on a wait that never ends while the first write is held.)
+        Assert.NotSame(second, await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(3))));
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", holder))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+        var (firstId, secondId) = ((await first).Id, (await second).Id);
+
+        // Written in that order: the second row's transaction began after the first's.
+        await using var order = new NpgsqlCommand("SELECT id FROM attachments WHERE id = ANY($1) ORDER BY xmin::text::bigint", holder);
+        order.Parameters.Add(new() { Value = new[] { firstId, secondId } });
+        await using var reader = await order.ExecuteReaderAsync();
+        var written = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            written.Add(reader.GetGuid(0));
+        }
+        Assert.Equal([firstId, secondId], written);
+    }
+
+    private static byte[] Bytes(byte fill) => Enumerable.Repeat(fill, 64 * 1024).ToArray();
+
+    /// <summary>How many sessions wait for the user's upload lock (key 18001 and the name's hash).</summary>
+    private static async Task<long> WaitersForAsync(NpgsqlConnection connection, string user)
+    {
+        await using var count = new NpgsqlCommand("""
+            SELECT count(*) FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND classid = 18001 AND objid::bigint = (hashtext($1)::bigint & 4294967295)
+            """, connection);
+        count.Parameters.Add(new() { Value = user });
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     private async Task<(string Room, HttpClient Http)> MemberAsync()
