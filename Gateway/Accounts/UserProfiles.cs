@@ -13,11 +13,16 @@ public sealed class UserProfiles(NpgsqlDataSource db)
     /// <summary>The most user names one read may ask for: a page of members, or the senders of a history page.</summary>
     public const int MaxNamesPerRead = 100;
 
-    /// <summary>The profiles of those of <paramref name="names"/> that are users, in name order.</summary>
+    /// <summary>
+    /// The profiles of those of <paramref name="names"/> that are users, in name order, each with the
+    /// stamp <see cref="CurrentOf"/> gives a change's notice: a client that holds a newer notice
+    /// than a read that was under way keeps the notice.
+    /// </summary>
     public async Task<IReadOnlyList<ProfileView>> Of(IReadOnlyCollection<UserName> names)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT u.name, u.display_name, a.version FROM users u LEFT JOIN user_avatars a ON a.user_name = u.name
+            SELECT u.name, u.display_name, a.version, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
+            FROM users u LEFT JOIN user_avatars a ON a.user_name = u.name
             WHERE u.name = ANY($1) ORDER BY u.name
             """);
         cmd.Parameters.AddWithValue(names.Select(name => name.Value).ToArray());
@@ -27,7 +32,7 @@ public sealed class UserProfiles(NpgsqlDataSource db)
         {
             var name = reader.GetString(0);
             profiles.Add(new ProfileView(name, reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : Profiles.UserAvatars.Address(name, reader.GetString(2))));
+                reader.IsDBNull(2) ? null : Profiles.UserAvatars.Address(name, reader.GetString(2)), reader.GetInt64(3)));
         }
         return profiles;
     }

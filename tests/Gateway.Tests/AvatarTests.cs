@@ -185,6 +185,35 @@ public sealed class AvatarTests(ChatSystemFixture fixture) : IClassFixture<ChatS
         Assert.Empty(carol.Frames.OfType<ProfileFrame>());
     }
 
+    [Fact]
+    public async Task A_read_profile_carries_a_stamp_that_orders_it_among_the_change_notices()
+    {
+        await using var alice = await System.ConnectNewUserAsync("alice");
+        await using var bob = await System.ConnectNewUserAsync("bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        using var aliceHttp = System.Http(alice.Token);
+        using var bobHttp = System.Http(bob.Token);
+
+        var before = Assert.Single((await bobHttp.GetFromJsonAsync<List<StampedProfile>>($"/api/users?name={alice.User}"))!);
+        using (var patched = await aliceHttp.PatchAsJsonAsync("/api/me", new { displayName = "Alice" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        }
+        var notice = await bob.WaitForAsync<ProfileFrame>(f => f.User == alice.User);
+        var after = Assert.Single((await bobHttp.GetFromJsonAsync<List<StampedProfile>>($"/api/users?name={alice.User}"))!);
+
+        // A page whose read was on its way while the notice came keeps whichever is newer: the notice
+        // over the read from before the change, the read from after it over the notice.
+        Assert.Null(before.DisplayName);
+        Assert.True(before.Stamp < notice.Stamp, "the read from before the change is older than its notice");
+        Assert.Equal("Alice", after.DisplayName);
+        Assert.True(after.Stamp > notice.Stamp, "a read after the notice is newer than it");
+    }
+
+    private sealed record StampedProfile(string Name, string? DisplayName, string? Avatar, long Stamp);
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -16,6 +16,8 @@ const BATCH = 100;
 
 /** name → display name, or null for none; a name is here once its profile was read. */
 const displayNames = new Map();
+/** name → the stamp of the newest profile shown for that user (a `profile` frame's or a read's). */
+const profileStamps = new Map();
 /** Names shown but not yet read. */
 const wanted = new Set();
 let flushing = null;
@@ -39,8 +41,11 @@ async function readWanted() {
     const batch = names.slice(i, i + BATCH);
     try {
       const profiles = await authedApi(`/api/users?${batch.map((n) => `name=${encodeURIComponent(n)}`).join('&')}`);
-      for (const name of batch) displayNames.set(name, null);
+      for (const name of batch) if (!displayNames.has(name)) displayNames.set(name, null);
       for (const p of profiles ?? []) {
+        // A `profile` frame that came while this read was on its way may be newer: the stamps decide.
+        if (Number.isSafeInteger(p.stamp) && p.stamp <= (profileStamps.get(p.name) ?? -Infinity)) continue;
+        if (Number.isSafeInteger(p.stamp)) profileStamps.set(p.name, p.stamp);
         displayNames.set(p.name, p.displayName ?? null);
         rememberAvatar(p.name, p.avatar);
       }
@@ -91,8 +96,6 @@ export function mentionLabel(name) {
   return node;
 }
 
-/** name → the stamp of the newest `profile` frame shown for that user. */
-const profileStamps = new Map();
 
 /**
  * A `profile` frame: someone who shares a room with us changed their display name or avatar; it
