@@ -60,7 +60,7 @@ public sealed class FolderAttachmentStore : IAttachmentStore, IDisposable
         var stored = false;
         try
         {
-            var outcome = await _records.Record(upload, bytesInRow: false, userQuotaBytes, roomQuotaBytes, cancellationToken);
+            var outcome = await _records.Record(upload, storeBytes: false, userQuotaBytes, roomQuotaBytes, cancellationToken);
             stored = outcome == UploadOutcome.Stored;
             return outcome;
         }
@@ -80,8 +80,9 @@ public sealed class FolderAttachmentStore : IAttachmentStore, IDisposable
 
     public async Task<bool> Read(Guid id, bool thumbnail, Func<long, Stream, Task> write, CancellationToken cancellationToken)
     {
-        // Thumbnails are small and stay in the row, as do the bytes of rows written before the folder was chosen.
-        if (thumbnail || await BytesInRow(id, cancellationToken) is not false)
+        // Thumbnails are small and stay in the row, and the bytes of files stored before the folder
+        // was chosen stay in the database.
+        if (thumbnail || await BytesInDatabase(id, cancellationToken) is not false)
         {
             return await _records.Read(id, thumbnail, write, cancellationToken);
         }
@@ -107,10 +108,16 @@ public sealed class FolderAttachmentStore : IAttachmentStore, IDisposable
         return true;
     }
 
-    /// <summary>Whether the row holds the bytes itself; null when there is no row (never uploaded, or deleted).</summary>
-    private async Task<bool?> BytesInRow(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the database holds the bytes (in the row, or as its chunks); null when there is no row
+    /// (never uploaded, or deleted).
+    /// </summary>
+    private async Task<bool?> BytesInDatabase(Guid id, CancellationToken cancellationToken)
     {
-        await using var cmd = _db.CreateCommand("SELECT content IS NOT NULL FROM attachments WHERE id = $1");
+        await using var cmd = _db.CreateCommand("""
+            SELECT content IS NOT NULL OR EXISTS (SELECT 1 FROM attachment_chunks WHERE attachment = $1)
+            FROM attachments WHERE id = $1
+            """);
         cmd.Parameters.AddWithValue(id);
         return await cmd.ExecuteScalarAsync(cancellationToken) as bool?;
     }

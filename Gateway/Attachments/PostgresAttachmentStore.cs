@@ -1,16 +1,22 @@
 using System.Data;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace ChatApp.Gateway.Attachments;
 
 /// <summary>
-/// Files as rows of <c>attachments</c> (sql/0018_attachments.sql), bytes in a bytea column kept
-/// uncompressed out of line (sql/0019_attachment_storage.sql). Reads stream the column (sequential
-/// access), so serving a 10 MB file does not hold it in memory twice.
+/// Files as rows of <c>attachments</c> (sql/0018_attachments.sql), their bytes as rows of
+/// <c>attachment_chunks</c> of <see cref="ChunkBytes"/> each, written by binary COPY
+/// (sql/0023_attachment_chunks.sql says why). Files stored before that keep their bytes in the
+/// row's own <c>content</c> and are read from there. Reads stream either (sequential access), so
+/// serving a 10 MB file does not hold it in memory.
 /// </summary>
 public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<AttachmentOptions> options) : IAttachmentStore
 {
+    /// <summary>The most bytes in one chunk row: with its key and headers it fits one 8 kB page, so it is never TOASTed.</summary>
+    public const int ChunkBytes = 8000;
+
     // The two kinds of advisory lock an upload takes, so that a user's and a room's never collide.
     private const int UserLock = 18_001;
     private const int RoomLock = 18_002;
@@ -32,7 +38,7 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<Attach
         await _byteWriters.WaitAsync(cancellationToken);
         try
         {
-            return await Record(upload, bytesInRow: true, userQuotaBytes, roomQuotaBytes, cancellationToken);
+            return await Record(upload, storeBytes: true, userQuotaBytes, roomQuotaBytes, cancellationToken);
         }
         finally
         {
@@ -41,11 +47,11 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<Attach
     }
 
     /// <summary>
-    /// Writes the upload's row as <see cref="Add"/> does, with its bytes in it or (for a store that
-    /// keeps them elsewhere, <see cref="FolderAttachmentStore"/>) without: the quotas count its size either way.
+    /// Writes the upload's row as <see cref="Add"/> does, with its bytes or (for a store that keeps
+    /// them elsewhere, <see cref="FolderAttachmentStore"/>) without: the quotas count its size either way.
     /// </summary>
     internal async Task<UploadOutcome> Record(
-        NewUpload upload, bool bytesInRow, long userQuotaBytes, long roomQuotaBytes, CancellationToken cancellationToken)
+        NewUpload upload, bool storeBytes, long userQuotaBytes, long roomQuotaBytes, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -92,15 +98,32 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<Attach
             insert.Parameters.AddWithValue(upload.Name);
             insert.Parameters.AddWithValue(upload.ContentType);
             insert.Parameters.AddWithValue((long)size);
-            insert.Parameters.Add(bytesInRow
-                ? new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = upload.Content, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea }
-                : new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
-            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)upload.Thumbnail ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)upload.Thumbnail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
             insert.Parameters.AddWithValue(upload.CreatedAt);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+        if (storeBytes)
+        {
+            await WriteChunks(connection, upload, cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         return UploadOutcome.Stored;
+    }
+
+    private static async Task WriteChunks(NpgsqlConnection connection, NewUpload upload, CancellationToken cancellationToken)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY attachment_chunks (attachment, n, bytes) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        for (var (offset, n) = (0, 0); offset < upload.Content.Length; (offset, n) = (offset + ChunkBytes, n + 1))
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(upload.Id, NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(n, NpgsqlDbType.Integer, cancellationToken);
+            var chunk = upload.Content.Slice(offset, Math.Min(ChunkBytes, upload.Content.Length - offset));
+            await copy.WriteAsync(chunk, NpgsqlDbType.Bytea, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
     }
 
     public async Task<StoredFile?> Find(Guid id, CancellationToken cancellationToken)
@@ -117,9 +140,35 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<Attach
             : null;
     }
 
-    public async Task<bool> Read(Guid id, bool thumbnail, Func<long, Stream, Task> write, CancellationToken cancellationToken)
+    public async Task<bool> Read(Guid id, bool thumbnail, Func<long, Stream, Task> write, CancellationToken cancellationToken) =>
+        (!thumbnail && await ReadChunks(id, write, cancellationToken))
+        || await ReadColumn(id, thumbnail ? "thumbnail" : "content", write, cancellationToken);
+
+    /// <summary>
+    /// The file's chunks in order, as one stream. One statement reads the size with them, so a message
+    /// deleted meanwhile either took every chunk or none from what this read sees.
+    /// </summary>
+    private async Task<bool> ReadChunks(Guid id, Func<long, Stream, Task> write, CancellationToken cancellationToken)
     {
-        var column = thumbnail ? "thumbnail" : "content";
+        await using var cmd = db.CreateCommand("""
+            SELECT a.size, c.bytes FROM attachments a JOIN attachment_chunks c ON c.attachment = a.id
+            WHERE a.id = $1 ORDER BY c.n
+            """);
+        cmd.Parameters.AddWithValue(id);
+        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return false;
+        }
+        var length = reader.GetInt64(0);
+        await using var bytes = new ChunkStream(reader, column: 1);
+        await write(length, bytes);
+        return true;
+    }
+
+    /// <summary>Bytes kept in a column of the file's row: its thumbnail, or the whole file if stored before sql/0023.</summary>
+    private async Task<bool> ReadColumn(Guid id, string column, Func<long, Stream, Task> write, CancellationToken cancellationToken)
+    {
         await using var cmd = db.CreateCommand($"SELECT length({column}), {column} FROM attachments WHERE id = $1 AND {column} IS NOT NULL");
         cmd.Parameters.AddWithValue(id);
         await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);

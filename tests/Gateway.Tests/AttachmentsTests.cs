@@ -169,6 +169,42 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
         }
         Assert.Empty((await bob.HistoryAsync(room)).Messages.Single(m => m.Seq == seq).Attachments!);
         Assert.Empty(await Sql.QueryAsync(System.Database.ConnectionString, "SELECT 1 FROM attachments WHERE id = $1", upload.Id));
+        Assert.Empty(await Sql.QueryAsync(System.Database.ConnectionString, "SELECT 1 FROM attachment_chunks WHERE attachment = $1", upload.Id));
+    }
+
+    [Fact]
+    public async Task A_file_is_stored_as_chunks_and_served_back_byte_for_byte()
+    {
+        var (room, http) = await MemberAsync();
+        // Two whole chunks of 8,000 bytes and a piece of a third.
+        var bytes = new byte[16_001];
+        new Random(14).NextBytes(bytes);
+
+        var upload = await http.UploadAsync(room, "data.bin", bytes);
+
+        Assert.Equal(bytes, await http.GetByteArrayAsync($"/api/attachments/{upload.Id}"));
+        var chunks = await Sql.QueryAsync(System.Database.ConnectionString,
+            "SELECT n, octet_length(bytes) FROM attachment_chunks WHERE attachment = $1 ORDER BY n", upload.Id);
+        Assert.Equal(["0: 8000", "1: 8000", "2: 1"], chunks.Select(row => $"{row[0]}: {row[1]}"));
+    }
+
+    [Fact]
+    public async Task A_file_stored_whole_in_its_row_before_chunks_is_still_served()
+    {
+        var (room, http) = await MemberAsync();
+        var user = await UserOfAsync(http);
+        var id = Guid.NewGuid();
+        var bytes = "written by an older version\n"u8.ToArray();
+        // The row as the store wrote it before sql/0023: the bytes in attachments.content.
+        await Sql.QueryAsync(System.Database.ConnectionString, """
+            INSERT INTO attachments (id, room, uploader, name, content_type, size, content, created_at)
+            VALUES ($1, $2, $3, 'old.txt', 'text/plain', $4, $5, now()) RETURNING 1
+            """, id, room, user, (long)bytes.Length, bytes);
+
+        using var file = await http.GetAsync($"/api/attachments/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal(bytes, await file.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]
@@ -258,14 +294,18 @@ public sealed class AttachmentsTests(SmallUploadsFixture fixture) : IClassFixtur
     public async Task The_bytes_are_stored_as_they_came_without_a_compression_attempt()
     {
         // Uploads are nearly always compressed already, so PostgreSQL's attempt is wasted CPU
-        // (sql/0019): even bytes that would compress well are kept whole.
+        // (sql/0019, sql/0023): even bytes that would compress well are kept whole.
         var (room, http) = await MemberAsync();
         var text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("the same line again and again\n", 4000)));
 
         var upload = await http.UploadAsync(room, "repeats.txt", text);
 
-        Assert.Equal(text.Length, await Sql.ScalarAsync<int>(System.Database.ConnectionString,
-            "SELECT pg_column_size(content) FROM attachments WHERE id = $1", upload.Id));
+        var (stored, compressed) = (await Sql.QueryAsync(System.Database.ConnectionString, """
+            SELECT sum(octet_length(bytes)), count(*) FILTER (WHERE pg_column_size(bytes) < octet_length(bytes))
+            FROM attachment_chunks WHERE attachment = $1
+            """, upload.Id)).Select(row => (Convert.ToInt64(row[0]), Convert.ToInt64(row[1]))).Single();
+        Assert.Equal(text.Length, stored);
+        Assert.Equal(0, compressed);
     }
 
     [Fact]
