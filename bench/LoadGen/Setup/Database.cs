@@ -17,9 +17,21 @@ public static class Database
         var admin = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection))
+        // The previous scenario's writes wake autovacuum, and an autovacuum worker counts as a
+        // superuser's session, which FORCE may not end for the bench's role (42501): it is done within
+        // seconds, so the drop is tried again for a while.
+        for (var attempt = 1; ; attempt++)
         {
-            await drop.ExecuteNonQueryAsync();
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 60)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
         }
         await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection))
         {
