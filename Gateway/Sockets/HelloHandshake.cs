@@ -189,7 +189,9 @@ public sealed partial class HelloHandshake(
         return resume;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} is {User}, following {RoomCount} rooms")]
+    // Debug, as Kestrel logs its connections: two Information lines per socket, with their scopes, were
+    // a measurable share of a reconnect storm's CPU (bench/README.md, "Where the time still goes").
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} is {User}, following {RoomCount} rooms")]
     private static partial void LogConnected(ILogger logger, string connectionId, string user, int roomCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The hello of connection {ConnectionId} failed on the cluster or the database")]

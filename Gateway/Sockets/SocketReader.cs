@@ -194,7 +194,8 @@ public sealed partial class SocketReader(
 
     private static readonly Func<ILogger, string, IDisposable?> UserScope = LoggerMessage.DefineScope<string>("User {User}");
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} of {User} closed")]
+    // Debug, like the hello's line (HelloHandshake.LogConnected): one per socket is too many for Information.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} of {User} closed")]
     private static partial void LogDisconnected(ILogger logger, string connectionId, string user);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A frame on connection {ConnectionId} failed on the cluster")]
