@@ -21,7 +21,7 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<Attach
     private const int UserLock = 18_001;
     private const int RoomLock = 18_002;
 
-    // Uploads whose bytes go into the row take turns (AttachmentOptions.PostgresWriters): megabytes
+    // Uploads whose bytes go into PostgreSQL take turns (AttachmentOptions.PostgresWriters): megabytes
     // written side by side contend for the write-ahead log's locks, which costs PostgreSQL several
     // times the CPU and time of the same bytes written one after another, and holds up every chat
     // message's commit with them. A semaphore's waiters are let in in the order they came.
@@ -88,8 +88,8 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<Attach
         }
 
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO attachments (id, room, uploader, name, content_type, size, content, thumbnail, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO attachments (id, room, uploader, name, content_type, size, thumbnail, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """, connection, transaction))
         {
             insert.Parameters.AddWithValue(upload.Id);
@@ -98,7 +98,6 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<Attach
             insert.Parameters.AddWithValue(upload.Name);
             insert.Parameters.AddWithValue(upload.ContentType);
             insert.Parameters.AddWithValue((long)size);
-            insert.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)upload.Thumbnail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
             insert.Parameters.AddWithValue(upload.CreatedAt);
             await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -115,7 +114,7 @@ public sealed class PostgresAttachmentStore(NpgsqlDataSource db, IOptions<Attach
     {
         await using var copy = await connection.BeginBinaryImportAsync(
             "COPY attachment_chunks (attachment, n, bytes) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        for (var (offset, n) = (0, 0); offset < upload.Content.Length; (offset, n) = (offset + ChunkBytes, n + 1))
+        for (int offset = 0, n = 0; offset < upload.Content.Length; offset += ChunkBytes, n++)
         {
             await copy.StartRowAsync(cancellationToken);
             await copy.WriteAsync(upload.Id, NpgsqlDbType.Uuid, cancellationToken);

@@ -96,7 +96,6 @@ export function mentionLabel(name) {
   return node;
 }
 
-
 /**
  * A `profile` frame: someone who shares a room with us changed their display name or avatar; it
  * shows at once wherever they are on the page. The same change comes once per shared room, and
