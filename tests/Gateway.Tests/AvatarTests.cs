@@ -188,13 +188,8 @@ public sealed class AvatarTests(ChatSystemFixture fixture) : IClassFixture<ChatS
     [Fact]
     public async Task A_read_profile_carries_a_stamp_that_orders_it_among_the_change_notices()
     {
-        await using var alice = await System.ConnectNewUserAsync("alice");
-        await using var bob = await System.ConnectNewUserAsync("bob");
-        var room = Fresh.Room();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
-        using var aliceHttp = System.Http(alice.Token);
-        using var bobHttp = System.Http(bob.Token);
+        await using var pair = await System.TwoMembersAsync();
+        var (alice, bob, _, aliceHttp, bobHttp) = pair;
 
         var before = Assert.Single((await bobHttp.GetFromJsonAsync<List<StampedProfile>>($"/api/users?name={alice.User}"))!);
         using (var patched = await aliceHttp.PatchAsJsonAsync("/api/me", new { displayName = "Alice" }))
