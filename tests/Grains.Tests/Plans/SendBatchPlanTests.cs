@@ -1,10 +1,8 @@
-using System.Text.Json;
 using ChatApp.Rooms;
 using ChatApp.Tests.Support;
-using Npgsql;
 using Xunit;
 
-namespace ChatApp.Tests.Grains.Durability;
+namespace ChatApp.Tests.Grains.Plans;
 
 /// <summary>
 /// What a batch of sends reads does not grow with the room's history. A database of many small
@@ -36,28 +34,13 @@ public sealed class SendBatchPlanTests : IAsyncLifetime
     [Fact]
     public async Task Checking_and_storing_two_sends_reads_a_few_dozen_pages_in_a_room_of_twenty_thousand_messages()
     {
-        await using var connection = new NpgsqlConnection(_database.ConnectionString);
-        await connection.OpenAsync();
-        // The plan every later execution of the statement reuses, as Npgsql's prepared statements do.
-        await Execute(connection, "SET plan_cache_mode = force_generic_plan");
-        await Execute(connection, $"PREPARE append(text, bigint[], text[], text[], text[], timestamptz[], text[], bigint[], jsonb[]) AS {RoomLog.AppendMessagesSql}");
-
         // Two new messages, one a reply to the room's first: both checks run, and both rows are stored.
-        await using var explain = new NpgsqlCommand($$"""
-            EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE append('big', '{{{LongHistory + 1}},{{LongHistory + 2}}}',
-                '{u1,u2}', '{new-1,new-2}', '{one,two}', ARRAY[now(), now()], '{"",""}', '{NULL,1}', '{"{}","{}"}')
-            """, connection);
-        var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!).RootElement[0].GetProperty("Plan");
+        var pages = await PagesRead.ByAsync(_database.ConnectionString, RoomLog.AppendMessagesSql,
+            "text, bigint[], text[], text[], text[], timestamptz[], text[], bigint[], jsonb[]",
+            $$"""'big', '{{{LongHistory + 1}},{{LongHistory + 2}}}', '{u1,u2}', '{new-1,new-2}', '{one,two}', ARRAY[now(), now()], '{"",""}', '{NULL,1}', '{"{}","{}"}'""");
 
-        var pages = plan.GetProperty("Shared Hit Blocks").GetInt64() + plan.GetProperty("Shared Read Blocks").GetInt64();
         // Reading the room's rows once would be over 600 pages of the table alone.
         Assert.InRange(pages, 1, 150);
         Assert.Equal(2L, await Sql.ScalarAsync<long>(_database.ConnectionString, "SELECT count(*) FROM room_events WHERE room = 'big'"));
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
