@@ -16,8 +16,8 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
     /// The statement of <see cref="TryAppendMessages"/>. Each message's checks are scalar subqueries
     /// with LIMIT 1, one index probe per message: written as EXISTS, PostgreSQL may plan them as a
     /// hashed subplan that reads every message of the room once per statement, and keeps that plan
-    /// while the room grows (it chose so from statistics taken when rooms were small: 29 % of its
-    /// CPU in the durable benchmark, and without bound in a room with a long history).
+    /// while the room grows (it chose so from statistics taken when rooms were small: 15 to 27 % of
+    /// its CPU in the durable benchmark, and without bound in a room with a long history).
     /// </summary>
     internal const string AppendMessagesSql = """
         WITH input AS (
