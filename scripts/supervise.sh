@@ -164,6 +164,5 @@ watch_over() {
             fi
         fi
         read -rt 0.2 -u "$pause_fd" || true
-        [[ $stop_wanted == true ]] && stop_all 0
     done
 }
