@@ -30,6 +30,8 @@ public static class SiloHostBuilder
         // Our tuning first, then anything set under Orleans:Membership on top of it.
         builder.Services.Configure<ClusterMembershipOptions>(SiloOptions.TuneMembership);
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloOptions.MembershipSection));
+        builder.Services.Configure<GrainDirectoryOptions>(SiloOptions.SizeDirectoryCache);
+        builder.Services.Configure<GrainDirectoryOptions>(builder.Configuration.GetSection(SiloOptions.DirectorySection));
 
         builder.UseOrleans(silo =>
         {
