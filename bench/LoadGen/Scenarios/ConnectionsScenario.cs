@@ -42,7 +42,7 @@ public sealed class ConnectionsScenario(Options options, HttpClient http, Source
         Setup["open-file limit (hard) per process"] = fileLimit.ToString("N0", CultureInfo.InvariantCulture);
         var concurrency = Options.Int("concurrency", 64);
         var hold = Seconds("hold", 15);
-        var idleWindow = Seconds("idle-window", 20);
+        var idleWindow = Seconds("idle-window", KeepAlivePeriod.TotalSeconds);
         Setup["connections"] = n.ToString("N0", CultureInfo.InvariantCulture);
         Setup["connect concurrency"] = $"{concurrency} in all ({Math.Max(1, concurrency / holders)} in each holder process)";
         Setup["load generator"] = $"{holders} holder processes (children of the load generator) of at most {perProcess:N0} sockets each; their CPU counts as the load generator's";

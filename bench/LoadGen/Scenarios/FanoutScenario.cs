@@ -59,7 +59,7 @@ public sealed class FanoutScenario : Scenario
         Setup["rooms × members"] = $"{_rooms} × {_members} ({_rooms * _members:N0} users, one socket each)";
         Setup["send rate"] = $"{_rate} msg/s in total, by random members (open loop)";
         Setup["duration"] = $"{warmup.TotalSeconds} s warm-up (not measured) + {duration.TotalSeconds} s measured";
-        Setup["held idle"] = $"server CPU over {Options.Double("idle-window", 20)} s with every member joined and nothing sent, after the joins' work drained (--idle-window)";
+        Setup["held idle"] = $"server CPU over {Options.Double("idle-window", KeepAlivePeriod.TotalSeconds)} s with every member joined and nothing sent, after the joins' work drained (--idle-window)";
         if (_name == "fanout" && (_rooms, _members, _rate) != (100, 100, 200) || _name == "hotroom" && (_rooms, _members, _rate) != (1, 2000, 10))
         {
             GoalNotes["e2e.p99"] = $"run at {_rooms} × {_members}, {_rate} msg/s, not the issue's size";
@@ -100,7 +100,7 @@ public sealed class FanoutScenario : Scenario
         var settleSeconds = await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(Options.Double("settle", 120)), cancellationToken);
 
         // What holding the members costs with nothing sent, beside the baseline's: a fixed window once the joins' work has drained.
-        var idleWindow = Seconds("idle-window", 20);
+        var idleWindow = Seconds("idle-window", KeepAlivePeriod.TotalSeconds);
         progress.Phase($"{fleet.JoinedCount:N0} members held, nothing sent: measuring CPU for {idleWindow.TotalSeconds} s");
         AddHeldIdle(run, target, await HeldIdleAsync(target, idleWindow, cancellationToken), $"{fleet.JoinedCount:N0} members", idleWindow);
 
