@@ -1,7 +1,5 @@
-using System.Globalization;
-using ChatApp.Silo.Hosting;
+using ChatApp.Tests.Operations.Support;
 using ChatApp.Tests.Support;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -35,13 +33,5 @@ public sealed class DirectoryCacheTests(TestDatabaseFixture database) : IClassFi
 
     private static int CacheSize(IHost silo) => silo.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize;
 
-    private IHost Build(Dictionary<string, string?> settings) => SiloHostBuilder.Build([], config => config.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["ConnectionStrings:Chat"] = database.ConnectionString,
-        ["Orleans:ClusterId"] = $"dir-{Guid.NewGuid():N}",
-        ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["Dashboard:Port"] = "0",
-        ["Cluster:Tls:Enabled"] = "false",
-    }).AddInMemoryCollection(settings));
+    private IHost Build(Dictionary<string, string?> settings) => SiloHostInTest.Build(database.ConnectionString, settings);
 }

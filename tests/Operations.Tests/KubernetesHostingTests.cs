@@ -1,7 +1,5 @@
-using System.Globalization;
-using ChatApp.Silo.Hosting;
+using ChatApp.Tests.Operations.Support;
 using ChatApp.Tests.Support;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 
@@ -29,13 +27,5 @@ public sealed class KubernetesHostingTests(TestDatabaseFixture database) : IClas
         Assert.Contains("POD_NAMESPACE", refused.ToString(), StringComparison.Ordinal);
     }
 
-    private IHost Build(Dictionary<string, string?> settings) => SiloHostBuilder.Build([], config => config.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["ConnectionStrings:Chat"] = database.ConnectionString,
-        ["Orleans:ClusterId"] = $"k8s-{Guid.NewGuid():N}",
-        ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["Dashboard:Port"] = "0",
-        ["Cluster:Tls:Enabled"] = "false",
-    }).AddInMemoryCollection(settings));
+    private IHost Build(Dictionary<string, string?> settings) => SiloHostInTest.Build(database.ConnectionString, settings);
 }
