@@ -116,7 +116,7 @@ public sealed class SiloOptions : IValidatableObject
     /// with that many buckets. The cache-size gauge counts it by walking every bucket, once a second
     /// for the Orleans Dashboard's metric reader (which has no interval setting): with nobody
     /// connected that walk was the largest single part of an idle silo's CPU (bench/README.md,
-    /// "Where idle time goes"). A cache of <see cref="DefaultDirectoryCacheSize"/> entries is walked
+    /// "The directory cache's gauge"). A cache of <see cref="DefaultDirectoryCacheSize"/> entries is walked
     /// ten times faster; a fuller one only forgets its least used entries, which cost a directory
     /// lookup when next called.
     /// </summary>
