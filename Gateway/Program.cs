@@ -64,6 +64,7 @@ public static class GatewayApp
         services.AddSingleton<JoinGuard>();
         services.AddSingleton<ConnectionHub>();
         services.AddSingleton<RoomSendBatcher>();
+        services.AddSingleton<RoomJoinBatcher>();
         services.AddSingleton<SharedGapReads>();
         services.AddSingleton<SocketRevalidation>();
         services.AddHostedService<LeaseRenewal>();

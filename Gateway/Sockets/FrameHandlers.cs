@@ -20,12 +20,13 @@ public static class FrameHandlers
     /// Runs a frame other than <c>send</c> and returns the reply's <c>data</c>. A send goes through
     /// <see cref="AcceptSendAsync"/>, so that the socket reads on while it commits.
     /// </summary>
-    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, JoinGuard joins, IClusterClient cluster, AbuseLimits limits)
+    public static Task<object> HandleAsync(ClientFrame frame, ChatConnection connection, ConnectionHub hub, JoinGuard joins, RoomJoinBatcher joining,
+        IClusterClient cluster, AbuseLimits limits)
     {
         var user = connection.User;
         return frame.Type switch
         {
-            "join" => Join(frame, user, hub, joins, cluster),
+            "join" => Join(frame, user, hub, joins, joining),
             "leave" => Leave(frame, connection, hub, cluster),
             "edit" => Edit(frame, connection, hub, cluster, limits),
             "delete" => Delete(frame, connection, hub, cluster, limits),
@@ -40,7 +41,7 @@ public static class FrameHandlers
         };
     }
 
-    private static async Task<object> Join(ClientFrame frame, UserName user, ConnectionHub hub, JoinGuard joins, IClusterClient cluster)
+    private static async Task<object> Join(ClientFrame frame, UserName user, ConnectionHub hub, JoinGuard joins, RoomJoinBatcher joining)
     {
         // Direct rooms are made by the server for two people, never joined by name.
         var room = RoomId.ParseNamed(frame.String("room"));
@@ -50,7 +51,8 @@ public static class FrameHandlers
         // must not make the sockets follow "from now", past the seq the joiner is shown.
         using (joins.Begin(user, room))
         {
-            joined = await cluster.Room(room).Join(user, hub.Observer);
+            // Gathered with the other joins of the room waiting here: one call, statement and commit for all.
+            joined = await joining.JoinAsync(room, user);
             hub.JoinedHere(user, room, joined.LastSeq);
             // Every socket of this user here follows the room from the point the joiner was shown.
             await hub.FollowForUserAsync(user, room, joined.LastSeq);

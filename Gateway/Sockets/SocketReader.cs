@@ -21,6 +21,7 @@ public sealed partial class SocketReader(
     HelloHandshake hello,
     ConnectionHub hub,
     JoinGuard joins,
+    RoomJoinBatcher joining,
     RoomSendBatcher sends,
     IClusterClient cluster,
     SharedGapReads gapReads,
@@ -89,7 +90,7 @@ public sealed partial class SocketReader(
                 {
                     // Any other frame is handled once the sends before it are answered, as if one at a time.
                     await replies.AllAnsweredAsync();
-                    data = Task.FromResult(await FrameHandlers.HandleAsync(frame, connection, hub, joins, cluster, limits));
+                    data = Task.FromResult(await FrameHandlers.HandleAsync(frame, connection, hub, joins, joining, cluster, limits));
                 }
             }
             catch (Exception ex) when (ex is not (WebSocketException or OperationCanceledException))

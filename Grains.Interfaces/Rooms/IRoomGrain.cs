@@ -26,6 +26,17 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("JoinFromGateway")]
     Task<JoinResult> Join(UserName user, Gateways.IChatObserver joiningGateway);
 
+    /// <summary>
+    /// Several users' joins from one gateway, answered one by one in the order given, each as
+    /// <see cref="Join(UserName, Gateways.IChatObserver)"/> would answer it alone: one refused does
+    /// not refuse the others. The newcomers get consecutive seqs, one statement, one commit and one
+    /// stream item; each is shown the room as it is after the whole batch. A gateway gathers a
+    /// room's joins that arrive while its previous call to the room is in flight, so a storm of
+    /// joins into one room costs a call per batch rather than per join.
+    /// </summary>
+    [Alias("JoinMany")]
+    Task<IReadOnlyList<JoinOutcome>> JoinMany(IReadOnlyList<UserName> users, Gateways.IChatObserver joiningGateway);
+
     [Alias("Leave")]
     Task Leave(UserName user);
 

@@ -1,5 +1,6 @@
 using ChatApp.Storage;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace ChatApp.Rooms;
 
@@ -64,6 +65,42 @@ public sealed class MembershipLog(NpgsqlDataSource db, GroupCommit commits)
         statement.Parameters.AddWithValue((long)roomCap);
         return statement;
     }) == 1;
+
+    /// <summary>
+    /// <see cref="TryAppendJoin"/> for several users at once (consecutive seqs, distinct users), all
+    /// with <paramref name="role"/>, all or none: when one of them already belongs to
+    /// <paramref name="roomCap"/> rooms nothing is written and false is returned, so the seqs stay
+    /// gap-free. One statement, whatever the count: the rows travel as one array per column.
+    /// </summary>
+    public async Task<bool> TryAppendJoins(IReadOnlyList<RoomEvent> joins, string role, int roomCap) => await commits.Execute(() =>
+    {
+        var statement = new NpgsqlBatchCommand("""
+            WITH input AS (
+                SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[])
+                    AS i(seq, sender, user_name, payload, ts)),
+            refused AS (
+                SELECT 1 FROM input i WHERE (SELECT count(*) FROM room_members WHERE user_name = i.user_name) >= $8),
+            e AS (
+                INSERT INTO room_events (room, seq, kind, sender, payload, ts)
+                SELECT $1, seq, 'join', sender, payload, ts FROM input
+                WHERE NOT EXISTS (SELECT 1 FROM refused)
+                RETURNING seq)
+            INSERT INTO room_members (room, user_name, role, read_seq)
+            SELECT $1, i.user_name, $7, i.seq FROM input i
+            WHERE EXISTS (SELECT 1 FROM e)
+            ON CONFLICT (room, user_name) DO UPDATE SET role = excluded.role, read_seq = excluded.read_seq
+            """);
+        var p = statement.Parameters;
+        p.AddWithValue(joins[0].Room);
+        p.AddWithValue(joins.Select(e => e.Seq).ToArray());
+        p.AddWithValue(joins.Select(e => e.Sender).ToArray());
+        p.AddWithValue(joins.Select(e => e.User!).ToArray());
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = joins.Select(RoomLog.PayloadOf).ToArray() });
+        p.AddWithValue(joins.Select(e => e.Ts).ToArray());
+        p.AddWithValue(role);
+        p.AddWithValue((long)roomCap);
+        return statement;
+    }) == joins.Count;
 
     /// <summary>Appends a leave, kick or ban event and removes the user's row; a ban also keeps them out.</summary>
     public Task AppendRemoval(RoomEvent e, string user, bool ban) => commits.Execute(() =>

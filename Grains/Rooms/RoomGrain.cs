@@ -40,55 +40,6 @@ public sealed partial class RoomGrain(
     private bool _seqInDoubt = true;
     private long _lastSeq;
 
-    public Task<JoinResult> Join(UserName user) => Join(user, joiningGateway: null);
-
-    public async Task<JoinResult> Join(UserName user, IChatObserver? joiningGateway)
-    {
-        if (!Room.Exists)
-        {
-            if (!RoomId.IsValid(Id))
-            {
-                throw new ChatException(ErrorCodes.Validation, RoomId.Rule);
-            }
-            await MakeRoom(user, RoomVisibility.Public, "", byJoin: true, joiningGateway);
-        }
-        else if (!_members.Contains(user))
-        {
-            if (_members.IsBanned(user))
-            {
-                throw new ChatException(ErrorCodes.Forbidden, "You are banned from this room.");
-            }
-            // A private room is entered only by invitation, and its existence is not revealed.
-            if (Room.Visibility == RoomVisibility.Private)
-            {
-                throw NotFound();
-            }
-            // The event, the session's update and the joiner's view of the room go out together:
-            // a join waits for the slowest of them, not for their sum.
-            var telling = await CommitJoin(user, user, RoomRoles.Member, joiningGateway);
-            var joined = Joined(user);
-            await Task.WhenAll(telling, joined);
-            return await joined;
-        }
-        else
-        {
-            // Already a member: telling the session again repairs a join whose first telling failed.
-            await TellSession(new MembershipChange(user, Id, Joined: true, _lastSeq), joiningGateway);
-        }
-
-        return await Joined(user);
-    }
-
-    /// <summary>What a joiner is shown: the room, its last messages, and the seq they follow from.</summary>
-    private async Task<JoinResult> Joined(string user)
-    {
-        if (!_recent.IsLoaded)
-        {
-            _recent.Load((await Guarded(() => log.MessagesBefore(Id, long.MaxValue, JoinPageSize))).Messages);
-        }
-        return new JoinResult(await Details(user), _recent.Newest, _lastSeq);
-    }
-
     public Task Leave(UserName user)
     {
         EnsureMember(user);
@@ -367,14 +318,24 @@ public sealed partial class RoomGrain(
     /// The summary with the first page of members and the viewer among them, each marked online as
     /// the room's relay last heard: what a join costs does not grow with the room.
     /// </summary>
-    private async Task<RoomDetails> Details(string viewer)
+    private async Task<RoomDetails> Details(string viewer) => (await DetailsFor([viewer]))[0];
+
+    /// <summary><see cref="Details"/> for several viewers, with one read of the room's presence for them all.</summary>
+    private async Task<IReadOnlyList<RoomDetails>> DetailsFor(IReadOnlyList<string> viewers)
     {
-        var listed = _members.Page(after: null, MemberPageSize).ToList();
-        if (_members.TryGetRole(viewer, out var role) && !listed.Any(m => m.User == viewer))
+        var page = _members.Page(after: null, MemberPageSize);
+        var listed = viewers.Select(viewer =>
         {
-            listed.Add((viewer, role));
-        }
-        return new RoomDetails(Summary(viewer), Room.Owner, await WithPresence(listed));
+            var members = page.ToList();
+            if (_members.TryGetRole(viewer, out var role) && !page.Any(m => m.User == viewer))
+            {
+                members.Add((viewer, role));
+            }
+            return members;
+        }).ToList();
+        var online = await GrainFactory.GetGrain<IRoomRelayGrain>(Id).OnlineAmong([.. listed.SelectMany(m => m).Select(m => m.User).Distinct()]);
+        return [.. viewers.Select((viewer, n) => new RoomDetails(Summary(viewer), Room.Owner,
+            [.. listed[n].Select(m => new RoomMember(m.User, m.Role, online.Contains(m.User)))]))];
     }
 
     private async Task<IReadOnlyList<RoomMember>> WithPresence(IReadOnlyList<(string User, string Role)> members)
@@ -449,31 +410,6 @@ public sealed partial class RoomGrain(
         await Write(async () => { await state.WriteStateAsync(); return true; });
     }
 
-    /// <summary>
-    /// One row, one event, one session update: commits <paramref name="actor"/>'s adding of
-    /// <paramref name="user"/> with <paramref name="role"/>, refused when the user is already in
-    /// the room cap (<see cref="RoomLimits.RoomsPerUser"/>) of rooms, direct rooms included.
-    /// </summary>
-    private async Task AppendJoin(string actor, string user, string role, IChatObserver? joiningGateway = null) =>
-        await await CommitJoin(actor, user, role, joiningGateway);
-
-    /// <summary>
-    /// Commits the join (<see cref="AppendJoin"/>) and returns the telling of it, under way: the
-    /// event published to the room's stream and the change to the user's session, side by side,
-    /// as neither needs the other. The room's last seq and members are current when it returns.
-    /// </summary>
-    private async Task<Task> CommitJoin(string actor, string user, string role, IChatObserver? joiningGateway = null)
-    {
-        await EnsureSeqKnown();
-        var e = new RoomEvent(Id, _lastSeq + 1, RoomEventKind.Join, actor, ChatClock.Now(time), User: user);
-        if (!await Write(() => membership.TryAppendJoin(e, user, role, limits.Value.RoomsPerUser)))
-        {
-            throw RoomCapReached();
-        }
-        _members.Set(user, role);
-        return Task.WhenAll(Committed(e), TellSession(new MembershipChange(user, Id, Joined: true, e.Seq), joiningGateway));
-    }
-
     /// <summary>Commits a leave, kick or ban of <paramref name="user"/> by <paramref name="actor"/>, and removes the row.</summary>
     private async Task AppendRemoval(string kind, string actor, string user, bool ban)
     {
@@ -522,10 +458,13 @@ public sealed partial class RoomGrain(
     }
 
     /// <summary>Records a committed event and publishes it; the client's acknowledgement does not wait on delivery.</summary>
-    private Task Committed(RoomEvent e)
+    private Task Committed(RoomEvent e) => Committed([e]);
+
+    /// <summary>Records committed events, in seq order, and publishes them as one stream item.</summary>
+    private Task Committed(IReadOnlyList<RoomEvent> events)
     {
-        _lastSeq = e.Seq;
-        return Publish([e]);
+        _lastSeq = events[^1].Seq;
+        return Publish(events);
     }
 
     /// <summary>

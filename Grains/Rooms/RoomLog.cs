@@ -284,7 +284,7 @@ public sealed class RoomLog(NpgsqlDataSource db, GroupCommit commits)
     }
 
     /// <summary>The event's kind-specific fields as the log's jsonb column holds them.</summary>
-    private static string PayloadOf(RoomEvent e) => JsonSerializer.Serialize(
+    internal static string PayloadOf(RoomEvent e) => JsonSerializer.Serialize(
         new EventPayload { Text = e.Text, ClientMsgId = e.ClientMsgId, Target = e.Target, User = e.User, ReplyTo = e.ReplyTo, Emoji = e.Emoji, Role = e.Role,
             Attachments = e.Attachments is { Count: > 0 } files ? [.. files] : null },
         Json);
