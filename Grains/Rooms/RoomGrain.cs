@@ -320,22 +320,21 @@ public sealed partial class RoomGrain(
     /// </summary>
     private async Task<RoomDetails> Details(string viewer) => (await DetailsFor([viewer]))[0];
 
-    /// <summary><see cref="Details"/> for several viewers, with one read of the room's presence for them all.</summary>
+    /// <summary>
+    /// <see cref="Details"/> for several viewers, with one read of the room's presence for them all.
+    /// Viewers listed on the first page share one list, so a batch's reply carries it once (Orleans
+    /// serializes an object met twice in one message as a reference to the first).
+    /// </summary>
     private async Task<IReadOnlyList<RoomDetails>> DetailsFor(IReadOnlyList<string> viewers)
     {
         var page = _members.Page(after: null, MemberPageSize);
-        var listed = viewers.Select(viewer =>
-        {
-            var members = page.ToList();
-            if (_members.TryGetRole(viewer, out var role) && !page.Any(m => m.User == viewer))
-            {
-                members.Add((viewer, role));
-            }
-            return members;
-        }).ToList();
-        var online = await GrainFactory.GetGrain<IRoomRelayGrain>(Id).OnlineAmong([.. listed.SelectMany(m => m).Select(m => m.User).Distinct()]);
-        return [.. viewers.Select((viewer, n) => new RoomDetails(Summary(viewer), Room.Owner,
-            [.. listed[n].Select(m => new RoomMember(m.User, m.Role, online.Contains(m.User)))]))];
+        var listed = page.Select(m => m.User).ToHashSet(StringComparer.Ordinal);
+        var outside = viewers.Where(viewer => !listed.Contains(viewer) && _members.Contains(viewer)).Distinct(StringComparer.Ordinal).ToList();
+        var online = await GrainFactory.GetGrain<IRoomRelayGrain>(Id).OnlineAmong([.. listed, .. outside]);
+        RoomMember Member(string user, string role) => new(user, role, online.Contains(user));
+        IReadOnlyList<RoomMember> shared = [.. page.Select(m => Member(m.User, m.Role))];
+        return [.. viewers.Select(viewer => new RoomDetails(Summary(viewer), Room.Owner,
+            !listed.Contains(viewer) && _members.TryGetRole(viewer, out var role) ? [.. shared, Member(viewer, role)] : shared))];
     }
 
     private async Task<IReadOnlyList<RoomMember>> WithPresence(IReadOnlyList<(string User, string Role)> members)
