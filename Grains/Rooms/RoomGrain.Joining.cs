@@ -39,9 +39,10 @@ public sealed partial class RoomGrain
         for (var i = 0; i < users.Count; i++)
         {
             var user = users[i].Value;
+            var making = !Room.Exists;
             try
             {
-                if (!Room.Exists)
+                if (making)
                 {
                     if (!RoomId.IsValid(Id))
                     {
@@ -65,6 +66,18 @@ public sealed partial class RoomGrain
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 outcomes[i] = (null, ex);
+                // A refusal (a check, or a limit met before anything was written) leaves the room as it was.
+                if (!making || !Room.Exists || ex is ChatException { Code: ErrorCodes.RateLimited })
+                {
+                    continue;
+                }
+                // Making the room failed in a write: what this activation holds of it is in doubt, and
+                // it is on its way out (Write). The others are answered as that write was, and retry.
+                for (var rest = i + 1; rest < users.Count; rest++)
+                {
+                    outcomes[rest] = (null, ex);
+                }
+                return outcomes;
             }
         }
 

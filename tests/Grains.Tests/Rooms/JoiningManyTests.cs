@@ -96,4 +96,30 @@ public sealed class JoiningManyTests(ClusterFixture cluster) : IClassFixture<Clu
         Assert.Equal(1, outcomes[1].Result.Room.Summary.MemberCount);
         Assert.Equal([1L], (await cluster.Tables.EventsAsync(room)).Select(e => e.Seq));
     }
+
+    [Fact]
+    public async Task When_making_the_room_fails_in_a_write_the_rest_of_the_batch_fails_with_it_and_a_retry_makes_the_room()
+    {
+        var (room, alice, bob) = (Fresh.Room(), Fresh.User("alice"), Fresh.User("bob"));
+        using var gateway = cluster.NewGateway();
+
+        // The room directory taken away (this class's own database) for the length of one call.
+        await Sql.QueryAsync(cluster.Database.ConnectionString, "ALTER TABLE rooms RENAME TO rooms_away");
+        IReadOnlyList<JoinOutcome> outcomes;
+        try
+        {
+            outcomes = await cluster.Room(room).JoinMany([alice, bob], gateway.Reference);
+        }
+        finally
+        {
+            await Sql.QueryAsync(cluster.Database.ConnectionString, "ALTER TABLE rooms_away RENAME TO rooms");
+        }
+
+        // Bob did not join a room that was never stored: his join failed with Alice's making of it.
+        Assert.All(outcomes, o => Assert.Equal(ErrorCodes.Unavailable, o.Failure?.Code));
+        Assert.Empty(await cluster.Tables.EventsAsync(room));
+        var retried = await cluster.Room(room).JoinMany([alice, bob], gateway.Reference);
+        Assert.Equal(alice.Value, retried[0].Result.Room.Owner);
+        Assert.Equal(2, retried[1].Result.LastSeq);
+    }
 }
