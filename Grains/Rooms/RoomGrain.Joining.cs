@@ -19,7 +19,12 @@ public sealed partial class RoomGrain
     public async Task<JoinResult> Join(UserName user, IChatObserver? joiningGateway)
     {
         var (joined, failure) = (await JoinAll([user], joiningGateway))[0];
-        return joined ?? throw failure!;
+        if (joined is null)
+        {
+            // Thrown as it was, where it was: a refusal reaches the caller exactly as before batches.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure!);
+        }
+        return joined;
     }
 
     public async Task<IReadOnlyList<JoinOutcome>> JoinMany(IReadOnlyList<UserName> users, IChatObserver joiningGateway) =>
