@@ -22,7 +22,7 @@ public sealed class DatabaseFailureTests(ClusterFixture cluster) : IClassFixture
         var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
         await cluster.Room(room).Join(alice);
 
-        var refused = await WithoutTableAsync("room_events", () =>
+        var refused = await cluster.WithoutTableAsync("room_events", () =>
             Assert.ThrowsAsync<ChatException>(() => cluster.Room(room).Send(alice, Fresh.MsgId(), "into a missing table")));
 
         Assert.Equal(ErrorCodes.Unavailable, refused.Code);
@@ -31,24 +31,11 @@ public sealed class DatabaseFailureTests(ClusterFixture cluster) : IClassFixture
     [Fact]
     public async Task A_grain_whose_state_cannot_be_read_reaches_the_caller_with_the_databases_error()
     {
-        var refused = await WithoutTableAsync("orleansstorage", () =>
+        var refused = await cluster.WithoutTableAsync("orleansstorage", () =>
             Assert.ThrowsAnyAsync<Exception>(() => cluster.Room(Fresh.Room()).GetState()));
 
         // The activation fails before any grain call runs, so Orleans sends the failure as it is.
         Assert.IsNotType<Orleans.Serialization.CodecNotFoundException>(refused);
         Assert.Contains("orleansstorage", refused.ToString());
-    }
-
-    private async Task<T> WithoutTableAsync<T>(string table, Func<Task<T>> call)
-    {
-        await Sql.QueryAsync(cluster.Database.ConnectionString, $"ALTER TABLE {table} RENAME TO {table}_away");
-        try
-        {
-            return await call();
-        }
-        finally
-        {
-            await Sql.QueryAsync(cluster.Database.ConnectionString, $"ALTER TABLE {table}_away RENAME TO {table}");
-        }
     }
 }

@@ -44,6 +44,23 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>A stand-in for one gateway process: an observer living in this test's cluster client.</summary>
     public RecordingGateway NewGateway() => new(Client);
 
+    /// <summary>
+    /// Runs <paramref name="call"/> with one table taken away (renamed, in this fixture's own
+    /// database) and puts it back after: the failures it meets are PostgreSQL's own errors.
+    /// </summary>
+    public async Task<T> WithoutTableAsync<T>(string table, Func<Task<T>> call)
+    {
+        await Sql.QueryAsync(Database.ConnectionString, $"ALTER TABLE {table} RENAME TO {table}_away");
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            await Sql.QueryAsync(Database.ConnectionString, $"ALTER TABLE {table}_away RENAME TO {table}");
+        }
+    }
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
