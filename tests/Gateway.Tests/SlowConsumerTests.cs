@@ -154,14 +154,17 @@ public sealed class SlowConsumerBytesTests(SmallQueueBytesFixture fixture) : ICl
         var serverSide = await SlowConsumerTests.ServerSideAsync(System, name, room);
         var cutOff = SlowConsumerTests.LooksAgainOnceCutOffAsync(serverSide, stuck);
 
-        // 300 messages of 4,000 four-byte characters, each sent once the last was answered (so
+        // 300 messages of 4,000 four-byte characters, each sent once Alice has read the last (so
         // Alice, who reads, never has more than one waiting): several MB, enough to fill the
         // kernel's buffers and then the stuck client's 256 KiB queue, in far fewer than 1,024 frames.
+        // Waiting for the answer alone was not enough: when this process stalled (a GC pause), the
+        // events Alice had not yet been sent arrived at once and filled her own small queue too.
         var text = string.Concat(Enumerable.Repeat("\U0001F600", 4000));
         long last = 0;
         for (var i = 0; i < 300; i++)
         {
             last = await alice.SendAsync(room, text);
+            await alice.WaitForEventAsync(room, last);
         }
 
         await alice.WaitForEventAsync(room, last);
