@@ -221,16 +221,7 @@ public sealed partial class RoomGrain
     private RoomEvent JoinEvent(string actor, string user, long seq, DateTime ts) =>
         new(Id, seq, RoomEventKind.Join, actor, ts, User: user);
 
-    /// <summary>What a join is answered when it failed: a refusal as thrown, anything else as "retry".</summary>
-    private JoinOutcome JoinRefusal(Exception ex)
-    {
-        if (ex is ChatException refused)
-        {
-            return JoinOutcome.Of(refused);
-        }
-        LogJoinFailed(logger, ex, Id);
-        return JoinOutcome.Of(new ChatException(ErrorCodes.Unavailable, "The join could not be stored; retry."));
-    }
+    private JoinOutcome JoinRefusal(Exception ex) => JoinOutcome.Of(RefusalOf(ex, "join", LogJoinFailed));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room} could not store a join")]
     private static partial void LogJoinFailed(ILogger logger, Exception ex, string room);

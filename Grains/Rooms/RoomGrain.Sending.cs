@@ -189,18 +189,11 @@ public sealed partial class RoomGrain
         metrics.MessageSent();
     }
 
-    /// <summary>What a send is answered when its storing failed: a refusal as thrown, anything else as "retry".</summary>
-    private SendOutcome Refusal(Exception ex)
-    {
-        if (ex is ChatException refused)
-        {
-            return SendOutcome.Of(refused);
-        }
-        // The write's outcome is unknown (Write has put the seq in doubt): a retry with the same
-        // clientMsgId stores it once, whichever way it went.
-        LogSendFailed(logger, ex, Id);
-        return SendOutcome.Of(new ChatException(ErrorCodes.Unavailable, "The message could not be stored; retry."));
-    }
+    /// <summary>
+    /// What a send is answered when its storing failed. A retry with the same clientMsgId stores it
+    /// once, whichever way an unknown outcome went (Write has put the seq in doubt).
+    /// </summary>
+    private SendOutcome Refusal(Exception ex) => SendOutcome.Of(RefusalOf(ex, "message", LogSendFailed));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room} could not store a message")]
     private static partial void LogSendFailed(ILogger logger, Exception ex, string room);

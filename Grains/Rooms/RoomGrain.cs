@@ -509,6 +509,20 @@ public sealed partial class RoomGrain(
     }
 
     /// <summary>
+    /// What a caller is told when a change of <paramref name="what"/> failed: a refusal as thrown;
+    /// anything else is logged and answered "retry", since the write's outcome is unknown.
+    /// </summary>
+    private ChatException RefusalOf(Exception ex, string what, Action<ILogger, Exception, string> logFailure)
+    {
+        if (ex is ChatException refused)
+        {
+            return refused;
+        }
+        logFailure(logger, ex, Id);
+        return new ChatException(ErrorCodes.Unavailable, $"The {what} could not be stored; retry.");
+    }
+
+    /// <summary>
     /// A durable write. If it fails we cannot know whether it committed, and the in-memory state
     /// may be ahead of storage: the seq is re-read before the next write, and the grain
     /// deactivates so that its next activation reloads what storage really holds.
