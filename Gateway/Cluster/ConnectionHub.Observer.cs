@@ -62,6 +62,14 @@ public sealed partial class ConnectionHub
         SendToFollowers(change.Room, ServerFrames.Presence(change), except: null);
     }
 
+    public void OnPresences(IReadOnlyList<PresenceChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            OnPresence(change);
+        }
+    }
+
     public void OnTyping(TypingNotice notice) =>
         SendToFollowers(notice.Room, ServerFrames.Typing(notice), except: notice.User);
 

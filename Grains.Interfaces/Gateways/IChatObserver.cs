@@ -29,6 +29,10 @@ public interface IChatObserver : IGrainObserver
     [Alias("OnPresence")]
     void OnPresence(PresenceChange change);
 
+    /// <summary>Presence changes of one room heard together (the newcomers of a batch of joins): each as <see cref="OnPresence"/>.</summary>
+    [Alias("OnPresences")]
+    void OnPresences(IReadOnlyList<PresenceChange> changes);
+
     /// <summary>Someone is typing in a room: for the room's local followers but the typist.</summary>
     [Alias("OnTyping")]
     void OnTyping(TypingNotice notice);

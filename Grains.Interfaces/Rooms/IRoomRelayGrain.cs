@@ -33,6 +33,13 @@ public interface IRoomRelayGrain : IGrainWithStringKey
     [OneWay, Alias("Presence")]
     Task Presence(UserName user, bool online, long stamp);
 
+    /// <summary>
+    /// Members' presence announced together by the room, for the newcomers of a batch of joins (their
+    /// sessions' stamps): each as <see cref="Presence"/>, and passed on to each gateway in one call.
+    /// </summary>
+    [OneWay, Alias("PresenceMany")]
+    Task PresenceMany(IReadOnlyList<PresenceChange> changes);
+
     /// <summary>A member is typing; passed on at most once every few seconds per member.</summary>
     [OneWay, Alias("Typing")]
     Task Typing(UserName user);

@@ -144,8 +144,10 @@ public sealed partial class RoomGrain
                     foreach (var e in events)
                     {
                         _members.Set(e.User!, RoomRoles.Member);
-                        telling.Add(TellSession(new MembershipChange(e.User!, Id, Joined: true, e.Seq), joiningGateway));
                     }
+                    telling.Add(joiningGateway is null
+                        ? Task.WhenAll(events.Select(e => TellSession(new MembershipChange(e.User!, Id, Joined: true, e.Seq))))
+                        : TellNewcomers(events, joiningGateway));
                     telling.Add(Committed(events));
                     return newcomers;
                 }
@@ -173,6 +175,34 @@ public sealed partial class RoomGrain
             }
         }
         return admitted;
+    }
+
+    /// <summary>
+    /// Tells the newcomers' sessions of their joins, side by side, then announces those online to the
+    /// relay in one call: one message for the batch, where each session would send its own.
+    /// </summary>
+    private async Task TellNewcomers(IReadOnlyList<RoomEvent> joins, IChatObserver joiningGateway)
+    {
+        var told = joins
+            .Select(e => GrainFactory.GetGrain<IUserSessionGrain>(e.User!).ApplyJoinOfBatch(new MembershipChange(e.User!, Id, Joined: true, e.Seq), joiningGateway))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(told);
+        }
+        finally
+        {
+            // Those told are announced even when another telling failed: that join is retried as a
+            // member's, which announces nothing, and they would stay offline to the room until their next change.
+            var online = joins.Zip(told)
+                .Where(j => j.Second.IsCompletedSuccessfully && j.Second.Result is not null)
+                .Select(j => new PresenceChange(Id, j.First.User!, Online: true, j.Second.Result!.Value))
+                .ToList();
+            if (online.Count > 0)
+            {
+                await GrainFactory.GetGrain<IRoomRelayGrain>(Id).PresenceMany(online);
+            }
+        }
     }
 
     /// <summary>What a joiner is shown: the room, its last messages, and the seq they follow from.</summary>

@@ -52,12 +52,7 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
 
     public Task Presence(UserName user, bool online, long stamp)
     {
-        if (!_presenceStamps.TryAdvance(user, stamp))
-        {
-            return Task.CompletedTask; // overtaken by a newer announcement
-        }
-        var changed = online ? _online.Add(user) : _online.Remove(user);
-        if (changed)
+        if (Changes(user, online, stamp))
         {
             var change = new PresenceChange(this.GetPrimaryKeyString(), user, online, stamp);
             foreach (var gateway in _gateways.Live())
@@ -66,6 +61,29 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
             }
         }
         return Task.CompletedTask;
+    }
+
+    public Task PresenceMany(IReadOnlyList<PresenceChange> changes)
+    {
+        var passed = changes.Where(c => Changes(c.User, c.Online, c.Stamp)).ToList();
+        if (passed.Count > 0)
+        {
+            foreach (var gateway in _gateways.Live())
+            {
+                gateway.OnPresences(passed);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Records a member's announced presence; true when it changes what the room's followers were told.</summary>
+    private bool Changes(string user, bool online, long stamp)
+    {
+        if (!_presenceStamps.TryAdvance(user, stamp))
+        {
+            return false; // overtaken by a newer announcement
+        }
+        return online ? _online.Add(user) : _online.Remove(user);
     }
 
     public Task Typing(UserName user)

@@ -152,6 +152,21 @@ public sealed class UserSessionGrain(
 
     public Task ApplyMembership(MembershipChange item, IChatObserver? alreadyTold)
     {
+        if (Apply(item, alreadyTold) is { } stamp)
+        {
+            _ = Relay(item.Room).Presence(User, item.Joined, stamp);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<long?> ApplyJoinOfBatch(MembershipChange item, IChatObserver alreadyTold) => Task.FromResult(Apply(item, alreadyTold));
+
+    /// <summary>
+    /// Records the change and tells the user's other gateways; returns the stamp of the presence
+    /// change it makes in the room (null when none: the user is offline, or nothing changed).
+    /// </summary>
+    private long? Apply(MembershipChange item, IChatObserver? alreadyTold)
+    {
         bool changed;
         if (item.Joined)
         {
@@ -165,13 +180,6 @@ public sealed class UserSessionGrain(
             Session.ReadMarkers.Remove(item.Room);
         }
         // The room has committed the row already: only this copy and the user's devices are behind.
-        if (changed)
-        {
-            if (_online)
-            {
-                _ = Relay(item.Room).Presence(User, item.Joined, NextPresenceStamp());
-            }
-        }
         foreach (var gateway in _gateways)
         {
             if (!gateway.Equals(alreadyTold))
@@ -179,7 +187,7 @@ public sealed class UserSessionGrain(
                 gateway.OnMembershipChanged(item);
             }
         }
-        return Task.CompletedTask;
+        return changed && _online ? NextPresenceStamp() : null;
     }
 
     public async Task<IReadOnlyDictionary<string, UnreadCount>> UnreadIn(IReadOnlyList<RoomId> rooms)

@@ -40,6 +40,29 @@ public sealed class JoiningManyTests(ClusterFixture cluster) : IClassFixture<Clu
     }
 
     [Fact]
+    public async Task The_online_newcomers_of_a_batch_are_announced_to_the_rooms_watchers_and_the_offline_one_is_not()
+    {
+        var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
+        var (first, offline, second) = (Fresh.User("on"), Fresh.User("off"), Fresh.User("on"));
+        await cluster.Room(room).Join(alice);
+        using var watcher = cluster.NewGateway();
+        using var devices = cluster.NewGateway();
+        await cluster.Relay(room).Watch(watcher.Reference, TimeSpan.FromMinutes(5));
+        await cluster.Session(first).Attach(devices.Reference, TimeSpan.FromMinutes(5));
+        await cluster.Session(second).Attach(devices.Reference, TimeSpan.FromMinutes(5));
+
+        var outcomes = await cluster.Room(room).JoinMany([first, offline, second], devices.Reference);
+
+        Assert.All(outcomes, o => Assert.Null(o.Failure));
+        await watcher.PresenceWhenAsync(room, first, online: true);
+        await watcher.PresenceWhenAsync(room, second, online: true);
+        Assert.Equal(
+            new[] { first.Value, second.Value }.Order(),
+            (await cluster.Relay(room).OnlineMembers()).Order());
+        Assert.DoesNotContain(watcher.Notices<PresenceChange>(), p => p.User == offline.Value);
+    }
+
+    [Fact]
     public async Task A_refused_joiner_is_answered_alone_and_the_others_get_in_with_no_gap_in_the_seqs()
     {
         var (room, owner, banned, member, capped, fine) =

@@ -54,6 +54,8 @@ public sealed class RecordingGateway : IChatObserver, IDisposable
 
     public void OnPresence(PresenceChange change) => Record(() => _notices.Add(change));
 
+    public void OnPresences(IReadOnlyList<PresenceChange> changes) => Record(() => _notices.AddRange(changes));
+
     public void OnTyping(TypingNotice notice) => Record(() => _notices.Add(notice));
 
     public void OnUnread(UnreadChange change) => Record(() => _notices.Add(change));
