@@ -93,7 +93,7 @@ public interface IUserSessionGrain : IGrainWithStringKey
     /// in the room already), and the room announces the batch's newcomers in one call to its relay.
     /// </summary>
     [Alias("ApplyJoinOfBatch")]
-    Task<long?> ApplyJoinOfBatch(MembershipChange change, Gateways.IChatObserver alreadyTold);
+    Task<long?> ApplyJoinOfBatch(MembershipChange change, Gateways.IChatObserver? alreadyTold);
 
     /// <summary>The user's unread messages and mentions in each of the given rooms they belong to (others are left out).</summary>
     [ReadOnly, Alias("UnreadIn")]

@@ -145,9 +145,7 @@ public sealed partial class RoomGrain
                     {
                         _members.Set(e.User!, RoomRoles.Member);
                     }
-                    telling.Add(joiningGateway is null
-                        ? Task.WhenAll(events.Select(e => TellSession(new MembershipChange(e.User!, Id, Joined: true, e.Seq))))
-                        : TellNewcomers(events, joiningGateway));
+                    telling.Add(TellNewcomers(events, joiningGateway));
                     telling.Add(Committed(events));
                     return newcomers;
                 }
@@ -181,7 +179,7 @@ public sealed partial class RoomGrain
     /// Tells the newcomers' sessions of their joins, side by side, then announces those online to the
     /// relay in one call: one message for the batch, where each session would send its own.
     /// </summary>
-    private async Task TellNewcomers(IReadOnlyList<RoomEvent> joins, IChatObserver joiningGateway)
+    private async Task TellNewcomers(IReadOnlyList<RoomEvent> joins, IChatObserver? joiningGateway)
     {
         var told = joins
             .Select(e => GrainFactory.GetGrain<IUserSessionGrain>(e.User!).ApplyJoinOfBatch(new MembershipChange(e.User!, Id, Joined: true, e.Seq), joiningGateway))
