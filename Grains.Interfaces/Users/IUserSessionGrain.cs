@@ -87,13 +87,13 @@ public interface IUserSessionGrain : IGrainWithStringKey
     Task ApplyMembership(MembershipChange change, Gateways.IChatObserver alreadyTold);
 
     /// <summary>
-    /// <see cref="ApplyMembership(MembershipChange, Gateways.IChatObserver)"/> for a join of a room's
-    /// batch. The session does not announce the user's presence in the room itself: it returns the
-    /// stamp to announce it with (null when there is nothing to announce: the user is offline, or was
-    /// in the room already), and the room announces the batch's newcomers in one call to its relay.
+    /// <see cref="ApplyMembership(MembershipChange, Gateways.IChatObserver)"/> for a join the room has
+    /// just committed. The session does not announce the user's presence in the room itself: it returns
+    /// the stamp to announce it with (null when there is nothing to announce: the user is offline, or was
+    /// in the room already), and the room announces its newcomers, a whole batch of them, in one call to its relay.
     /// </summary>
-    [Alias("ApplyJoinOfBatch")]
-    Task<long?> ApplyJoinOfBatch(MembershipChange change, Gateways.IChatObserver? alreadyTold);
+    [Alias("ApplyJoin")]
+    Task<long?> ApplyJoin(MembershipChange change, Gateways.IChatObserver? alreadyTold);
 
     /// <summary>The user's unread messages and mentions in each of the given rooms they belong to (others are left out).</summary>
     [ReadOnly, Alias("UnreadIn")]

@@ -176,13 +176,13 @@ public sealed partial class RoomGrain
     }
 
     /// <summary>
-    /// Tells the newcomers' sessions of their joins, side by side, then announces those online to the
-    /// relay in one call: one message for the batch, where each session would send its own.
+    /// Tells the newcomers' sessions of their committed joins, side by side, then announces those
+    /// online to the relay in one call: one message for a batch, where each session would send its own.
     /// </summary>
     private async Task TellNewcomers(IReadOnlyList<RoomEvent> joins, IChatObserver? joiningGateway)
     {
         var told = joins
-            .Select(e => GrainFactory.GetGrain<IUserSessionGrain>(e.User!).ApplyJoinOfBatch(new MembershipChange(e.User!, Id, Joined: true, e.Seq), joiningGateway))
+            .Select(e => GrainFactory.GetGrain<IUserSessionGrain>(e.User!).ApplyJoin(new MembershipChange(e.User!, Id, Joined: true, e.Seq), joiningGateway))
             .ToList();
         try
         {
@@ -243,7 +243,7 @@ public sealed partial class RoomGrain
             throw RoomCapReached();
         }
         _members.Set(user, role);
-        return Task.WhenAll(Committed(e), TellSession(new MembershipChange(user, Id, Joined: true, e.Seq), joiningGateway));
+        return Task.WhenAll(Committed(e), TellNewcomers([e], joiningGateway));
     }
 
     private RoomEvent JoinEvent(string actor, string user, long seq, DateTime ts) =>

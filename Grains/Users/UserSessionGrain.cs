@@ -159,7 +159,7 @@ public sealed class UserSessionGrain(
         return Task.CompletedTask;
     }
 
-    public Task<long?> ApplyJoinOfBatch(MembershipChange item, IChatObserver? alreadyTold) => Task.FromResult(Apply(item, alreadyTold));
+    public Task<long?> ApplyJoin(MembershipChange item, IChatObserver? alreadyTold) => Task.FromResult(Apply(item, alreadyTold));
 
     /// <summary>
     /// Records the change and tells the user's other gateways; returns the stamp of the presence
