@@ -3,7 +3,7 @@ using Orleans.Streams;
 namespace ChatApp.Streaming;
 
 /// <summary>Puts each producer's events on the queue grain its stream maps to, and reads queues through receivers.</summary>
-public sealed class ChatQueueAdapter(string name, IStreamQueueMapper mapper, IGrainFactory grains, ChatQueueOptions options) : IQueueAdapter
+public sealed class ChatQueueAdapter(string name, IStreamQueueMapper mapper, IGrainFactory grains, ChatQueueOptions options, SiloAddress here) : IQueueAdapter
 {
     public string Name => name;
 
@@ -22,7 +22,7 @@ public sealed class ChatQueueAdapter(string name, IStreamQueueMapper mapper, IGr
         return Queue(grains, mapper.GetQueueForStream(streamId)).Enqueue(batch);
     }
 
-    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new ChatQueueReceiver(Queue(grains, queueId), options);
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new ChatQueueReceiver(Queue(grains, queueId), options, here);
 
     internal static IChatQueueGrain Queue(IGrainFactory grains, QueueId queueId) => grains.GetGrain<IChatQueueGrain>(queueId.ToString());
 }

@@ -1,4 +1,5 @@
 using Orleans.Placement;
+using Orleans.Runtime.Placement;
 
 namespace ChatApp.Streaming;
 
@@ -18,18 +19,26 @@ namespace ChatApp.Streaming;
 /// batches come faster than that: a new activation starts past every place an old one gave, as
 /// long as the silos' clocks agree to within the time a failover takes.
 /// <para>
-/// It lives where it is first asked, which is its pulling agent's silo (the agents start reading
-/// as their silo starts, and again when a queue moves to another silo): the agent's reads, one or
-/// more per event, then stay in the silo, and only the rooms' enqueues may cross to it.
+/// It lives beside its pulling agent: the agent's reads, one or more per event, then stay in the
+/// silo, and only the rooms' enqueues may cross to it. Being made where first asked is not enough:
+/// the first silo up starts every agent and makes every queue, and when the next silo joins, the
+/// agents of half the queues move to it while their queues stay behind, so each event cost a read
+/// across silos. A read from another silo therefore moves the queue there, batches and all
+/// (<see cref="FollowReader"/>).
 /// </para>
 /// </remarks>
 [PreferLocalPlacement]
-public sealed class ChatQueueGrain(TimeProvider time) : Grain, IChatQueueGrain
+public sealed class ChatQueueGrain(TimeProvider time) : Grain, IChatQueueGrain, IGrainMigrationParticipant
 {
+    private const string BatchesKey = "batches";
+    private const string ActivationKey = "activation";
+    private const string LastSequenceKey = "last-sequence";
+
     private readonly Queue<ChatQueueBatch> _batches = new();
-    private readonly Guid _activation = Guid.NewGuid();
+    private Guid _activation = Guid.NewGuid();
     private TaskCompletionSource? _arrival;
     private long _lastSequence = -1;
+    private bool _moving;
 
     public Task Enqueue(ChatQueueBatch batch)
     {
@@ -42,7 +51,7 @@ public sealed class ChatQueueGrain(TimeProvider time) : Grain, IChatQueueGrain
         return Task.CompletedTask;
     }
 
-    public async Task<ChatQueueRead> Read(Guid activation, long taken, int maxCount, TimeSpan wait)
+    public async Task<ChatQueueRead> Read(Guid activation, long taken, int maxCount, TimeSpan wait, SiloAddress reader)
     {
         if (activation != _activation)
         {
@@ -55,7 +64,9 @@ public sealed class ChatQueueGrain(TimeProvider time) : Grain, IChatQueueGrain
         {
             _batches.Dequeue();
         }
-        if (_batches.Count == 0 && wait > TimeSpan.Zero)
+        // A queue on its way to its reader's silo answers at once: the next read finds it there.
+        var moving = FollowReader(reader);
+        if (_batches.Count == 0 && wait > TimeSpan.Zero && !moving)
         {
             _arrival ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             // A timeout is an ordinary empty answer; the agent asks again.
@@ -65,5 +76,48 @@ public sealed class ChatQueueGrain(TimeProvider time) : Grain, IChatQueueGrain
         var limit = maxCount < 0 ? int.MaxValue : maxCount;
         // Everything still queued is newer than what this reader took: the loop above dropped the rest.
         return new ChatQueueRead(_activation, [.. _batches.Take(limit)]);
+    }
+
+    /// <summary>
+    /// Moves this queue to its reader's silo, once no call is running here; true while it is on its
+    /// way. The batches, the activation's id and the last place given go with it (<see cref="OnDehydrate"/>),
+    /// so the reader's mark of what it took still counts and no place is given twice.
+    /// </summary>
+    private bool FollowReader(SiloAddress reader)
+    {
+        if (!_moving && !reader.Equals(GrainContext.Address.SiloAddress))
+        {
+            _moving = true;
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, reader);
+            MigrateOnIdle();
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+        return _moving;
+    }
+
+    public void OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        dehydrationContext.TryAddValue(BatchesKey, _batches.ToList());
+        dehydrationContext.TryAddValue(ActivationKey, _activation);
+        dehydrationContext.TryAddValue(LastSequenceKey, _lastSequence);
+    }
+
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue(BatchesKey, out List<ChatQueueBatch>? batches))
+        {
+            foreach (var batch in batches)
+            {
+                _batches.Enqueue(batch);
+            }
+        }
+        if (rehydrationContext.TryGetValue(ActivationKey, out Guid activation))
+        {
+            _activation = activation;
+        }
+        if (rehydrationContext.TryGetValue(LastSequenceKey, out long lastSequence))
+        {
+            _lastSequence = lastSequence;
+        }
     }
 }

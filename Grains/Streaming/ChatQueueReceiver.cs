@@ -5,9 +5,10 @@ namespace ChatApp.Streaming;
 /// <summary>
 /// A pulling agent's reader of one queue. The agent asks on a short timer and keeps asking
 /// while batches come; each ask waits in the queue grain until an event arrives or the wait
-/// ends, so the agent hears of an event at once and, idle, wakes once per wait.
+/// ends, so the agent hears of an event at once and, idle, wakes once per wait. Each ask names
+/// the agent's silo (<paramref name="here"/>), where the queue then moves.
 /// </summary>
-public sealed class ChatQueueReceiver(IChatQueueGrain queue, ChatQueueOptions options) : IQueueAdapterReceiver
+public sealed class ChatQueueReceiver(IChatQueueGrain queue, ChatQueueOptions options, SiloAddress here) : IQueueAdapterReceiver
 {
     private volatile bool _stopped;
     // The last batch handed to the agent, and the queue activation that placed it; the next read
@@ -32,7 +33,7 @@ public sealed class ChatQueueReceiver(IChatQueueGrain queue, ChatQueueOptions op
             // The agent cancels when it stops (its silo shutting down, or the queue moving to another
             // silo) and would drop whatever this read returned, so it need not wait the read out.
             // The batches of an abandoned read stay queued for the queue's next agent.
-            var read = await queue.Read(_activation, _taken, limit, options.DequeueWait).WaitAsync(cancellationToken);
+            var read = await queue.Read(_activation, _taken, limit, options.DequeueWait, here).WaitAsync(cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 return [];
