@@ -27,8 +27,9 @@ run_project() { # PROJECT [FILTER NAME]: its tests (those FILTER picks), with a 
 # others instead of after them; their output goes to a file, shown when they end. Within a lane one
 # project at a time: each starts Orleans clusters and sockets, and this machine has two cores.
 # The grain tests (TestingHost clusters in the test process) follow the partition tests in that
-# lane, which evens the two lanes out (about 14 minutes each on this machine, where the first lane
-# ran 15.5 and the second 13). CHATAPP_TEST_LANES=1 runs everything in one lane.
+# lane, which evens the two lanes out: the first lane ran 15.5 minutes and the second 13 on a
+# 2-core machine, now both about 15, with the whole CI at 15-17 minutes. CHATAPP_TEST_LANES=1 runs
+# everything in one lane.
 # The partition tests add and remove network interfaces (namespaces, veth pairs), and Chromium then
 # fails every request in flight with ERR_NETWORK_CHANGED, the page's own scripts included: they
 # wait in their lane until the browser tests, which go first in the other, are done.
