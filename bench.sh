@@ -201,7 +201,7 @@ for name in "${scenarios[@]}"; do
     for ((g = 0; g < gateways; g++)); do tls_names+=("gateway-$g"); done
     scripts/cluster-certs.sh "$tls" "${tls_names[@]}"
 
-    silo_pids=()
+    silo_pids=() silo_metrics=()
     for ((i = 0; i < silos; i++)); do
         # Advertised on 127.0.0.1 and listening there only: silo traffic stays on loopback too.
         env "${system_env[@]}" "${silo_limits[@]}" ${server_env[@]+"${server_env[@]}"} dotnet "$build/Silo/ChatApp.Silo.dll" \
@@ -211,6 +211,8 @@ for name in "${scenarios[@]}"; do
             --Dashboard:Port=$((admin_port + i)) >"$logs/$name-silo-$i.log" 2>&1 &
         pids+=($!)
         silo_pids+=("silo$i=$!")
+        # Orleans' message counters, which fanout and durable read per chat message.
+        silo_metrics+=("http://127.0.0.1:$((admin_port + i))/metrics")
     done
     gateway_pids=() gateway_urls=() baseline_pids=() baseline_urls=()
     for ((g = 0; g < gateways; g++)); do
@@ -277,6 +279,7 @@ for name in "${scenarios[@]}"; do
         if [[ -z "${BENCH_DB:-}" ]] && main_pid="$(bench_pg pid 2>/dev/null)"; then pg_pid=(--pg-pid "$main_pid"); fi
         timeout --signal=INT --kill-after=30 $((max_seconds + 60)) "${loadgen[@]}" run "$name" \
             --chatapp "$(IFS=,; echo "${gateway_urls[*]}")" --chatapp-pids "$chatapp_pids" "${pg_pid[@]}" \
+            --silo-metrics "$(IFS=,; echo "${silo_metrics[*]}")" \
             --baseline "$(IFS=,; echo "${baseline_urls[*]}")" --baseline-pids "$(IFS=,; echo "${baseline_pids[*]}")" \
             --db "$bench_db" --out "$results" --max-seconds "$max_seconds" \
             --system "$silos silos + $gateways gateway(s), Release builds published with ReadyToRun=$r2r, default logging, own PostgreSQL (scripts/pg.sh on :$pg_port, durable=${BENCH_PG_DURABLE:-1}, max_connections=$pg_max); baseline: bench/Baseline ($gateways process(es))${peer_args[*]:+; peers: bench/SignalRPeer ($gateways process(es), Npgsql pool $Database__MaxPoolSize each), ejabberd 23.01 (Debian; bench/ejabberd, SQL pool $BENCH_EJABBERD_POOL)}" \

@@ -107,6 +107,9 @@ public sealed class DurableScenario(Options options, HttpClient http, SourceAddr
         var warmupCount = (long)(rate * warmup.TotalSeconds);
         CpuWindow? cpu = null;
         long phaseStart = 0;
+        var silos = target.IsChatApp ? OrleansMessages.Endpoints(Options.String("silo-metrics")) : [];
+        var messagesAtStart = Task.FromResult<OrleansMessages?>(null);
+        long sentAtStart = 0;
         ackTimeline.Start();
         e2eTimeline.Start();
         progress.Phase($"fixed rate {rate}/s", () => $"sent {sent:N0} acked {acked:N0} in flight {inFlight} errors {errors.Values.Sum()}");
@@ -116,6 +119,8 @@ public sealed class DurableScenario(Options options, HttpClient http, SourceAddr
             {
                 cpu = new CpuWindow(target.Pids);
                 phaseStart = Stopwatch.GetTimestamp();
+                sentAtStart = Interlocked.Read(ref sent);
+                messagesAtStart = OrleansMessages.ReadAsync(silos, cancellationToken);
             }
             _ = SendOne(senders[i % senders.Length], i >= warmupCount, ack);
         }, cancellationToken);
@@ -123,6 +128,10 @@ public sealed class DurableScenario(Options options, HttpClient http, SourceAddr
         if (cpu is not null)
         {
             run.Details["cpu at fixed rate"] = string.Join(", ", cpu.Stop().Select(c => $"{c.Key} {c.Value}%"));
+        }
+        if (await messagesAtStart is { } atStart && await OrleansMessages.ReadAsync(silos, cancellationToken) is { } atEnd)
+        {
+            atEnd.Since(atStart).AddPer(run, Interlocked.Read(ref sent) - sentAtStart, "chat message at the fixed rate");
         }
         await WaitUntilAsync(() => Interlocked.Read(ref inFlight) == 0, TimeSpan.FromSeconds(20), cancellationToken);
 

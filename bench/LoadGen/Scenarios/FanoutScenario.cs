@@ -110,6 +110,8 @@ public sealed class FanoutScenario : Scenario
         var warmupCount = (long)(_rate * warmup.TotalSeconds);
         var window = (CpuWindow?)null;
         var measuredStarted = 0L;
+        var silos = target.IsChatApp ? OrleansMessages.Endpoints(Options.String("silo-metrics")) : [];
+        var messagesAtStart = Task.FromResult<OrleansMessages?>(null);
 
         void Fire(long i)
         {
@@ -117,6 +119,7 @@ public sealed class FanoutScenario : Scenario
             {
                 window = new CpuWindow(target.Pids);
                 measuredStarted = Stopwatch.GetTimestamp();
+                messagesAtStart = OrleansMessages.ReadAsync(silos, cancellationToken);
             }
             var measured = i >= warmupCount;
             sender.Send(i, measured ? e2e : null, measured ? ack : null, ackTimeline);
@@ -130,6 +133,11 @@ public sealed class FanoutScenario : Scenario
         if (window is not null)
         {
             AddCpu(run, window);
+        }
+        var sentInWindow = sender.Sent - warmupCount;
+        if (await messagesAtStart is { } atStart && await OrleansMessages.ReadAsync(silos, cancellationToken) is { } atEnd)
+        {
+            atEnd.Since(atStart).AddPer(run, sentInWindow, "chat message");
         }
 
         progress.Phase("waiting for the last deliveries", () => $"in flight {sender.InFlight} owed {ledger.Outstanding():N0}");
