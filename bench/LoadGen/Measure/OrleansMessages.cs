@@ -78,16 +78,19 @@ public sealed record OrleansMessages(double FromGateways, double BetweenSilos, d
     public OrleansMessages Since(OrleansMessages earlier) =>
         new(FromGateways - earlier.FromGateways, BetweenSilos - earlier.BetweenSilos, ToGateways - earlier.ToGateways, WithinSilos - earlier.WithinSilos);
 
-    /// <summary>Adds the messages per <paramref name="what"/> (<paramref name="count"/> of them in the window) to the run.</summary>
-    public void AddPer(TargetRun run, double count, string what)
+    /// <summary>
+    /// Adds the messages per <paramref name="what"/> (<paramref name="count"/> of them in the window) to
+    /// the run, under keys starting with <paramref name="key"/>.
+    /// </summary>
+    public void AddPer(TargetRun run, string key, double count, string what)
     {
         if (count <= 0)
         {
             return;
         }
-        run.Add("orleansFromGateways", $"Orleans messages per {what}: gateways to silos", FromGateways / count, "");
-        run.Add("orleansBetweenSilos", $"… between silos", BetweenSilos / count, "");
-        run.Add("orleansToGateways", $"… silos to gateways", ToGateways / count, "");
-        run.Add("orleansWithinSilos", $"… within a silo (grain to grain on one silo)", WithinSilos / count, "");
+        run.Add($"{key}.fromGateways", $"Orleans messages per {what}: gateways to silos", FromGateways / count, "");
+        run.Add($"{key}.betweenSilos", "… between silos", BetweenSilos / count, "");
+        run.Add($"{key}.toGateways", "… silos to gateways", ToGateways / count, "");
+        run.Add($"{key}.withinSilos", "… within a silo (grain to grain on one silo)", WithinSilos / count, "");
     }
 }

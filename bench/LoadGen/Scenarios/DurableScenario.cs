@@ -131,7 +131,7 @@ public sealed class DurableScenario(Options options, HttpClient http, SourceAddr
         }
         if (await messagesAtStart is { } atStart && await OrleansMessages.ReadAsync(silos, cancellationToken) is { } atEnd)
         {
-            atEnd.Since(atStart).AddPer(run, Interlocked.Read(ref sent) - sentAtStart, "chat message at the fixed rate");
+            atEnd.Since(atStart).AddPer(run, "orleansPerMessage", Interlocked.Read(ref sent) - sentAtStart, "chat message at the fixed rate");
         }
         await WaitUntilAsync(() => Interlocked.Read(ref inFlight) == 0, TimeSpan.FromSeconds(20), cancellationToken);
 

@@ -84,10 +84,13 @@ public sealed class FanoutScenario : Scenario
         var capacity = (int)(_rate * (warmup + duration).TotalSeconds * 1.1) + 1000 + (sweep?.Capacity ?? 0);
         var ledger = new MessageLedger(capacity, e2e, e2eTimeline);
         await using var fleet = new Fleet(target, Sources, ledger);
+        var silos = target.IsChatApp ? OrleansMessages.Endpoints(Options.String("silo-metrics")) : [];
+        var beforeConnects = await OrleansMessages.ReadAsync(silos, cancellationToken);
         var connect = new Latency("connect", "connect + hello");
         progress.Phase("connecting", () => $"{fleet.Done:N0}/{count:N0} failed {fleet.FailureCount}");
         var connectRate = await fleet.ConnectAsync(users, Options.Int("concurrency", 64), connect, cancellationToken);
 
+        var beforeJoins = await OrleansMessages.ReadAsync(silos, cancellationToken);
         var join = new Latency("join", "join");
         string RoomOf(int index) => $"{_name}-{Tag}-{index / _members}";
         progress.Phase("joining", () => $"{fleet.Done:N0}/{fleet.Clients.Count:N0} failed {fleet.FailureCount} events {fleet.Sum(c => c.Events):N0}");
@@ -98,6 +101,12 @@ public sealed class FanoutScenario : Scenario
         progress.Phase("draining join events", () => $"events {fleet.Sum(c => c.Events):N0}");
         // Then until the servers are idle: joins leave session writes and notices behind them.
         var settleSeconds = await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(Options.Double("settle", 120)), cancellationToken);
+        // Each phase's messages with the work it left behind (the joins' until the servers were quiet).
+        if (await OrleansMessages.ReadAsync(silos, cancellationToken) is { } afterJoins && beforeConnects is not null && beforeJoins is not null)
+        {
+            beforeJoins.Since(beforeConnects).AddPer(run, "orleansPerHello", fleet.OpenCount, "connect + hello");
+            afterJoins.Since(beforeJoins).AddPer(run, "orleansPerJoin", fleet.JoinedCount, "join");
+        }
 
         // What holding the members costs with nothing sent, beside the baseline's: a fixed window once the joins' work has drained.
         var idleWindow = Seconds("idle-window", KeepAlivePeriod.TotalSeconds);
@@ -110,7 +119,6 @@ public sealed class FanoutScenario : Scenario
         var warmupCount = (long)(_rate * warmup.TotalSeconds);
         var window = (CpuWindow?)null;
         var measuredStarted = 0L;
-        var silos = target.IsChatApp ? OrleansMessages.Endpoints(Options.String("silo-metrics")) : [];
         var messagesAtStart = Task.FromResult<OrleansMessages?>(null);
 
         void Fire(long i)
@@ -137,7 +145,7 @@ public sealed class FanoutScenario : Scenario
         var sentInWindow = sender.Sent - warmupCount;
         if (await messagesAtStart is { } atStart && await OrleansMessages.ReadAsync(silos, cancellationToken) is { } atEnd)
         {
-            atEnd.Since(atStart).AddPer(run, sentInWindow, "chat message");
+            atEnd.Since(atStart).AddPer(run, "orleansPerMessage", sentInWindow, "chat message");
         }
 
         progress.Phase("waiting for the last deliveries", () => $"in flight {sender.InFlight} owed {ledger.Outstanding():N0}");
