@@ -8,7 +8,8 @@ namespace ChatApp.Bench.LoadGen.Measure;
 /// (<c>/metrics</c>, Prometheus text). How many messages a chat message takes is the message path's
 /// figure: each is a work item scheduled and usually a thread woken, and at moderate rates those, not
 /// bytes, are most of what a message costs the silos (bench/README.md, "What a message costs at a
-/// moderate rate"). The silos count what they send, so no message is counted twice.
+/// moderate rate"). A message between silos is counted by the silo that sends it, a gateway's by the
+/// silo it reaches or leaves, so none is counted twice.
 /// </summary>
 public sealed record OrleansMessages(double FromGateways, double BetweenSilos, double ToGateways, double WithinSilos)
 {
@@ -53,7 +54,7 @@ public sealed record OrleansMessages(double FromGateways, double BetweenSilos, d
                 continue;
             }
             var series = line[..space];
-            var fromClients = series.Contains("ConnectionDirection=\"GatewayToClient\"", StringComparison.Ordinal);
+            var clientConnection = series.Contains("ConnectionDirection=\"GatewayToClient\"", StringComparison.Ordinal);
             var siloToSilo = series.Contains("ConnectionDirection=\"SiloToSilo\"", StringComparison.Ordinal);
             if (series.StartsWith("orleans_messaging_sent_local_total", StringComparison.Ordinal))
             {
@@ -62,9 +63,9 @@ public sealed record OrleansMessages(double FromGateways, double BetweenSilos, d
             else if (series.StartsWith("orleans_messaging_sent_messages_size_bytes_count{", StringComparison.Ordinal))
             {
                 between += siloToSilo ? value : 0;
-                to += fromClients ? value : 0;
+                to += clientConnection ? value : 0;
             }
-            else if (series.StartsWith("orleans_messaging_received_messages_size_bytes_count{", StringComparison.Ordinal) && fromClients)
+            else if (series.StartsWith("orleans_messaging_received_messages_size_bytes_count{", StringComparison.Ordinal) && clientConnection)
             {
                 from += value;
             }
