@@ -28,11 +28,46 @@ public static class ProcessStats
     }
 
     /// <summary>User plus system CPU seconds the process has used so far.</summary>
-    public static double CpuSeconds(int pid)
+    public static double CpuSeconds(int pid) => StatCpuSeconds($"/proc/{pid}/stat");
+
+    /// <summary>
+    /// CPU seconds so far of each of a .NET process's tiered-compilation threads, by thread id: the JIT
+    /// recompiling methods that turned hot, a share of any window in a server's first minutes. The
+    /// runtime ends such a thread when it has nothing to compile and starts another later, so a
+    /// window's JIT time is followed thread by thread (<see cref="JitWindow"/>).
+    /// </summary>
+    public static Dictionary<int, double> JitThreads(int pid)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return Directory.EnumerateDirectories($"/proc/{pid}/task")
+                .Where(task => ThreadName(task).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                .ToDictionary(task => int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture), task => StatCpuSeconds(Path.Combine(task, "stat")));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static string ThreadName(string task)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "comm")).Trim();
+        }
+        catch (IOException)
+        {
+            return ""; // the thread ended
+        }
+    }
+
+    /// <summary>utime + stime of a /proc stat file (a process's or a thread's), 0 when it is gone.</summary>
+    private static double StatCpuSeconds(string path)
+    {
+        try
+        {
+            var stat = File.ReadAllText(path);
             // Fields after the command name (which may hold spaces), which ends at the last ')'.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
@@ -171,4 +206,31 @@ public sealed class CpuWindow
         sample["loadgen"] = ProcessStats.CpuSeconds(Environment.ProcessId) + ProcessStats.Helpers.Keys.Sum(ProcessStats.CpuSeconds);
         return sample;
     }
+}
+
+/// <summary>
+/// The JIT's CPU in some processes over a window, looked at often enough (<see cref="Look"/>, about once a
+/// second) that a compiling thread which ends meanwhile loses at most its last look's worth.
+/// </summary>
+public sealed class JitWindow(IEnumerable<int> pids)
+{
+    private readonly int[] _pids = [.. pids];
+    private readonly Dictionary<(int Pid, int Thread), (double First, double Last)> _threads = [];
+    private bool _started;
+
+    public void Look()
+    {
+        foreach (var pid in _pids)
+        {
+            foreach (var (thread, seconds) in ProcessStats.JitThreads(pid))
+            {
+                // A thread first seen after the window opened did all its compiling inside it.
+                var first = _threads.TryGetValue((pid, thread), out var seen) ? seen.First : _started ? 0 : seconds;
+                _threads[(pid, thread)] = (first, seconds);
+            }
+        }
+        _started = true;
+    }
+
+    public double Seconds => _threads.Values.Sum(t => t.Last - t.First);
 }
