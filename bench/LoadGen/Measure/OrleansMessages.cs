@@ -15,10 +15,6 @@ public sealed record OrleansMessages(double FromGateways, double BetweenSilos, d
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    /// <summary>"http://127.0.0.1:8411/metrics,…" (--silo-metrics) → the silos' endpoints.</summary>
-    public static IReadOnlyList<Uri> Endpoints(string? text) =>
-        [.. (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u))];
-
     /// <summary>The silos' counters now; null when there are none to read or a silo did not answer.</summary>
     public static async Task<OrleansMessages?> ReadAsync(IReadOnlyList<Uri> silos, CancellationToken cancellationToken)
     {

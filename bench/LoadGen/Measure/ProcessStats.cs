@@ -41,7 +41,7 @@ public static class ProcessStats
         try
         {
             return Directory.EnumerateDirectories($"/proc/{pid}/task")
-                .Where(task => ThreadName(task).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                .Where(task => CommandName(task).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
                 .ToDictionary(task => int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture), task => StatCpuSeconds(Path.Combine(task, "stat")));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -50,15 +50,16 @@ public static class ProcessStats
         }
     }
 
-    private static string ThreadName(string task)
+    /// <summary>The name in a process's or thread's /proc folder; empty when it ended or may not be read.</summary>
+    private static string CommandName(string folder)
     {
         try
         {
-            return File.ReadAllText(Path.Combine(task, "comm")).Trim();
+            return File.ReadAllText(Path.Combine(folder, "comm")).Trim();
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return ""; // the thread ended
+            return "";
         }
     }
 
@@ -101,19 +102,7 @@ public static class ProcessStats
             {
                 continue;
             }
-            string comm;
-            try
-            {
-                comm = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                continue;
-            }
+            var comm = CommandName(dir);
             if ((comm is "postgres" || comm.StartsWith("postgres:", StringComparison.Ordinal))
                 && (PostgresMain is not { } main || pid == main || ParentPid(pid) == main))
             {

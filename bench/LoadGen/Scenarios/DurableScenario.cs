@@ -107,7 +107,7 @@ public sealed class DurableScenario(Options options, HttpClient http, SourceAddr
         var warmupCount = (long)(rate * warmup.TotalSeconds);
         CpuWindow? cpu = null;
         long phaseStart = 0;
-        var silos = target.IsChatApp ? OrleansMessages.Endpoints(Options.String("silo-metrics")) : [];
+        var silos = target.IsChatApp ? Target.ParseServers(Options.String("silo-metrics") ?? "") : [];
         var messagesAtStart = Task.FromResult<OrleansMessages?>(null);
         long sentAtStart = 0;
         ackTimeline.Start();

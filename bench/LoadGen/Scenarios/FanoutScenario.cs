@@ -84,7 +84,7 @@ public sealed class FanoutScenario : Scenario
         var capacity = (int)(_rate * (warmup + duration).TotalSeconds * 1.1) + 1000 + (sweep?.Capacity ?? 0);
         var ledger = new MessageLedger(capacity, e2e, e2eTimeline);
         await using var fleet = new Fleet(target, Sources, ledger);
-        var silos = target.IsChatApp ? OrleansMessages.Endpoints(Options.String("silo-metrics")) : [];
+        var silos = target.IsChatApp ? Target.ParseServers(Options.String("silo-metrics") ?? "") : [];
         var beforeConnects = await OrleansMessages.ReadAsync(silos, cancellationToken);
         var connect = new Latency("connect", "connect + hello");
         progress.Phase("connecting", () => $"{fleet.Done:N0}/{count:N0} failed {fleet.FailureCount}");
