@@ -61,6 +61,7 @@ public static class ChatSiloExtensions
         silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         silo.Services.AddSingleton(_ => ChatDataSource(connectionString));
         silo.Services.AddSingleton(_ => new ChatApp.Search.SearchDatabase(connectionString));
+        silo.Services.AddOptions<GroupCommitOptions>().BindConfiguration(GroupCommitOptions.Section);
         silo.Services.AddSingleton<GroupCommit>();
         silo.Services.AddSingleton<RoomLog>();
         silo.Services.AddSingleton<MembershipLog>();

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ChatApp.Storage;
@@ -8,7 +10,8 @@ namespace ChatApp.Storage;
 /// time and waits for it, so on its own a busy silo pays a round trip, a transaction and a WAL
 /// flush per message; here the writes that arrive while a batch is in flight go together in the
 /// next one, as one transaction. Under light load a write goes out at once, alone: nothing waits
-/// for company.
+/// for company. Commits are also paced (<see cref="GroupCommitOptions.Interval"/>): where writes
+/// come steadily but each alone, a commit per write was most of what a message cost PostgreSQL.
 /// </summary>
 public sealed class GroupCommit : IAsyncDisposable
 {
@@ -19,13 +22,22 @@ public sealed class GroupCommit : IAsyncDisposable
     public const int MaxBatch = 128;
 
     private readonly NpgsqlDataSource _db;
+    private readonly long _interval;
+    private readonly Lock _pace = new();
+    // When the next commit may start, as a Stopwatch timestamp; each commit takes its own slot.
+    private long _nextStart;
     private readonly Channel<Write> _pending = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { AllowSynchronousContinuations = false });
     private readonly Task[] _writers;
     private long _batches;
 
-    public GroupCommit(NpgsqlDataSource db)
+    public GroupCommit(NpgsqlDataSource db) : this(db, Options.Create(new GroupCommitOptions()))
+    {
+    }
+
+    public GroupCommit(NpgsqlDataSource db, IOptions<GroupCommitOptions> options)
     {
         _db = db;
+        _interval = (long)(options.Value.Interval.TotalSeconds * Stopwatch.Frequency);
         _writers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync))];
     }
 
@@ -51,6 +63,7 @@ public sealed class GroupCommit : IAsyncDisposable
         var batch = new List<Write>(MaxBatch);
         while (await _pending.Reader.WaitToReadAsync())
         {
+            await TakeTurnAsync();
             while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var write))
             {
                 batch.Add(write);
@@ -60,6 +73,29 @@ public sealed class GroupCommit : IAsyncDisposable
                 await CommitAsync(batch);
                 batch.Clear();
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until this writer's commit may start, at least the interval after the one before it.
+    /// A full batch already waiting need not wait for company.
+    /// </summary>
+    private async Task TakeTurnAsync()
+    {
+        if (_interval <= 0 || _pending.Reader.Count >= MaxBatch)
+        {
+            return;
+        }
+        var now = Stopwatch.GetTimestamp();
+        long start;
+        lock (_pace)
+        {
+            start = Math.Max(now, _nextStart);
+            _nextStart = start + _interval;
+        }
+        if (start > now)
+        {
+            await Task.Delay(Stopwatch.GetElapsedTime(now, start));
         }
     }
 

@@ -2,6 +2,7 @@ using ChatApp.Rooms;
 using ChatApp.Storage;
 using ChatApp.Tests.Grains.Support;
 using ChatApp.Tests.Support;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Xunit;
 
@@ -83,5 +84,40 @@ public sealed class GroupCommitTests(TestDatabaseFixture database) : IClassFixtu
 
         Assert.Equal(1, both.Count(stored => stored));
         Assert.Single((await _log.EventsAfter(room, 0, 10)).Events);
+    }
+
+    [Fact]
+    public async Task Writes_that_trickle_in_one_at_a_time_share_a_paced_commit()
+    {
+        await using var paced = new GroupCommit(_db, Options.Create(new GroupCommitOptions { Interval = TimeSpan.FromMilliseconds(200) }));
+        var log = new RoomLog(_db, paced);
+        var rooms = Enumerable.Range(0, 10).Select(_ => Fresh.Room()).ToArray();
+        // A connection opened and the statement prepared, then a quiet spell: no write below waits on those.
+        Assert.True(await log.TryAppendMessage(Message(Fresh.Room(), 1, "warm")));
+        await Task.Delay(300);
+        var before = paced.Batches;
+
+        // Each room writes alone, a few milliseconds after the one before: no two are ever waiting together.
+        var writes = new List<Task<bool>>();
+        foreach (var room in rooms)
+        {
+            writes.Add(log.TryAppendMessage(Message(room, 1, "trickle")));
+            await Task.Delay(5);
+        }
+
+        Assert.All(await Task.WhenAll(writes), Assert.True);
+        // The first went at once; the rest waited out the interval together.
+        Assert.InRange(paced.Batches - before, 1, 3);
+    }
+
+    [Fact]
+    public async Task A_write_after_a_quiet_spell_is_not_held_for_company()
+    {
+        await using var paced = new GroupCommit(_db, Options.Create(new GroupCommitOptions { Interval = TimeSpan.FromMinutes(10) }));
+        var log = new RoomLog(_db, paced);
+
+        var stored = await log.TryAppendMessage(Message(Fresh.Room(), 1, "alone")).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(stored);
     }
 }
