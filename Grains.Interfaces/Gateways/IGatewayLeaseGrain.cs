@@ -20,13 +20,13 @@ public interface IGatewayLeaseGrain : IGrainWithStringKey
     [Alias("Renew")]
     Task<bool> Renew(IChatObserver gateway, TimeSpan lease);
 
-    /// <summary>A session now held by the gateway, to be detached if the lease lapses; extends the lease to at least <paramref name="lease"/>.</summary>
-    [OneWay, Alias("Hold")]
-    Task Hold(IChatObserver gateway, IUserSessionGrain session, TimeSpan lease);
-
-    /// <summary>The gateway no longer holds the session.</summary>
-    [OneWay, Alias("Release")]
-    Task Release(IUserSessionGrain session);
+    /// <summary>
+    /// Sessions held through the gateway since the last call, to be detached if its lease lapses,
+    /// and sessions it no longer holds, in the order they happened. A positive
+    /// <paramref name="lease"/> extends the gateway's lease to at least that (zero: releases only).
+    /// </summary>
+    [OneWay, Alias("Apply")]
+    Task Apply(IChatObserver gateway, IReadOnlyList<LeaseChange> changes, TimeSpan lease);
 }
 
 public static class GatewayLeases

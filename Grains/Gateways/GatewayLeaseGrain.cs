@@ -7,7 +7,8 @@ namespace ChatApp.Gateways;
 /// <summary>
 /// Keeps one gateway's lease and the sessions held through it. Its timer ticks once per
 /// <see cref="PresenceOptions.Tick"/> for the whole gateway, where each session used to keep a
-/// lease and a timer of its own; the sessions hear from here only when the gateway is gone.
+/// lease and a timer of its own; the sessions hear from here only when the gateway is gone. Each
+/// silo tells it of its sessions in batches (<see cref="LeaseHolds"/>).
 /// </summary>
 public sealed partial class GatewayLeaseGrain(IOptions<PresenceOptions> presence, TimeProvider time, ILogger<GatewayLeaseGrain> logger)
     : Grain, IGatewayLeaseGrain
@@ -19,16 +20,23 @@ public sealed partial class GatewayLeaseGrain(IOptions<PresenceOptions> presence
 
     public Task<bool> Renew(IChatObserver gateway, TimeSpan lease) => Task.FromResult(!Extend(gateway, lease));
 
-    public Task Hold(IChatObserver gateway, IUserSessionGrain session, TimeSpan lease)
+    public Task Apply(IChatObserver gateway, IReadOnlyList<LeaseChange> changes, TimeSpan lease)
     {
-        Extend(gateway, lease);
-        _sessions.Add(session);
-        return Task.CompletedTask;
-    }
-
-    public Task Release(IUserSessionGrain session)
-    {
-        _sessions.Remove(session);
+        if (lease > TimeSpan.Zero)
+        {
+            Extend(gateway, lease);
+        }
+        foreach (var change in changes)
+        {
+            if (change.Held)
+            {
+                _sessions.Add(change.Session);
+            }
+            else
+            {
+                _sessions.Remove(change.Session);
+            }
+        }
         return Task.CompletedTask;
     }
 

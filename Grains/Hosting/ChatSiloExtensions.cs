@@ -80,6 +80,7 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<ChatApp.Users.EndedDeviceRows>();
         silo.Services.AddSingleton<ChatApp.Observability.ChatMetrics>();
         silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<ChatApp.Gateways.LeaseHolds>();
         return silo;
     }
 

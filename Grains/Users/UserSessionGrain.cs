@@ -22,6 +22,7 @@ public sealed class UserSessionGrain(
     TokenVersions tokenVersions,
     EndedDeviceRows endedDeviceRows,
     RoomInvitations invitations,
+    LeaseHolds leases,
     IOptions<RoomLimits> limits,
     TimeProvider time)
     : Grain, IUserSessionGrain
@@ -59,7 +60,7 @@ public sealed class UserSessionGrain(
     public Task<IReadOnlyList<string>> Attach(IChatObserver gateway, TimeSpan lease)
     {
         _gateways.Add(gateway);
-        _ = GrainFactory.LeaseOf(gateway).Hold(gateway, this.AsReference<IUserSessionGrain>(), lease);
+        leases.Hold(gateway, this.AsReference<IUserSessionGrain>(), lease);
         SetOnline(true);
         return GetRooms();
     }
@@ -93,7 +94,7 @@ public sealed class UserSessionGrain(
     {
         if (_gateways.Remove(gateway))
         {
-            _ = GrainFactory.LeaseOf(gateway).Release(this.AsReference<IUserSessionGrain>());
+            leases.Release(gateway, this.AsReference<IUserSessionGrain>());
         }
         SetOnline(_gateways.Count > 0);
         return Task.CompletedTask;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using ChatApp.Gateways;
 using ChatApp.Rooms;
 using ChatApp.Tests.Support;
 using ChatApp.Users;
@@ -40,6 +41,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IRoomRelayGrain Relay(string id) => Client.GetGrain<IRoomRelayGrain>(id);
 
     public IUserSessionGrain Session(string user) => Client.GetGrain<IUserSessionGrain>(user);
+
+    /// <summary>Calls the silos have made to gateways' lease grains (<see cref="LeaseHolds"/>), all together.</summary>
+    public long LeaseHoldCalls() =>
+        (_cluster ?? throw new InvalidOperationException("No cluster is running.")).Silos
+            .Sum(silo => silo.ServiceProvider.GetRequiredService<LeaseHolds>().Calls);
 
     /// <summary>A stand-in for one gateway process: an observer living in this test's cluster client.</summary>
     public RecordingGateway NewGateway() => new(Client);
@@ -98,8 +104,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseChatApp(connectionString);
             // A small cap, so that a test can reach it in a few joins.
             silo.Services.Configure<ChatApp.Rooms.RoomLimits>(o => o.RoomsPerUser = RoomsPerUser);
-            // Lapsed leases noticed within a second, so that a test can wait for one.
-            silo.Services.Configure<ChatApp.Users.PresenceOptions>(o => o.Tick = PresenceTick);
+            // Lapsed leases noticed within a second, so that a test can wait for one; sessions' news for a
+            // lease gathered long enough that a burst of attaches shares calls however slow the machine.
+            silo.Services.Configure<ChatApp.Users.PresenceOptions>(o =>
+            {
+                o.Tick = PresenceTick;
+                o.LeaseChangeInterval = TimeSpan.FromMilliseconds(200);
+            });
         });
 
         var cluster = builder.Build();
