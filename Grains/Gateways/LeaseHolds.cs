@@ -72,7 +72,8 @@ public sealed class LeaseHolds
     {
         if (due > TimeSpan.Zero)
         {
-            await Task.Delay(due, _time);
+            // Not on the scheduler of the session that started the wait: it may be busy, or gone.
+            await Task.Delay(due, _time).ConfigureAwait(false);
         }
         List<LeaseChange> changes;
         TimeSpan lease;
