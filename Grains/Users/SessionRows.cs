@@ -1,4 +1,3 @@
-using ChatApp.Storage;
 using Npgsql;
 
 namespace ChatApp.Users;
@@ -6,41 +5,141 @@ namespace ChatApp.Users;
 /// <summary>
 /// What a user's session reads when it activates, in one round trip: the user's rooms with their
 /// read markers (room_members), the credentials version (users) and the devices signed out one by
-/// one (auth_sessions). A session mostly activates for a hello, which needs all three; read one
-/// after another they were three pool checkouts and three round trips in series per hello.
+/// one (auth_sessions). A session mostly activates for a hello, which needs all three. A reconnect
+/// storm activates sessions by the hundred: the loads that come while a round trip is out go
+/// together in the next, each statement naming all of their users, instead of a pool checkout and
+/// a round trip each. Alone, a load goes at once.
 /// </summary>
 public sealed class SessionRows(NpgsqlDataSource db)
 {
-    public async Task<SessionSnapshot> Load(string user)
+    /// <summary>The most users read in one round trip.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly Lock _lock = new();
+    private List<PendingLoad> _waiting = [];
+    private bool _reading;
+    private long _roundTrips;
+
+    /// <summary>Round trips made so far: fewer than the loads when they shared them.</summary>
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
+
+    public Task<SessionSnapshot> Load(string user)
+    {
+        var load = new PendingLoad(user);
+        lock (_lock)
+        {
+            _waiting.Add(load);
+            if (_reading)
+            {
+                return load.Done.Task;
+            }
+            _reading = true;
+        }
+        // On the thread pool: started from a grain's turn, the loop would run on that grain's scheduler.
+        _ = Task.Run(ReadWhileWaitingAsync);
+        return load.Done.Task;
+    }
+
+    private async Task ReadWhileWaitingAsync()
+    {
+        while (true)
+        {
+            List<PendingLoad> batch;
+            lock (_lock)
+            {
+                if (_waiting.Count == 0)
+                {
+                    _reading = false;
+                    return;
+                }
+                var take = Math.Min(_waiting.Count, MaxBatch);
+                batch = _waiting.GetRange(0, take);
+                _waiting.RemoveRange(0, take);
+            }
+            await ReadAsync(batch);
+        }
+    }
+
+    private async Task ReadAsync(List<PendingLoad> batch)
+    {
+        try
+        {
+            Interlocked.Increment(ref _roundTrips);
+            var users = batch.Select(load => load.User).Distinct(StringComparer.Ordinal).ToArray();
+            var rows = await ReadRowsAsync(users);
+            foreach (var load in batch)
+            {
+                load.Done.TrySetResult(rows.SnapshotOf(load.User));
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var load in batch)
+            {
+                load.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task<Rows> ReadRowsAsync(string[] users)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
-                Statement("SELECT room, read_seq FROM room_members WHERE user_name = $1", user),
-                Statement("SELECT token_version FROM users WHERE name = $1", user),
-                Statement("SELECT id FROM auth_sessions WHERE user_name = $1 AND ended_at IS NOT NULL", user),
+                Statement("SELECT user_name, room, read_seq FROM room_members WHERE user_name = ANY($1)", users),
+                Statement("SELECT name, token_version FROM users WHERE name = ANY($1)", users),
+                Statement("SELECT user_name, id FROM auth_sessions WHERE user_name = ANY($1) AND ended_at IS NOT NULL", users),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync();
-        var markers = new Dictionary<string, long>(StringComparer.Ordinal);
+        var rows = new Rows();
         while (await reader.ReadAsync())
         {
-            markers[reader.GetString(0)] = reader.GetInt64(1);
+            rows.MarkersOf(reader.GetString(0))[reader.GetString(1)] = reader.GetInt64(2);
         }
         await reader.NextResultAsync();
-        int? tokenVersion = await reader.ReadAsync() ? reader.GetInt32(0) : null;
-        await reader.NextResultAsync();
-        var ended = new HashSet<Guid>();
         while (await reader.ReadAsync())
         {
-            ended.Add(reader.GetGuid(0));
+            rows.TokenVersions[reader.GetString(0)] = reader.GetInt32(1);
         }
-        return new SessionSnapshot(markers, tokenVersion, ended);
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.EndedDevicesOf(reader.GetString(0)).Add(reader.GetGuid(1));
+        }
+        return rows;
     }
 
-    private static NpgsqlBatchCommand Statement(string sql, string user) => new(sql) { Parameters = { new() { Value = user } } };
+    private static NpgsqlBatchCommand Statement(string sql, string[] users) => new(sql) { Parameters = { new() { Value = users } } };
+
+    /// <summary>Everything one round trip read, by user.</summary>
+    private sealed class Rows
+    {
+        private readonly Dictionary<string, Dictionary<string, long>> _markers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<Guid>> _endedDevices = new(StringComparer.Ordinal);
+
+        public Dictionary<string, int> TokenVersions { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, long> MarkersOf(string user) =>
+            _markers.TryGetValue(user, out var markers) ? markers : _markers[user] = new(StringComparer.Ordinal);
+
+        public HashSet<Guid> EndedDevicesOf(string user) =>
+            _endedDevices.TryGetValue(user, out var ended) ? ended : _endedDevices[user] = [];
+
+        /// <summary>One user's rows, in collections of their own: the session keeps and changes them.</summary>
+        public SessionSnapshot SnapshotOf(string user) => new(
+            new Dictionary<string, long>(MarkersOf(user), StringComparer.Ordinal),
+            TokenVersions.TryGetValue(user, out var version) ? version : null,
+            [.. EndedDevicesOf(user)]);
+    }
+
+    private sealed class PendingLoad(string user)
+    {
+        public string User { get; } = user;
+        public TaskCompletionSource<SessionSnapshot> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }
 
 /// <summary>A user's rows as one activation of their session read them (<see cref="SessionRows"/>).</summary>

@@ -7,7 +7,8 @@ namespace ChatApp.Tests.Grains.Users;
 
 /// <summary>
 /// What a session reads when it activates, in one round trip: each result lands where it belongs,
-/// and a user with no rows anywhere reads as empty, not as an error.
+/// a user with no rows anywhere reads as empty, not as an error, and loads that come together
+/// share round trips.
 /// </summary>
 public sealed class SessionRowsTests(TestDatabaseFixture database) : IClassFixture<TestDatabaseFixture>, IAsyncLifetime
 {
@@ -51,5 +52,43 @@ public sealed class SessionRowsTests(TestDatabaseFixture database) : IClassFixtu
         Assert.Empty(snapshot.ReadMarkers);
         Assert.Null(snapshot.TokenVersion);
         Assert.Empty(snapshot.EndedDevices);
+    }
+
+    [Fact]
+    public async Task Loads_that_come_together_share_round_trips_and_each_gets_only_its_own_rows()
+    {
+        var users = Enumerable.Range(0, 40).Select(_ => Fresh.User("storm")).ToArray();
+        foreach (var (user, i) in users.Select((user, i) => (user, i)))
+        {
+            await Sql.QueryAsync(database.ConnectionString,
+                "INSERT INTO users (name, password_hash, token_version) VALUES ($1, 'not a hash', $2)", user, i);
+            await Sql.QueryAsync(database.ConnectionString,
+                "INSERT INTO room_members (room, user_name, role, read_seq) VALUES ($2, $1, 'member', $3)", user, Fresh.Room(), (long)i);
+        }
+        var rows = new SessionRows(_db);
+
+        var snapshots = await Task.WhenAll(users.Select(user => rows.Load(user)));
+
+        for (var i = 0; i < users.Length; i++)
+        {
+            Assert.Equal(i, snapshots[i].TokenVersion);
+            Assert.Equal([(long)i], snapshots[i].ReadMarkers.Values);
+        }
+        Assert.InRange(rows.RoundTrips, 1, users.Length - 1);
+    }
+
+    [Fact]
+    public async Task Two_loads_of_one_user_at_once_get_collections_of_their_own()
+    {
+        var alice = Fresh.User("alice");
+        await Sql.QueryAsync(database.ConnectionString,
+            "INSERT INTO room_members (room, user_name, role, read_seq) VALUES ($2, $1, 'member', 1)", alice, Fresh.Room());
+        var rows = new SessionRows(_db);
+
+        var both = await Task.WhenAll(rows.Load(alice), rows.Load(alice));
+
+        Assert.NotSame(both[0].ReadMarkers, both[1].ReadMarkers);
+        both[0].ReadMarkers.Clear();
+        Assert.Single(both[1].ReadMarkers);
     }
 }
