@@ -26,6 +26,43 @@ public sealed class HelloStormScenario(Options options, HttpClient http, SourceA
     public override IReadOnlyList<string> Headline =>
         ["succeeded", "failed", "hello.p50", "hello.p99", "hello.max", "helloRate", "cpuPer1000Hellos", "stormOthers"];
 
+    /// <summary>
+    /// Each user says hello on a socket of its own, joins its rooms (user i is in room i ÷ size of each
+    /// of the families), and closes again: their sessions stay in the silos, their rooms hold them.
+    /// </summary>
+    private async Task JoinRoomsAsync(Target target, IReadOnlyList<BenchUser> users, int roomsPerUser, int roomSize, Progress progress, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        progress.Phase("joining rooms (before the storm)", () => $"{Volatile.Read(ref done):N0}/{users.Count:N0} users");
+        await Parallel.ForEachAsync(Enumerable.Range(0, users.Count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var client = await BenchClient.ConnectAsync(target.WebSocketFor(i), Sources.Next(), i, users[i].Name, NoSink.Instance, ct);
+                try
+                {
+                    Ensure(await client.HelloAsync(users[i].Token), "hello");
+                    for (var family = 0; family < roomsPerUser; family++)
+                    {
+                        Ensure(await client.JoinAsync($"h{Tag}-{family}-{i / roomSize}"), "join");
+                    }
+                }
+                finally
+                {
+                    await client.CloseAsync(TimeSpan.FromSeconds(5));
+                }
+                Interlocked.Increment(ref done);
+            });
+        await WaitForQuietAsync(target, QuietPercent, TimeSpan.FromSeconds(30), cancellationToken);
+    }
+
+    private static void Ensure(Reply reply, string what)
+    {
+        if (!reply.Ok)
+        {
+            throw new InvalidOperationException($"{what} before the storm failed: {reply.Code} {reply.Message}");
+        }
+    }
+
     private static string Close(BenchClient client) =>
         client.CloseStatus is { } status ? $"close code {(int)status} ({status})" : "no close frame (aborted)";
 
@@ -39,11 +76,22 @@ public sealed class HelloStormScenario(Options options, HttpClient http, SourceA
         {
             Setup["PostgreSQL max_connections"] = max;
         }
+        var roomsPerUser = Options.Int("rooms-per-user", 0);
+        var roomSize = Options.Int("room-size", 50);
+        if (roomsPerUser > 0)
+        {
+            Setup["rooms"] = $"each user in {roomsPerUser} room(s) of {roomSize}, joined before the storm on sockets closed again: the storm is the members of live rooms coming back, as after a gateway restart";
+        }
         var run = new TargetRun { Target = target.Name };
 
         progress.Phase("users");
         var users = await Users.CreateAsync(target, $"h{Tag}-", n, cancellationToken);
         run.Details["users"] = Users.Description;
+        if (roomsPerUser > 0)
+        {
+            await JoinRoomsAsync(target, users, roomsPerUser, roomSize, progress, cancellationToken);
+            run.Details["rooms"] = $"{n * roomsPerUser:N0} joins into {roomsPerUser * ((n + roomSize - 1) / roomSize):N0} rooms before the storm";
+        }
 
         var clients = new BenchClient?[n];
         var failures = new Dictionary<string, int>(StringComparer.Ordinal);
