@@ -1,3 +1,4 @@
+using ChatApp.Storage;
 using Npgsql;
 
 namespace ChatApp.Users;
@@ -7,83 +8,37 @@ namespace ChatApp.Users;
 /// read markers (room_members), the credentials version (users) and the devices signed out one by
 /// one (auth_sessions). A session mostly activates for a hello, which needs all three. A reconnect
 /// storm activates sessions by the hundred: the loads that come while a round trip is out go
-/// together in the next, each statement naming all of their users, instead of a pool checkout and
-/// a round trip each. Alone, a load goes at once.
+/// together in the next (<see cref="SharedRoundTrips{TRequest, TResult}"/>), each statement naming
+/// all of their users, instead of a pool checkout and a round trip each.
 /// </summary>
-public sealed class SessionRows(NpgsqlDataSource db)
+public sealed class SessionRows
 {
     /// <summary>The most users read in one round trip.</summary>
     public const int MaxBatch = 256;
 
-    private readonly Lock _lock = new();
-    private List<PendingLoad> _waiting = [];
-    private bool _reading;
-    private long _roundTrips;
+    private readonly NpgsqlDataSource _db;
+    private readonly SharedRoundTrips<string, SessionSnapshot> _loads;
+
+    public SessionRows(NpgsqlDataSource db)
+    {
+        _db = db;
+        _loads = new(LoadManyAsync, MaxBatch);
+    }
 
     /// <summary>Round trips made so far: fewer than the loads when they shared them.</summary>
-    public long RoundTrips => Interlocked.Read(ref _roundTrips);
+    public long RoundTrips => _loads.RoundTrips;
 
-    public Task<SessionSnapshot> Load(string user)
-    {
-        var load = new PendingLoad(user);
-        lock (_lock)
-        {
-            _waiting.Add(load);
-            if (_reading)
-            {
-                return load.Done.Task;
-            }
-            _reading = true;
-        }
-        // On the thread pool: started from a grain's turn, the loop would run on that grain's scheduler.
-        _ = Task.Run(ReadWhileWaitingAsync);
-        return load.Done.Task;
-    }
+    public Task<SessionSnapshot> Load(string user) => _loads.Read(user);
 
-    private async Task ReadWhileWaitingAsync()
+    private async Task<IReadOnlyList<SessionSnapshot>> LoadManyAsync(IReadOnlyList<string> users)
     {
-        while (true)
-        {
-            List<PendingLoad> batch;
-            lock (_lock)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _reading = false;
-                    return;
-                }
-                var take = Math.Min(_waiting.Count, MaxBatch);
-                batch = _waiting.GetRange(0, take);
-                _waiting.RemoveRange(0, take);
-            }
-            await ReadAsync(batch);
-        }
-    }
-
-    private async Task ReadAsync(List<PendingLoad> batch)
-    {
-        try
-        {
-            Interlocked.Increment(ref _roundTrips);
-            var users = batch.Select(load => load.User).Distinct(StringComparer.Ordinal).ToArray();
-            var rows = await ReadRowsAsync(users);
-            foreach (var load in batch)
-            {
-                load.Done.TrySetResult(rows.SnapshotOf(load.User));
-            }
-        }
-        catch (Exception ex)
-        {
-            foreach (var load in batch)
-            {
-                load.Done.TrySetException(ex);
-            }
-        }
+        var rows = await ReadRowsAsync([.. users.Distinct(StringComparer.Ordinal)]);
+        return [.. users.Select(rows.SnapshotOf)];
     }
 
     private async Task<Rows> ReadRowsAsync(string[] users)
     {
-        await using var connection = await db.OpenConnectionAsync();
+        await using var connection = await _db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -133,12 +88,6 @@ public sealed class SessionRows(NpgsqlDataSource db)
             new Dictionary<string, long>(MarkersOf(user), StringComparer.Ordinal),
             TokenVersions.TryGetValue(user, out var version) ? version : null,
             [.. EndedDevicesOf(user)]);
-    }
-
-    private sealed class PendingLoad(string user)
-    {
-        public string User { get; } = user;
-        public TaskCompletionSource<SessionSnapshot> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 

@@ -32,7 +32,7 @@ public sealed class UnreadCountPlanTests : IAsyncLifetime
     public async Task Counting_a_few_unread_messages_in_three_rooms_reads_a_few_dozen_pages_of_two_hundred_thousand_messages()
     {
         var pages = await PagesRead.ByAsync(_database.ConnectionString, UnreadCounts.CountSql,
-            "text[], bigint[], text", "'{r1,r2,r3}', '{1990,1995,2000}', 'alice'");
+            "int[], text[], text[], bigint[]", "'{0,0,0}', '{alice,alice,alice}', '{r1,r2,r3}', '{1990,1995,2000}'");
 
         // The table is over 1,500 pages: reading it once is what the count must not do.
         Assert.InRange(pages, 1, 150);
@@ -48,5 +48,27 @@ public sealed class UnreadCountPlanTests : IAsyncLifetime
         Assert.Equal(new UnreadCount(10, 0), counts["r1"]);
         Assert.Equal(new UnreadCount(0, 0), counts["r2"]);
         Assert.Equal(new UnreadCount(2000, 100), counts["r3"]);
+    }
+
+    [Fact]
+    public async Task Counts_asked_for_at_once_share_queries_and_each_reader_gets_its_own()
+    {
+        await using var db = Npgsql.NpgsqlDataSource.Create(_database.ConnectionString);
+        var unread = new UnreadCounts(db);
+        var markers = new Dictionary<string, long> { ["r1"] = 1990, ["r2"] = 0 };
+
+        // alice is named in seqs 1 to 100 of each room and wrote nothing; u3 wrote 286 of r2's 2,000.
+        var counts = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => unread.Count(i % 2 == 0 ? "alice" : "u3", markers)));
+
+        for (var i = 0; i < counts.Length; i += 2)
+        {
+            Assert.Equal(new UnreadCount(10, 0), counts[i]["r1"]);
+            Assert.Equal(new UnreadCount(2000, 100), counts[i]["r2"]);
+        }
+        for (var i = 1; i < counts.Length; i += 2)
+        {
+            Assert.Equal(new UnreadCount(1714, 0), counts[i]["r2"]);
+        }
+        Assert.InRange(unread.RoundTrips, 1, counts.Length - 1);
     }
 }
