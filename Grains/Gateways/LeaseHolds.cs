@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ChatApp.Users;
 using Microsoft.Extensions.Options;
 
