@@ -33,7 +33,7 @@ public sealed class LeaseHoldsTests(ClusterFixture cluster) : IClassFixture<Clus
         holds.Hold(gateway.Reference, c, Lease);
         Assert.Single(sent);
 
-        await UntilAsync(() => sent.Count == 2);
+        await Eventually.Until(() => sent.Count == 2, "the second call");
         var batch = sent.Last();
         Assert.Equal(gateway.Reference, batch.Gateway);
         Assert.Equal([new LeaseChange(b, Held: true), new LeaseChange(a, Held: false), new LeaseChange(c, Held: true)], batch.Changes);
@@ -42,10 +42,11 @@ public sealed class LeaseHoldsTests(ClusterFixture cluster) : IClassFixture<Clus
     }
 
     [Fact]
-    public async Task A_gateway_does_not_wait_for_another_and_news_after_a_quiet_spell_goes_at_once()
+    public void A_gateway_does_not_wait_for_another_and_news_after_a_quiet_spell_goes_at_once()
     {
         var sent = new ConcurrentQueue<(IChatObserver Gateway, IReadOnlyList<LeaseChange> Changes, TimeSpan Lease)>();
-        var holds = new LeaseHolds((g, c, l) => sent.Enqueue((g, c, l)), Interval, TimeProvider.System);
+        var clock = new SteppedClock();
+        var holds = new LeaseHolds((g, c, l) => sent.Enqueue((g, c, l)), Interval, clock);
         using var first = cluster.NewGateway();
         using var second = cluster.NewGateway();
 
@@ -53,7 +54,7 @@ public sealed class LeaseHoldsTests(ClusterFixture cluster) : IClassFixture<Clus
         holds.Hold(second.Reference, Session("b"), Lease);
         Assert.Equal(2, sent.Count);
 
-        await Task.Delay(Interval + TimeSpan.FromMilliseconds(100));
+        clock.Step(Interval);
         holds.Release(first.Reference, Session("a"));
         Assert.Equal(3, sent.Count);
         Assert.Equal(TimeSpan.Zero, sent.Last().Lease); // a release alone extends no lease
@@ -70,21 +71,20 @@ public sealed class LeaseHoldsTests(ClusterFixture cluster) : IClassFixture<Clus
         Assert.All(await Task.WhenAll(users.Select(user => cluster.Session(user).IsOnline())), Assert.True);
         // The gateway is killed: it never renews and never detaches.
 
-        await UntilAsync(async () => !(await Task.WhenAll(users.Select(user => cluster.Session(user).IsOnline()))).Any(online => online));
+        await Eventually.Until(async () => !(await Task.WhenAll(users.Select(user => cluster.Session(user).IsOnline()))).Any(online => online),
+            "every user of the dead gateway offline");
         Assert.InRange(cluster.LeaseHoldCalls() - callsBefore, 1, users.Length - 1);
     }
 
     private IUserSessionGrain Session(string name) => cluster.Session(Fresh.User(name));
 
-    private static Task UntilAsync(Func<bool> condition) => UntilAsync(() => Task.FromResult(condition()));
-
-    private static async Task UntilAsync(Func<Task<bool>> condition)
+    /// <summary>A clock that moves only when the test steps it: a quiet spell without waiting one out.</summary>
+    private sealed class SteppedClock : TimeProvider
     {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < RecordingGateway.Deadline, "The condition did not come true in time.");
-            await Task.Delay(50);
-        }
+        private long _now = Stopwatch.GetTimestamp();
+
+        public override long GetTimestamp() => _now;
+
+        public void Step(TimeSpan by) => _now += (long)(by.TotalSeconds * TimestampFrequency);
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using ChatApp.Storage;
+using ChatApp.Tests.Support;
 using Xunit;
 
 namespace ChatApp.Tests.Grains.Storage;
@@ -24,7 +24,7 @@ public sealed class SharedRoundTripsTests
         }, maxBatch: 4);
 
         var first = reads.Read(0);
-        await UntilAsync(() => !sizes.IsEmpty); // the first is out, alone
+        await Eventually.Until(() => !sizes.IsEmpty, "the first read out, alone");
         var rest = Enumerable.Range(1, 10).Select(reads.Read).ToArray();
         release.SetResult();
 
@@ -49,15 +49,5 @@ public sealed class SharedRoundTripsTests
 
         down = false;
         Assert.Equal(70, await reads.Read(7));
-    }
-
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "The condition did not come true in time.");
-            await Task.Delay(10);
-        }
     }
 }
