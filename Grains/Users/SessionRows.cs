@@ -85,9 +85,9 @@ public sealed class SessionRows
 
         /// <summary>One user's rows, in collections of their own: the session keeps and changes them.</summary>
         public SessionSnapshot SnapshotOf(string user) => new(
-            new Dictionary<string, long>(MarkersOf(user), StringComparer.Ordinal),
+            _markers.TryGetValue(user, out var markers) ? new(markers, StringComparer.Ordinal) : new(StringComparer.Ordinal),
             TokenVersions.TryGetValue(user, out var version) ? version : null,
-            [.. EndedDevicesOf(user)]);
+            _endedDevices.TryGetValue(user, out var ended) ? [.. ended] : []);
     }
 }
 
