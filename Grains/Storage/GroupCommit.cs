@@ -28,6 +28,9 @@ public sealed class GroupCommit : IAsyncDisposable
     private long _nextStart;
     private readonly Channel<Write> _pending = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { AllowSynchronousContinuations = false });
     private readonly Task[] _writers;
+    // Ends a writer's wait for its turn when the silo stops: both writers wake for one write, and the
+    // one that finds it taken may be waiting out a whole interval for nothing.
+    private readonly CancellationTokenSource _stopping = new();
     private long _batches;
 
     public GroupCommit(NpgsqlDataSource db) : this(db, Options.Create(new GroupCommitOptions()))
@@ -95,7 +98,14 @@ public sealed class GroupCommit : IAsyncDisposable
         }
         if (start > now)
         {
-            await Task.Delay(Stopwatch.GetElapsedTime(now, start));
+            try
+            {
+                await Task.Delay(Stopwatch.GetElapsedTime(now, start), _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: whatever is still pending goes now.
+            }
         }
     }
 
@@ -153,7 +163,9 @@ public sealed class GroupCommit : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _pending.Writer.TryComplete();
+        await _stopping.CancelAsync();
         await Task.WhenAll(_writers);
+        _stopping.Dispose();
     }
 
     private sealed record Write(Func<NpgsqlBatchCommand> Statement)
