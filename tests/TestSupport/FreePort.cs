@@ -6,25 +6,49 @@ namespace ChatApp.Tests.Support;
 /// <summary>Ports nobody listens on right now, so that silos of parallel tests never collide.</summary>
 public static class FreePort
 {
-    // The kernel may offer a port again as soon as the probe below has let it go, so two tests
-    // asking at once could both get it (two gateways of Operations.Tests did, in CI): a port is
-    // handed out once per process.
-    private static readonly HashSet<int> HandedOut = [];
+    // Ports come from below the kernel's ephemeral range (32768 and up by default). A port the
+    // kernel offered for a probe is an ephemeral one, and the same kernel hands it out again as
+    // the local end of any outgoing connection: a failover test, whose processes open hundreds of
+    // connections, once lost the port it had picked for a silo that way ("address already in
+    // use") before the silo could bind it.
+    private const int First = 20_000;
+    private const int Last = 32_000;
+
+    // Each test process walks the range from its own starting point, and hands a port out once,
+    // so that two tests (or two test processes) asking at once rarely probe the same port, and a
+    // port probed free by one test is not offered to the next before its owner has bound it.
+    private static int _cursor = First + Random.Shared.Next(Last - First);
+    private static readonly Lock Walk = new();
 
     public static int Next()
     {
-        while (true)
+        lock (Walk)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            lock (HandedOut)
+            for (var tried = 0; tried <= Last - First; tried++)
             {
-                if (HandedOut.Add(port))
+                var port = _cursor;
+                _cursor = _cursor == Last ? First : _cursor + 1;
+                if (IsFree(port))
                 {
                     return port;
                 }
             }
+        }
+
+        throw new InvalidOperationException($"No free port between {First} and {Last} on the loopback address.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }
