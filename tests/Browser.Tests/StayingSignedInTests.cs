@@ -46,6 +46,9 @@ public sealed class StayingSignedInTests(BrowserFixture fixture)
         var room = Fresh.Room();
         await owner.JoinAsync(room);
         await member.JoinAsync(room);
+        // The member's arrival redraws the owner's member list and the settings under it; the
+        // owner sets the topic once it has, as a person would, not while it moves.
+        await Expect(owner.Member(member.Name)).ToBeVisibleAsync();
 
         // The member list, with the room's settings under it, is open beside the room on a wide screen.
         await Expect(owner.Page.Locator("#room-settings")).ToBeVisibleAsync();
