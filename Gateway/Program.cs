@@ -100,7 +100,6 @@ public static class GatewayApp
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
 
         app.MapHealth();           // /healthz, /readyz
         app.MapAuth();             // /api/auth: register, login, logout, password

@@ -1,9 +1,6 @@
-using System.Threading.RateLimiting;
 using ChatApp.Defaults;
 using ChatApp.Errors;
 using ChatApp.Gateway.Contract;
-using ChatApp.Gateway.Limits;
-using ChatApp.Gateway.Observability;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +9,8 @@ namespace ChatApp.Gateway.Accounts;
 public static class AuthSetup
 {
     /// <summary>
-    /// Accounts, bearer authentication on the same keys the WebSocket <c>hello</c> is checked with,
-    /// and the limit on login and register calls per client address.
+    /// Accounts, and bearer authentication on the same keys the WebSocket <c>hello</c> is checked with.
+    /// (The limit on login, register and refresh calls per client address is <see cref="AuthApi.CountedPerAddress"/>.)
     /// </summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
@@ -49,25 +46,6 @@ public static class AuthSetup
                 };
             });
         services.AddAuthorization();
-        services.AddRateLimiter(o =>
-        {
-            o.OnRejected = async (context, cancellationToken) =>
-            {
-                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(60);
-                context.HttpContext.RequestServices.GetRequiredService<GatewayMetrics>().RateLimited("auth_calls");
-                await ChatProblems.Problem(ChatException.RateLimited(wait, "Too many attempts from this address; retry later."))
-                    .ExecuteAsync(context.HttpContext);
-            };
-            // Guessing passwords or minting accounts from one address is slowed, whatever the names tried.
-            o.AddPolicy(AuthApi.AuthPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                AuthApi.ClientAddress(http),
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = http.RequestServices.GetRequiredService<AbuseLimits>().Options.AuthCallsPerAddressPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
-        });
         return services;
     }
 

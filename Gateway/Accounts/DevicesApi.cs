@@ -14,7 +14,7 @@ public static class DevicesApi
 
     public static RouteGroupBuilder MapDevices(this RouteGroupBuilder auth)
     {
-        auth.MapPost("/refresh", Refresh).RequireRateLimiting(AuthApi.AuthPolicy);
+        auth.MapPost("/refresh", Refresh).CountedPerAddress();
         auth.MapGet("/sessions", List).RequireAuthorization();
         auth.MapDelete("/sessions/{id}", SignOutDevice).RequireAuthorization();
         return auth;

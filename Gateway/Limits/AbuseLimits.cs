@@ -20,6 +20,7 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
     private readonly TokenBuckets _addressLoginFailures = new(
         options.Value.LoginFailuresPerAddressPerHour / 3600.0, options.Value.LoginFailuresPerAddressPerHour);
     private readonly TokenBuckets _passwordChangeFailures = new(1 / 60.0, options.Value.PasswordChangeFailuresPerUser);
+    private readonly TokenBuckets _authCalls = new(options.Value.AuthCallsPerAddressPerMinute / 60.0, options.Value.AuthCallsPerAddressPerMinute);
 
     public LimitOptions Options => options.Value;
 
@@ -89,6 +90,9 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
         }
     }
 
+    /// <summary>Counts a login, register or refresh call from the client address, whatever its outcome.</summary>
+    public void TakeAuthCall(string address) => Take(_authCalls, address, "auth_calls", "attempts from this address");
+
     /// <summary>Counts one frame of a socket, whatever its kind.</summary>
     public void TakeFrame(string connectionId) => Take(_frames, connectionId, "frames");
 
@@ -115,5 +119,6 @@ public sealed class AbuseLimits(IOptions<LimitOptions> options, GatewayMetrics m
         _historyReads.Dispose();
         _addressLoginFailures.Dispose();
         _passwordChangeFailures.Dispose();
+        _authCalls.Dispose();
     }
 }
