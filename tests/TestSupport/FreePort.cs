@@ -14,9 +14,10 @@ public static class FreePort
     private const int First = 20_000;
     private const int Last = 32_000;
 
-    // Each test process walks the range from its own starting point, and hands a port out once,
-    // so that two tests (or two test processes) asking at once rarely probe the same port, and a
-    // port probed free by one test is not offered to the next before its owner has bound it.
+    // Each test process walks the range from its own starting point, handing each port out once
+    // per walk (12,000 ports: more than a test run asks for), so that two tests (or two test
+    // processes) asking at once rarely probe the same port, and a port probed free by one test is
+    // not offered to the next before its owner has bound it.
     private static int _cursor = First + Random.Shared.Next(Last - First);
     private static readonly Lock Walk = new();
 
