@@ -19,5 +19,5 @@ if (args is ["admin", .. var adminArgs])
     return await AdminGrants.RunAsync(DatabaseOptions.From(config).CappedConnectionString(), adminArgs, Console.Out, Console.Error);
 }
 
-await SiloHostBuilder.Build(args).RunAsync();
-return 0;
+// SIGTERM stops it; a stop that cannot finish (the database unreachable) ends the process anyway.
+return await SiloHostBuilder.Build(args).RunWithStopDeadlineAsync();

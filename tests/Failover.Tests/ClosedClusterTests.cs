@@ -85,7 +85,7 @@ public sealed class ClosedClusterTests(ClosedClusterTests.OneSilo fixture) : ICl
 
         Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)), "The silo started without a certificate.");
         Assert.NotEqual(0, silo.ExitCode);
-        await Wait.UntilAsync(() => ReadLog(silo).Contains("No Cluster:Tls:Certificate", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the line naming the setting");
+        await Wait.UntilAsync(() => silo.ReadLog().Contains("No Cluster:Tls:Certificate", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the line naming the setting");
         Assert.Null(await Cluster.StatusAsync(silo));
     }
 
@@ -95,8 +95,8 @@ public sealed class ClosedClusterTests(ClosedClusterTests.OneSilo fixture) : ICl
         await using var gateway = ChatProcess.StartGateway(Cluster.ConnectionString, Cluster.ClusterId, FreePort.Next(), Cluster.LogDirectory,
             ["--Cluster:Tls:Enabled=false"]);
 
-        await Wait.UntilAsync(() => ReadLog(gateway).Contains("Cluster:Tls:Enabled is false", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the warning about plain TCP");
-        var warning = ReadLog(gateway).Split('\n').First(l => l.Contains("Cluster:Tls:Enabled is false", StringComparison.Ordinal));
+        await Wait.UntilAsync(() => gateway.ReadLog().Contains("Cluster:Tls:Enabled is false", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the warning about plain TCP");
+        var warning = gateway.ReadLog().Split('\n').First(l => l.Contains("Cluster:Tls:Enabled is false", StringComparison.Ordinal));
         Assert.Contains("warn:", warning, StringComparison.Ordinal);
     }
 
@@ -128,14 +128,6 @@ public sealed class ClosedClusterTests(ClosedClusterTests.OneSilo fixture) : ICl
 
         Assert.NotNull(refused);
         Assert.True(DateTime.UtcNow - started < Refusal + TimeSpan.FromSeconds(10), $"Refused only after {DateTime.UtcNow - started}.");
-    }
-
-    /// <summary>A process's console so far (its file is still open for writing).</summary>
-    private static string ReadLog(ChatProcess process)
-    {
-        using var file = new FileStream(process.LogPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(file);
-        return reader.ReadToEnd();
     }
 
     private static IEnumerable<IPAddress> LocalAddressesBesidesLoopback() =>

@@ -8,7 +8,8 @@ namespace ChatApp.Tests.Failover;
 
 /// <summary>
 /// Three silo processes under a room busy with chatters: the silo holding the room dies (SIGKILL)
-/// or is stopped (SIGTERM), a replacement joins, and nothing acknowledged is lost or doubled.
+/// or is stopped (SIGTERM), a replacement joins, and nothing acknowledged is lost or doubled; and a
+/// silo stopped while the database is down still ends, within its deadline.
 /// </summary>
 public sealed class SiloFailoverTests(ITestOutputHelper output)
 {
@@ -69,5 +70,27 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
 
         var audit = await conversation.SettleAsync(cluster.ConnectionString, output.WriteLine);
         conversation.AssertClean(audit);
+    }
+
+    [Fact]
+    public async Task A_silo_told_to_stop_while_PostgreSQL_is_down_ends_within_its_deadline()
+    {
+        await using var postgres = await ThrowawayPostgres.StartAsync();
+        await using var cluster = await FailoverCluster.StartAsync(silos: 1, postgres.ConnectionString);
+        // 5 s for the graceful part, and BoundedStop's allowance for the rest: 10 s in all.
+        var silo = await cluster.StartSiloAsync(settings: new Dictionary<string, string> { ["Orleans:ShutdownTimeout"] = "00:00:05" });
+        await postgres.CrashAsync();
+
+        var stoppedAt = Stopwatch.GetTimestamp();
+        silo.Terminate();
+        // Orleans alone retries its last two writes to the membership table for a minute each.
+        Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(40)), "the silo did not stop within 40 s of SIGTERM");
+        var stopped = Stopwatch.GetElapsedTime(stoppedAt);
+        output.WriteLine($"silo {silo.Port} ended {stopped.TotalSeconds:0.0} s after SIGTERM, the database down");
+
+        Assert.InRange(stopped, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(20));
+        // The stop that could not finish is said so, and not passed off as a clean one.
+        Assert.Equal(1, silo.ExitCode);
+        Assert.Contains("did not finish within 10 s", silo.ReadLog());
     }
 }

@@ -131,6 +131,14 @@ public sealed class ChatProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>The process's console so far (its file may still be open for writing).</summary>
+    public string ReadLog()
+    {
+        using var file = new FileStream(LogPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(file);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Waits for the process to end; false if it is still running at the deadline.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan within)
     {

@@ -69,10 +69,14 @@ public sealed class FailoverCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one more silo process (on loopback unless <paramref name="host"/> says where) and returns once the membership table shows it Active.</summary>
-    public async Task<ChatProcess> StartSiloAsync(ProcessHost? host = null)
+    /// <summary>
+    /// Starts one more silo process (on loopback unless <paramref name="host"/> says where; with
+    /// <paramref name="settings"/>, configuration keys, on top of the cluster's) and returns once the
+    /// membership table shows it Active.
+    /// </summary>
+    public async Task<ChatProcess> StartSiloAsync(ProcessHost? host = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var silo = ChatProcess.StartSilo(ConnectionString, ClusterId, FreePort.Next(), FreePort.Next(), LogDirectory, host: host);
+        var silo = ChatProcess.StartSilo(ConnectionString, ClusterId, FreePort.Next(), FreePort.Next(), LogDirectory, settings, host);
         lock (_silos)
         {
             _silos.Add(silo);
