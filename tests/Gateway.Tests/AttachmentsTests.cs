@@ -10,23 +10,17 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>One system with small upload bounds, so that the limits and quotas are reached with small files.</summary>
-public sealed class SmallUploadsFixture : IAsyncLifetime
+public sealed class SmallUploadsFixture() : ChatSystemFixture(new Dictionary<string, string>(ChatSystem.RoomyLimits)
+{
+    ["Attachments:MaxBytes"] = $"{MaxBytes}",
+    ["Attachments:UserQuotaBytes"] = $"{UserQuotaBytes}",
+    ["Attachments:RoomQuotaBytes"] = $"{RoomQuotaBytes}",
+    ["Attachments:PostgresWriters"] = "1",
+})
 {
     public const int MaxBytes = 256 * 1024;
     public const int UserQuotaBytes = 600 * 1024;
     public const int RoomQuotaBytes = 900 * 1024;
-
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>(ChatSystem.RoomyLimits)
-    {
-        ["Attachments:MaxBytes"] = $"{MaxBytes}",
-        ["Attachments:UserQuotaBytes"] = $"{UserQuotaBytes}",
-        ["Attachments:RoomQuotaBytes"] = $"{RoomQuotaBytes}",
-        ["Attachments:PostgresWriters"] = "1",
-    });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
 }
 
 /// <summary>

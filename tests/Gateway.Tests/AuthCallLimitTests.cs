@@ -6,17 +6,10 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>A system that allows four login, register and refresh calls per client address a minute.</summary>
-public sealed class FewAuthCallsFixture : IAsyncLifetime
+public sealed class FewAuthCallsFixture() : ChatSystemFixture(new Dictionary<string, string>
 {
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>
-    {
-        ["Limits:AuthCallsPerAddressPerMinute"] = "4",
-    });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
-}
+    ["Limits:AuthCallsPerAddressPerMinute"] = "4",
+});
 
 /// <summary>Calls that mint or check credentials are counted per client address, whatever their outcome.</summary>
 public sealed class AuthCallLimitTests(FewAuthCallsFixture fixture) : IClassFixture<FewAuthCallsFixture>

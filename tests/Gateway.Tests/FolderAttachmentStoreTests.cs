@@ -9,26 +9,30 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>One system whose uploads' bytes live in a folder of its own (Attachments:Store = Folder), with small quotas.</summary>
-public sealed class FolderUploadsFixture : IAsyncLifetime
+public sealed class FolderUploadsFixture : ChatSystemFixture
 {
     public const int UserQuotaBytes = 600 * 1024;
 
-    public string Folder { get; } = Path.Combine(Path.GetTempPath(), $"chatapp-uploads-{Guid.NewGuid():N}");
+    public FolderUploadsFixture()
+        : this(Path.Combine(Path.GetTempPath(), $"chatapp-uploads-{Guid.NewGuid():N}"))
+    {
+    }
 
-    public ChatSystem System { get; private set; } = null!;
+    private FolderUploadsFixture(string folder)
+        : base(new Dictionary<string, string>(ChatSystem.RoomyLimits)
+        {
+            ["Attachments:Store"] = "Folder",
+            ["Attachments:Folder"] = folder,
+            ["Attachments:UserQuotaBytes"] = $"{UserQuotaBytes}",
+        }) => Folder = folder;
+
+    public string Folder { get; }
 
     public FolderAttachmentStore Store => (FolderAttachmentStore)System.GatewayServices.GetRequiredService<IAttachmentStore>();
 
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>(ChatSystem.RoomyLimits)
+    public override async Task DisposeAsync()
     {
-        ["Attachments:Store"] = "Folder",
-        ["Attachments:Folder"] = Folder,
-        ["Attachments:UserQuotaBytes"] = $"{UserQuotaBytes}",
-    });
-
-    public async Task DisposeAsync()
-    {
-        await System.DisposeAsync();
+        await base.DisposeAsync();
         Directory.Delete(Folder, recursive: true);
     }
 }

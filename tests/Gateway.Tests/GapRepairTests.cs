@@ -8,15 +8,7 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>A system whose gateway never renews leases by itself, so that only the test repairs the live path.</summary>
-public sealed class NoRenewalFixture : IAsyncLifetime
-{
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() =>
-        System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string> { ["Gateway:LeaseRenewInterval"] = "01:00:00" });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
-}
+public sealed class NoRenewalFixture() : ChatSystemFixture(new Dictionary<string, string> { ["Gateway:LeaseRenewInterval"] = "01:00:00" });
 
 /// <summary>
 /// The live path loses events (here: the room's relay forgets the gateway, as when it is lost

@@ -7,20 +7,14 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>A system whose gateway waits only briefly for hello and trusts one extra origin.</summary>
-public sealed class HandshakeFixture : IAsyncLifetime
+public sealed class HandshakeFixture() : ChatSystemFixture(new Dictionary<string, string>
+{
+    ["Gateway:HelloTimeout"] = HelloTimeout.ToString("c", CultureInfo.InvariantCulture),
+    ["Gateway:AllowedOrigins:0"] = TrustedOrigin,
+})
 {
     public const string TrustedOrigin = "https://chat.example.test";
     public static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(2);
-
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>
-    {
-        ["Gateway:HelloTimeout"] = HelloTimeout.ToString("c", CultureInfo.InvariantCulture),
-        ["Gateway:AllowedOrigins:0"] = TrustedOrigin,
-    });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
 }
 
 /// <summary>Opening the socket: which origins may, and how long a socket may stay silent before hello.</summary>

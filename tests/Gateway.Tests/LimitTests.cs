@@ -8,26 +8,19 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>A system with the production defaults of the abuse limits (but one), not the roomy ones of the other tests.</summary>
-public sealed class DefaultLimitsFixture : IAsyncLifetime
+public sealed class DefaultLimitsFixture() : ChatSystemFixture(new Dictionary<string, string>
 {
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>
-    {
-        ["Limits:MessagesPerSecond"] = "5",
-        ["Limits:MessageBurst"] = "20",
-        ["Limits:FramesPerSecond"] = "50",
-        ["Limits:FrameBurst"] = "200",
-        ["Limits:AuthCallsPerAddressPerMinute"] = "1000",
-        // Below the default of 100 per hour, so that reaching it takes seconds, not a hundred password hashes.
-        ["Limits:LoginFailuresPerAddressPerHour"] = "10",
-        ["Limits:ConnectionsPerUser"] = "3",
-        ["Limits:ReactionsPerSecond"] = "5",
-        ["Limits:ReactionBurst"] = "30",
-    });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
-}
+    ["Limits:MessagesPerSecond"] = "5",
+    ["Limits:MessageBurst"] = "20",
+    ["Limits:FramesPerSecond"] = "50",
+    ["Limits:FrameBurst"] = "200",
+    ["Limits:AuthCallsPerAddressPerMinute"] = "1000",
+    // Below the default of 100 per hour, so that reaching it takes seconds, not a hundred password hashes.
+    ["Limits:LoginFailuresPerAddressPerHour"] = "10",
+    ["Limits:ConnectionsPerUser"] = "3",
+    ["Limits:ReactionsPerSecond"] = "5",
+    ["Limits:ReactionBurst"] = "30",
+});
 
 /// <summary>Floods and brute force: refused with rate_limited and a wait, nothing stored, nobody else slowed.</summary>
 public sealed class LimitTests(DefaultLimitsFixture fixture) : IClassFixture<DefaultLimitsFixture>

@@ -14,18 +14,12 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>A gateway that renews its leases, and with them re-checks memberships and tokens, every second.</summary>
-public sealed class QuickRenewalFixture : IAsyncLifetime
+public sealed class QuickRenewalFixture() : ChatSystemFixture(new Dictionary<string, string>
+{
+    ["Gateway:LeaseRenewInterval"] = RenewInterval.ToString(),
+})
 {
     public static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(1);
-
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>
-    {
-        ["Gateway:LeaseRenewInterval"] = RenewInterval.ToString(),
-    });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
 }
 
 /// <summary>

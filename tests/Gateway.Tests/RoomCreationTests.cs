@@ -7,19 +7,13 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>A system whose users may make only three rooms by joining, and one more a minute.</summary>
-public sealed class TightCreationFixture : IAsyncLifetime
+public sealed class TightCreationFixture() : ChatSystemFixture(gatewaySettings: null, siloSettings: new Dictionary<string, string>
+{
+    ["Limits:JoinCreatedRoomsBurst"] = Burst.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+    ["Limits:JoinCreatedRoomsPerMinute"] = "1",
+})
 {
     public const int Burst = 3;
-
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(siloSettings: new Dictionary<string, string>
-    {
-        ["Limits:JoinCreatedRoomsBurst"] = Burst.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-        ["Limits:JoinCreatedRoomsPerMinute"] = "1",
-    });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
 }
 
 /// <summary>

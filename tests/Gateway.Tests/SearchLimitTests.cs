@@ -9,22 +9,15 @@ namespace ChatApp.Tests.Gateway;
 /// loaded test machine cannot refill the bucket while the test floods it), and a search
 /// statement timeout of 1 ms, which a search ranking a thousand matches cannot meet.
 /// </summary>
-public sealed class SearchLimitsFixture : IAsyncLifetime
-{
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(
-        gatewaySettings: new Dictionary<string, string>
-        {
-            ["Limits:SearchesPerSecond"] = "0.5",
-            ["Limits:SearchBurst"] = "10",
-            ["Limits:HistoryReadsPerSecond"] = "1",
-            ["Limits:HistoryReadBurst"] = "20",
-        },
-        siloSettings: new Dictionary<string, string> { ["Search:StatementTimeout"] = "00:00:00.001" });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
-}
+public sealed class SearchLimitsFixture() : ChatSystemFixture(
+    gatewaySettings: new Dictionary<string, string>
+    {
+        ["Limits:SearchesPerSecond"] = "0.5",
+        ["Limits:SearchBurst"] = "10",
+        ["Limits:HistoryReadsPerSecond"] = "1",
+        ["Limits:HistoryReadBurst"] = "20",
+    },
+    siloSettings: new Dictionary<string, string> { ["Search:StatementTimeout"] = "00:00:00.001" });
 
 /// <summary>Search and history floods are rate limited per user; a search that runs long is stopped and says so.</summary>
 public sealed class SearchLimitTests(SearchLimitsFixture fixture) : IClassFixture<SearchLimitsFixture>

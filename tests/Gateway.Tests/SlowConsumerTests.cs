@@ -9,15 +9,7 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>A gateway with a small send queue, so that a client that stops reading fills it quickly.</summary>
-public sealed class SmallQueueFixture : IAsyncLifetime
-{
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() =>
-        System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string> { ["Gateway:SendQueueLimit"] = "256" });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
-}
+public sealed class SmallQueueFixture() : ChatSystemFixture(new Dictionary<string, string> { ["Gateway:SendQueueLimit"] = "256" });
 
 /// <summary>A client that stops reading is cut off with 1013 at a bounded backlog, and nobody else in its rooms waits for it.</summary>
 public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture<SmallQueueFixture>
@@ -124,15 +116,7 @@ public sealed class SlowConsumerTests(SmallQueueFixture fixture) : IClassFixture
 }
 
 /// <summary>A gateway whose send queues hold at most 256 KiB, far fewer bytes than their 1,024 frames could weigh.</summary>
-public sealed class SmallQueueBytesFixture : IAsyncLifetime
-{
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() =>
-        System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string> { ["Gateway:SendQueueBytes"] = "262144" });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
-}
+public sealed class SmallQueueBytesFixture() : ChatSystemFixture(new Dictionary<string, string> { ["Gateway:SendQueueBytes"] = "262144" });
 
 /// <summary>The send queue is bounded in bytes as well as frames: a few long messages are a backlog too.</summary>
 public sealed class SlowConsumerBytesTests(SmallQueueBytesFixture fixture) : IClassFixture<SmallQueueBytesFixture>

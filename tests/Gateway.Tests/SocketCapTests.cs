@@ -9,19 +9,11 @@ using Xunit;
 namespace ChatApp.Tests.Gateway;
 
 /// <summary>A gateway that holds at most 3 sockets per address and 5 in all, so that both caps are quick to reach.</summary>
-public sealed class FewSocketsFixture : IAsyncLifetime
+public sealed class FewSocketsFixture() : ChatSystemFixture(new Dictionary<string, string>
 {
-    public ChatSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync() =>
-        System = await ChatSystem.StartAsync(gatewaySettings: new Dictionary<string, string>
-        {
-            ["Limits:SocketsPerAddress"] = "3",
-            ["Limits:SocketsInTotal"] = "5",
-        });
-
-    public async Task DisposeAsync() => await System.DisposeAsync();
-}
+    ["Limits:SocketsPerAddress"] = "3",
+    ["Limits:SocketsInTotal"] = "5",
+});
 
 /// <summary>
 /// Sockets are counted from the upgrade, before hello, per client address and in total; the next
