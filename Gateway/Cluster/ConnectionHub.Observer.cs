@@ -14,12 +14,18 @@ public sealed partial class ConnectionHub
 {
     private readonly ConcurrentDictionary<string, RoomSequencer> _sequencers = new(StringComparer.Ordinal);
     // One-way notices may cross on the way: each kind is taken newest first, by the stamp its
-    // source gives it. A membership change by its event's seq, an unread count by its read marker,
-    private readonly NewestStamps<(string User, string Room)> _membership = new();
-    private readonly NewestStamps<(string User, string Room)> _readMarkers = new();
-    // and a presence change by the session's stamp, per room so that a room no longer followed here
-    // is forgotten in one step.
+    // source gives it. A membership change by its event's seq and an unread count by its read marker,
+    // per user and room: kept while the user has sockets here (a notice about anyone else changes
+    // nothing here) and forgotten with their last one, so that they do not pile up with every user
+    // who ever came through this gateway.
+    private readonly ConcurrentDictionary<string, NewestStamps<string>> _membership = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NewestStamps<string>> _readMarkers = new(StringComparer.Ordinal);
+    // A presence change by the session's stamp, per room, so that a room no longer followed here is
+    // forgotten in one step.
     private readonly ConcurrentDictionary<string, NewestStamps<string>> _presence = new(StringComparer.Ordinal);
+
+    /// <summary>Whether this gateway keeps stamps to order notices about the user: only while they have sockets here.</summary>
+    public bool KeepsStampsFor(string user) => _membership.ContainsKey(user) || _readMarkers.ContainsKey(user);
 
     public void OnRoomEvent(RoomEvent roomEvent)
     {
@@ -79,7 +85,7 @@ public sealed partial class ConnectionHub
 
     public void OnUnread(UnreadChange change)
     {
-        if (_readMarkers.TryAdvance((change.User, change.Room), change.LastReadSeq))
+        if (TakeNewest(_readMarkers, change.User, change.Room, change.LastReadSeq))
         {
             SendToUser(change.User, ServerFrames.Unread(change));
         }
@@ -120,13 +126,13 @@ public sealed partial class ConnectionHub
     /// place in the ordering: a notice about the user and the room no newer than the reply, such as
     /// an earlier leave still on its way, is stale.
     /// </summary>
-    public void JoinedHere(string user, string room, long lastSeq) => _membership.TryAdvance((user, room), lastSeq);
+    public void JoinedHere(string user, string room, long lastSeq) => TakeNewest(_membership, user, room, lastSeq);
 
     public void OnMembershipChanged(MembershipChange change)
     {
-        if (!_membership.TryAdvance((change.User, change.Room), change.Seq))
+        if (!TakeNewest(_membership, change.User, change.Room, change.Seq))
         {
-            return; // an older notice overtaken by a newer one
+            return; // an older notice overtaken by a newer one, or the user has no socket here
         }
         if (change.Joined)
         {
@@ -142,6 +148,34 @@ public sealed partial class ConnectionHub
         {
             UnfollowForUser(change.User, change.Room, change.Event);
         }
+    }
+
+    /// <summary>
+    /// Whether a notice about <paramref name="user"/> in <paramref name="room"/> stamped
+    /// <paramref name="stamp"/> is newer than every one taken before; false as well when the user has
+    /// no socket here, so that nothing is remembered about them.
+    /// </summary>
+    private bool TakeNewest(ConcurrentDictionary<string, NewestStamps<string>> stamps, string user, string room, long stamp)
+    {
+        if (_sockets.CountOf(user) == 0)
+        {
+            return false;
+        }
+        var usersStamps = stamps.GetOrAdd(user, static _ => new(StringComparer.Ordinal));
+        var newest = usersStamps.TryAdvance(room, stamp);
+        if (_sockets.CountOf(user) == 0)
+        {
+            // Their last socket closed meanwhile, and its forgetting may have run before this was added.
+            stamps.TryRemove(KeyValuePair.Create(user, usersStamps));
+        }
+        return newest;
+    }
+
+    /// <summary>A user whose last socket here closed: what was kept to order notices about them goes too.</summary>
+    private void ForgetUser(string user)
+    {
+        _membership.TryRemove(user, out _);
+        _readMarkers.TryRemove(user, out _);
     }
 
     /// <summary>

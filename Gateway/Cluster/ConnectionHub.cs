@@ -57,6 +57,7 @@ public sealed partial class ConnectionHub : IChatObserver
         var (lastOfUser, emptiedRooms) = _sockets.Remove(connection, ForgetRoom);
         if (lastOfUser)
         {
+            ForgetUser(connection.User);
             _ = Quietly(Session(connection.User).Detach(_self.Value), "detach");
         }
         foreach (var room in emptiedRooms)

@@ -5,6 +5,7 @@ using ChatApp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using PresenceChange = ChatApp.Rooms.PresenceChange;
+using MembershipChange = ChatApp.Users.MembershipChange;
 using UnreadChange = ChatApp.Users.UnreadChange;
 
 namespace ChatApp.Tests.Gateway;
@@ -95,6 +96,32 @@ public sealed class PresenceTests(ChatSystemFixture fixture) : IClassFixture<Cha
 
         await alice.WaitForAsync<UnreadFrame>(u => u.Room == quiet);
         Assert.Equal([9L], alice.Frames.OfType<UnreadFrame>().Where(u => u.Room == room).Select(u => u.LastReadSeq));
+    }
+
+    [Fact]
+    public async Task What_orders_a_users_notices_is_kept_while_they_have_a_socket_here_and_forgotten_with_their_last()
+    {
+        var hub = System.GatewayServices.GetRequiredService<ConnectionHub>();
+        var alice = await System.ConnectNewUserAsync("alice");
+        await using var other = await ChatTestClient.ConnectAsync(System.SocketUri, alice.User, alice.Token);
+        await other.HelloAsync();
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        hub.OnUnread(new UnreadChange(alice.User, room, Count: 0, LastReadSeq: 1));
+        Assert.True(hub.KeepsStampsFor(alice.User));
+
+        await alice.DisposeAsync();
+        // One socket of hers is still here: the stamps stay, and a stale count is still refused.
+        await other.WaitForAsync<UnreadFrame>(u => u.Room == room);
+        hub.OnUnread(new UnreadChange(alice.User, room, Count: 5, LastReadSeq: 1));
+        Assert.True(hub.KeepsStampsFor(alice.User));
+
+        await other.DisposeAsync();
+        await Eventually.Until(() => !hub.KeepsStampsFor(alice.User), "her stamps forgotten with her last socket");
+        // Notices about a user with no socket here change nothing here, and leave nothing behind.
+        hub.OnUnread(new UnreadChange(alice.User, room, Count: 3, LastReadSeq: 2));
+        hub.OnMembershipChanged(new MembershipChange(alice.User, room, Joined: false, Seq: 7));
+        Assert.False(hub.KeepsStampsFor(alice.User));
     }
 
     [Fact]
