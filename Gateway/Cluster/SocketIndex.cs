@@ -15,6 +15,9 @@ public sealed class SocketIndex
     private readonly Dictionary<string, HashSet<ChatConnection>> _byUser = new(StringComparer.Ordinal);
     // Copy-on-write arrays: the fan-out path reads them without taking the lock.
     private readonly ConcurrentDictionary<string, ChatConnection[]> _byRoom = new(StringComparer.Ordinal);
+    // The rooms each socket follows: a closing socket leaves those, instead of looking through every
+    // room of the gateway under the lock (a cost that grew with the rooms, paid by every close).
+    private readonly Dictionary<ChatConnection, HashSet<string>> _roomsOf = [];
 
     /// <summary>Adds an authenticated socket under its user.</summary>
     public void Add(ChatConnection connection)
@@ -34,8 +37,8 @@ public sealed class SocketIndex
         lock (_gate)
         {
             var lastOfUser = RemoveFrom(_byUser, connection.User, connection);
-            var emptiedRooms = _byRoom.Where(r => r.Value.Contains(connection)).Select(r => r.Key).ToArray()
-                .Where(room => UnfollowLocked(connection, room, whenEmptied)).ToArray();
+            var followed = _roomsOf.Remove(connection, out var rooms) ? rooms.ToArray() : [];
+            var emptiedRooms = followed.Where(room => UnfollowLocked(connection, room, whenEmptied)).ToArray();
             return (lastOfUser, emptiedRooms);
         }
     }
@@ -49,6 +52,11 @@ public sealed class SocketIndex
             if (!current.Contains(connection))
             {
                 _byRoom[room] = [.. current, connection];
+                if (!_roomsOf.TryGetValue(connection, out var rooms))
+                {
+                    _roomsOf[connection] = rooms = new(StringComparer.Ordinal);
+                }
+                rooms.Add(room);
             }
             return current.Length == 0;
         }
@@ -127,6 +135,10 @@ public sealed class SocketIndex
         if (!_byRoom.TryGetValue(room, out var current) || !current.Contains(connection))
         {
             return false;
+        }
+        if (_roomsOf.TryGetValue(connection, out var rooms) && rooms.Remove(room) && rooms.Count == 0)
+        {
+            _roomsOf.Remove(connection);
         }
         var rest = current.Where(c => c != connection).ToArray();
         if (rest.Length == 0)
