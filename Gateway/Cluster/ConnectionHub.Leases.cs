@@ -43,7 +43,7 @@ public sealed partial class ConnectionHub
 
     private async Task RenewWatchAsync(string room)
     {
-        if (await Relay(room).Watch(_self.Value, _options.LeaseDuration))
+        if ((await Relay(room).Watch(_self.Value, _options.LeaseDuration)).IsNew)
         {
             var followers = _sockets.FollowersOf(room);
             foreach (var connection in followers)

@@ -70,33 +70,45 @@ public sealed partial class ConnectionHub : IChatObserver
     /// Makes a socket follow a room from a seq (null: from now); the first local follower makes the
     /// gateway watch it. A socket that joins a room this gateway already relays, from a seq no event
     /// passed on here has gone past, reads nothing from the log: every later event reaches it live,
-    /// like the other followers (a join used to cost a log read per socket for nothing).
+    /// like the other followers (a join used to cost a log read per socket for nothing). Where nothing
+    /// was passed on yet, the relay's answer to the watch says how far it had got; sockets that come
+    /// while that answer is out wait for it (a storm of hellos into a quiet room), instead of each
+    /// reading the log.
     /// </summary>
     public async Task FollowAsync(ChatConnection connection, string room, long? afterSeq)
     {
         connection.MarkFollowed(room, NextFollowStamp());
         var first = false;
+        var undecided = false;
         var sequencer = _sequencers.GetOrAdd(room, NewSequencer);
         // Between two releases of the room's events, so that "released so far" and "follows from now" agree.
         sequencer.Admit(released =>
         {
             first = _sockets.Follow(connection, room);
-            if (!first)
+            undecided = !first && released < 0 && !sequencer.Watched.IsCompleted;
+            if (!first && !undecided)
             {
-                // A sequencer replaced meanwhile (the room's last follower here left) knows nothing of its successor's releases.
-                var current = _sequencers.TryGetValue(room, out var now) && now == sequencer;
-                var missedNothing = current && afterSeq is { } after && released >= 0 && released <= after;
-                connection.Enqueue(new Outbound.Follow(room, afterSeq, ReadLog: !missedNothing));
+                PlaceFollower(connection, room, afterSeq, sequencer, released);
             }
         });
-        if (first)
+        if (undecided)
         {
+            // Bounded: a sequencer left without a first follower (replaced as the room emptied) is never answered.
+            await Task.WhenAny(sequencer.Watched, Task.Delay(WatchAnswerWait));
+            // An event released meanwhile reached the socket before its place and was dropped; the place
+            // given now sees it (released past afterSeq) and reads the log.
+            sequencer.Admit(released => PlaceFollower(connection, room, afterSeq, sequencer, released));
+        }
+        else if (first)
+        {
+            WatchAnswer? watch = null;
             try
             {
-                await Relay(room).Watch(_self.Value, _options.LeaseDuration);
+                watch = await Relay(room).Watch(_self.Value, _options.LeaseDuration);
             }
             finally
             {
+                sequencer.WatchAnswered(watch?.LastRelayed);
                 // Queued after the watch is in place: its catch-up from the log covers anything published
                 // before. Queued even if the watch failed (a silo dying): the socket follows the room
                 // now, and without its place in the room it would drop every event of it for good. The
@@ -104,6 +116,22 @@ public sealed partial class ConnectionHub : IChatObserver
                 connection.Enqueue(new Outbound.Follow(room, afterSeq));
             }
         }
+    }
+
+    /// <summary>Longer than any call's timeout: how long a follower waits for the first follower's watch to be answered.</summary>
+    private static readonly TimeSpan WatchAnswerWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gives a socket that is not the room's first follower here its place: after
+    /// <paramref name="afterSeq"/>, with a read of the log unless every event past it is still to be
+    /// released (<paramref name="released"/>, under the sequencer's admission).
+    /// </summary>
+    private void PlaceFollower(ChatConnection connection, string room, long? afterSeq, RoomSequencer sequencer, long released)
+    {
+        // A sequencer replaced meanwhile (the room's last follower here left) knows nothing of its successor's releases.
+        var current = _sequencers.TryGetValue(room, out var now) && now == sequencer;
+        var missedNothing = current && afterSeq is { } after && released >= 0 && released <= after;
+        connection.Enqueue(new Outbound.Follow(room, afterSeq, ReadLog: !missedNothing));
     }
 
     /// <summary>Every local socket of the user follows the room (a join on any of their devices).</summary>

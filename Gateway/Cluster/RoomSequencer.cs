@@ -11,6 +11,7 @@ public sealed class RoomSequencer(Action<Outbound.Event> release, TimeSpan holdF
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, Outbound.Event> _held = [];
+    private readonly TaskCompletionSource _watched = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _last = -1;
     private bool _flushScheduled;
 
@@ -61,6 +62,28 @@ public sealed class RoomSequencer(Action<Outbound.Event> release, TimeSpan holdF
                 return _last;
             }
         }
+    }
+
+    /// <summary>Completes once the room's first follower here has had its watch answered, or failed.</summary>
+    public Task Watched => _watched.Task;
+
+    /// <summary>
+    /// The first follower's watch of the room was answered: every event after
+    /// <paramref name="lastRelayed"/> is on its way here (the relay said so; 0 or null when it could
+    /// not). That is taken as released up to it, so that a socket admitted from that seq on reads
+    /// nothing from the log, even in a room where nothing is said; once an event was released, the
+    /// releases tell that already.
+    /// </summary>
+    public void WatchAnswered(long? lastRelayed)
+    {
+        lock (_gate)
+        {
+            if (_last < 0 && lastRelayed > 0)
+            {
+                _last = lastRelayed.Value;
+            }
+        }
+        _watched.TrySetResult();
     }
 
     /// <summary>

@@ -14,12 +14,12 @@ namespace ChatApp.Rooms;
 public interface IRoomRelayGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Registers or renews a gateway's observer for this room until the lease runs out. True when
-    /// the relay did not know the gateway (first watch, or the relay was lost with its silo):
-    /// the gateway may have missed events and should catch its sockets up from the log.
+    /// Registers or renews a gateway's observer for this room until the lease runs out. The answer
+    /// says whether the relay knew the gateway (when not, the gateway may have missed events and
+    /// should catch its sockets up from the log) and how far it had relayed (<see cref="WatchAnswer"/>).
     /// </summary>
     [Alias("Watch")]
-    Task<bool> Watch(IChatObserver gateway, TimeSpan lease);
+    Task<WatchAnswer> Watch(IChatObserver gateway, TimeSpan lease);
 
     [Alias("Unwatch")]
     Task Unwatch(IChatObserver gateway);

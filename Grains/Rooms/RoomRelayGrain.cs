@@ -35,13 +35,13 @@ public sealed partial class RoomRelayGrain(TimeProvider time, ILogger<RoomRelayG
     private readonly Dictionary<string, DateTimeOffset> _lastTyping = new(StringComparer.Ordinal);
     private long _lastRelayed;
 
-    public Task<bool> Watch(IChatObserver gateway, TimeSpan lease)
+    public Task<WatchAnswer> Watch(IChatObserver gateway, TimeSpan lease)
     {
         var known = _gateways.Renew(gateway, lease);
         // Registrations live in memory only: stay active while any lease we granted runs. Each call
         // replaces the last, so a gateway's short lease must not cut another's long one short.
         this.DelayDeactivation(_gateways.LongestRemaining);
-        return Task.FromResult(!known);
+        return Task.FromResult(new WatchAnswer(IsNew: !known, _lastRelayed));
     }
 
     public Task Unwatch(IChatObserver gateway)

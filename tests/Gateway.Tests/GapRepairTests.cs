@@ -160,6 +160,47 @@ public sealed class GapRepairTests(NoRenewalFixture fixture) : IClassFixture<NoR
     }
 
     [Fact]
+    public async Task Sockets_that_come_back_together_to_a_quiet_room_read_its_log_once_between_them_and_miss_nothing()
+    {
+        var room = Fresh.Room();
+        var members = new List<ChatTestClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            members.Add(await System.ConnectNewUserAsync("member"));
+            await members[i].JoinAsync(room);
+        }
+        var said = await members[0].SendAsync(room, "before they go");
+        foreach (var member in members)
+        {
+            await member.WaitForEventAsync(room, said);
+            await member.DisposeAsync();
+        }
+        var index = System.GatewayServices.GetRequiredService<SocketIndex>();
+        await Eventually.Until(() => !index.IsFollowed(room), "the room without a follower here");
+
+        // They come back together (a gateway restarting), and nothing is said meanwhile.
+        var back = await Task.WhenAll(members.Select(async member =>
+        {
+            var socket = await ChatTestClient.ConnectAsync(System.SocketUri, member.User, member.Token);
+            await socket.HelloAsync();
+            return socket;
+        }));
+        var after = await back[0].SendAsync(room, "after they came back");
+
+        foreach (var socket in back)
+        {
+            await socket.WaitForEventAsync(room, after);
+            Assert.Equal([after], socket.Seqs(room));
+        }
+        // The first to follow reads what the relay may have passed on before this gateway watched again.
+        Assert.Equal(1, back.Sum(socket => ConnectionOf(socket).LogReads));
+        foreach (var socket in back)
+        {
+            await socket.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_socket_that_follows_from_before_events_this_gateway_passed_on_reads_them_from_the_log()
     {
         await using var pair = await System.TwoMembersAsync();

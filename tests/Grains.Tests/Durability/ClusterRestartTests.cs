@@ -48,7 +48,7 @@ public sealed class ClusterRestartTests(ClusterFixture cluster) : IClassFixture<
         await cluster.RestartClusterAsync();
         using var gateway = cluster.NewGateway();
         // A relay that was lost with its silo does not know the gateway: Watch says so.
-        Assert.True(await cluster.Relay(room).Watch(gateway.Reference, TimeSpan.FromMinutes(5)));
+        Assert.True((await cluster.Relay(room).Watch(gateway.Reference, TimeSpan.FromMinutes(5))).IsNew);
         var sent = await cluster.Room(room).Send(alice, Fresh.MsgId(), "after the restart");
 
         Assert.Equal([2L], (await gateway.EventsWithAsync(room, sent.Seq)).Select(e => e.Seq));

@@ -48,16 +48,35 @@ public sealed class RoomRelayTests(ClusterFixture cluster) : IClassFixture<Clust
     }
 
     [Fact]
+    public async Task A_watch_is_told_how_far_the_relay_had_got_and_every_later_event_follows()
+    {
+        var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
+        using var early = cluster.NewGateway();
+        using var late = cluster.NewGateway();
+        var grain = cluster.Room(room);
+        Assert.Equal(0, (await cluster.Relay(room).Watch(early.Reference, LongLease)).LastRelayed);
+        await grain.Join(alice);
+        var said = (await grain.Send(alice, Fresh.MsgId(), "before the late watch")).Seq;
+        await early.AllEventsAsync(room, said);
+
+        var watch = await cluster.Relay(room).Watch(late.Reference, LongLease);
+        var after = (await grain.Send(alice, Fresh.MsgId(), "after it")).Seq;
+
+        Assert.Equal(said, watch.LastRelayed);
+        Assert.Equal([after], (await late.EventsWithAsync(room, after)).Select(e => e.Seq));
+    }
+
+    [Fact]
     public async Task Watch_is_true_the_first_time_and_false_on_renewal()
     {
         var room = Fresh.Room();
         using var gateway = cluster.NewGateway();
         using var otherGateway = cluster.NewGateway();
 
-        Assert.True(await cluster.Relay(room).Watch(gateway.Reference, LongLease));
-        Assert.False(await cluster.Relay(room).Watch(gateway.Reference, LongLease));
-        Assert.False(await cluster.Relay(room).Watch(gateway.Reference, LongLease));
-        Assert.True(await cluster.Relay(room).Watch(otherGateway.Reference, LongLease));
+        Assert.True((await cluster.Relay(room).Watch(gateway.Reference, LongLease)).IsNew);
+        Assert.False((await cluster.Relay(room).Watch(gateway.Reference, LongLease)).IsNew);
+        Assert.False((await cluster.Relay(room).Watch(gateway.Reference, LongLease)).IsNew);
+        Assert.True((await cluster.Relay(room).Watch(otherGateway.Reference, LongLease)).IsNew);
     }
 
     [Fact]
@@ -138,7 +157,7 @@ public sealed class RoomRelayTests(ClusterFixture cluster) : IClassFixture<Clust
         Assert.True(delivered < missed);
         Assert.DoesNotContain(lapsing.Events, e => e.Seq >= missed);
         // Watching again after the lapse counts as new: the gateway is told it may have missed events.
-        Assert.True(await cluster.Relay(room).Watch(lapsing.Reference, shortLease));
+        Assert.True((await cluster.Relay(room).Watch(lapsing.Reference, shortLease)).IsNew);
     }
 
     /// <summary>
