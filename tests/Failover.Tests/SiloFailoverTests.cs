@@ -76,9 +76,10 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
     public async Task A_silo_told_to_stop_while_PostgreSQL_is_down_ends_within_its_deadline()
     {
         await using var postgres = await ThrowawayPostgres.StartAsync();
-        await using var cluster = await FailoverCluster.StartAsync(silos: 1, postgres.ConnectionString);
         // 5 s for the graceful part, and BoundedStop's allowance for the rest: 10 s in all.
-        var silo = await cluster.StartSiloAsync(settings: new Dictionary<string, string> { ["Orleans:ShutdownTimeout"] = "00:00:05" });
+        await using var cluster = await FailoverCluster.StartAsync(silos: 1, postgres.ConnectionString,
+            siloSettings: new Dictionary<string, string> { ["Orleans:ShutdownTimeout"] = "00:00:05" });
+        var silo = cluster.Silos[0];
         await postgres.CrashAsync();
 
         var stoppedAt = Stopwatch.GetTimestamp();

@@ -51,14 +51,15 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// cluster makes (and later drops) a fresh database on the test server.
     /// </summary>
     /// <param name="siloHosts">Where each silo runs (loopback for those not named).</param>
+    /// <param name="siloSettings">Configuration keys for every silo, on top of the cluster's.</param>
     public static async Task<FailoverCluster> StartAsync(int silos, string? connectionString = null, IReadOnlyDictionary<string, string>? gatewaySettings = null,
-        IReadOnlyList<ProcessHost>? siloHosts = null)
+        IReadOnlyList<ProcessHost>? siloHosts = null, IReadOnlyDictionary<string, string>? siloSettings = null)
     {
         var database = connectionString is null ? await TestDatabase.CreateAsync() : null;
         var cluster = new FailoverCluster(connectionString ?? database!.ConnectionString, database, gatewaySettings);
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, silos).Select(i => cluster.StartSiloAsync(siloHosts?.ElementAtOrDefault(i))));
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(i => cluster.StartSiloAsync(siloHosts?.ElementAtOrDefault(i), siloSettings)));
             await cluster.StartGatewayAsync();
             return cluster;
         }
