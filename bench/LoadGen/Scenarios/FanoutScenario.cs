@@ -88,19 +88,23 @@ public sealed class FanoutScenario : Scenario
         var beforeConnects = await OrleansMessages.ReadAsync(silos, cancellationToken);
         var connect = new Latency("connect", "connect + hello");
         progress.Phase("connecting", () => $"{fleet.Done:N0}/{count:N0} failed {fleet.FailureCount}");
+        var connectCpu = new PhaseCpu(target.Pids);
         var connectRate = await fleet.ConnectAsync(users, Options.Int("concurrency", 64), connect, cancellationToken);
+        AddPhaseCost(run, target, "cpuPerHello", "connects", "connect + hello", fleet.OpenCount, await connectCpu.StopAsync());
 
         var beforeJoins = await OrleansMessages.ReadAsync(silos, cancellationToken);
         var join = new Latency("join", "join");
         string RoomOf(int index) => $"{_name}-{Tag}-{index / _members}";
         progress.Phase("joining", () => $"{fleet.Done:N0}/{fleet.Clients.Count:N0} failed {fleet.FailureCount} events {fleet.Sum(c => c.Events):N0}");
         // Joins of one room are handled one at a time by its grain: more in flight than two per room only queue.
+        var joinCpu = new PhaseCpu(target.Pids);
         var joinRate = await fleet.JoinAsync(RoomOf, Options.Int("join-concurrency", Math.Clamp(_rooms * 2, 2, 32)), join, cancellationToken);
 
         // The joins' own events (M per room, each to every member already in) drain before measuring.
         progress.Phase("draining join events", () => $"events {fleet.Sum(c => c.Events):N0}");
         // Then until the servers are idle: joins leave session writes and notices behind them.
         var settleSeconds = await WaitForQuietAsync(target, Options.Double("quiet-percent", 25), TimeSpan.FromSeconds(Options.Double("settle", 120)), cancellationToken);
+        AddPhaseCost(run, target, "cpuPerJoin", "joins until the servers were quiet", "join", fleet.JoinedCount, await joinCpu.StopAsync());
         // Each phase's messages with the work it left behind (the joins' until the servers were quiet).
         if (await OrleansMessages.ReadAsync(silos, cancellationToken) is { } afterJoins && beforeConnects is not null && beforeJoins is not null)
         {
@@ -118,6 +122,7 @@ public sealed class FanoutScenario : Scenario
         var sender = new FanoutSender(fleet, ledger, members, RoomOf);
         var warmupCount = (long)(_rate * warmup.TotalSeconds);
         var window = (CpuWindow?)null;
+        var jit = new JitWindow(target.Pids.Values);
         var measuredStarted = 0L;
         var messagesAtStart = Task.FromResult<OrleansMessages?>(null);
 
@@ -128,6 +133,10 @@ public sealed class FanoutScenario : Scenario
                 window = new CpuWindow(target.Pids);
                 measuredStarted = Stopwatch.GetTimestamp();
                 messagesAtStart = OrleansMessages.ReadAsync(silos, cancellationToken);
+            }
+            if (i >= warmupCount && (i - warmupCount) % _rate == 0)
+            {
+                jit.Look(); // once a second: a compiling thread may end, and another start, within the window
             }
             var measured = i >= warmupCount;
             sender.Send(i, measured ? e2e : null, measured ? ack : null, ackTimeline);
@@ -140,6 +149,7 @@ public sealed class FanoutScenario : Scenario
         var measuredSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
         if (window is not null)
         {
+            jit.Look();
             AddCpu(run, window);
         }
         var sentInWindow = sender.Sent - warmupCount;
@@ -167,6 +177,7 @@ public sealed class FanoutScenario : Scenario
         run.Add("sendRate", "send rate achieved", (sent - warmupCount) / measuredSeconds, "msg/s", higherIsBetter: true);
         run.Add("deliveryRate", "deliveries", measuredDeliveries / measuredSeconds, "/s", higherIsBetter: true);
         AddCpuCost(run, target, measuredDeliveries / measuredSeconds / 1000, "cpuPer1000Deliveries", "server CPU per 1,000 deliveries");
+        AddJitShare(run, jit.Seconds / measuredSeconds * 100, measuredDeliveries / measuredSeconds / 1000, "cpuPer1000DeliveriesLessJit", "server CPU per 1,000 deliveries");
         run.Add(e2e);
         run.Add(ack);
         run.Add(ackTimeline);

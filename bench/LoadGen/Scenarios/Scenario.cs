@@ -167,6 +167,46 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
     }
 
     /// <summary>
+    /// What one unit of a setup phase (a connect + hello, a join) cost the servers: their CPU and
+    /// PostgreSQL's over the phase, per unit, each process apart, and how much of it was their JIT
+    /// (<see cref="PhaseCpu"/>). Gross: holding the clients meanwhile is in it, a few percent of a
+    /// core against the phase's one or two cores.
+    /// </summary>
+    protected static void AddPhaseCost(TargetRun run, Target target, string key, string phase, string unit, long units,
+        (Dictionary<string, double> Cpu, double JitPercent, double Seconds) cost)
+    {
+        run.CpuPhases[phase] = cost.Cpu;
+        if (units <= 0)
+        {
+            return;
+        }
+        double PerUnit(double percent) => Math.Round(percent / 100 * cost.Seconds * 1000 / units, 2);
+        run.Add(key, $"server CPU per {unit} ({phase}, processes + PostgreSQL)", PerUnit(ServerPercent(target, cost.Cpu)), "ms CPU");
+        foreach (var name in target.Pids.Keys.Append("postgres"))
+        {
+            run.Add($"{key}.{name}", $"… of which {name}", PerUnit(cost.Cpu.GetValueOrDefault(name)), "ms CPU");
+        }
+        run.Add($"{key}.jit", "… of which the servers' JIT (tiered compilation; in the lines above)", PerUnit(cost.JitPercent), "ms CPU");
+        run.Add($"{key}.others", $"… other processes on the machine over the {phase}", cost.Cpu.GetValueOrDefault("others"), "% of a core");
+    }
+
+    /// <summary>
+    /// How much of the measured phase's server CPU was the servers' JIT, and the cost per unit of work
+    /// without it. A measured phase starts a few minutes after the servers, and the runtime is then
+    /// still recompiling, at its optimizing tier, the methods the phase made hot: CPU that is spent
+    /// once per process, not per unit of work (bench/README.md, "The send path, profiled").
+    /// </summary>
+    protected void AddJitShare(TargetRun run, double jitPercent, double unitsPerSecond, string key, string label)
+    {
+        run.Add("measuredJit", "… of which the servers' JIT, compiling what the phase made hot (tiered compilation)", Math.Round(jitPercent, 1), "% of a core");
+        if (unitsPerSecond > 0)
+        {
+            var percent = run.Get("serverCpu") ?? 0;
+            run.Add(key, label + " less the servers' JIT (net of idle)", Math.Max(0, percent - jitPercent - IdleCpuPercent) / 100 * 1000 / unitsPerSecond, "ms CPU");
+        }
+    }
+
+    /// <summary>
     /// Below this the servers count as quiet (--quiet-percent): 25 % of a core, or the idle CPU the
     /// runner measured before the scenario plus 10 points when that is higher, since ChatApp's own
     /// timers alone use 21–34 % with nobody connected and a wait for 25 % would only run out.
