@@ -194,7 +194,7 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
     /// How much of the measured phase's server CPU was the servers' JIT, and the cost per unit of work
     /// without it. A measured phase starts a few minutes after the servers, and the runtime is then
     /// still recompiling, at its optimizing tier, the methods the phase made hot: CPU that is spent
-    /// once per process, not per unit of work (bench/README.md, "The send path, profiled").
+    /// once per process, not per unit of work (bench/README.md, "The gateway's send path, profiled").
     /// </summary>
     protected void AddJitShare(TargetRun run, double jitPercent, double unitsPerSecond, string key, string label)
     {
