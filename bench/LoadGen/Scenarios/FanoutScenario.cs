@@ -88,7 +88,7 @@ public sealed class FanoutScenario : Scenario
         var beforeConnects = await OrleansMessages.ReadAsync(silos, cancellationToken);
         var connect = new Latency("connect", "connect + hello");
         progress.Phase("connecting", () => $"{fleet.Done:N0}/{count:N0} failed {fleet.FailureCount}");
-        var connectCpu = new PhaseCpu(target.Pids);
+        await using var connectCpu = new PhaseCpu(target.Pids);
         var connectRate = await fleet.ConnectAsync(users, Options.Int("concurrency", 64), connect, cancellationToken);
         AddPhaseCost(run, target, "cpuPerHello", "connects", "connect + hello", fleet.OpenCount, await connectCpu.StopAsync());
 
@@ -97,7 +97,7 @@ public sealed class FanoutScenario : Scenario
         string RoomOf(int index) => $"{_name}-{Tag}-{index / _members}";
         progress.Phase("joining", () => $"{fleet.Done:N0}/{fleet.Clients.Count:N0} failed {fleet.FailureCount} events {fleet.Sum(c => c.Events):N0}");
         // Joins of one room are handled one at a time by its grain: more in flight than two per room only queue.
-        var joinCpu = new PhaseCpu(target.Pids);
+        await using var joinCpu = new PhaseCpu(target.Pids);
         var joinRate = await fleet.JoinAsync(RoomOf, Options.Int("join-concurrency", Math.Clamp(_rooms * 2, 2, 32)), join, cancellationToken);
 
         // The joins' own events (M per room, each to every member already in) drain before measuring.
@@ -121,8 +121,7 @@ public sealed class FanoutScenario : Scenario
             .Select(r => Enumerable.Range(r * _members, _members).Where(fleet.Joined).ToArray()).ToArray();
         var sender = new FanoutSender(fleet, ledger, members, RoomOf);
         var warmupCount = (long)(_rate * warmup.TotalSeconds);
-        var window = (CpuWindow?)null;
-        var jit = new JitWindow(target.Pids.Values);
+        var window = (PhaseCpu?)null;
         var measuredStarted = 0L;
         var messagesAtStart = Task.FromResult<OrleansMessages?>(null);
 
@@ -130,13 +129,9 @@ public sealed class FanoutScenario : Scenario
         {
             if (i == warmupCount)
             {
-                window = new CpuWindow(target.Pids);
+                window = new PhaseCpu(target.Pids);
                 measuredStarted = Stopwatch.GetTimestamp();
                 messagesAtStart = OrleansMessages.ReadAsync(silos, cancellationToken);
-            }
-            if (i >= warmupCount && (i - warmupCount) % _rate == 0)
-            {
-                jit.Look(); // once a second: a compiling thread may end, and another start, within the window
             }
             var measured = i >= warmupCount;
             sender.Send(i, measured ? e2e : null, measured ? ack : null, ackTimeline);
@@ -147,10 +142,11 @@ public sealed class FanoutScenario : Scenario
         progress.Phase("sending", () => $"sent {sender.Sent:N0} acked {sender.Acked:N0} delivered {ledger.Deliveries:N0} in flight {sender.InFlight} errors {sender.ErrorCount}");
         await OpenLoop.RunAsync(_rate, warmup + duration, Fire, cancellationToken);
         var measuredSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
+        var measuredJit = 0.0;
         if (window is not null)
         {
-            jit.Look();
-            AddCpu(run, window);
+            (run.CpuPercent, measuredJit, _) = await window.StopAsync();
+            await window.DisposeAsync();
         }
         var sentInWindow = sender.Sent - warmupCount;
         if (await messagesAtStart is { } atStart && await OrleansMessages.ReadAsync(silos, cancellationToken) is { } atEnd)
@@ -177,7 +173,7 @@ public sealed class FanoutScenario : Scenario
         run.Add("sendRate", "send rate achieved", (sent - warmupCount) / measuredSeconds, "msg/s", higherIsBetter: true);
         run.Add("deliveryRate", "deliveries", measuredDeliveries / measuredSeconds, "/s", higherIsBetter: true);
         AddCpuCost(run, target, measuredDeliveries / measuredSeconds / 1000, "cpuPer1000Deliveries", "server CPU per 1,000 deliveries");
-        AddJitShare(run, jit.Seconds / measuredSeconds * 100, measuredDeliveries / measuredSeconds / 1000, "cpuPer1000DeliveriesLessJit", "server CPU per 1,000 deliveries");
+        AddJitShare(run, measuredJit, measuredDeliveries / measuredSeconds / 1000, "cpuPer1000DeliveriesLessJit", "server CPU per 1,000 deliveries");
         run.Add(e2e);
         run.Add(ack);
         run.Add(ackTimeline);

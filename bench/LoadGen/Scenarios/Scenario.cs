@@ -118,17 +118,10 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
     /// </summary>
     protected static async Task<Dictionary<string, double>> HeldIdleAsync(Target target, TimeSpan window, CancellationToken cancellationToken)
     {
-        var cpu = new CpuWindow(target.Pids);
-        var jit = new JitWindow(target.Pids.Values);
-        jit.Look();
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        for (var left = window; left > TimeSpan.Zero; left = window - System.Diagnostics.Stopwatch.GetElapsedTime(started))
-        {
-            await Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken);
-            jit.Look();
-        }
-        var held = cpu.Stop();
-        held[HeldIdleJit] = Math.Round(jit.Seconds / System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds * 100, 1);
+        await using var phase = new PhaseCpu(target.Pids);
+        await Task.Delay(window, cancellationToken);
+        var (held, jitPercent, _) = await phase.StopAsync();
+        held[HeldIdleJit] = Math.Round(jitPercent, 1);
         return held;
     }
 
