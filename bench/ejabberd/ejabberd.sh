@@ -40,6 +40,10 @@ install() {
     timeout 600 apt-get update -qq >&2 || true
     DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends ejabberd erlang-p1-pgsql >&2 || { ((added)) && rm -f "$policy"; return 1; }
     ((added)) && rm -f "$policy"
+    # Erlang's package enables its name server (epmd) as a service of its own: not one either. Only
+    # here, where this script installed it; the node starts an epmd of its own on loopback.
+    if command -v systemctl >/dev/null; then systemctl disable epmd.service epmd.socket >/dev/null 2>&1 || true; fi
+    rm -f /etc/systemd/system/multi-user.target.wants/epmd.service /etc/systemd/system/sockets.target.wants/epmd.socket
     never_a_service
 }
 
