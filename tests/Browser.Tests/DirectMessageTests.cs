@@ -27,9 +27,10 @@ public sealed class DirectMessageTests(BrowserFixture fixture)
         // From the keyboard: the name is a button named for what it does.
         var messageBob = alice.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Message {bob.Name} directly", Exact = true });
         await Expect(messageBob).ToHaveTextAsync(bob.Name);
-        // Focus and Enter in one step: the member list is redrawn when bob's presence arrives, and
-        // a button focused before that redraw is gone when the key comes.
-        await messageBob.PressAsync("Enter");
+        // Focused, then Enter, as a keyboard user does: a redraw of the list in between (bob's
+        // presence arriving) keeps the focus on the button (KeyboardFocusTests).
+        await messageBob.FocusAsync();
+        await alice.Page.Keyboard.PressAsync("Enter");
 
         await Expect(alice.CurrentRoom).ToHaveTextAsync(bob.Name);
         await Expect(alice.RoomInList(direct).Locator(".room-name")).ToHaveTextAsync(bob.Name);

@@ -4,6 +4,7 @@ import { userName, isDirect } from './rules.js';
 import { ui, make, button } from './ui.js';
 import { userLabel } from './profiles.js';
 import { avatarOf } from './avatars.js';
+import { replaceKeepingFocus } from './focus.js';
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 };
 
@@ -27,7 +28,7 @@ export function renderMembers(room, o) {
   ui.addMemberForm.hidden = !(isPrivate && (o.myRole === 'owner' || o.myRole === 'moderator'));
 
   members.sort((a, b) => (ROLE_ORDER[a.role] ?? 3) - (ROLE_ORDER[b.role] ?? 3) || userName(a.user).localeCompare(userName(b.user)));
-  ui.members.replaceChildren(...members.map((m) => {
+  replaceKeepingFocus(ui.members, members.map((m) => {
     const name = userName(m.user);
     const li = make('li', 'member');
     li.dataset.user = name;

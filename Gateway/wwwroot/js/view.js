@@ -5,6 +5,7 @@
 import { isDirect, roomTitle } from './rules.js';
 import { ui, make, button } from './ui.js';
 import { closeSearch } from './searchresults.js';
+import { replaceKeepingFocus } from './focus.js';
 
 const STATE_TEXT = { connected: 'connected', connecting: 'connecting…', offline: 'offline' };
 
@@ -50,5 +51,5 @@ export function renderRooms(rooms, currentId, me) {
     li.append(link);
     return li;
   });
-  ui.rooms.replaceChildren(...items);
+  replaceKeepingFocus(ui.rooms, items);
 }
