@@ -140,13 +140,24 @@ public sealed class FanoutScenario : Scenario
         ackTimeline.Start();
         e2eTimeline.Start();
         progress.Phase("sending", () => $"sent {sender.Sent:N0} acked {sender.Acked:N0} delivered {ledger.Deliveries:N0} in flight {sender.InFlight} errors {sender.ErrorCount}");
-        await OpenLoop.RunAsync(_rate, warmup + duration, Fire, cancellationToken);
-        var measuredSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
         var measuredJit = 0.0;
-        if (window is not null)
+        double measuredSeconds;
+        try
         {
-            (run.CpuPercent, measuredJit, _) = await window.StopAsync();
-            await window.DisposeAsync();
+            await OpenLoop.RunAsync(_rate, warmup + duration, Fire, cancellationToken);
+            measuredSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
+            if (window is not null)
+            {
+                (run.CpuPercent, measuredJit, _) = await window.StopAsync();
+            }
+        }
+        finally
+        {
+            // Made at the warm-up's end, so not an `await using`: disposed here if the phase throws too.
+            if (window is not null)
+            {
+                await window.DisposeAsync();
+            }
         }
         var sentInWindow = sender.Sent - warmupCount;
         if (await messagesAtStart is { } atStart && await OrleansMessages.ReadAsync(silos, cancellationToken) is { } atEnd)
