@@ -21,8 +21,8 @@ export function replaceKeepingFocus(list, children) {
   list.replaceChildren(...children);
   if (!place) return;
   const same = [...list.querySelectorAll(place.tag)].filter((control) => {
-    const again = placeOf(control, list);
-    return again && again.item === place.item && again.className === place.className;
+    const other = placeOf(control, list);
+    return other && other.item === place.item && other.className === place.className;
   });
   const again = same.find((control) => control.getAttribute('aria-label') === label) ?? same[0];
   again?.focus({ preventScroll: true });
