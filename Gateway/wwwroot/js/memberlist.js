@@ -4,7 +4,7 @@ import { userName, isDirect } from './rules.js';
 import { ui, make, button } from './ui.js';
 import { userLabel } from './profiles.js';
 import { avatarOf } from './avatars.js';
-import { replaceKeepingFocus } from './focus.js';
+import { redrawChildren } from './redraw.js';
 
 const ROLE_ORDER = { owner: 0, moderator: 1, member: 2 };
 
@@ -28,7 +28,7 @@ export function renderMembers(room, o) {
   ui.addMemberForm.hidden = !(isPrivate && (o.myRole === 'owner' || o.myRole === 'moderator'));
 
   members.sort((a, b) => (ROLE_ORDER[a.role] ?? 3) - (ROLE_ORDER[b.role] ?? 3) || userName(a.user).localeCompare(userName(b.user)));
-  replaceKeepingFocus(ui.members, members.map((m) => {
+  const items = members.map((m) => {
     const name = userName(m.user);
     const li = make('li', 'member');
     li.dataset.user = name;
@@ -64,8 +64,7 @@ export function renderMembers(room, o) {
       li.append(actions);
     }
     return li;
-  }));
-  if (count > members.length) {
-    ui.members.append(make('li', 'member more', `and ${count - members.length} more`));
-  }
+  });
+  if (count > members.length) items.push(make('li', 'member more', `and ${count - members.length} more`));
+  redrawChildren(ui.members, items);
 }

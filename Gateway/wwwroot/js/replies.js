@@ -7,6 +7,7 @@ import { page, currentRoom } from './page.js';
 import { render, renderNow } from './render.js';
 import { authedApi } from './auth.js';
 import { jumpTo } from './history.js';
+import { redrawChildren } from './redraw.js';
 import { messageItem } from './room.js';
 
 /** The seq the composer's next message answers in the room on screen, or undefined. */
@@ -67,12 +68,12 @@ export function renderReplyBar() {
   ui.replyBar.hidden = seq === undefined || !room?.member;
   if (ui.replyBar.hidden) return;
   const { sender, text } = quoteParts(quoteOf(room, seq));
-  ui.replyBar.replaceChildren(
+  redrawChildren(ui.replyBar, [
     make('span', 'reply-label', 'Replying to'),
     make('span', 'quote-sender', sender),
     make('span', 'quote-text', text),
     button('cancel-reply link', 'Cancel', 'Cancel reply'),
-  );
+  ]);
 }
 
 export function wireReplies() {

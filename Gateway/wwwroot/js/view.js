@@ -5,7 +5,7 @@
 import { isDirect, roomTitle } from './rules.js';
 import { ui, make, button } from './ui.js';
 import { closeSearch } from './searchresults.js';
-import { replaceKeepingFocus } from './focus.js';
+import { redrawChildren } from './redraw.js';
 
 const STATE_TEXT = { connected: 'connected', connecting: 'connecting…', offline: 'offline' };
 
@@ -51,5 +51,5 @@ export function renderRooms(rooms, currentId, me) {
     li.append(link);
     return li;
   });
-  replaceKeepingFocus(ui.rooms, items);
+  redrawChildren(ui.rooms, items);
 }

@@ -1,0 +1,88 @@
+using ChatApp.Tests.Support;
+using Microsoft.Playwright;
+using Xunit;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatApp.Tests.Browser;
+
+/// <summary>
+/// A click whose press and release straddle a redraw still acts. The room list, the member list and
+/// the reply bar are drawn again on every change the page hears of (a message, someone coming in);
+/// a button swapped for a new one between the press and the release takes no click, so in a busy
+/// room a click could be lost. Each test presses a button, lets something redraw, then releases.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ClickThroughRedrawTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task Cancel_on_the_reply_bar_pressed_while_a_message_arrives_cancels_the_reply()
+    {
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        await bob.SendConfirmedAsync("lunch at noon?");
+        await alice.StoredMessage("lunch at noon?").Locator("button.reply").ClickAsync();
+        var bar = alice.Page.Locator("#reply-bar");
+        await Expect(bar).ToContainTextAsync("lunch at noon?");
+
+        await PressAsync(alice, bar.Locator("button.cancel-reply"));
+        await bob.SendConfirmedAsync("or one?");
+        await Expect(alice.StoredMessage("or one?")).ToHaveCountAsync(1);
+        await alice.Page.Mouse.UpAsync();
+
+        await Expect(bar).ToBeHiddenAsync();
+        alice.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_room_in_the_list_pressed_while_a_message_arrives_in_the_open_one_opens()
+    {
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var quiet = Fresh.Room();
+        var busy = Fresh.Room();
+        await alice.JoinAsync(quiet);
+        await alice.JoinAsync(busy);
+        await bob.JoinAsync(busy);
+
+        await PressAsync(alice, alice.RoomInList(quiet).Locator("button.room-link"));
+        await bob.SendConfirmedAsync("anyone here?");
+        await Expect(alice.StoredMessage("anyone here?")).ToHaveCountAsync(1);
+        await alice.Page.Mouse.UpAsync();
+
+        await Expect(alice.CurrentRoom).ToHaveTextAsync(quiet);
+        alice.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_members_button_pressed_while_someone_comes_in_opens_the_direct_room()
+    {
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
+        var room = Fresh.Room();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+        var messageBob = alice.Page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Message {bob.Name} directly", Exact = true });
+        await Expect(messageBob).ToHaveTextAsync(bob.Name);
+
+        // Carol's name sorts after Bob's, so his button stays under the pointer while hers is added.
+        await PressAsync(alice, messageBob);
+        await using var carol = await ChatPage.OpenAsNewUserAsync(fixture, "carol");
+        await carol.JoinAsync(room);
+        await Expect(alice.Member(carol.Name)).ToHaveCountAsync(1);
+        await alice.Page.Mouse.UpAsync();
+
+        await Expect(alice.CurrentRoom).ToHaveTextAsync(bob.Name);
+        alice.AssertNoProblems();
+    }
+
+    /// <summary>Moves the mouse to the middle of the control and presses the button, without releasing it.</summary>
+    private static async Task PressAsync(ChatPage page, ILocator control)
+    {
+        var box = await control.BoundingBoxAsync() ?? throw new InvalidOperationException("The control is not on screen.");
+        await page.Page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await page.Page.Mouse.DownAsync();
+    }
+}
