@@ -17,6 +17,11 @@ import { make, button, showError } from './ui.js';
 const addresses = new Map();
 /** address → a promise of its blob: URL. */
 const pictures = new Map();
+/**
+ * address → its blob: URL, once fetched. A picture already here is drawn at once, so an avatar drawn
+ * again is the same markup as before and redraw.js keeps the node it has instead of swapping it.
+ */
+const fetched = new Map();
 /** The picture beside the avatar setting: the signed-in user's own. */
 let preview = null;
 
@@ -48,15 +53,22 @@ function fill(node) {
   node.classList.remove('picture');
   node.replaceChildren();
   if (!address) return;
+  if (fetched.has(address)) {
+    showPicture(node, fetched.get(address));
+    return;
+  }
   pictureUrl(address).then((url) => {
     // A newer picture may have come meanwhile; an older fetch must not overwrite it.
-    if (addresses.get(name) !== address) return;
-    const img = make('img');
-    img.alt = '';
-    img.src = url;
-    node.replaceChildren(img);
-    node.classList.add('picture');
+    if (addresses.get(name) === address) showPicture(node, url);
   }, () => { /* not available: the initial stays */ });
+}
+
+function showPicture(node, url) {
+  const img = make('img');
+  img.alt = '';
+  img.src = url;
+  node.replaceChildren(img);
+  node.classList.add('picture');
 }
 
 function initial(name) {
@@ -67,7 +79,11 @@ function pictureUrl(address) {
   if (!pictures.has(address)) {
     const loading = fetch(address, { headers: { Authorization: `Bearer ${saved.token}` } })
       .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((blob) => URL.createObjectURL(blob));
+      .then((blob) => URL.createObjectURL(blob))
+      .then((url) => {
+        fetched.set(address, url);
+        return url;
+      });
     loading.catch(() => pictures.delete(address)); // a later showing may try again
     pictures.set(address, loading);
   }
