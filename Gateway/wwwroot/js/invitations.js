@@ -5,6 +5,7 @@ import { ui, make, button, showError } from './ui.js';
 import { page } from './page.js';
 import { authedApi } from './auth.js';
 import { openRoom } from './rooms.js';
+import { redrawChildren } from './redraw.js';
 
 let pending = [];
 
@@ -27,7 +28,8 @@ export function invited(frame) {
 }
 
 function renderInvitations() {
-  ui.invitations.replaceChildren(...pending.map((i) => {
+  // An answer elsewhere (another device) may come while an Accept is pressed: the rest stay as they are.
+  redrawChildren(ui.invitations, pending.map((i) => {
     const li = make('li', 'invitation');
     li.dataset.room = i.room;
     const text = make('span', 'invitation-text', `${i.invitedBy} invited you to ${i.room}`);
