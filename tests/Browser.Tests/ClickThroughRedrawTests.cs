@@ -41,8 +41,8 @@ public sealed class ClickThroughRedrawTests(BrowserFixture fixture)
     {
         await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
         await using var bob = await ChatPage.OpenAsNewUserAsync(fixture, "bob");
-        // The list holds every public room of the server too, and the page may still be reading them
-        // in: a room named with a digit sorts before all of those, so none is drawn above it.
+        // The list holds the server's public rooms too, by name: one named with a digit sorts before
+        // all of them, so no room the list learns of meanwhile is drawn above it.
         var quiet = Fresh.Room("0quiet");
         var busy = Fresh.Room();
         await alice.JoinAsync(quiet);
@@ -80,9 +80,13 @@ public sealed class ClickThroughRedrawTests(BrowserFixture fixture)
         alice.AssertNoProblems();
     }
 
-    /// <summary>Moves the mouse to the middle of the control and presses the button, without releasing it.</summary>
+    /// <summary>
+    /// Brings the control into view (the room list scrolls once the server has many rooms), moves the
+    /// mouse to its middle and presses the button, without releasing it.
+    /// </summary>
     private static async Task PressAsync(ChatPage page, ILocator control)
     {
+        await control.ScrollIntoViewIfNeededAsync();
         var box = await control.BoundingBoxAsync() ?? throw new InvalidOperationException("The control is not on screen.");
         await page.Page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
         await page.Page.Mouse.DownAsync();
