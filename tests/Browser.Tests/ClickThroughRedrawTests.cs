@@ -6,10 +6,11 @@ using static Microsoft.Playwright.Assertions;
 namespace ChatApp.Tests.Browser;
 
 /// <summary>
-/// A click whose press and release straddle a redraw still acts. The room list, the member list and
-/// the reply bar are drawn again on every change the page hears of (a message, someone coming in);
-/// a button swapped for a new one between the press and the release takes no click, so in a busy
-/// room a click could be lost. Each test presses a button, lets something redraw, then releases.
+/// A click whose press and release straddle a redraw still acts. The room list, the member list, the
+/// reply bar and the invite links are drawn again on every change the page hears of (a message,
+/// someone coming in); a button swapped for a new one between the press and the release takes no
+/// click, so in a busy room a click could be lost. Each test presses a button, lets something
+/// redraw, then releases.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ClickThroughRedrawTests(BrowserFixture fixture)
@@ -77,6 +78,39 @@ public sealed class ClickThroughRedrawTests(BrowserFixture fixture)
         await alice.Page.Mouse.UpAsync();
 
         await Expect(alice.CurrentRoom).ToHaveTextAsync(bob.Name);
+        alice.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task Revoke_on_an_invite_link_pressed_while_a_message_arrives_revokes_it()
+    {
+        await using var alice = await ChatPage.OpenAsNewUserAsync(fixture, "alice");
+        var room = Fresh.Room("priv");
+        await alice.CreatePrivateRoomAsync(room);
+        var links = alice.Page.Locator("#invite-links li");
+        await alice.Page.Locator("#invite-create").ClickAsync();
+        await Expect(links).ToHaveCountAsync(1);
+        await alice.Page.Locator("#invite-create").ClickAsync();
+        await Expect(links).ToHaveCountAsync(2);
+        var forBob = await links.Nth(0).Locator(".invite-url").InputValueAsync();
+        var revoked = await links.Nth(1).GetAttributeAsync("data-code");
+
+        // Bob comes in by the first link before the press: a newcomer lengthens the member list above
+        // the links and moves them, which is not what this is about.
+        await using var bob = await ChatPage.OpenAsync(fixture, "bob");
+        await bob.Page.GotoAsync("about:blank");
+        await bob.Page.GotoAsync(forBob);
+        await bob.RegisterAsync(Fresh.User("bob"));
+        await Expect(bob.CurrentRoom).ToHaveTextAsync(room);
+        await Expect(alice.Member(bob.Name)).ToHaveCountAsync(1);
+
+        await PressAsync(alice, links.Nth(1).Locator("button.invite-revoke"));
+        await bob.SendConfirmedAsync("thanks for the link");
+        await Expect(alice.StoredMessage("thanks for the link")).ToHaveCountAsync(1);
+        await alice.Page.Mouse.UpAsync();
+
+        await Expect(links).ToHaveCountAsync(1);
+        await Expect(alice.Page.Locator($"#invite-links li[data-code=\"{revoked}\"]")).ToHaveCountAsync(0);
         alice.AssertNoProblems();
     }
 

@@ -8,6 +8,7 @@ import { authedApi } from './auth.js';
 import { refreshDetails } from './members.js';
 import { openRoom, refreshRoomList } from './rooms.js';
 import { notice } from './render.js';
+import { redrawChildren } from './redraw.js';
 
 const links = new Map(); // room id → the links made on this page: the server keeps only their hashes
 let pendingInvite = null;
@@ -44,12 +45,13 @@ export function renderRoomSettings(room, myRole) {
     ui.topicForm.dataset.room = room.id;
   }
   const mine = links.get(room.id) ?? [];
-  ui.inviteLinks.replaceChildren(...mine.map((l) => {
+  // Redrawn with every message: a link being selected for copying, or its Revoke pressed, stays.
+  redrawChildren(ui.inviteLinks, mine.map((l) => {
     const li = make('li', 'invite-link');
     li.dataset.code = l.code;
     const url = make('input', 'invite-url');
     url.readOnly = true;
-    url.value = l.url;
+    url.setAttribute('value', l.url); // in the markup, which is what redraw.js compares
     url.setAttribute('aria-label', 'Invite link');
     const uses = l.maxUses ? `, ${l.maxUses} uses` : '';
     li.append(url, make('span', 'invite-expiry', `until ${formatTime(l.expiresAt)}${uses}`),
