@@ -10,19 +10,28 @@ namespace ChatApp.Gateway.Limits;
 public sealed class TokenBuckets(double perSecond, int burst) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = Math.Max(1, (int)Math.Round(perSecond / 10)),
-            ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, (int)Math.Round(perSecond / 10)) / perSecond),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => Options(perSecond, burst, autoReplenishment: true)));
+
+    /// <summary>A bucket of <paramref name="burst"/> tokens refilled at <paramref name="perSecond"/>, in tenths of a second.</summary>
+    public static TokenBucketRateLimiterOptions Options(double perSecond, int burst, bool autoReplenishment) => new()
+    {
+        TokenLimit = burst,
+        TokensPerPeriod = Math.Max(1, (int)Math.Round(perSecond / 10)),
+        ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, (int)Math.Round(perSecond / 10)) / perSecond),
+        QueueLimit = 0,
+        AutoReplenishment = autoReplenishment,
+    };
 
     /// <summary>Takes one token or throws rate_limited; nothing of the refused request is done.</summary>
     public void Take(string key, string what)
     {
         using var lease = _limiter.AttemptAcquire(key);
+        ThrowIfRefused(lease, what);
+    }
+
+    /// <summary>A refusal becomes the contract's rate_limited error, with how long to wait.</summary>
+    public static void ThrowIfRefused(RateLimitLease lease, string what)
+    {
         if (!lease.IsAcquired)
         {
             var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);

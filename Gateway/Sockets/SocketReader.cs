@@ -73,6 +73,7 @@ public sealed partial class SocketReader(
     private async Task ReadFramesAsync(ChatConnection connection, WebSocket socket)
     {
         var replies = new OwedReplies((reference, data) => AnswerAsync(connection, reference, data));
+        using var frames = limits.NewFrameBucket();
         // Not cancelled by shutdown itself: shutdown closes with 1001 and the client's answer ends this loop.
         while (await ReceiveFrameAsync(connection, socket, connection.ReceiveDeadline) is { } bytes)
         {
@@ -80,7 +81,7 @@ public sealed partial class SocketReader(
             Task<object> data;
             try
             {
-                var frame = ParseCounted(connection, bytes, out reference);
+                var frame = ParseCounted(frames, bytes, out reference);
                 if (frame.Type == "send")
                 {
                     // In its room's queue, in the order sent: the socket reads on while it commits.
@@ -132,7 +133,7 @@ public sealed partial class SocketReader(
     /// Parses a frame after counting it against the socket's frame rate, malformed or not: a
     /// stream of garbage is limited like any other. A refused frame is still answered on its ref.
     /// </summary>
-    private ClientFrame ParseCounted(ChatConnection connection, ReadOnlyMemory<byte> bytes, out string? reference)
+    private ClientFrame ParseCounted(TokenBucket frames, ReadOnlyMemory<byte> bytes, out string? reference)
     {
         ClientFrame? frame = null;
         ChatException? malformedFrame = null;
@@ -147,7 +148,7 @@ public sealed partial class SocketReader(
             malformedFrame = ex;
         }
         reference = readRef;
-        limits.TakeFrame(connection.Id);
+        limits.TakeFrame(frames);
         return frame ?? throw malformedFrame!;
     }
 
