@@ -25,33 +25,35 @@ public sealed class PartitionedCluster : IAsyncDisposable
         var names = Enumerable.Range(0, silos).Select(i => $"silo{i}").Concat(Enumerable.Range(0, gateways).Select(g => $"gateway{g}")).ToArray();
         var network = await NetworkLab.UpAsync(names);
         ThrowawayPostgres? database = null;
+        PartitionedCluster? lab = null;
         try
         {
             database = await ThrowawayPostgres.StartAsync(network.HostAddress, network.Network);
-            var lab = new PartitionedCluster(network, database);
-            try
+            lab = new PartitionedCluster(network, database);
+            lab.Cluster = await FailoverCluster.StartAsync(silos, database.ConnectionString,
+                siloHosts: [.. Enumerable.Range(0, silos).Select(i => network.Host($"silo{i}"))]);
+            foreach (var g in Enumerable.Range(0, gateways))
             {
-                lab.Cluster = await FailoverCluster.StartAsync(silos, database.ConnectionString,
-                    siloHosts: [.. Enumerable.Range(0, silos).Select(i => network.Host($"silo{i}"))]);
-                foreach (var g in Enumerable.Range(0, gateways))
-                {
-                    lab.Gateways.Add(await lab.Cluster.StartGatewayProcessAsync(network.Host($"gateway{g}")));
-                }
-                return lab;
+                lab.Gateways.Add(await lab.Cluster.StartGatewayProcessAsync(network.Host($"gateway{g}")));
             }
-            catch
-            {
-                await lab.DisposeAsync();
-                throw;
-            }
+            return lab;
         }
         catch
         {
-            if (database is not null)
+            // Each part is let go once: the lab owns the database and the network once made (a
+            // second removal of the database's folder used to throw and hide why the start failed).
+            if (lab is not null)
             {
-                await database.DisposeAsync();
+                await lab.DisposeAsync();
             }
-            await network.DisposeAsync();
+            else
+            {
+                if (database is not null)
+                {
+                    await database.DisposeAsync();
+                }
+                await network.DisposeAsync();
+            }
             throw;
         }
     }
