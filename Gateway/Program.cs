@@ -77,6 +77,10 @@ public static class GatewayApp
         services.AddSingleton<HelloHandshake>();
         services.AddSingleton<SocketReader>();
         services.AddHostedService<SocketShutdown>();
+        // Warmup: the gateway's own accounts through its own /ws before it says it is ready.
+        services.AddValidatedOptions<WarmupOptions>(WarmupOptions.Section);
+        services.AddSingleton<SocketWarmup>();
+        services.AddHostedService(s => s.GetRequiredService<SocketWarmup>());
 
         // Observability and Admin: one-line logs (Logging:Format), metrics and health as on a silo
         // (ChatApp.Defaults; /metrics on a listener of its own, Metrics:Port), and who holds the admin role.
@@ -85,7 +89,8 @@ public static class GatewayApp
         services.AddChatMetrics("chatapp-gateway", GatewayMetrics.MeterName);
         services.AddHealthChecks()
             .AddNpgSql(tags: [HealthAndMetrics.Ready])
-            .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthAndMetrics.Ready]);
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthAndMetrics.Ready])
+            .AddCheck<WarmupHealthCheck>("warmup", tags: [HealthAndMetrics.Ready]);
         services.AddSingleton<AdminRole>();
         builder.AddMetricsListener();
         configure?.Invoke(builder);

@@ -52,6 +52,10 @@ public static class AuthApi
         {
             return ChatProblems.Problem(ErrorCodes.Validation, UserName.Rule);
         }
+        if (SystemAccounts.IsReserved(name))
+        {
+            return ChatProblems.Problem(ErrorCodes.Validation, $"User names starting with '{SystemAccounts.Prefix}' are kept for the servers' own accounts.");
+        }
         if (!IsPassword(body.Password))
         {
             return ChatProblems.Problem(ErrorCodes.Validation, "A password is 8 to 128 characters.");

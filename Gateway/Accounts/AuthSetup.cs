@@ -17,6 +17,7 @@ public static class AuthSetup
         services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserAccounts>();
+        services.AddSingleton<SystemAccounts>();
         services.AddSingleton<UserProfiles>();
         services.AddSingleton<SignedInDevices>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

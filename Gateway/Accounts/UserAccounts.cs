@@ -43,7 +43,8 @@ public sealed class UserAccounts(NpgsqlDataSource db)
     /// <summary>The account when the password is right; null otherwise, without saying which part was wrong.</summary>
     public async Task<Account?> Verify(UserName name, string password)
     {
-        await using var cmd = db.CreateCommand("SELECT id, password_hash, token_version FROM users WHERE name = $1");
+        // The servers' own accounts (SystemAccounts) sign in to nobody: to a login they are unknown names.
+        await using var cmd = db.CreateCommand("SELECT id, password_hash, token_version FROM users WHERE name = $1 AND NOT system");
         cmd.Parameters.AddWithValue(name.Value);
         await using var reader = await cmd.ExecuteReaderAsync();
         if (!await reader.ReadAsync())

@@ -13,7 +13,7 @@ public static class ChatSocketEndpoint
         routes.Map("/ws", Accept);
 
     private static async Task Accept(
-        HttpContext http, SocketReader reader, SocketSeats seats, GatewayMetrics metrics, IOptions<ChatSocketOptions> options, IHostApplicationLifetime lifetime)
+        HttpContext http, SocketReader reader, SocketSeats seats, SocketWarmup warmup, GatewayMetrics metrics, IOptions<ChatSocketOptions> options, IHostApplicationLifetime lifetime)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -26,8 +26,10 @@ public static class ChatSocketEndpoint
             http.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
-        // The seat is held from before the upgrade to the socket's end, whatever ends it.
-        using var seat = seats.TryTake(http.Connection.RemoteIpAddress, out var refusal);
+        // The seat is held from before the upgrade to the socket's end, whatever ends it. The
+        // gateway's own warm-up sockets come from loopback as a local user's do: they sit apart.
+        var from = warmup.IsOwn(http.Request) ? SocketSeats.Warmup : http.Connection.RemoteIpAddress;
+        using var seat = seats.TryTake(from, out var refusal);
         if (seat is null)
         {
             await RefuseAsync(http, refusal, metrics);

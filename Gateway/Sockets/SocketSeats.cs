@@ -19,6 +19,12 @@ public sealed class SocketSeats(IOptions<LimitOptions> options)
     private int _total;
 
     /// <summary>Which cap refused a socket.</summary>
+    /// <summary>
+    /// The seat key of the gateway's own warm-up sockets (<see cref="SocketWarmup"/>): an address no
+    /// TCP peer has, so that they count among themselves and in the total, never against a client.
+    /// </summary>
+    public static readonly IPAddress Warmup = IPAddress.IPv6Any;
+
     public enum Refusal
     {
         None,

@@ -52,9 +52,13 @@ public sealed class SocketCapTests(FewSocketsFixture fixture) : IClassFixture<Fe
     }
 
     /// <summary>Tries to open a socket and returns the HTTP status that refused the upgrade.</summary>
-    private async Task<HttpStatusCode> RefusedFromAsync(string sourceAddress)
+    private async Task<HttpStatusCode> RefusedFromAsync(string sourceAddress, string? warmupKey = null)
     {
         using var socket = new ClientWebSocket { Options = { CollectHttpResponseDetails = true } };
+        if (warmupKey is not null)
+        {
+            socket.Options.SetRequestHeader(SocketWarmup.KeyHeader, warmupKey);
+        }
         using var from = From(sourceAddress);
         await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(System.SocketUri, from, CancellationToken.None));
         return socket.HttpStatusCode;
@@ -101,5 +105,16 @@ public sealed class SocketCapTests(FewSocketsFixture fixture) : IClassFixture<Fe
         await greeted.DisposeAsync(); // a socket that said hello, closed by its client
         await Eventually.Until(() => Seats.Total == 4, "the closed socket gave its seat back");
         await OpenFromAsync("127.0.0.8");
+    }
+
+    [Fact]
+    public async Task A_socket_that_claims_to_be_the_gateways_warm_up_without_its_key_counts_against_its_address()
+    {
+        await OpenFromAsync("127.0.0.9");
+        await OpenFromAsync("127.0.0.9");
+        await OpenFromAsync("127.0.0.9");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await RefusedFromAsync("127.0.0.9", warmupKey: "a guess"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await RefusedFromAsync("127.0.0.9", warmupKey: ""));
     }
 }

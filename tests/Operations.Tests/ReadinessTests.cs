@@ -28,6 +28,7 @@ public sealed class ReadinessTests
             $"--ConnectionStrings:Chat={throughCable.ConnectionString}",
             $"--Orleans:ClusterId={system.ClusterId}",
             $"--Auth:SigningKey={ChatSystem.SigningKey}",
+            $"--{ChatSystem.WarmupUsers}=0",
             .. ClusterAuthority.Shared.GatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
         ]);
         await second.StartAsync();

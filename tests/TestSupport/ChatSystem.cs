@@ -34,13 +34,19 @@ public sealed class ChatSystem : IAsyncDisposable
         Database = database;
         _siloSettings = siloSettings ?? new Dictionary<string, string>();
         _configureGateway = configureGateway;
-        var settings = new Dictionary<string, string>(RoomyLimits);
+        var settings = new Dictionary<string, string>(RoomyLimits) { [WarmupUsers] = "0" };
         foreach (var (key, value) in gatewaySettings ?? new Dictionary<string, string>())
         {
             settings[key] = value;
         }
         _gatewaySettings = settings;
     }
+
+    /// <summary>
+    /// The setting that turns the gateway's warm-up off, as tests' gateways have it unless a test
+    /// turns it on (WarmupTests): hundreds of gateways start in a run, and none is measured.
+    /// </summary>
+    public const string WarmupUsers = "Warmup:Users";
 
     /// <summary>
     /// Abuse limits wide enough for tests that drive many users and messages from one address;

@@ -31,7 +31,7 @@ public sealed class FailoverCluster : IAsyncDisposable
     {
         ConnectionString = connectionString;
         _ownedDatabase = ownedDatabase;
-        var settings = new Dictionary<string, string>(ChatSystem.RoomyLimits);
+        var settings = new Dictionary<string, string>(ChatSystem.RoomyLimits) { [ChatSystem.WarmupUsers] = "0" };
         foreach (var (key, value) in gatewaySettings ?? new Dictionary<string, string>())
         {
             settings[key] = value;

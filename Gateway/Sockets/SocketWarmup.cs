@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ChatApp.Gateway.Accounts;
+using ChatApp.Users;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace ChatApp.Gateway.Sockets;
+
+/// <summary>
+/// Warms the gateway, and the silos behind it, up before it says it is ready: a storm that meets
+/// a process which has served nothing costs twice what the next storm does (the runtime compiling
+/// the hot paths at its optimized tier, pools and caches filling; bench/README.md, "A gateway that
+/// is warm before it is ready"), and after a deploy every user reconnects at once. So a few
+/// accounts of its own (<see cref="SystemAccounts"/>) go through the path a reconnecting member
+/// takes, over real sockets to its own /ws: hello, join a room others are in, ping, typing,
+/// history, a second device's hello with a resume, leave. Nothing is sent that would stay
+/// visible: the rooms are removed when their last warm-up member leaves (no message was sent in
+/// them), and only their join and leave events remain in the log.
+/// </summary>
+public sealed partial class SocketWarmup(
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    IClusterClient cluster,
+    SystemAccounts accounts,
+    IOptions<WarmupOptions> options,
+    ILogger<SocketWarmup> logger) : BackgroundService
+{
+    public const string RoomPrefix = SystemAccounts.Prefix;
+
+    private readonly WarmupOptions _options = options.Value;
+    private readonly TaskCompletionSource<WarmupResult> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>What the warm-up did, once it is over (run, failed, timed out or turned off).</summary>
+    public Task<WarmupResult> Done => _done.Task;
+
+    /// <summary>
+    /// What the warm-up's sockets carry in <see cref="KeyHeader"/>, made anew by each process and
+    /// never shown: a socket that presents it is this gateway's own (<see cref="IsOwn"/>).
+    /// </summary>
+    private string Key { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public const string KeyHeader = "X-ChatApp-Warmup";
+
+    /// <summary>Whether an upgrade request is one of this gateway's warm-up sockets.</summary>
+    public bool IsOwn(HttpRequest request) =>
+        request.Headers[KeyHeader] is [{ } presented]
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(presented), Encoding.ASCII.GetBytes(Key));
+
+    /// <summary>The id of the <paramref name="index"/>th warm-up room.</summary>
+    public static string RoomName(int index) => RoomPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var result = new WarmupResult();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            if (_options.Users > 0)
+            {
+                await StartedAsync(stoppingToken);
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                deadline.CancelAfter(_options.Timeout);
+                await RunAsync(SocketUri(), result, deadline.Token);
+                LogWarm(logger, result.Hellos, result.Joins, result.Users, clock.ElapsedMilliseconds);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping before it was done: nobody waits for readiness any more.
+        }
+        catch (Exception ex)
+        {
+            // A warm-up that fails (the cluster still starting, a squatted room) leaves the gateway
+            // as cold as it would have been, never unready: readiness waits for the warm-up to be over.
+            result.Failure = ex.Message;
+            LogFailed(logger, ex, clock.ElapsedMilliseconds);
+        }
+        finally
+        {
+            _done.TrySetResult(result);
+        }
+    }
+
+    /// <summary>Kestrel listens only once the host has started, after the hosted services.</summary>
+    private async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync(Uri uri, WarmupResult result, CancellationToken cancellationToken)
+    {
+        await ClusterReachableAsync(cancellationToken);
+        var users = await accounts.WarmupUsers(_options.Users);
+        result.Users = users.Count;
+        var visitors = Math.Min(_options.Visitors, users.Count / 2);
+        var rooms = visitors == 0 ? 0 : Math.Max(1, visitors / _options.RoomSize);
+        // Each room keeps one member through the rounds, so that it is not made again at every
+        // round and every join is told to members already in; they leave last, and the rooms go.
+        var keepers = new List<WarmupSocket>(rooms);
+        try
+        {
+            for (var k = 0; k < rooms; k++)
+            {
+                var keeper = await WarmupSocket.ConnectAsync(uri, Key, cancellationToken);
+                keepers.Add(keeper);
+                await HelloAsync(keeper, users[k].Token, resume: null, result, cancellationToken);
+                await JoinAsync(keeper, RoomName(k), result, cancellationToken);
+            }
+            for (var round = 0; round < _options.Rounds; round++)
+            {
+                if (round > 0)
+                {
+                    await Task.Delay(_options.Pause, cancellationToken);
+                }
+                await Parallel.ForEachAsync(Enumerable.Range(rooms, users.Count - rooms),
+                    new ParallelOptions { MaxDegreeOfParallelism = users.Count, CancellationToken = cancellationToken },
+                    async (i, ct) =>
+                    {
+                        if (i < rooms + visitors)
+                        {
+                            await VisitAsync(uri, users[i].Token, RoomName(i % rooms), result, ct);
+                        }
+                        else
+                        {
+                            await using var socket = await WarmupSocket.ConnectAsync(uri, Key, ct);
+                            await HelloAsync(socket, users[i].Token, resume: null, result, ct);
+                            await socket.AskAsync("ping", Fields(), ct);
+                        }
+                    });
+            }
+            foreach (var (keeper, k) in keepers.Select((s, k) => (s, k)))
+            {
+                await keeper.AskAsync("leave", Fields(("room", RoomName(k))), cancellationToken);
+            }
+        }
+        finally
+        {
+            foreach (var keeper in keepers)
+            {
+                await keeper.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>One member's visit: what a page does when it comes back to a room, and a second device.</summary>
+    private async Task VisitAsync(Uri uri, string token, string room, WarmupResult result, CancellationToken cancellationToken)
+    {
+        await using var socket = await WarmupSocket.ConnectAsync(uri, Key, cancellationToken);
+        await HelloAsync(socket, token, resume: null, result, cancellationToken);
+        var lastSeq = await JoinAsync(socket, room, result, cancellationToken);
+        await socket.AskAsync("ping", Fields(), cancellationToken);
+        await socket.AskAsync("typing", Fields(("room", room)), cancellationToken);
+        await socket.AskAsync("history", Fields(("room", room), ("before", lastSeq + 1), ("limit", 50)), cancellationToken);
+        await using (var second = await WarmupSocket.ConnectAsync(uri, Key, cancellationToken))
+        {
+            await HelloAsync(second, token, resume: new Dictionary<string, long> { [room] = Math.Max(0, lastSeq - 1) }, result, cancellationToken);
+        }
+        await socket.AskAsync("leave", Fields(("room", room)), cancellationToken);
+    }
+
+    private static async Task HelloAsync(WarmupSocket socket, string token, Dictionary<string, long>? resume, WarmupResult result, CancellationToken cancellationToken)
+    {
+        await socket.AskAsync("hello", resume is null ? Fields(("token", token)) : Fields(("token", token), ("resume", resume)), cancellationToken);
+        Interlocked.Increment(ref result.Hellos);
+    }
+
+    private static async Task<long> JoinAsync(WarmupSocket socket, string room, WarmupResult result, CancellationToken cancellationToken)
+    {
+        var joined = await socket.AskAsync("join", Fields(("room", room)), cancellationToken);
+        Interlocked.Increment(ref result.Joins);
+        return joined.GetProperty("lastSeq").GetInt64();
+    }
+
+    private static Dictionary<string, object?> Fields(params (string Name, object? Value)[] fields) =>
+        fields.ToDictionary(f => f.Name, f => f.Value, StringComparer.Ordinal);
+
+    /// <summary>Waits for a silo to answer: a gateway may start before the cluster it serves.</summary>
+    private async Task ClusterReachableAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                var hosts = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+                if (hosts.Count > 0)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not yet: the client reconnects on its own.
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    /// <summary>Where this gateway's /ws listens, as seen from the gateway itself.</summary>
+    private Uri SocketUri()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The gateway listens on no address.");
+        var listening = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        if (listening.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            listening.Host = "localhost";
+        }
+        listening.Scheme = listening.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+        listening.Path = "/ws";
+        return listening.Uri;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up through /ws: {Hellos} hellos and {Joins} joins of {Users} warm-up accounts in {Milliseconds} ms")]
+    private static partial void LogWarm(ILogger logger, int hellos, int joins, int users, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The warm-up through /ws failed after {Milliseconds} ms; the gateway is ready, not warm")]
+    private static partial void LogFailed(ILogger logger, Exception ex, long milliseconds);
+}
+
+/// <summary>What a warm-up did: counted as its answers came.</summary>
+public sealed class WarmupResult
+{
+    public int Users;
+    public int Hellos;
+    public int Joins;
+
+    /// <summary>Why it stopped short, if it did.</summary>
+    public string? Failure { get; set; }
+}

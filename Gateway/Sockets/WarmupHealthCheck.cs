@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ChatApp.Gateway.Sockets;
+
+/// <summary>Not ready while the gateway warms itself up (<see cref="SocketWarmup"/>): a deploy sends it users only once it is warm.</summary>
+public sealed class WarmupHealthCheck(SocketWarmup warmup) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(!warmup.Done.IsCompleted
+            ? HealthCheckResult.Unhealthy("warming up")
+            : warmup.Done.Result.Failure is { } failure
+                ? HealthCheckResult.Healthy($"not warm: the warm-up failed ({failure})")
+                : HealthCheckResult.Healthy("warm"));
+}
