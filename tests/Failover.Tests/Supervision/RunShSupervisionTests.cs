@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using ChatApp.Tests.Failover.Support;
 using ChatApp.Tests.Support;
@@ -46,6 +47,8 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
         await Task.WhenAll(Enumerable.Range(0, 2).Select(i => Wait.UntilReadyAsync(run.SiloAdminUri(i))));
         output.WriteLine($"run.sh ready after {clock.Elapsed.TotalSeconds:0.0} s");
 
+        // The gateway's warm-up made rooms of its own before it was ready: the test's room is the one made since.
+        var roomsBefore = await RoomActivationsAsync(run, silos: 2);
         var room = Fresh.Room("supervised");
         var chatters = new List<Chatter>();
         using (var http = new HttpClient { BaseAddress = run.GatewayBaseUri })
@@ -60,7 +63,7 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
         await conversation.UntilEachAckedAsync(10, TimeSpan.FromSeconds(60));
 
         // 1. The silo holding the room is killed: run.sh says so, starts it again, and it rejoins.
-        var victim = await SiloHostingRoomAsync(run, silos: 2);
+        var victim = await SiloHostingRoomAsync(run, roomsBefore);
         var victimPid = run.PidOf(victim.Name);
         var generation = await GenerationAsync(database, run.SiloPort + victim.Index);
         var from = run.Lines.Count;
@@ -165,23 +168,28 @@ public sealed partial class RunShSupervisionTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The silo (name and index) that activated the run's one room grain, as its own /metrics counts
-    /// activations by grain type: in a fresh cluster with one room, before any failover, that is its host.
+    /// The silo (name and index) that activated the run's room grain since <paramref name="before"/>
+    /// (<see cref="RoomActivationsAsync"/>), as its own /metrics counts activations by grain type:
+    /// before any failover, that is the room's host.
     /// </summary>
-    private static async Task<(string Name, int Index)> SiloHostingRoomAsync(RunSh run, int silos)
+    private static async Task<(string Name, int Index)> SiloHostingRoomAsync(RunSh run, IReadOnlyList<long> before)
+    {
+        var now = await RoomActivationsAsync(run, before.Count);
+        var host = Assert.Single(Enumerable.Range(0, before.Count), i => now[i] > before[i]);
+        return ($"silo-{host}", host);
+    }
+
+    /// <summary>How many room grains each silo has activated so far.</summary>
+    private static async Task<IReadOnlyList<long>> RoomActivationsAsync(RunSh run, int silos)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var hosts = new List<int>();
+        var counts = new List<long>();
         for (var i = 0; i < silos; i++)
         {
             var metrics = await http.GetStringAsync(new Uri(run.SiloAdminUri(i), "metrics"));
-            if (RoomActivations().Match(metrics) is { Success: true } created && created.Groups["count"].Value != "0")
-            {
-                hosts.Add(i);
-            }
+            counts.Add(RoomActivations().Match(metrics) is { Success: true } created ? long.Parse(created.Groups["count"].Value, CultureInfo.InvariantCulture) : 0);
         }
-        var host = Assert.Single(hosts);
-        return ($"silo-{host}", host);
+        return counts;
     }
 
     [GeneratedRegex(@"^===== run\.sh: \S+ run\.sh (?<what>started|restarted) gateway-0[^\n]*=====$", RegexOptions.Multiline)]
