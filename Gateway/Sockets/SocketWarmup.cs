@@ -65,7 +65,7 @@ public sealed partial class SocketWarmup(
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 deadline.CancelAfter(_options.Timeout);
                 await RunAsync(SocketUri(), result, deadline.Token);
-                LogWarm(logger, result.Hellos, result.Joins, result.Users, clock.ElapsedMilliseconds);
+                LogWarm(logger, result.Hellos, result.Joins, result.Users, clock.ElapsedMilliseconds, result.Refused);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -124,7 +124,16 @@ public sealed partial class SocketWarmup(
                     {
                         if (i < rooms + visitors)
                         {
-                            await VisitAsync(uri, users[i].Token, RoomName(i % rooms), result, ct);
+                            try
+                            {
+                                await VisitAsync(uri, users[i].Token, RoomName(i % rooms), result, ct);
+                            }
+                            catch (WarmupRefusedException)
+                            {
+                                // Gateways that start together share the accounts: another's visit of
+                                // the same account may have left the room under this one's feet.
+                                Interlocked.Increment(ref result.Refused);
+                            }
                         }
                         else
                         {
@@ -217,8 +226,8 @@ public sealed partial class SocketWarmup(
         return listening.Uri;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up through /ws: {Hellos} hellos and {Joins} joins of {Users} warm-up accounts in {Milliseconds} ms")]
-    private static partial void LogWarm(ILogger logger, int hellos, int joins, int users, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up through /ws: {Hellos} hellos and {Joins} joins of {Users} warm-up accounts in {Milliseconds} ms ({Refused} visits cut short by a refusal)")]
+    private static partial void LogWarm(ILogger logger, int hellos, int joins, int users, long milliseconds, int refused);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The warm-up through /ws failed after {Milliseconds} ms; the gateway is ready, not warm")]
     private static partial void LogFailed(ILogger logger, Exception ex, long milliseconds);
@@ -230,6 +239,9 @@ public sealed class WarmupResult
     public int Users;
     public int Hellos;
     public int Joins;
+
+    /// <summary>Visits cut short by a refusal (the room left by the same account through another gateway).</summary>
+    public int Refused;
 
     /// <summary>Why it stopped short, if it did.</summary>
     public string? Failure { get; set; }

@@ -34,6 +34,7 @@ public sealed class WarmupTests
         var result = await WarmedAsync(system);
 
         Assert.Null(result.Failure);
+        Assert.Equal(0, result.Refused);
         Assert.Equal(8, result.Users);
         // The keepers' hellos, then in each of two rounds every visitor's two (its own and a second
         // device's) and the others' one.
