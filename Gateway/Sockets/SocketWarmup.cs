@@ -96,10 +96,17 @@ public sealed partial class SocketWarmup(
     private async Task RunAsync(Uri uri, WarmupResult result, CancellationToken cancellationToken)
     {
         await ClusterReachableAsync(cancellationToken);
-        var users = await accounts.WarmupUsers(_options.Users);
-        result.Users = users.Count;
-        var visitors = Math.Min(_options.Visitors, users.Count / 2);
+        var visitors = Math.Min(_options.Visitors, _options.Users / 2);
         var rooms = visitors == 0 ? 0 : Math.Max(1, visitors / _options.RoomSize);
+        var perRound = _options.Users - rooms;
+        // Each round comes with accounts of its own: a returning account's session is still active,
+        // and making sessions (placement, the grain directory, their rows read) is the most of what
+        // a silo does for a fresh hello. With the same accounts every round, that path ran once, all
+        // at once, before the runtime counted any call, and was compiled in the first real storm.
+        var users = await accounts.WarmupUsers(rooms + perRound * _options.Rounds);
+        result.Users = users.Count;
+        // Fewer when someone registered a kept name before it was kept; later rounds then reuse accounts.
+        var comers = users.Count - rooms;
         // Each room keeps one member through the rounds, so that it is not made again at every
         // round and every join is told to members already in; they leave last, and the rooms go.
         var keepers = new List<WarmupSocket>(rooms);
@@ -112,21 +119,23 @@ public sealed partial class SocketWarmup(
                 await HelloAsync(keeper, users[k].Token, resume: null, result, cancellationToken);
                 await JoinAsync(keeper, RoomName(k), result, cancellationToken);
             }
-            for (var round = 0; round < _options.Rounds; round++)
+            for (var round = 0; round < _options.Rounds && comers > 0; round++)
             {
                 if (round > 0)
                 {
                     await Task.Delay(_options.Pause, cancellationToken);
                 }
-                await Parallel.ForEachAsync(Enumerable.Range(rooms, users.Count - rooms),
-                    new ParallelOptions { MaxDegreeOfParallelism = users.Count, CancellationToken = cancellationToken },
-                    async (i, ct) =>
+                var first = round * perRound;
+                await Parallel.ForEachAsync(Enumerable.Range(0, Math.Min(perRound, comers)),
+                    new ParallelOptions { MaxDegreeOfParallelism = perRound, CancellationToken = cancellationToken },
+                    async (j, ct) =>
                     {
-                        if (i < rooms + visitors)
+                        var i = rooms + (first + j) % comers;
+                        if (j < visitors)
                         {
                             try
                             {
-                                await VisitAsync(uri, users[i].Token, RoomName(i % rooms), result, ct);
+                                await VisitAsync(uri, users[i].Token, RoomName(j % rooms), result, ct);
                             }
                             catch (WarmupRefusedException)
                             {

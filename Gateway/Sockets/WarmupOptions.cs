@@ -11,9 +11,10 @@ public sealed class WarmupOptions
     public const string Section = "Warmup";
 
     /// <summary>
-    /// Warm-up accounts, each saying hello on a socket of its own in every round, all at once as in
-    /// a reconnect storm; 0 turns the warm-up off. They count against no client's sockets, but
-    /// against <c>Limits:SocketsPerAddress</c> among themselves.
+    /// Warm-up accounts saying hello in each round, each on a socket of its own, all at once as in a
+    /// reconnect storm; 0 turns the warm-up off. The rooms' keepers stay through the rounds and the
+    /// others are new in each, so <see cref="Rounds"/> times as many accounts are made. They count
+    /// against no client's sockets, but against <c>Limits:SocketsPerAddress</c> among themselves.
     /// </summary>
     [Positive(OrZero = true)]
     public int Users { get; set; } = 160;

@@ -16,7 +16,8 @@ namespace ChatApp.Tests.Gateway;
 /// </summary>
 public sealed class WarmupTests
 {
-    // Eight accounts: two keep a room each, four visit them (two a room) and two only say hello, twice.
+    // Eight accounts a round: two keep a room each through both rounds, and in each round six others,
+    // new ones, come: four visit the rooms (two a room) and two only say hello.
     private static readonly Dictionary<string, string> Warm = new()
     {
         [ChatSystem.WarmupUsers] = "8",
@@ -35,7 +36,7 @@ public sealed class WarmupTests
 
         Assert.Null(result.Failure);
         Assert.Equal(0, result.Refused);
-        Assert.Equal(8, result.Users);
+        Assert.Equal(2 + 6 * 2, result.Users);
         // The keepers' hellos, then in each of two rounds every visitor's two (its own and a second
         // device's) and the others' one.
         Assert.Equal(2 + 2 * (4 * 2 + 2), result.Hellos);
@@ -46,6 +47,9 @@ public sealed class WarmupTests
         var joins = await Sql.ScalarAsync<long>(system.Database.ConnectionString,
             "SELECT count(*) FROM room_events WHERE room = $1 AND kind = 'join'", SocketWarmup.RoomName(0));
         Assert.Equal(5, joins);
+        // Each round's visitors were accounts of their own, whose sessions the round made.
+        Assert.Equal(5, await Sql.ScalarAsync<long>(system.Database.ConnectionString,
+            "SELECT count(DISTINCT sender) FROM room_events WHERE room = $1 AND kind = 'join'", SocketWarmup.RoomName(0)));
         // Everyone left, no message was sent: the rooms are gone, as rooms made by joining and left are.
         Assert.Equal(0, await Sql.ScalarAsync<long>(system.Database.ConnectionString,
             "SELECT count(*) FROM rooms WHERE id LIKE 'chatapp-warmup-%'"));
@@ -83,7 +87,7 @@ public sealed class WarmupTests
         var result = await WarmedAsync(system);
 
         Assert.Null(result.Failure);
-        Assert.Equal(7, result.Users);
+        Assert.Equal(2 + 6 * 2 - 1, result.Users);
         Assert.Equal(0, await Sql.ScalarAsync<long>(system.Database.ConnectionString,
             "SELECT count(*) FROM room_events WHERE sender = $1", theirs));
         Assert.Equal("their hash", await Sql.ScalarAsync<string>(system.Database.ConnectionString,
