@@ -31,6 +31,9 @@ public sealed partial class SocketWarmup(
 {
     public const string RoomPrefix = SystemAccounts.Prefix;
 
+    /// <summary>Rooms the warm-up may make beyond its own count, per silo, until every silo has one.</summary>
+    public const int MoreRoomsPerSilo = 8;
+
     private readonly WarmupOptions _options = options.Value;
     private readonly TaskCompletionSource<WarmupResult> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -65,7 +68,7 @@ public sealed partial class SocketWarmup(
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 deadline.CancelAfter(_options.Timeout);
                 await RunAsync(SocketUri(), result, deadline.Token);
-                LogWarm(logger, result.Hellos, result.Joins, result.Users, clock.ElapsedMilliseconds, result.Refused);
+                LogWarm(logger, result.Hellos, result.Joins, result.Users, result.Rooms, result.RoomSilos, clock.ElapsedMilliseconds, result.Refused);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -95,30 +98,41 @@ public sealed partial class SocketWarmup(
 
     private async Task RunAsync(Uri uri, WarmupResult result, CancellationToken cancellationToken)
     {
-        await ClusterReachableAsync(cancellationToken);
+        var silos = await ClusterReachableAsync(cancellationToken);
         var visitors = Math.Min(_options.Visitors, _options.Users / 2);
         var rooms = visitors == 0 ? 0 : Math.Max(1, visitors / _options.RoomSize);
+        // Orleans places each room, and a few may all land on one silo: the other would then run its
+        // first room's code in the first storm, all of it compiled there and then (fanout's joins found
+        // a silo compiling the whole join path so). More rooms are made until every silo has one.
+        var mostRooms = rooms == 0 ? 0 : rooms + MoreRoomsPerSilo * silos.Count;
         var perRound = _options.Users - rooms;
         // Each round comes with accounts of its own: a returning account's session is still active,
         // and making sessions (placement, the grain directory, their rows read) is the most of what
         // a silo does for a fresh hello. With the same accounts every round, that path ran once, all
         // at once, before the runtime counted any call, and was compiled in the first real storm.
-        var users = await accounts.WarmupUsers(rooms + perRound * _options.Rounds);
-        result.Users = users.Count;
+        var users = await accounts.WarmupUsers(mostRooms + perRound * _options.Rounds);
         // Fewer when someone registered a kept name before it was kept; later rounds then reuse accounts.
-        var comers = users.Count - rooms;
+        var comers = users.Count - mostRooms;
         // Each room keeps one member through the rounds, so that it is not made again at every
         // round and every join is told to members already in; they leave last, and the rooms go.
         var keepers = new List<WarmupSocket>(rooms);
+        var homes = new HashSet<SiloAddress>();
         try
         {
-            for (var k = 0; k < rooms; k++)
+            for (var k = 0; k < Math.Min(mostRooms, users.Count) && (k < rooms || !homes.IsSupersetOf(silos)); k++)
             {
                 var keeper = await WarmupSocket.ConnectAsync(uri, Key, cancellationToken);
                 keepers.Add(keeper);
                 await HelloAsync(keeper, users[k].Token, resume: null, result, cancellationToken);
                 await JoinAsync(keeper, RoomName(k), result, cancellationToken);
+                if (await HomeOfAsync(RoomName(k), cancellationToken) is { } home)
+                {
+                    homes.Add(home);
+                }
             }
+            result.Rooms = keepers.Count;
+            result.RoomSilos = homes.Count(silos.Contains);
+            result.Users = keepers.Count + Math.Clamp(comers, 0, perRound * _options.Rounds);
             for (var round = 0; round < _options.Rounds && comers > 0; round++)
             {
                 if (round > 0)
@@ -130,12 +144,12 @@ public sealed partial class SocketWarmup(
                     new ParallelOptions { MaxDegreeOfParallelism = perRound, CancellationToken = cancellationToken },
                     async (j, ct) =>
                     {
-                        var i = rooms + (first + j) % comers;
+                        var i = mostRooms + (first + j) % comers;
                         if (j < visitors)
                         {
                             try
                             {
-                                await VisitAsync(uri, users[i].Token, RoomName(j % rooms), result, ct);
+                                await VisitAsync(uri, users[i].Token, RoomName(j % keepers.Count), result, ct);
                             }
                             catch (WarmupRefusedException)
                             {
@@ -207,8 +221,8 @@ public sealed partial class SocketWarmup(
     private static Dictionary<string, object?> Fields(params (string Name, object? Value)[] fields) =>
         fields.ToDictionary(f => f.Name, f => f.Value, StringComparer.Ordinal);
 
-    /// <summary>Waits for a silo to answer: a gateway may start before the cluster it serves.</summary>
-    private async Task ClusterReachableAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for a silo to answer (a gateway may start before the cluster it serves); the active silos.</summary>
+    private async Task<IReadOnlySet<SiloAddress>> ClusterReachableAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -217,7 +231,7 @@ public sealed partial class SocketWarmup(
                 var hosts = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
                 if (hosts.Count > 0)
                 {
-                    return;
+                    return hosts.Keys.ToHashSet();
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -225,6 +239,20 @@ public sealed partial class SocketWarmup(
                 // Not yet: the client reconnects on its own.
             }
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    /// <summary>The silo a room was activated on, as the grain directory has it; null when it cannot say.</summary>
+    private async Task<SiloAddress?> HomeOfAsync(string room, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await cluster.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.GetGrain<Rooms.IRoomGrain>(room))
+                .AsTask().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return null; // one room fewer counted: another is made while rooms remain
         }
     }
 
@@ -244,8 +272,8 @@ public sealed partial class SocketWarmup(
         return listening.Uri;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up through /ws: {Hellos} hellos and {Joins} joins of {Users} warm-up accounts in {Milliseconds} ms ({Refused} visits cut short by a refusal)")]
-    private static partial void LogWarm(ILogger logger, int hellos, int joins, int users, long milliseconds, int refused);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up through /ws: {Hellos} hellos and {Joins} joins of {Users} warm-up accounts in {Rooms} rooms on {RoomSilos} silos in {Milliseconds} ms ({Refused} visits cut short by a refusal)")]
+    private static partial void LogWarm(ILogger logger, int hellos, int joins, int users, int rooms, int roomSilos, long milliseconds, int refused);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The warm-up through /ws failed after {Milliseconds} ms; the gateway is ready, not warm")]
     private static partial void LogFailed(ILogger logger, Exception ex, long milliseconds);
@@ -254,9 +282,14 @@ public sealed partial class SocketWarmup(
 /// <summary>What a warm-up did: counted as its answers came.</summary>
 public sealed class WarmupResult
 {
+    /// <summary>Accounts that came: the rooms' keepers and each round's others.</summary>
     public int Users;
     public int Hellos;
     public int Joins;
+
+    /// <summary>Rooms made, and the active silos they landed on.</summary>
+    public int Rooms;
+    public int RoomSilos;
 
     /// <summary>Visits and keepers' leaves refused: the room left by the same account through another gateway.</summary>
     public int Refused;

@@ -107,6 +107,23 @@ public sealed class WarmupTests
     }
 
     [Fact]
+    public async Task The_warm_up_makes_rooms_until_every_silo_has_one()
+    {
+        // One room would be enough for the visitors: a silo that got no room would meet its first in
+        // the first storm, and compile the rooms' code then.
+        var oneRoom = new Dictionary<string, string>(Warm) { ["Warmup:Visitors"] = "2", ["Warmup:RoomSize"] = "2" };
+        await using var system = await ChatSystem.StartAsync(silos: 2, gatewaySettings: oneRoom);
+
+        var result = await WarmedAsync(system);
+
+        Assert.Null(result.Failure);
+        Assert.Equal(2, result.RoomSilos);
+        Assert.InRange(result.Rooms, 2, 1 + SocketWarmup.MoreRoomsPerSilo * 2);
+        Assert.Equal(result.Rooms, await Sql.ScalarAsync<long>(system.Database.ConnectionString,
+            "SELECT count(DISTINCT room) FROM room_events WHERE room LIKE 'chatapp-warmup-%' AND kind = 'join'"));
+    }
+
+    [Fact]
     public void The_warm_ups_sockets_take_seats_apart_from_the_address_they_come_from()
     {
         var seats = new SocketSeats(Options.Create(new LimitOptions { SocketsPerAddress = 1, SocketsInTotal = 3 }));
