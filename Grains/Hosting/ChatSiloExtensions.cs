@@ -19,19 +19,13 @@ public static class ChatSiloExtensions
     public const string QueuesSection = "Orleans:Streams:Queues";
 
     /// <summary>
-    /// Everything a ChatApp silo needs beyond clustering: grain state and stream subscriptions
-    /// in PostgreSQL, the chat stream provider, and the database access the grains use.
+    /// Everything a ChatApp silo needs beyond clustering: grain state in PostgreSQL, the chat
+    /// stream provider, and the database access the grains use.
     /// Shared by the real silo and the test clusters, so tests run the same wiring.
     /// </summary>
     public static ISiloBuilder UseChatApp(this ISiloBuilder silo, string connectionString)
     {
         silo.AddAdoNetGrainStorage(StorageNames.Chat, o =>
-        {
-            o.Invariant = "Npgsql";
-            o.ConnectionString = connectionString;
-        });
-        // Stream subscriptions must survive a silo's death, so their store is PostgreSQL, not memory.
-        silo.AddAdoNetGrainStorage(StorageNames.PubSub, o =>
         {
             o.Invariant = "Npgsql";
             o.ConnectionString = connectionString;
@@ -42,6 +36,12 @@ public static class ChatSiloExtensions
         silo.Services.AddOptions<ChatApp.Streaming.ChatQueueOptions>().BindConfiguration(QueuesSection);
         silo.AddPersistentStreams(ChatStreams.Provider, ChatApp.Streaming.ChatQueueAdapterFactory.Create, streams =>
         {
+            // A room's only subscriber is its relay, subscribed by the attribute on its class, which
+            // every silo knows from its code. Orleans' default also keeps a pub-sub grain per stream,
+            // for subscriptions made at run time, and stores it: per room an activation, a read and
+            // writes in PostgreSQL as agents take the stream up and let it go, none of which any
+            // grain of ours needs (nothing calls SubscribeAsync; such a call would now throw).
+            streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
             streams.ConfigurePullingAgent(agent =>
             {
                 // The period only spaces one wait from the next; the wait itself ends on an event.

@@ -5,7 +5,4 @@ public static class StorageNames
 {
     /// <summary>Grain state of rooms and user sessions, in PostgreSQL through the ADO.NET provider.</summary>
     public const string Chat = "chat";
-
-    /// <summary>Orleans' own name for the store of stream subscriptions; ours lives in PostgreSQL too.</summary>
-    public const string PubSub = "PubSubStore";
 }

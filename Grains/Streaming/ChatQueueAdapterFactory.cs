@@ -9,7 +9,7 @@ namespace ChatApp.Streaming;
 
 /// <summary>
 /// The chat streams' queue provider: Orleans' persistent-stream machinery (pulling agents,
-/// pub-sub, implicit subscriptions, a cache per queue) over <see cref="IChatQueueGrain"/> queues.
+/// implicit subscriptions, a cache per queue) over <see cref="IChatQueueGrain"/> queues.
 /// </summary>
 public sealed class ChatQueueAdapterFactory(string name, ChatQueueOptions options, IGrainFactory grains, ILoggerFactory loggers, SiloAddress here) : IQueueAdapterFactory
 {

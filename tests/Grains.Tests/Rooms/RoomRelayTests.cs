@@ -48,6 +48,23 @@ public sealed class RoomRelayTests(ClusterFixture cluster) : IClassFixture<Clust
     }
 
     [Fact]
+    public async Task A_rooms_events_reach_its_relay_with_no_stream_subscription_state_read_or_written()
+    {
+        var (room, alice) = (Fresh.Room(), Fresh.User("alice"));
+        using var gateway = cluster.NewGateway();
+        await cluster.Relay(room).Watch(gateway.Reference, LongLease);
+
+        await cluster.Room(room).Join(alice);
+        var said = (await cluster.Room(room).Send(alice, Fresh.MsgId(), "carried")).Seq;
+        await gateway.AllEventsAsync(room, said);
+
+        // The relay is subscribed by its class's attribute; Orleans' default pub-sub would also have
+        // kept a grain and a row for this stream, written when the pulling agent took the stream up.
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cluster.Database.ConnectionString,
+            "SELECT count(*) FROM orleansstorage WHERE graintypestring = 'PubSubRendezvousGrain'"));
+    }
+
+    [Fact]
     public async Task A_watch_is_told_how_far_the_relay_had_got_and_every_later_event_follows()
     {
         var (room, alice) = (Fresh.Room(), Fresh.User("alice"));

@@ -11,7 +11,7 @@ namespace ChatApp.Tests.Grains.Support;
 
 /// <summary>
 /// A fresh migrated database and, on it, an in-process Orleans cluster of two silos wired exactly
-/// as the real silo is (<c>UseChatApp</c>): grain state, stream subscriptions and the room log in
+/// as the real silo is (<c>UseChatApp</c>): grain state and the room log in
 /// PostgreSQL, memory streams between grains. One per test class; tests stay apart through fresh
 /// room ids and user names.
 /// </summary>
