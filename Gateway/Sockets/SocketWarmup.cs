@@ -34,9 +34,6 @@ public sealed partial class SocketWarmup(
     /// <summary>Rooms the warm-up may make beyond its own count, per silo, until every silo has one.</summary>
     public const int MoreRoomsPerSilo = 8;
 
-    /// <summary>Names the warm-up's rooms are picked from, so that every stream queue gets one of them.</summary>
-    public const int RoomCandidates = 64;
-
     private readonly WarmupOptions _options = options.Value;
     private readonly TaskCompletionSource<WarmupResult> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -71,7 +68,7 @@ public sealed partial class SocketWarmup(
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 deadline.CancelAfter(_options.Timeout);
                 await RunAsync(SocketUri(), result, deadline.Token);
-                LogWarm(logger, result.Hellos, result.Joins, result.Users, result.Rooms, result.RoomSilos, result.Queues, clock.ElapsedMilliseconds, result.Refused);
+                LogWarm(logger, result.Hellos, result.Joins, result.Users, result.Rooms, result.RoomSilos, clock.ElapsedMilliseconds, result.Refused);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -107,13 +104,7 @@ public sealed partial class SocketWarmup(
         // Orleans places each room, and a few may all land on one silo: the other would then run its
         // first room's code in the first storm, all of it compiled there and then (fanout's joins found
         // a silo compiling the whole join path so). More rooms are made until every silo has one.
-        var mostForSilos = rooms == 0 ? 0 : rooms + MoreRoomsPerSilo * silos.Count;
-        // A room's events travel one of the streams' queues, each read by one silo's pulling agent:
-        // an agent whose queues carried no warm-up room ran the stream's delivery path for the first
-        // time in the first storm. So each queue gets a room of its own too, named by the silos' map.
-        var names = Enumerable.Range(0, Math.Max(RoomCandidates, mostForSilos)).Select(RoomName).ToList();
-        var queues = rooms == 0 ? null : await QueuesOfAsync(names, cancellationToken);
-        var mostRooms = mostForSilos + (queues?.Distinct(StringComparer.Ordinal).Count() ?? 0);
+        var mostRooms = rooms == 0 ? 0 : rooms + MoreRoomsPerSilo * silos.Count;
         var perRound = _options.Users - rooms;
         // Each round comes with accounts of its own: a returning account's session is still active,
         // and making sessions (placement, the grain directory, their rows read) is the most of what
@@ -124,39 +115,20 @@ public sealed partial class SocketWarmup(
         var comers = users.Count - mostRooms;
         // Each room keeps one member through the rounds, so that it is not made again at every
         // round and every join is told to members already in; they leave last, and the rooms go.
-        var keepers = new List<(WarmupSocket Socket, string Room)>(rooms);
+        var keepers = new List<WarmupSocket>(rooms);
         var homes = new HashSet<SiloAddress>();
-        async Task KeepAsync(int name)
-        {
-            var keeper = await WarmupSocket.ConnectAsync(uri, Key, cancellationToken);
-            keepers.Add((keeper, names[name]));
-            await HelloAsync(keeper, users[keepers.Count - 1].Token, resume: null, result, cancellationToken);
-            await JoinAsync(keeper, names[name], result, cancellationToken);
-            if (await HomeOfAsync(names[name], cancellationToken) is { } home)
-            {
-                homes.Add(home);
-            }
-        }
         try
         {
-            var next = 0;
-            while (next < mostForSilos && keepers.Count < users.Count && (next < rooms || !homes.IsSupersetOf(silos)))
+            for (var k = 0; k < Math.Min(mostRooms, users.Count) && (k < rooms || !homes.IsSupersetOf(silos)); k++)
             {
-                await KeepAsync(next++);
-            }
-            // The visitors come to these; the rooms made for the queues below have their keeper alone.
-            var visited = keepers.Count;
-            if (queues is not null)
-            {
-                var covered = Enumerable.Range(0, next).Select(k => queues[k]).ToHashSet(StringComparer.Ordinal);
-                for (var k = next; k < names.Count && keepers.Count < users.Count; k++)
+                var keeper = await WarmupSocket.ConnectAsync(uri, Key, cancellationToken);
+                keepers.Add(keeper);
+                await HelloAsync(keeper, users[k].Token, resume: null, result, cancellationToken);
+                await JoinAsync(keeper, RoomName(k), result, cancellationToken);
+                if (await HomeOfAsync(RoomName(k), cancellationToken) is { } home)
                 {
-                    if (covered.Add(queues[k]))
-                    {
-                        await KeepAsync(k);
-                    }
+                    homes.Add(home);
                 }
-                result.Queues = covered.Count;
             }
             result.Rooms = keepers.Count;
             result.RoomSilos = homes.Count(silos.Contains);
@@ -177,7 +149,7 @@ public sealed partial class SocketWarmup(
                         {
                             try
                             {
-                                await VisitAsync(uri, users[i].Token, keepers[j % visited].Room, result, ct);
+                                await VisitAsync(uri, users[i].Token, RoomName(j % keepers.Count), result, ct);
                             }
                             catch (WarmupRefusedException)
                             {
@@ -194,11 +166,11 @@ public sealed partial class SocketWarmup(
                         }
                     });
             }
-            foreach (var (keeper, room) in keepers)
+            foreach (var (keeper, k) in keepers.Select((s, k) => (s, k)))
             {
                 try
                 {
-                    await keeper.AskAsync("leave", Fields(("room", room)), cancellationToken);
+                    await keeper.AskAsync("leave", Fields(("room", RoomName(k))), cancellationToken);
                 }
                 catch (WarmupRefusedException)
                 {
@@ -210,7 +182,7 @@ public sealed partial class SocketWarmup(
         }
         finally
         {
-            foreach (var (keeper, _) in keepers)
+            foreach (var keeper in keepers)
             {
                 await keeper.DisposeAsync();
             }
@@ -284,20 +256,6 @@ public sealed partial class SocketWarmup(
         }
     }
 
-    /// <summary>The stream queue of each room as the silos map them; null when they cannot say (then no room is made for the queues).</summary>
-    private async Task<string[]?> QueuesOfAsync(IReadOnlyList<string> rooms, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await cluster.GetGrain<Rooms.IRoomQueuesGrain>(0).QueuesOf([.. rooms.Select(Rooms.RoomId.Parse)])
-                .WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return null; // silos of a release before it, say: the warm-up goes on without
-        }
-    }
-
     /// <summary>Where this gateway's /ws listens, as seen from the gateway itself.</summary>
     private Uri SocketUri()
     {
@@ -314,8 +272,8 @@ public sealed partial class SocketWarmup(
         return listening.Uri;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up through /ws: {Hellos} hellos and {Joins} joins of {Users} warm-up accounts in {Rooms} rooms on {RoomSilos} silos and {Queues} stream queues in {Milliseconds} ms ({Refused} visits cut short by a refusal)")]
-    private static partial void LogWarm(ILogger logger, int hellos, int joins, int users, int rooms, int roomSilos, int queues, long milliseconds, int refused);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up through /ws: {Hellos} hellos and {Joins} joins of {Users} warm-up accounts in {Rooms} rooms on {RoomSilos} silos in {Milliseconds} ms ({Refused} visits cut short by a refusal)")]
+    private static partial void LogWarm(ILogger logger, int hellos, int joins, int users, int rooms, int roomSilos, long milliseconds, int refused);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The warm-up through /ws failed after {Milliseconds} ms; the gateway is ready, not warm")]
     private static partial void LogFailed(ILogger logger, Exception ex, long milliseconds);
@@ -329,10 +287,9 @@ public sealed class WarmupResult
     public int Hellos;
     public int Joins;
 
-    /// <summary>Rooms made, the active silos they landed on, and the stream queues their events took.</summary>
+    /// <summary>Rooms made, and the active silos they landed on.</summary>
     public int Rooms;
     public int RoomSilos;
-    public int Queues;
 
     /// <summary>Visits and keepers' leaves refused: the room left by the same account through another gateway.</summary>
     public int Refused;

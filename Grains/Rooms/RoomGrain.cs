@@ -497,7 +497,7 @@ public sealed partial class RoomGrain(
             : GrainFactory.GetGrain<IUserSessionGrain>(change.User).ApplyMembership(change, joiningGateway);
 
     private IAsyncStream<RoomEvent> RoomStream() =>
-        this.GetStreamProvider(ChatStreams.Provider).GetStream<RoomEvent>(ChatApp.Streaming.RoomStreamIds.Of(Id));
+        this.GetStreamProvider(ChatStreams.Provider).GetStream<RoomEvent>(StreamId.Create(ChatStreams.RoomNamespace, Id));
 
     private async Task EnsureSeqKnown()
     {

@@ -13,11 +13,7 @@ namespace ChatApp.Streaming;
 /// </summary>
 public sealed class ChatQueueAdapterFactory(string name, ChatQueueOptions options, IGrainFactory grains, ILoggerFactory loggers, SiloAddress here) : IQueueAdapterFactory
 {
-    private readonly HashRingBasedStreamQueueMapper _mapper = Mapper(name, options);
-
-    /// <summary>How the provider <paramref name="name"/> maps streams to queues; <see cref="RoomQueuesGrain"/> answers with the same.</summary>
-    public static HashRingBasedStreamQueueMapper Mapper(string name, ChatQueueOptions options) =>
-        new(new HashRingStreamQueueMapperOptions { TotalQueueCount = options.QueueCount }, name);
+    private readonly HashRingBasedStreamQueueMapper _mapper = new(new HashRingStreamQueueMapperOptions { TotalQueueCount = options.QueueCount }, name);
     private readonly SimpleQueueAdapterCache _cache = new(new SimpleQueueCacheOptions(), name, loggers);
 
     /// <summary>For <c>AddPersistentStreams</c>: one factory per provider name.</summary>

@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Gateway.Limits;
 using ChatApp.Gateway.Sockets;
-using ChatApp.Rooms;
-using ChatApp.Streaming;
 using ChatApp.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -19,8 +17,7 @@ namespace ChatApp.Tests.Gateway;
 public sealed class WarmupTests
 {
     // Eight accounts a round: two keep a room each through both rounds, and in each round six others,
-    // new ones, come: four visit the rooms (two a room) and two only say hello. More keep a room each
-    // alone, one on every stream queue the first two rooms' events do not take.
+    // new ones, come: four visit the rooms (two a room) and two only say hello.
     private static readonly Dictionary<string, string> Warm = new()
     {
         [ChatSystem.WarmupUsers] = "8",
@@ -39,19 +36,11 @@ public sealed class WarmupTests
 
         Assert.Null(result.Failure);
         Assert.Equal(0, result.Refused);
-        Assert.Equal(result.Rooms + 6 * 2, result.Users);
+        Assert.Equal(2 + 6 * 2, result.Users);
         // The keepers' hellos, then in each of two rounds every visitor's two (its own and a second
         // device's) and the others' one.
-        Assert.Equal(result.Rooms + 2 * (4 * 2 + 2), result.Hellos);
-        Assert.Equal(result.Rooms + 2 * 4, result.Joins);
-        // The rooms' events took every queue of the chat streams, as the silos map rooms to them.
-        var rooms = await Sql.QueryAsync(system.Database.ConnectionString,
-            "SELECT DISTINCT room FROM room_events WHERE room LIKE 'chatapp-warmup-%' AND kind = 'join'");
-        var mapper = ChatQueueAdapterFactory.Mapper(ChatStreams.Provider, new ChatQueueOptions());
-        Assert.Equal(result.Rooms, rooms.Count);
-        Assert.Equal(new ChatQueueOptions().QueueCount, rooms.Select(r => mapper.GetQueueForStream(RoomStreamIds.Of((string)r[0]!))).Distinct().Count());
-        Assert.Equal(new ChatQueueOptions().QueueCount, result.Queues);
-        Assert.InRange(result.Rooms, new ChatQueueOptions().QueueCount, 2 + new ChatQueueOptions().QueueCount);
+        Assert.Equal(2 + 2 * (4 * 2 + 2), result.Hellos);
+        Assert.Equal(2 + 2 * 4, result.Joins);
         using var http = system.Http();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
         // The joins went through the rooms: each room logged its keeper's join and two visitors' joins a round.
@@ -98,7 +87,7 @@ public sealed class WarmupTests
         var result = await WarmedAsync(system);
 
         Assert.Null(result.Failure);
-        Assert.Equal(result.Rooms + 6 * 2 - 1, result.Users);
+        Assert.Equal(2 + 6 * 2 - 1, result.Users);
         Assert.Equal(0, await Sql.ScalarAsync<long>(system.Database.ConnectionString,
             "SELECT count(*) FROM room_events WHERE sender = $1", theirs));
         Assert.Equal("their hash", await Sql.ScalarAsync<string>(system.Database.ConnectionString,
@@ -129,7 +118,7 @@ public sealed class WarmupTests
 
         Assert.Null(result.Failure);
         Assert.Equal(2, result.RoomSilos);
-        Assert.InRange(result.Rooms, 2, 1 + SocketWarmup.MoreRoomsPerSilo * 2 + new ChatQueueOptions().QueueCount);
+        Assert.InRange(result.Rooms, 2, 1 + SocketWarmup.MoreRoomsPerSilo * 2);
         Assert.Equal(result.Rooms, await Sql.ScalarAsync<long>(system.Database.ConnectionString,
             "SELECT count(DISTINCT room) FROM room_events WHERE room LIKE 'chatapp-warmup-%' AND kind = 'join'"));
     }
