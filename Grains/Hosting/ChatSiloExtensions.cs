@@ -30,6 +30,15 @@ public static class ChatSiloExtensions
             o.Invariant = "Npgsql";
             o.ConnectionString = connectionString;
         });
+        // Read and written by no silo of this release (its streams keep no pub-sub state, below). It
+        // serves a rolling upgrade from the release before, whose silos' pulling agents still ask a
+        // pub-sub grain per stream, which Orleans may place on a silo of this release: without the
+        // store that grain could not activate there. To be dropped in the release after this one.
+        silo.AddAdoNetGrainStorage(StorageNames.PubSub, o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = connectionString;
+        });
         // Orleans' memory streams poll each queue grain on a timer, and an event waits for the next
         // poll: at 10 ms that was 8 queue calls per 10 ms with nothing to carry (8-12 % of a core per
         // silo). The chat queues answer a dequeue when an event arrives instead (ChatQueueGrain).
