@@ -102,7 +102,15 @@ public sealed class ChatSystem : IAsyncDisposable
         }
         catch
         {
-            await system.DisposeAsync();
+            try
+            {
+                await system.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // A host that never started fails to stop (Host.StopAsync over hosted services it
+                // never made): the start's own exception, rethrown below, is the one that says why.
+            }
             throw;
         }
     }
