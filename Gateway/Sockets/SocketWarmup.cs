@@ -7,6 +7,7 @@ using ChatApp.Users;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 
 namespace ChatApp.Gateway.Sockets;
 
@@ -101,9 +102,13 @@ public sealed partial class SocketWarmup(
         var silos = await ClusterReachableAsync(cancellationToken);
         var visitors = Math.Min(_options.Visitors, _options.Users / 2);
         var rooms = visitors == 0 ? 0 : Math.Max(1, visitors / _options.RoomSize);
-        // Orleans places each room, and a few may all land on one silo: the other would then run its
-        // first room's code in the first storm, all of it compiled there and then (fanout's joins found
-        // a silo compiling the whole join path so). More rooms are made until every silo has one.
+        // A silo that got no room would run its first room's code in the first storm, all of it
+        // compiled there and then (fanout's joins found a silo compiling the whole join path so). So
+        // each room is asked to start on a silo that has none yet; the ask is only a hint, which a
+        // silo that does not yet count the other as compatible passes over, and Orleans' own choice
+        // favours the silos whose load it has heard of (a silo that joined within a second or so has
+        // none: a CI run's warm-up saw every room placed on the first of two silos). More rooms are
+        // made until every silo has one.
         var mostRooms = rooms == 0 ? 0 : rooms + MoreRoomsPerSilo * silos.Count;
         var perRound = _options.Users - rooms;
         // Each round comes with accounts of its own: a returning account's session is still active,
@@ -121,6 +126,10 @@ public sealed partial class SocketWarmup(
         {
             for (var k = 0; k < Math.Min(mostRooms, users.Count) && (k < rooms || !homes.IsSupersetOf(silos)); k++)
             {
+                if (silos.FirstOrDefault(silo => !homes.Contains(silo)) is { } roomless)
+                {
+                    await ActivateOnAsync(RoomName(k), roomless, users[k].Name, cancellationToken);
+                }
                 var keeper = await WarmupSocket.ConnectAsync(uri, Key, cancellationToken);
                 keepers.Add(keeper);
                 await HelloAsync(keeper, users[k].Token, resume: null, result, cancellationToken);
@@ -239,6 +248,23 @@ public sealed partial class SocketWarmup(
                 // Not yet: the client reconnects on its own.
             }
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Activates a room on the given silo, by a call that changes nothing (whether the keeper is a
+    /// member) carrying Orleans' placement hint; the join that follows then finds it there.
+    /// </summary>
+    private async Task ActivateOnAsync(string room, SiloAddress silo, UserName keeper, CancellationToken cancellationToken)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            await cluster.GetGrain<Rooms.IRoomGrain>(room).IsMember(keeper).WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
     }
 
