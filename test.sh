@@ -80,9 +80,14 @@ done
 if [[ $failed -gt 0 ]]; then
     status=1
     echo "== failed tests"
-    awk '/<UnitTestResult .*outcome="Failed"/ {
+    # The message's first lines too (an assertion's "Expected" and "Actual" come after its first),
+    # and the first line of the stack that names a source line: which assertion it was.
+    awk '/<UnitTestResult / { want = 0; message = 0; where = 0 }
+         /<UnitTestResult .*outcome="Failed"/ {
              match($0, /testName="[^"]*"/); print "  " substr($0, RSTART + 10, RLENGTH - 11); want = 1 }
-         want && /<Message>/ { sub(/^ *<Message>/, ""); sub(/<\/Message>.*/, ""); print "    " substr($0, 1, 1500); want = 0 }' \
+         want && /<Message>/ { sub(/^ *<Message>/, ""); lines = 0; want = 0; message = 1 }
+         message { done = sub(/<\/Message>.*/, ""); if (lines++ < 12) print "    " substr($0, 1, 1500); if (done) { message = 0; where = 1 } next }
+         where && /\.cs:line [0-9]+/ { sub(/^ *(<StackTrace>)? */, ""); sub(/<\/StackTrace>.*/, ""); print "    " substr($0, 1, 500); where = 0 }' \
         "$results"/*.trx
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
