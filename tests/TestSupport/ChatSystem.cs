@@ -102,15 +102,7 @@ public sealed class ChatSystem : IAsyncDisposable
         }
         catch
         {
-            try
-            {
-                await system.DisposeAsync();
-            }
-            catch (Exception)
-            {
-                // A host that never started fails to stop (Host.StopAsync over hosted services it
-                // never made): the start's own exception, rethrown below, is the one that says why.
-            }
+            await system.DisposeAsync();
             throw;
         }
     }
@@ -200,7 +192,7 @@ public sealed class ChatSystem : IAsyncDisposable
         }
 
         var port = FreePort.Next();
-        _gateway = GatewayApp.Build(
+        var gateway = GatewayApp.Build(
         [
             $"--urls=http://127.0.0.1:{port}",
             $"--contentRoot={Path.Combine(RepositoryRoot, "Gateway")}",
@@ -210,7 +202,8 @@ public sealed class ChatSystem : IAsyncDisposable
             .. ClusterAuthority.Shared.GatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
             .. _gatewaySettings.Select(setting => $"--{setting.Key}={setting.Value}"),
         ], _configureGateway);
-        await _gateway.StartAsync();
+        await StartedOrDisposedAsync(gateway);
+        _gateway = gateway;
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
     }
 
@@ -235,14 +228,41 @@ public sealed class ChatSystem : IAsyncDisposable
             .AddInMemoryCollection(_siloSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))));
             try
             {
-                await silo.StartAsync();
+                await StartedOrDisposedAsync(silo);
                 return silo;
             }
-            catch (Exception e) when (attempt < 3 && e is Microsoft.AspNetCore.Connections.AddressInUseException)
+            catch (Microsoft.AspNetCore.Connections.AddressInUseException) when (attempt < 3)
             {
-                silo.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Starts a host, or disposes of it when it fails to start: a host that never started cannot
+    /// be stopped (Host.StopAsync throws over hosted services it never made), so only started ones
+    /// are kept for <see cref="StopProcessesAsync"/>, and the start's own exception says why.
+    /// </summary>
+    private static async Task StartedOrDisposedAsync(IHost host)
+    {
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync(host);
+            throw;
+        }
+    }
+
+    private static ValueTask DisposeAsync(IHost host)
+    {
+        if (host is IAsyncDisposable asynchronous)
+        {
+            return asynchronous.DisposeAsync();
+        }
+        host.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private async Task StopProcessesAsync()
@@ -263,8 +283,14 @@ public sealed class ChatSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopProcessesAsync();
-        await Database.DisposeAsync();
+        try
+        {
+            await StopProcessesAsync();
+        }
+        finally
+        {
+            await Database.DisposeAsync();
+        }
     }
 
     /// <summary>The checkout's top folder, where the gateway's web page lives.</summary>
