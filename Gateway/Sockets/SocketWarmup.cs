@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ChatApp.Errors;
 using ChatApp.Gateway.Accounts;
 using ChatApp.Users;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -133,7 +134,7 @@ public sealed partial class SocketWarmup(
                 var keeper = await WarmupSocket.ConnectAsync(uri, Key, cancellationToken);
                 keepers.Add(keeper);
                 await HelloAsync(keeper, users[k].Token, resume: null, result, cancellationToken);
-                await JoinAsync(keeper, RoomName(k), result, cancellationToken);
+                await KeeperJoinAsync(keeper, RoomName(k), result, cancellationToken);
                 if (await HomeOfAsync(RoomName(k), cancellationToken) is { } home)
                 {
                     homes.Add(home);
@@ -226,6 +227,32 @@ public sealed partial class SocketWarmup(
         Interlocked.Increment(ref result.Joins);
         return joined.GetProperty("lastSeq").GetInt64();
     }
+
+    /// <summary>
+    /// A keeper's join, asked again while the cluster answers unavailable: the first call to a room
+    /// on a silo that has just joined runs its code cold, and on a busy machine that outlasted the
+    /// gateway's wait for the cluster (a CI run: the first room placed on the second silo, 5 s).
+    /// That coldness is what the warm-up is for. A join that went through late finds the keeper a
+    /// member the next time, which is answered as a join.
+    /// </summary>
+    private static async Task KeeperJoinAsync(WarmupSocket socket, string room, WarmupResult result, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await JoinAsync(socket, room, result, cancellationToken);
+                return;
+            }
+            catch (WarmupRefusedException ex) when (ex.Code == ErrorCodes.Unavailable && attempt < KeeperJoinAttempts)
+            {
+                // Once more: the call may still be running in the room, or the room still starting.
+            }
+        }
+    }
+
+    /// <summary>How many times a keeper asks to join before the warm-up gives up.</summary>
+    private const int KeeperJoinAttempts = 3;
 
     private static Dictionary<string, object?> Fields(params (string Name, object? Value)[] fields) =>
         fields.ToDictionary(f => f.Name, f => f.Value, StringComparer.Ordinal);

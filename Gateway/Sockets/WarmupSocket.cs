@@ -97,4 +97,8 @@ internal sealed class WarmupSocket : IAsyncDisposable
 
 /// <summary>The gateway answered a warm-up frame with an error.</summary>
 internal sealed class WarmupRefusedException(string frame, string? code, string? message)
-    : Exception($"The warm-up's {frame} was refused: {code} {message}");
+    : Exception($"The warm-up's {frame} was refused: {code} {message}")
+{
+    /// <summary>The error frame's code (ErrorCodes).</summary>
+    public string? Code { get; } = code;
+}
