@@ -229,11 +229,11 @@ public sealed partial class SocketWarmup(
     }
 
     /// <summary>
-    /// A keeper's join, asked again while the cluster answers unavailable: the first call to a room
-    /// on a silo that has just joined runs its code cold, and on a busy machine that outlasted the
-    /// gateway's wait for the cluster (a CI run: the first room placed on the second silo, 5 s).
-    /// That coldness is what the warm-up is for. A join that went through late finds the keeper a
-    /// member the next time, which is answered as a join.
+    /// A keeper's join, asked again while the cluster answers unavailable: right after a silo joins
+    /// (its code cold, the grain directory handing partitions over) a first join on a busy machine
+    /// outlasted the gateway's 5 s wait for the cluster in a CI run. A cold start is what the
+    /// warm-up is for. A join that went through late finds the keeper a member the next time,
+    /// which is answered as a join.
     /// </summary>
     private static async Task KeeperJoinAsync(WarmupSocket socket, string room, WarmupResult result, CancellationToken cancellationToken)
     {
