@@ -108,7 +108,7 @@ public sealed partial class SocketWarmup(
         // each room is asked to start on a silo that has none yet; the ask is only a hint, which a
         // silo that does not yet count the other as compatible passes over, and Orleans' own choice
         // favours the silos whose load it has heard of (a silo that joined within a second or so has
-        // none: a CI run's warm-up saw every room placed on the first of two silos). More rooms are
+        // none: most likely why a CI run's warm-up found no room on the second of two silos). More rooms are
         // made until every silo has one.
         var mostRooms = rooms == 0 ? 0 : rooms + MoreRoomsPerSilo * silos.Count;
         var perRound = _options.Users - rooms;

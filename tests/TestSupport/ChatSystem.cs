@@ -250,19 +250,16 @@ public sealed class ChatSystem : IAsyncDisposable
         }
         catch
         {
-            await DisposeAsync(host);
+            if (host is IAsyncDisposable asynchronous)
+            {
+                await asynchronous.DisposeAsync();
+            }
+            else
+            {
+                host.Dispose();
+            }
             throw;
         }
-    }
-
-    private static ValueTask DisposeAsync(IHost host)
-    {
-        if (host is IAsyncDisposable asynchronous)
-        {
-            return asynchronous.DisposeAsync();
-        }
-        host.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private async Task StopProcessesAsync()
