@@ -126,7 +126,27 @@ public sealed partial class RunSh : IAsyncDisposable
         {
             throw new TimeoutException($"{ex.Message}\n{Transcript()}", ex);
         }
+        if (found is null)
+        {
+            // It exited, and its last lines may still be on their way from the output's readers (a CI
+            // run missed run.sh's last line so): they have all come once the wait for its exit, which
+            // waits for the end of its output, returns.
+            await DrainedAsync();
+            found = Lines.Skip(from).Select(line => regex.Match(line)).FirstOrDefault(m => m.Success);
+        }
         return found ?? throw new InvalidOperationException($"run.sh exited ({ExitCode}) without printing /{pattern}/\n{Transcript()}");
+    }
+
+    private async Task DrainedAsync()
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            // A child still holds run.sh's output open: what came is all there is to read.
+        }
     }
 
     /// <summary>The pid of the newest process run.sh started under <paramref name="name"/> (silo-0, gateway-0, ...).</summary>
