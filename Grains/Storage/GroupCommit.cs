@@ -123,7 +123,7 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             // One statement broke the shared transaction (a seq some room got wrong, say) and took the
             // others with it: each goes again alone, so only the faulty one fails.
-            await Task.WhenAll(writes.Select(CommitAloneAsync));
+            await CommitEachAloneAsync(writes);
         }
         catch (Exception ex)
         {
@@ -134,15 +134,36 @@ public sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    private async Task CommitAloneAsync(Write write)
+    /// <summary>
+    /// The writes of a broken batch, each in a transaction of its own, one after another on one
+    /// connection: all at once, a batch of 128 would ask the pool for 128 connections (a test's
+    /// uncapped pool took 51 and ran PostgreSQL out of connection slots) and starve the silo's reads.
+    /// </summary>
+    private async Task CommitEachAloneAsync(List<Write> writes)
     {
+        NpgsqlConnection connection;
         try
         {
-            write.Done.TrySetResult((await ExecuteTogether([write]))[0]);
+            connection = await _db.OpenConnectionAsync();
         }
         catch (Exception ex)
         {
-            write.Done.TrySetException(ex);
+            writes.ForEach(write => write.Done.TrySetException(ex));
+            return;
+        }
+        await using (connection)
+        {
+            foreach (var write in writes)
+            {
+                try
+                {
+                    write.Done.TrySetResult((await ExecuteTogether(connection, [write]))[0]);
+                }
+                catch (Exception ex)
+                {
+                    write.Done.TrySetException(ex);
+                }
+            }
         }
     }
 
@@ -150,6 +171,11 @@ public sealed class GroupCommit : IAsyncDisposable
     private async Task<int[]> ExecuteTogether(IReadOnlyList<Write> writes)
     {
         await using var connection = await _db.OpenConnectionAsync();
+        return await ExecuteTogether(connection, writes);
+    }
+
+    private async Task<int[]> ExecuteTogether(NpgsqlConnection connection, IReadOnlyList<Write> writes)
+    {
         await using var batch = new NpgsqlBatch(connection);
         foreach (var write in writes)
         {

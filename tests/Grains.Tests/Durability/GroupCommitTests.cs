@@ -74,6 +74,29 @@ public sealed class GroupCommitTests(TestDatabaseFixture database) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_broken_batch_goes_again_one_write_at_a_time_on_one_connection()
+    {
+        // A pool of its own, named, so that PostgreSQL can say how many connections it ever opened:
+        // they stay open, idle, until the pool is disposed.
+        var name = $"group-commit-{Guid.NewGuid():N}"[..40];
+        await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = name }.ConnectionString);
+        // Paced, so that the clash and the fifty writes behind it all wait for the same batch.
+        await using var paced = new GroupCommit(db, Options.Create(new GroupCommitOptions { Interval = TimeSpan.FromMilliseconds(200) }));
+        var log = new RoomLog(db, paced);
+        var room = Fresh.Room();
+        Assert.True(await log.TryAppendMessage(Message(room, 1, "first")));
+
+        var clash = log.TryAppendMessage(Message(room, 1, "clash"));
+        var fine = Enumerable.Range(0, 50).Select(_ => log.TryAppendMessage(Message(Fresh.Room(), 1, "fine"))).ToArray();
+
+        await Assert.ThrowsAsync<PostgresException>(() => clash);
+        Assert.All(await Task.WhenAll(fine), Assert.True);
+        var opened = await Sql.ScalarAsync<long>(database.ConnectionString,
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", name);
+        Assert.InRange(opened, 1, GroupCommit.Writers + 1);
+    }
+
+    [Fact]
     public async Task A_repeated_client_message_id_is_stored_once_even_within_one_batch()
     {
         var room = Fresh.Room();
