@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -51,7 +53,18 @@ public static class HealthAndMetrics
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapHealthChecks(LivePath, new() { Predicate = _ => false });
-        routes.MapHealthChecks(ReadyPath, new() { Predicate = check => check.Tags.Contains(Ready) });
+        // A ready check answers Degraded for "not yet, and nothing is wrong" (a gateway warming up):
+        // ASP.NET Core logs it as a warning where Unhealthy is an error, and it is still not ready.
+        routes.MapHealthChecks(ReadyPath, new()
+        {
+            Predicate = check => check.Tags.Contains(Ready),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         return routes;
     }
 }

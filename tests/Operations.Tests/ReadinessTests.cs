@@ -1,15 +1,20 @@
 using System.Globalization;
 using System.Net;
 using ChatApp.Gateway;
+using ChatApp.Gateway.Sockets;
+using ChatApp.Tests.Operations.Support;
 using ChatApp.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Xunit;
 
 namespace ChatApp.Tests.Operations;
 
 /// <summary>
-/// A gateway is ready only while its database answers. A second gateway of a running system reaches
-/// the database through a cable the test can unplug; the shared PostgreSQL server is never stopped.
+/// A gateway is ready only once it is warm and while its database answers. A second gateway of a
+/// running system reaches the database through a cable the test can unplug; the shared PostgreSQL
+/// server is never stopped.
 /// </summary>
 public sealed class ReadinessTests
 {
@@ -47,6 +52,38 @@ public sealed class ReadinessTests
         await Eventually.Until(() => ReadinessAsync(http), s => s == HttpStatusCode.OK, "ready again once the database is back");
 
         await second.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_gateway_warming_up_is_not_ready_and_logs_it_as_a_warning_not_an_error()
+    {
+        const string HealthChecks = "Microsoft.Extensions.Diagnostics.HealthChecks";
+        var capture = new LogCapture();
+        await using var system = await ChatSystem.StartAsync(
+            gatewaySettings: new Dictionary<string, string>
+            {
+                [ChatSystem.WarmupUsers] = "8",
+                ["Warmup:Visitors"] = "4",
+                ["Warmup:RoomSize"] = "2",
+                ["Warmup:Rounds"] = "2",
+                // Long enough between the rounds for the question below to come while the gateway warms up.
+                ["Warmup:Pause"] = "00:00:05",
+            },
+            configureGateway: builder => builder.Logging.AddProvider(capture));
+        using var http = system.Http();
+        var warmup = system.GatewayServices.GetRequiredService<SocketWarmup>().Done;
+
+        using (var warming = await http.GetAsync("/readyz"))
+        {
+            Assert.False(warmup.IsCompleted, "the warm-up ended before the test could ask");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, warming.StatusCode);
+            Assert.Equal("Degraded", await warming.Content.ReadAsStringAsync());
+        }
+        Assert.Null((await warmup.WaitAsync(TimeSpan.FromSeconds(60))).Failure);
+
+        Assert.Equal(HttpStatusCode.OK, await ReadinessAsync(http));
+        Assert.Contains(capture.Entries, e => e.StartsWith($"Warning {HealthChecks}", StringComparison.Ordinal) && e.Contains("warming up", StringComparison.Ordinal));
+        Assert.DoesNotContain(capture.Entries, e => e.StartsWith($"Error {HealthChecks}", StringComparison.Ordinal));
     }
 
     private static async Task<HttpStatusCode> ReadinessAsync(HttpClient http)
