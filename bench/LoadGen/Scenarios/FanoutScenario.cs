@@ -59,6 +59,7 @@ public sealed class FanoutScenario : Scenario
         Setup["rooms × members"] = $"{_rooms} × {_members} ({_rooms * _members:N0} users, one socket each)";
         Setup["send rate"] = $"{_rate} msg/s in total, by random members (open loop)";
         Setup["duration"] = $"{warmup.TotalSeconds} s warm-up (not measured) + {duration.TotalSeconds} s measured";
+        Setup["held, pinging"] = $"server CPU over {Options.Double("pinging-window", Options.Double("idle-window", KeepAlivePeriod.TotalSeconds))} s right after held idle, every member asking ping once per {PagePingPeriod.TotalSeconds} s as the page does, spread evenly (--pinging-window; 0 skips it)";
         Setup["held idle"] = $"server CPU over {Options.Double("idle-window", KeepAlivePeriod.TotalSeconds)} s with every member joined and nothing sent, after the joins' work drained (--idle-window)";
         if (_name == "fanout" && (_rooms, _members, _rate) != (100, 100, 200) || _name == "hotroom" && (_rooms, _members, _rate) != (1, 2000, 10))
         {
@@ -115,7 +116,15 @@ public sealed class FanoutScenario : Scenario
         // What holding the members costs with nothing sent, beside the baseline's: a fixed window once the joins' work has drained.
         var idleWindow = Seconds("idle-window", KeepAlivePeriod.TotalSeconds);
         progress.Phase($"{fleet.JoinedCount:N0} members held, nothing sent: measuring CPU for {idleWindow.TotalSeconds} s");
-        AddHeldIdle(run, target, await HeldIdleAsync(target, idleWindow, cancellationToken), $"{fleet.JoinedCount:N0} members", idleWindow);
+        var idle = await HeldIdleAsync(target, idleWindow, cancellationToken);
+        AddHeldIdle(run, target, idle, $"{fleet.JoinedCount:N0} members", idleWindow);
+        // Then as open pages are held: the same members, each pinging as the page does (--pinging-window 0: skipped).
+        var pingingWindow = Seconds("pinging-window", idleWindow.TotalSeconds);
+        if (pingingWindow > TimeSpan.Zero)
+        {
+            progress.Phase($"{fleet.JoinedCount:N0} members held, each pinging every {PagePingPeriod.TotalSeconds} s: measuring CPU for {pingingWindow.TotalSeconds} s");
+            AddHeldPinging(run, target, await HeldPingingAsync(target, fleet.Clients, pingingWindow, cancellationToken), idle, $"{fleet.JoinedCount:N0} members", pingingWindow);
+        }
 
         var members = Enumerable.Range(0, _rooms)
             .Select(r => Enumerable.Range(r * _members, _members).Where(fleet.Joined).ToArray()).ToArray();

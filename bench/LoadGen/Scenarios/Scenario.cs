@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChatApp.Bench.LoadGen.Measure;
 using ChatApp.Bench.LoadGen.Protocol;
 using ChatApp.Bench.LoadGen.Reporting;
@@ -123,6 +124,60 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
         var (held, jitPercent, _) = await phase.StopAsync();
         held[HeldIdleJit] = Math.Round(jitPercent, 1);
         return held;
+    }
+
+    /// <summary>The page's keep-alive: an open page asks <c>ping</c> every 25 s (Gateway/wwwroot/js/protocol.js).</summary>
+    protected static readonly TimeSpan PagePingPeriod = TimeSpan.FromSeconds(25);
+
+    /// <summary>
+    /// <see cref="HeldIdleAsync"/> with every client asking <c>ping</c> once per
+    /// <see cref="PagePingPeriod"/>, the asks spread evenly as those of pages opened at different
+    /// times are: what a server of open pages pays that held idle, whose clients say nothing, leaves
+    /// out. Returns the window's CPU and the pings answered ok and not.
+    /// </summary>
+    protected static async Task<HeldPinging> HeldPingingAsync(Target target, IReadOnlyList<ChatClient> clients, TimeSpan window, CancellationToken cancellationToken)
+    {
+        long answered = 0, failed = 0, asked = 0;
+        var replies = new List<Task>();
+        await using var phase = new PhaseCpu(target.Pids);
+        var started = Stopwatch.GetTimestamp();
+        // Asks go out in small bursts, each of those due since the last: 400 a second for 10,000 clients.
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        while (clients.Count > 0 && Stopwatch.GetElapsedTime(started) < window && await tick.WaitForNextTickAsync(cancellationToken))
+        {
+            var due = (long)(Stopwatch.GetElapsedTime(started) / PagePingPeriod * clients.Count);
+            for (; asked < due; asked++)
+            {
+                replies.Add(clients[(int)(asked % clients.Count)].PingAsync().ContinueWith(
+                    reply => Interlocked.Increment(ref reply.IsCompletedSuccessfully && reply.Result.Ok ? ref answered : ref failed),
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+            }
+        }
+        var (cpu, jitPercent, _) = await phase.StopAsync();
+        cpu[HeldIdleJit] = Math.Round(jitPercent, 1);
+        await Task.WhenAll(replies).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        return new HeldPinging(cpu, Interlocked.Read(ref answered), Interlocked.Read(ref failed));
+    }
+
+    /// <summary>A pinging window's CPU (as a held-idle window's) and its pings.</summary>
+    protected sealed record HeldPinging(Dictionary<string, double> Cpu, long Answered, long Failed);
+
+    /// <summary>
+    /// What the pings of open pages cost: the pinging window's server CPU, and per ping, net of the
+    /// held-idle window just before it (<paramref name="idle"/>).
+    /// </summary>
+    protected static void AddHeldPinging(TargetRun run, Target target, HeldPinging held, Dictionary<string, double> idle, string who, TimeSpan window)
+    {
+        run.CpuPhases["held, pinging"] = held.Cpu;
+        var percent = ServerPercent(target, held.Cpu);
+        run.Add("heldPingingCpu", $"server CPU holding {who}, each asking ping every {PagePingPeriod.TotalSeconds:0} s as the page does ({window.TotalSeconds:0} s; processes + PostgreSQL)", percent, "% of a core");
+        if (held.Answered > 0)
+        {
+            var netMs = Math.Max(0, percent - ServerPercent(target, idle)) / 100 * window.TotalSeconds * 1000;
+            run.Add("cpuPerPing", "server CPU per ping (net of held idle)", netMs * 1000 / held.Answered, "µs CPU");
+        }
+        run.Add("pingsFailed", "pings not answered ok", held.Failed, "");
+        run.Add("heldPingingOthers", "… other processes on the machine meanwhile (> 10 %: the window is an upper bound)", held.Cpu.GetValueOrDefault("others"), "% of a core");
     }
 
     /// <summary>
