@@ -117,10 +117,14 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
     /// CPU of every process over <paramref name="window"/> while the clients stay connected and send
     /// nothing, and how much of the servers' was their JIT still compiling (<see cref="HeldIdleJit"/>).
     /// </summary>
-    protected static async Task<Dictionary<string, double>> HeldIdleAsync(Target target, TimeSpan window, CancellationToken cancellationToken)
+    protected static Task<Dictionary<string, double>> HeldIdleAsync(Target target, TimeSpan window, CancellationToken cancellationToken) =>
+        HeldAsync(target, () => Task.Delay(window, cancellationToken));
+
+    /// <summary>CPU of every process while <paramref name="meanwhile"/> runs, with the servers' JIT under <see cref="HeldIdleJit"/>.</summary>
+    private static async Task<Dictionary<string, double>> HeldAsync(Target target, Func<Task> meanwhile)
     {
         await using var phase = new PhaseCpu(target.Pids);
-        await Task.Delay(window, cancellationToken);
+        await meanwhile();
         var (held, jitPercent, _) = await phase.StopAsync();
         held[HeldIdleJit] = Math.Round(jitPercent, 1);
         return held;
@@ -137,24 +141,25 @@ public abstract class Scenario(Options options, HttpClient http, SourceAddresses
     /// </summary>
     protected static async Task<HeldPinging> HeldPingingAsync(Target target, IReadOnlyList<ChatClient> clients, TimeSpan window, CancellationToken cancellationToken)
     {
-        long answered = 0, failed = 0, asked = 0;
+        long answered = 0, failed = 0;
         var replies = new List<Task>();
-        await using var phase = new PhaseCpu(target.Pids);
-        var started = Stopwatch.GetTimestamp();
-        // Asks go out in small bursts, each of those due since the last: 400 a second for 10,000 clients.
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-        while (clients.Count > 0 && Stopwatch.GetElapsedTime(started) < window && await tick.WaitForNextTickAsync(cancellationToken))
+        var cpu = await HeldAsync(target, async () =>
         {
-            var due = (long)(Stopwatch.GetElapsedTime(started) / PagePingPeriod * clients.Count);
-            for (; asked < due; asked++)
+            var started = Stopwatch.GetTimestamp();
+            var asked = 0L;
+            // Asks go out in small bursts, each of those due since the last: 400 a second for 10,000 clients.
+            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+            while (clients.Count > 0 && Stopwatch.GetElapsedTime(started) < window && await tick.WaitForNextTickAsync(cancellationToken))
             {
-                replies.Add(clients[(int)(asked % clients.Count)].PingAsync().ContinueWith(
-                    reply => Interlocked.Increment(ref reply.IsCompletedSuccessfully && reply.Result.Ok ? ref answered : ref failed),
-                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+                var due = (long)(Stopwatch.GetElapsedTime(started) / PagePingPeriod * clients.Count);
+                for (; asked < due; asked++)
+                {
+                    replies.Add(clients[(int)(asked % clients.Count)].PingAsync().ContinueWith(
+                        reply => Interlocked.Increment(ref reply.IsCompletedSuccessfully && reply.Result.Ok ? ref answered : ref failed),
+                        CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+                }
             }
-        }
-        var (cpu, jitPercent, _) = await phase.StopAsync();
-        cpu[HeldIdleJit] = Math.Round(jitPercent, 1);
+        });
         await Task.WhenAll(replies).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         return new HeldPinging(cpu, Interlocked.Read(ref answered), Interlocked.Read(ref failed));
     }
