@@ -171,9 +171,11 @@ else
     echo "images.sh: base image $base ready after ${SECONDS}s" >&2
 fi
 
+# Without the code analyzers: they only report (every build of the solution runs them, warnings as
+# errors), and compiling from clean without them took an eighth less CPU (145 → 127 s).
 publish() { # project archive
     local args=(
-        "$1" -c Release -r linux-x64 --self-contained -nologo -v q
+        "$1" -c Release -r linux-x64 --self-contained -nologo -v q -p:RunAnalyzers=false
         -t:PublishContainer
         -p:ContainerBaseImage="$base"
         -p:ContainerArchiveOutputPath="$out/$2"
