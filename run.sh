@@ -12,7 +12,8 @@
 # Silo n listens on --silo-port+n (11111..) for silos and --silo-gateway-port+n (30000..) for
 # gateways, and serves its dashboard, /metrics and /readyz on --admin-port+n (8080..); gateway n
 # serves /metrics on --metrics-port+n (9464..). Moving these bases lets a second copy (a test) run
-# beside the first. --configuration and --no-build run an existing build instead of making a Release one.
+# beside the first. The servers are published ReadyToRun into .data/run/; --configuration and
+# --no-build run an existing build of the solution (bin/Release or bin/Debug) instead.
 # Silos listen on 127.0.0.1 only, and silos and gateways talk over mutual TLS with certificates of a
 # development authority made once in .data/tls/ (Cluster__Tls__Enabled=false: plain TCP, with a warning).
 #
@@ -76,18 +77,32 @@ export Database__MaxPoolSize="${Database__MaxPoolSize:-$pool_size}"
 
 started=$(date +%s%N)
 source scripts/dev-env.sh
-out="bin/$configuration/net10.0"
+# The servers are published ReadyToRun, as docs/deploy.md builds them: compiled ahead of time, so a
+# fresh silo or gateway answers its first users (a reconnect storm after a restart) with native code
+# instead of spending those seconds in the JIT. Only the two servers are built, not the tests.
+# --no-build runs an existing build of the solution (bin/CONFIGURATION) instead, compiled as it runs.
 if [[ $build == true ]]; then
     echo "building…" >&2
-    dotnet build ChatApp.sln -c "$configuration" -nologo -v quiet >&2
-elif [[ ! -f "Silo/$out/ChatApp.Silo.dll" || ! -f "Gateway/$out/ChatApp.Gateway.dll" ]]; then
-    echo "--no-build: there is no $configuration build (Silo/$out, Gateway/$out); build it first" >&2
-    exit 2
+    silo_dir="$PWD/.data/run/$configuration/silo"
+    gateway_dir="$PWD/.data/run/$configuration/gateway"
+    publish() { # project folder
+        dotnet publish "$1" -c "$configuration" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+            -o "$2" -nologo -v quiet >&2
+    }
+    publish Silo "$silo_dir"
+    publish Gateway "$gateway_dir"
+else
+    silo_dir="$PWD/Silo/bin/$configuration/net10.0"
+    gateway_dir="$PWD/Gateway/bin/$configuration/net10.0"
+    if [[ ! -f "$silo_dir/ChatApp.Silo.dll" || ! -f "$gateway_dir/ChatApp.Gateway.dll" ]]; then
+        echo "--no-build: there is no $configuration build ($silo_dir, $gateway_dir); build it first" >&2
+        exit 2
+    fi
 fi
 mkdir -p "$logs"
 logs="$(cd "$logs" && pwd)" # absolute: gateways run in Gateway/
 
-dotnet "Silo/$out/ChatApp.Silo.dll" migrate >&2
+dotnet "$silo_dir/ChatApp.Silo.dll" migrate >&2
 
 # The cluster's certificates: a development authority and one certificate per process, made once
 # (scripts/cluster-certs.sh; delete .data/tls to start over). Paths are absolute: gateways run in Gateway/.
@@ -135,13 +150,13 @@ launch() { # name: starts it in the background with its output appended to its l
     tls_args "$1"
     case "$1" in
         silo-*)
-            dotnet "Silo/$out/ChatApp.Silo.dll" \
+            dotnet "$silo_dir/ChatApp.Silo.dll" \
                 --Orleans:SiloPort=$((silo_port + i)) --Orleans:GatewayPort=$((silo_gateway_port + i)) --Dashboard:Port=$((admin + i)) \
                 --Orleans:AdvertisedAddress=127.0.0.1 "${process_tls[@]}" \
                 >>"$log" 2>&1 &
             ;;
         gateway-*)
-            (cd Gateway && exec dotnet "$out/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$((port + i))" --Metrics:Port=$((metrics_port + i)) "${process_tls[@]}") >>"$log" 2>&1 &
+            (cd Gateway && exec dotnet "$gateway_dir/ChatApp.Gateway.dll" --urls "http://127.0.0.1:$((port + i))" --Metrics:Port=$((metrics_port + i)) "${process_tls[@]}") >>"$log" 2>&1 &
             ;;
     esac
     launched=$!

@@ -8,6 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/dev-env.sh
-out=bin/Release/net10.0
-[[ -f "Silo/$out/ChatApp.Silo.dll" ]] || dotnet build Silo -c Release -nologo -v quiet >&2
-exec dotnet "Silo/$out/ChatApp.Silo.dll" admin "$@"
+# The silo ./run.sh published, else a Release build of it (made when there is none).
+silo=.data/run/Release/silo/ChatApp.Silo.dll
+if [[ ! -f "$silo" ]]; then
+    silo=Silo/bin/Release/net10.0/ChatApp.Silo.dll
+    [[ -f "$silo" ]] || dotnet build Silo -c Release -nologo -v quiet >&2
+fi
+exec dotnet "$silo" admin "$@"
