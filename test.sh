@@ -28,7 +28,9 @@ run_project() { # PROJECT [FILTER NAME]: its tests (those FILTER picks), with a 
 # project at a time: each starts Orleans clusters and sockets, and this machine has two cores.
 # The grain tests (TestingHost clusters in the test process) follow the partition tests in that
 # lane, which evens the two lanes out: the first lane ran 15.5 minutes and the second 13 on a
-# 2-core machine, now both about 15, with the whole CI at 15-17 minutes. CHATAPP_TEST_LANES=1 runs
+# 2-core machine, then both about 15; since the test hosts stopped recompiling hot code
+# (tests/Directory.Build.props) both take 12.5-15 minutes and the whole CI 15-18 (20.5 before, in
+# this machine's slowest hour), its two cores busy nearly throughout. CHATAPP_TEST_LANES=1 runs
 # everything in one lane.
 # The partition tests add and remove network interfaces (namespaces, veth pairs), and Chromium then
 # fails every request in flight with ERR_NETWORK_CHANGED, the page's own scripts included: they
