@@ -55,6 +55,18 @@ public sealed class ImageTests(ImagesFixture images, TestDatabaseFixture databas
     }
 
     [Fact]
+    public void Neither_image_carries_the_compiler_that_orleans_packages_bring()
+    {
+        // Orleans' packages depend on Roslyn for their source generator; nothing in a server loads
+        // it, and it was the largest code in each image (Directory.Build.props, DeployedServer).
+        foreach (var image in new[] { images.Silo, images.Gateway })
+        {
+            Assert.Null(image.FileContents("/app/Microsoft.CodeAnalysis.dll"));
+            Assert.Null(image.FileContents("/app/Microsoft.CodeAnalysis.Workspaces.dll"));
+        }
+    }
+
+    [Fact]
     public void The_app_user_is_in_the_images_and_is_not_root()
     {
         foreach (var image in new[] { images.Silo, images.Gateway })
