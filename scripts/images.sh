@@ -173,12 +173,9 @@ fi
 
 # Without the code analyzers: they only report (every build of the solution runs them, warnings as
 # errors), and compiling from clean without them took an eighth less CPU (145 → 127 s).
-# ReadyToRun, as ./run.sh and the benchmarks publish: a fresh container's first storm of hellos
-# (every user reconnecting after a deploy) runs precompiled code instead of waiting on the JIT.
 publish() { # project archive
     local args=(
         "$1" -c Release -r linux-x64 --self-contained -nologo -v q -p:RunAnalyzers=false
-        -p:PublishReadyToRun=true
         -t:PublishContainer
         -p:ContainerBaseImage="$base"
         -p:ContainerArchiveOutputPath="$out/$2"

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection.PortableExecutable;
 using System.Text;
 using ChatApp.Defaults;
 using ChatApp.Tests.Operations.Support;
@@ -56,27 +55,6 @@ public sealed class ImageTests(ImagesFixture images, TestDatabaseFixture databas
     }
 
     [Fact]
-    public void Both_images_carry_their_code_compiled_ahead_of_time()
-    {
-        // ReadyToRun: a fresh container answers the reconnect storm after a deploy with native code
-        // instead of the JIT's. The framework's own assemblies always are; these are the ones
-        // scripts/images.sh compiles (the server's, and the libraries its hellos run through).
-        foreach (var (image, assemblies) in new[]
-        {
-            (images.Silo, new[] { "ChatApp.Silo.dll", "Orleans.Runtime.dll", "Npgsql.dll" }),
-            (images.Gateway, new[] { "ChatApp.Gateway.dll", "Orleans.Core.dll", "Npgsql.dll" }),
-        })
-        {
-            foreach (var assembly in assemblies)
-            {
-                var bytes = image.FileContents("/app/" + assembly);
-                Assert.NotNull(bytes);
-                Assert.True(IsReadyToRun(bytes), $"{assembly} in {Path.GetFileName(image.File)} holds no precompiled code");
-            }
-        }
-    }
-
-    [Fact]
     public void Neither_image_carries_the_compiler_that_orleans_packages_bring()
     {
         // Orleans' packages depend on Roslyn for their source generator; nothing in a server loads
@@ -86,13 +64,6 @@ public sealed class ImageTests(ImagesFixture images, TestDatabaseFixture databas
             Assert.Null(image.FileContents("/app/Microsoft.CodeAnalysis.dll"));
             Assert.Null(image.FileContents("/app/Microsoft.CodeAnalysis.Workspaces.dll"));
         }
-    }
-
-    /// <summary>A ReadyToRun assembly's CLI header points at its native code's header; an IL-only one's does not.</summary>
-    private static bool IsReadyToRun(byte[] assembly)
-    {
-        using var pe = new PEReader(new MemoryStream(assembly));
-        return pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 
     [Fact]
