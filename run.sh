@@ -12,7 +12,7 @@
 # Silo n listens on --silo-port+n (11111..) for silos and --silo-gateway-port+n (30000..) for
 # gateways, and serves its dashboard, /metrics and /readyz on --admin-port+n (8080..); gateway n
 # serves /metrics on --metrics-port+n (9464..). Moving these bases lets a second copy (a test) run
-# beside the first. The servers are published ReadyToRun into .data/run/; --configuration and
+# beside the first. The two servers are published into .data/run/; --configuration and
 # --no-build run an existing build of the solution (bin/Release or bin/Debug) instead.
 # Silos listen on 127.0.0.1 only, and silos and gateways talk over mutual TLS with certificates of a
 # development authority made once in .data/tls/ (Cluster__Tls__Enabled=false: plain TCP, with a warning).
@@ -77,16 +77,16 @@ export Database__MaxPoolSize="${Database__MaxPoolSize:-$pool_size}"
 
 started=$(date +%s%N)
 source scripts/dev-env.sh
-# The servers are published ReadyToRun, as docs/deploy.md builds them: compiled ahead of time, so a
-# fresh silo or gateway answers its first users (a reconnect storm after a restart) with native code
-# instead of spending those seconds in the JIT. Only the two servers are built, not the tests.
-# --no-build runs an existing build of the solution (bin/CONFIGURATION) instead, compiled as it runs.
+# Only the two servers are published, not the tests and benchmarks. Not ReadyToRun: compiling them
+# ahead of time took a first start a minute longer, and storms of 5,000 hellos on fresh servers were
+# answered no faster (bench/README.md, "ReadyToRun measured again").
+# --no-build runs an existing build of the solution (bin/CONFIGURATION) instead.
 if [[ $build == true ]]; then
     echo "building…" >&2
     silo_dir="$PWD/.data/run/$configuration/silo"
     gateway_dir="$PWD/.data/run/$configuration/gateway"
     publish() { # project folder
-        dotnet publish "$1" -c "$configuration" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+        dotnet publish "$1" -c "$configuration" -r linux-x64 --self-contained false \
             -o "$2" -nologo -v quiet >&2
     }
     publish Silo "$silo_dir"
