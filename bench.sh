@@ -92,9 +92,10 @@ bench_db="${BENCH_DB:-$(bench_pg --max-connections "${BENCH_PG_MAX_CONNECTIONS:-
 export CHATAPP_DB="$bench_db"
 source scripts/dev-env.sh
 
-# The servers are published ReadyToRun, as a deployment would be (docs/deploy.md): code compiled
-# ahead of time, so that the first seconds of load are not spent in the JIT. The baseline too, so
-# that the ratio compares like with like. BENCH_READY_TO_RUN=0 publishes JIT-only builds instead.
+# The servers are published ReadyToRun (code compiled ahead of time), as every report so far was;
+# the baseline too, so that the ratio compares like with like. A deployment and ./run.sh publish
+# without it: storms on fresh servers were answered no faster with it (bench/README.md, "ReadyToRun
+# measured again"). BENCH_READY_TO_RUN=0 publishes JIT-only builds instead.
 ready_to_run="${BENCH_READY_TO_RUN:-1}"
 [[ "$ready_to_run" == 1 ]] && r2r=true || r2r=false
 echo "bench: publishing the servers (Release, ReadyToRun=$r2r) and building the load generator…" >&2
