@@ -12,8 +12,8 @@
 # Silo n listens on --silo-port+n (11111..) for silos and --silo-gateway-port+n (30000..) for
 # gateways, and serves its dashboard, /metrics and /readyz on --admin-port+n (8080..); gateway n
 # serves /metrics on --metrics-port+n (9464..). Moving these bases lets a second copy (a test) run
-# beside the first. The two servers are published into .data/run/; --configuration and
-# --no-build run an existing build of the solution (bin/Release or bin/Debug) instead.
+# beside the first. --configuration picks the servers' build (Release or Debug); --no-build runs
+# an existing one instead of building the two servers.
 # Silos listen on 127.0.0.1 only, and silos and gateways talk over mutual TLS with certificates of a
 # development authority made once in .data/tls/ (Cluster__Tls__Enabled=false: plain TCP, with a warning).
 #
@@ -77,27 +77,18 @@ export Database__MaxPoolSize="${Database__MaxPoolSize:-$pool_size}"
 
 started=$(date +%s%N)
 source scripts/dev-env.sh
-# Only the two servers are published, not the tests and benchmarks. Not ReadyToRun: compiling them
+# Only the two servers are built, not the tests and benchmarks. Not ReadyToRun: compiling them
 # ahead of time took a first start a minute longer, and storms of 5,000 hellos on fresh servers were
 # answered no faster (bench/README.md, "ReadyToRun measured again").
-# --no-build runs an existing build of the solution (bin/CONFIGURATION) instead.
+silo_dir="$PWD/Silo/bin/$configuration/net10.0"
+gateway_dir="$PWD/Gateway/bin/$configuration/net10.0"
 if [[ $build == true ]]; then
     echo "building…" >&2
-    silo_dir="$PWD/.data/run/$configuration/silo"
-    gateway_dir="$PWD/.data/run/$configuration/gateway"
-    publish() { # project folder
-        dotnet publish "$1" -c "$configuration" -r linux-x64 --self-contained false \
-            -o "$2" -nologo -v quiet >&2
-    }
-    publish Silo "$silo_dir"
-    publish Gateway "$gateway_dir"
-else
-    silo_dir="$PWD/Silo/bin/$configuration/net10.0"
-    gateway_dir="$PWD/Gateway/bin/$configuration/net10.0"
-    if [[ ! -f "$silo_dir/ChatApp.Silo.dll" || ! -f "$gateway_dir/ChatApp.Gateway.dll" ]]; then
-        echo "--no-build: there is no $configuration build ($silo_dir, $gateway_dir); build it first" >&2
-        exit 2
-    fi
+    dotnet build Silo -c "$configuration" -nologo -v quiet >&2
+    dotnet build Gateway -c "$configuration" -nologo -v quiet >&2
+elif [[ ! -f "$silo_dir/ChatApp.Silo.dll" || ! -f "$gateway_dir/ChatApp.Gateway.dll" ]]; then
+    echo "--no-build: there is no $configuration build ($silo_dir, $gateway_dir); build it first" >&2
+    exit 2
 fi
 mkdir -p "$logs"
 logs="$(cd "$logs" && pwd)" # absolute: gateways run in Gateway/

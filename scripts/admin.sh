@@ -8,10 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/dev-env.sh
-# The silo ./run.sh published, else a Release build of it (made when there is none).
-silo=.data/run/Release/silo/ChatApp.Silo.dll
-if [[ ! -f "$silo" ]]; then
-    silo=Silo/bin/Release/net10.0/ChatApp.Silo.dll
-    [[ -f "$silo" ]] || dotnet build Silo -c Release -nologo -v quiet >&2
-fi
+# The silo's Release build, as ./run.sh makes it (made here when there is none).
+silo=Silo/bin/Release/net10.0/ChatApp.Silo.dll
+[[ -f "$silo" ]] || dotnet build Silo -c Release -nologo -v quiet >&2
 exec dotnet "$silo" admin "$@"
